@@ -67,8 +67,10 @@ messages: $(VENV)/.installed
 	fi
 
 # --- run and test --------------------------------------------------------------------------------
+# .env (see .env.example), when present, configures `make run` only: tests choose their own.
 run: venv assets messages
-	exec $(VENV)/bin/jinxiu up
+	@if [ -f .env ]; then echo "(reading .env)"; set -a; . ./.env; set +a; fi; \
+	  exec $(VENV)/bin/jinxiu up
 
 test: venv assets messages
 	$(VPY) -m pytest $(PYTEST_ARGS)
