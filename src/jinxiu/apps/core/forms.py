@@ -1,0 +1,44 @@
+"""Form bases: every choice of a related object is limited to what the user may see."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jinxiu.apps.core.models import Organization
+from jinxiu.apps.core.permissions import organizations_for
+
+
+class RestrictedModelForm(forms.ModelForm):
+    """A ModelForm given the acting ``user``: related-object choices go through restrict()."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                qs = field.queryset
+                if hasattr(qs, "restrict"):
+                    field.queryset = qs.restrict(user, "view")
+            widget = field.widget
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            widget.attrs.setdefault("class", css)
+
+
+class TenantModelForm(RestrictedModelForm):
+    """For tenant-owned data: the owner may be any organization the user may add data for."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if "organization" in self.fields:
+            action = "add" if self.instance.pk is None else "change"
+            choices = organizations_for(user, action)
+            if self.instance.pk is not None:
+                # keep the current owner selectable, so an unchanged form stays valid
+                choices = choices | Organization.objects.filter(pk=self.instance.organization_id)
+            self.fields["organization"].queryset = choices.distinct()
+            if self.instance.pk is None and choices.count() == 1:
+                self.fields["organization"].initial = choices.first()
+            self.fields["organization"].help_text = _("The organization this belongs to.")

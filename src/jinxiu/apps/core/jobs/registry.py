@@ -1,0 +1,52 @@
+"""Job kinds: a name, a label, a handler, and who may start it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class JobKind:
+    name: str
+    label: str | Promise
+    handler: Callable
+    # Only superusers may start it (e.g. loading demo data into a shared instance).
+    superuser_only: bool = False
+
+
+_KINDS: dict[str, JobKind] = {}
+
+
+def job_kind(name: str, *, label, superuser_only: bool = False):
+    """Register ``handler(ctx: JobContext) -> dict | None`` as job kind ``name``.
+
+    The handler runs inside one database transaction: it either completes and its writes
+    commit together, or it fails and nothing it wrote remains. It must be safe to run again.
+    """
+
+    def register(handler: Callable) -> Callable:
+        if name in _KINDS and _KINDS[name].handler is not handler:
+            raise ValueError(f"job kind {name!r} is registered twice")
+        _KINDS[name] = JobKind(name, label, handler, superuser_only)
+        return handler
+
+    return register
+
+
+def get_job_kind(name: str) -> JobKind:
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise LookupError(f"unknown job kind {name!r}") from None
+
+
+def job_label(name: str) -> str:
+    kind = _KINDS.get(name)
+    return str(kind.label) if kind else name
+
+
+def job_kinds() -> list[JobKind]:
+    return sorted(_KINDS.values(), key=lambda k: k.name)

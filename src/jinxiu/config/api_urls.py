@@ -1,0 +1,11 @@
+"""One API router; each app registers its viewsets here."""
+
+from rest_framework.routers import DefaultRouter
+
+from jinxiu.apps.core.api.urls import register as register_core
+from jinxiu.apps.documents.api import register as register_documents
+
+router = DefaultRouter()
+register_core(router)
+register_documents(router)
+urlpatterns = router.urls

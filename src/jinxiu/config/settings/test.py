@@ -1,0 +1,17 @@
+"""Settings for the test suite: fast hashing, in-process cache and tasks."""
+
+import os
+
+os.environ.setdefault("JINXIU_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
+
+from jinxiu.config.settings.base import *  # noqa: E402, F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105 (speed only)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+MEDIA_ROOT = os.environ.get("JINXIU_TEST_MEDIA_ROOT", "/tmp/jinxiu-test-media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}  # noqa: F405

@@ -1,0 +1,41 @@
+/* Jinxiu front-end glue. No inline scripts anywhere: the CSP forbids them. */
+(function () {
+  "use strict";
+
+  function drawCharts(root) {
+    if (typeof echarts === "undefined") return;
+    root.querySelectorAll(".jx-chart").forEach(function (el) {
+      if (el.dataset.drawn) return;
+      var source = document.getElementById(el.dataset.option);
+      if (!source) return;
+      el.style.height = el.dataset.height || "320px";
+      var chart = echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(JSON.parse(source.textContent));
+      el.dataset.drawn = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+
+  function setProgressWidths(root) {
+    root.querySelectorAll(".progress-bar[data-progress]").forEach(function (bar) {
+      bar.style.width = bar.dataset.progress + "%";
+    });
+  }
+
+  function autosubmit(root) {
+    root.querySelectorAll("select.jx-autosubmit").forEach(function (select) {
+      if (select.dataset.bound) return;
+      select.dataset.bound = "1";
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+  }
+
+  function init(root) {
+    drawCharts(root);
+    setProgressWidths(root);
+    autosubmit(root);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { init(event.target.parentNode || document); });
+})();
