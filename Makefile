@@ -30,16 +30,24 @@ help:
 # The stamp is newer than requirements.lock and pyproject.toml once both are installed.
 venv .venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+define ensure_uv
 	@test -x $(VPY) || { echo "+ $(PYTHON) -m venv $(VENV)"; $(PYTHON) -m venv $(VENV); }
 	@test -x $(UV) && $(UV) --version | grep -q ' $(UV_VERSION)' || \
 	  { echo "+ pip install uv==$(UV_VERSION)"; \
 	    $(VENV)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
+endef
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	$(ensure_uv)
 	$(UV) pip install --python $(VPY) -r requirements.lock
 	$(UV) pip install --python $(VPY) -e . --no-deps
+	@$(UV) pip check --python $(VPY) >/dev/null 2>&1 || { $(UV) pip check --python $(VPY); \
+	  echo "requirements.lock does not satisfy pyproject.toml: run 'make lock' and commit it"; \
+	  exit 1; }
 	@touch $@
 
-lock: $(VENV)/.installed
+lock:
+	$(ensure_uv)
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
 
 # --- front-end packages (npm registry, lockfile; never a CDN) -----------------------------------
