@@ -161,15 +161,17 @@ def permission_q(user, model: type[Model], action: str):
                 return ALL
             clauses.append(q)
 
-    tenant_lookup = getattr(model, "tenant_lookup", "organization_id")
+    # The field naming the owning organization; None for data nobody owns (regions).
+    tenant_lookup = getattr(model, "tenant_lookup", None)
     # An organization's members cannot create new organizations by membership alone.
-    membership_applies = not (action == "add" and tenant_lookup == "pk")
+    membership_applies = tenant_lookup is not None and not (
+        action == "add" and tenant_lookup == "pk")
     if visibility in ("tenant", "public") and membership_applies:
         roles = None if action == "view" else getattr(model, "tenant_write_roles", None)
         org_ids = perms.organization_ids_for(action, roles)
         if org_ids:
             clauses.append(Q(**{f"{tenant_lookup}__in": org_ids}))
-    if visibility == "tenant" and action == "view":
+    if visibility == "tenant" and action == "view" and tenant_lookup is not None:
         category = getattr(model, "data_category", None)
         if category:
             shared_by = sorted({s.organization_id for s in perms.shares() if category in s.categories})

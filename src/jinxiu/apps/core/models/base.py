@@ -62,6 +62,7 @@ class TenantModel(ChangeLoggedModel):
     )
 
     visibility = Visibility.TENANT
+    tenant_lookup = "organization_id"
     data_category: str = DataCategory.DOCUMENTS
 
     class Meta:

@@ -110,6 +110,7 @@ class Membership(ChangeLoggedModel):
 
     visibility = Visibility.TENANT
     data_category = None  # memberships are never shared
+    tenant_lookup = "organization_id"
     tenant_write_roles = ("admin",)
 
     class Meta:

@@ -89,6 +89,7 @@ class DataShare(ChangeLoggedModel):
     objects = ActiveQuerySet.as_manager()
     visibility = Visibility.TENANT  # the sharing enterprise's members see and manage its shares
     data_category = None
+    tenant_lookup = "organization_id"
     tenant_write_roles = ("admin",)
 
     class Meta:
