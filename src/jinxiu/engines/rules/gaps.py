@@ -5,13 +5,17 @@ Method (documented in docs/engines/rules.md):
 
 - a failing comparison is solved one fact at a time: every fact the comparison reads is moved
   (only in its ``better`` direction, and only if ``adjustable``) to the nearest value that makes
-  the comparison hold, found by doubling then bisection, then rounded to the fact's precision;
-  the fact needing the smallest relative change wins;
-- all-of: the union of the changes its failing parts need; any-of (including direct routes):
-  the cheapest alternative; points tables: the cheapest combination of band upgrades that
-  reaches the pass mark and every group minimum (a small dynamic programme over the items);
-- cost = (number of facts changed, sum of relative changes). Interactions between changes of
-  the same fact in different criteria are not modelled: the larger requirement is kept.
+  the comparison hold, found by doubling then bisection, then rounded to the fact's precision
+  (0.01 for amounts, 0.0001 for ratios, 1 for counts); the cheapest fact wins;
+- changes are applied as they are chosen, so later criteria are solved on the changed facts
+  and a fact that is already being changed costs nothing extra to change further (one change of
+  研发费用 can fix both a total and a ratio);
+- all-of: its failing parts are fixed one after another; any-of (including direct routes): every
+  alternative is tried on a scratch copy and the cheapest is kept; points tables: the cheapest
+  combination of band upgrades that reaches the pass mark and every group minimum (a small
+  dynamic programme over the items);
+- cost = (number of facts changed, sum of relative changes). The search is greedy across
+  criteria, so the list is small but not proven minimal.
 """
 
 from __future__ import annotations
@@ -30,62 +34,91 @@ from jinxiu.engines.rules.model import (
     Criterion,
     GapList,
     Item,
-    Outcome,
     RuleSet,
     Status,
     Version,
 )
 
+Key = tuple[str, int | None]
+
 
 @dataclass(frozen=True, slots=True)
-class _Option:
-    changes: tuple[Change, ...]
-    rel: float  # sum of relative changes
-
-    @property
-    def cost(self) -> tuple[int, float]:
-        return (len(self.changes), self.rel)
-
-
-EMPTY = _Option((), 0.0)
-
-
-def _merge(options: list[_Option]) -> _Option:
-    by_key: dict[tuple[str, int | None], Change] = {}
-    rel = 0.0
-    for opt in options:
-        rel += opt.rel
-        for ch in opt.changes:
-            key = (ch.fact, ch.year)
-            old = by_key.get(key)
-            if old is None or abs(ch.delta or 0) > abs(old.delta or 0):
-                by_key[key] = ch
-    return _Option(tuple(by_key.values()), rel)
+class _State:
+    facts: Facts
+    changed: tuple[tuple[Key, Change], ...]
+    rel: float
+    notes: tuple[str, ...]
 
 
 class _Solver:
     def __init__(self, ruleset: RuleSet, version: Version, facts: Facts, on: date) -> None:
-        self.ruleset = ruleset
         self.version = version
-        self.facts = facts
         self.on = on
         self.cat = ruleset.catalogue
-        self.base = Evaluation(version, facts, on=on, catalogue=self.cat)
-        self.notes: list[str] = []
         self.derived = dict(version.derived)
+        self.original = facts
+        self.facts = facts
+        self.changed: dict[Key, Change] = {}
+        self.rel = 0.0
+        self.notes: list[str] = []
+        self._ev: Evaluation | None = None
+
+    # -- state
+    @property
+    def ev(self) -> Evaluation:
+        if self._ev is None:
+            self._ev = Evaluation(self.version, self.facts, on=self.on, catalogue=self.cat)
+        return self._ev
+
+    def save(self) -> _State:
+        return _State(self.facts, tuple(self.changed.items()), self.rel, tuple(self.notes))
+
+    def restore(self, s: _State) -> None:
+        self.facts = s.facts
+        self.changed = dict(s.changed)
+        self.rel = s.rel
+        self.notes = list(s.notes)
+        self._ev = None
+
+    def cost(self) -> tuple[int, float]:
+        return (len(self.changed), self.rel)
+
+    def apply(self, change: Change, rel: float) -> None:
+        key = (change.fact, change.year)
+        if change.action != "provide":
+            self.facts = self.facts.with_value(change.fact, change.year, change.required)
+            self._ev = None
+        orig = self.original.get(change.fact, change.year) if change.year is not None else None
+        if orig is None and change.year is None:
+            orig = self.original.latest(change.fact, 9999)
+        current = orig.value if orig is not None else None
+        self.changed[key] = replace(change, current=current)
+        self.rel += rel
+
+    def cheapest(self, attempts: list) -> bool:
+        """Run each attempt (a callable returning success) on a scratch copy; keep the best."""
+        start = self.save()
+        best: tuple[tuple[int, float], int] | None = None
+        for i, attempt in enumerate(attempts):
+            self.restore(start)
+            if attempt():
+                c = self.cost()
+                if best is None or c < best[0]:
+                    best = (c, i)
+        self.restore(start)
+        if best is None:
+            return False
+        return bool(attempts[best[1]]())
 
     def _eval(self, node: ex.Node, facts: Facts | None = None) -> Any:
-        ev = (
-            self.base
-            if facts is None
-            else Evaluation(self.version, facts, on=self.on, catalogue=self.cat)
-        )
-        return ex.evaluate(node, ev)
+        if facts is None:
+            return ex.evaluate(node, self.ev)
+        return ex.evaluate(node, Evaluation(self.version, facts, on=self.on, catalogue=self.cat))
 
     # -- which facts an expression reads
-    def _keys(self, node: ex.Node, seen: set[str] | None = None) -> list[tuple[str, int | None]]:
+    def _keys(self, node: ex.Node, seen: set[str] | None = None) -> list[Key]:
         seen = seen if seen is not None else set()
-        keys: list[tuple[str, int | None]] = []
+        keys: list[Key] = []
         for n in ex.walk(node):
             if isinstance(n, ex.Ref):
                 if n.name in self.derived:
@@ -99,7 +132,9 @@ class _Solver:
                     keys.append((n.name, self.on.year + n.rel))
                 else:
                     fv = self.facts.latest(n.name, self.on.year)
-                    keys.append((n.name, fv.year if fv else None))
+                    keys.append(
+                        (n.name, None if fv is None or n.name in self.facts.undated else fv.year)
+                    )
             elif isinstance(n, ex.Call) and ex.FUNCTIONS[n.func].series:
                 name = n.args[0].name  # type: ignore[attr-defined]
                 ints = [a.value for a in n.args[1:]]  # type: ignore[attr-defined]
@@ -110,57 +145,59 @@ class _Solver:
                 keys.extend((name, self.on.year + k) for k in range(first, last + 1))
         return list(dict.fromkeys(keys))
 
-    # -- expressions
-    def expr(self, node: ex.Node, want: bool, criterion: str) -> _Option | None:
+    # -- expressions (each method applies the changes it chooses and answers success)
+    def expr(self, node: ex.Node, want: bool, criterion: str) -> bool:
         v = self._eval(node)
         if isinstance(v, ex.Unknown):
             if not v.missing:
-                return None
-            return _Option(
-                tuple(
+                return False
+            for name, year in sorted(v.missing, key=lambda k: (k[0], k[1] or 0)):
+                spec = self.cat.get(name)
+                self.apply(
                     Change(
                         name,
                         year,
                         None,
-                        "?",
-                        self._label(name),
-                        self._unit(name),
+                        None,
+                        spec.label_zh if spec else "",
+                        spec.unit if spec else "",
                         "provide",
                         criterion,
-                    )
-                    for name, year in sorted(v.missing, key=lambda k: (k[0], k[1] or 0))
-                ),
-                0.0,
-            )
+                    ),
+                    0.0,
+                )
+            return True
         if bool(v) is want:
-            return EMPTY
+            return True
         if isinstance(node, ex.Unary) and node.op == "not":
             return self.expr(node.operand, not want, criterion)
         if isinstance(node, ex.BoolOp):
-            union = (node.op == "and") == want
-            subs = [self.expr(s, want, criterion) for s in node.values]
-            if union:
-                if any(s is None for s in subs):
-                    return None
-                return _merge([s for s in subs if s is not None])
-            ok = [s for s in subs if s is not None]
-            return min(ok, key=lambda o: o.cost) if ok else None
+            if (node.op == "and") == want:  # every part must come out as wanted
+                return all(self.expr(s, want, criterion) for s in node.values)
+            return self.cheapest([lambda s=s: self.expr(s, want, criterion) for s in node.values])
         if isinstance(node, ex.Call) and node.func == "passed" and want:
             crit = self.version.find(node.args[0].value)  # type: ignore[attr-defined]
-            return self.criterion(crit) if crit else None
+            return self.criterion(crit) if crit else False
         return self.leaf(node, want, criterion)
 
-    def leaf(self, node: ex.Node, want: bool, criterion: str) -> _Option | None:
-        best: _Option | None = None
+    def leaf(self, node: ex.Node, want: bool, criterion: str) -> bool:
+        best: tuple[tuple[int, float], Change, float] | None = None
         for key in self._keys(node):
-            opt = self._move(node, want, key, criterion)
-            if opt is not None and (best is None or opt.cost < best.cost):
-                best = opt
-        return best
+            found = self._move(node, want, key, criterion)
+            if found is None:
+                continue
+            change, rel = found
+            cost = (0 if key in self.changed else 1, rel)
+            if best is None or cost < best[0]:
+                best = (cost, change, rel)
+        if best is None:
+            return False
+        self.apply(best[1], best[2])
+        return True
 
     def _move(
-        self, node: ex.Node, want: bool, key: tuple[str, int | None], criterion: str
-    ) -> _Option | None:
+        self, node: ex.Node, want: bool, key: Key, criterion: str
+    ) -> tuple[Change, float] | None:
         name, year = key
         spec = self.cat.get(name)
         if spec is None or not spec.adjustable:
@@ -174,6 +211,7 @@ class _Solver:
             r = self._eval(node, self.facts.with_value(name, year, x))
             return not isinstance(r, ex.Unknown) and bool(r) is want
 
+        numeric = spec.type in ("number", "integer")
         candidates: list[Any] = []
         if spec.type == "bool":
             candidates = [not current]
@@ -186,39 +224,34 @@ class _Solver:
                 candidates = list(reversed(values[:idx]))
             else:
                 candidates = [v for v in values if v != current]
-        elif spec.type in ("number", "integer"):
+        elif numeric and not isinstance(current, bool):
             dirs = {"higher": [1], "lower": [-1]}.get(spec.better, [1, -1])
-            found = [
-                x
-                for d in dirs
-                if (x := _solve(holds, current, d, integer=spec.type == "integer", unit=spec.unit))
-                is not None
-            ]
+            found = []
+            for d in dirs:
+                x = _solve(holds, current, d, integer=spec.type == "integer", unit=spec.unit)
+                if x is not None:
+                    found.append(x)
             candidates = sorted(found, key=lambda x: abs(x - current))
         for x in candidates:
-            if holds(x):
-                rel = (
-                    abs(x - current) / max(abs(current), 1e-9)
-                    if spec.type in ("number", "integer")
-                    else 1.0
-                )
-                if spec.type in ("number", "integer") and current == 0:
-                    rel = 1.0
-                action = "set"
-                if spec.type in ("number", "integer"):
-                    action = "raise" if x > current else "lower"
-                change = Change(
-                    name,
-                    year,
-                    current,
-                    x,
-                    spec.label_zh,
-                    spec.unit,
-                    action,
-                    criterion,
-                    self._measure(node, name, year, x),
-                )
-                return _Option((change,), min(rel, 1e6))
+            if not holds(x):
+                continue
+            rel = 1.0
+            action = "set"
+            if numeric:
+                rel = abs(x - current) / abs(current) if current else 1.0
+                action = "raise" if x > current else "lower"
+            change = Change(
+                name,
+                year,
+                current,
+                x,
+                spec.label_zh,
+                spec.unit,
+                action,
+                criterion,
+                self._measure(node, name, year, x),
+            )
+            return change, min(rel, 1e6)
         return None
 
     def _measure(self, node: ex.Node, name: str, year: int | None, x: Any) -> str:
@@ -226,132 +259,150 @@ class _Solver:
             return ""
         if isinstance(node.left, ex.Ref) and node.left.name == name:
             return ""
-        before = self._eval(node.left)
+        before = self._eval(node.left, self.original)
         after = self._eval(node.left, self.facts.with_value(name, year, x))
         if not (ex.is_number(before) and ex.is_number(after)):
             return ""
         pct = _is_ratio(node.left, self)
         return f"{node.left.text}: {_num(before, pct)} → {_num(after, pct)}"
 
-    def _label(self, name: str) -> str:
-        spec = self.cat.get(name)
-        return spec.label_zh if spec else ""
-
-    def _unit(self, name: str) -> str:
-        spec = self.cat.get(name)
-        return spec.unit if spec else ""
-
     # -- criteria
-    def criterion(self, crit: Criterion, outcome: Outcome | None = None) -> _Option | None:
-        out = outcome or self.base.run(crit)
-        if out.status is Status.QUALIFIES:
-            return EMPTY
-        if out.status is Status.UNKNOWN:
-            return EMPTY  # not a failure: its missing facts are listed by the verdict
+    def criterion(self, crit: Criterion) -> bool:
+        out = self.ev.run(crit)
+        if out.status is not Status.FAILS:
+            return True  # qualifies, or cannot tell: the verdict lists its missing facts
         if crit.kind == "test":
             assert crit.test is not None
-            opt = self.expr(crit.test, True, crit.id)
-            if opt is None:
-                self.notes.append(f"{crit.id} ({crit.title}): no change of a single fact found")
-            return opt
-        if crit.kind == "all":
-            subs = []
-            ok = True
-            for c, o in zip(crit.children, out.children, strict=True):
-                s = self.criterion(c, o)
-                if s is None:
-                    ok = False
-                else:
-                    subs.append(s)
-            return _merge(subs) if ok else None
-        if crit.kind == "any":
-            notes_before = len(self.notes)
-            opts = [self.criterion(c, o) for c, o in zip(crit.children, out.children, strict=True)]
-            ok = [o for o in opts if o is not None]
-            if ok:
-                del self.notes[notes_before:]
-                return min(ok, key=lambda o: o.cost)
-            return None
-        return self.points(crit, out)
+            ok = self.expr(crit.test, True, crit.id)
+        elif crit.kind == "all":
+            ok = self.all_of(crit.children)
+        elif crit.kind == "any":
+            ok = self.cheapest([lambda c=c: self.criterion(c) for c in crit.children])
+        else:
+            ok = self.points(crit)
+        if not ok:
+            self.notes.append(f"{crit.id} ({crit.title}): no change of single facts found")
+        return ok
+
+    def all_of(self, children: tuple[Criterion, ...]) -> bool:
+        """Fix the failing parts one after another, trying a few orders (a fact changed for
+        one part may then serve the next)."""
+        failing = [c for c in children if self.ev.run(c).status is Status.FAILS]
+        if len(failing) <= 1:
+            return all([self.criterion(c) for c in failing])
+        orders = [failing[i:] + failing[:i] for i in range(min(len(failing), 6))]
+        orders.append(list(reversed(failing)))
+
+        def attempt(order: list[Criterion]) -> bool:
+            return all([self.criterion(c) for c in order])
+
+        return self.cheapest([lambda o=o: attempt(o) for o in orders])
 
     def _item_options(
         self, item: Item, current: float, crit_id: str
-    ) -> list[tuple[float, _Option]]:
-        options: list[tuple[float, _Option]] = []
+    ) -> list[tuple[float, list[tuple[Change, float]]]]:
+        options = []
         for band in item.bands:
             if band.points[0] <= current:
                 continue
-            node: ex.Node | None
-            if band.when is not None:
-                node = band.when
-            elif item.value is not None and band.min is not None:
+            node: ex.Node | None = band.when
+            if node is None and item.value is not None and band.min is not None:
                 node = ex.Compare(
                     text=f"{item.value.text} >= {band.min}",
                     op=">=",
                     left=item.value,
                     right=ex.Const(value=band.min),
                 )
-            elif item.value is not None and band.max is not None:
+            elif node is None and item.value is not None and band.max is not None:
                 node = ex.Compare(
                     text=f"{item.value.text} <= {band.max}",
                     op="<=",
                     left=item.value,
                     right=ex.Const(value=band.max),
                 )
-            else:
+            if node is None:
                 continue
-            opt = self.expr(node, True, f"{crit_id}.{item.id}")
-            if opt is not None and opt.changes and all(c.action != "provide" for c in opt.changes):
-                options.append((band.points[0] - current, opt))
+            start = self.save()
+            before = dict(self.changed)
+            ok = self.expr(node, True, f"{crit_id}.{item.id}")
+            added = [
+                (ch, 0.0)
+                for k, ch in self.changed.items()
+                if before.get(k) != ch and ch.action != "provide"
+            ]
+            provide = any(
+                ch.action == "provide" for k, ch in self.changed.items() if k not in before
+            )
+            rel = self.rel - start.rel
+            self.restore(start)
+            if ok and added and not provide:
+                share = rel / len(added)
+                options.append((band.points[0] - current, [(ch, share) for ch, _ in added]))
         return options
 
-    def points(self, crit: Criterion, out: Outcome) -> _Option | None:
+    def points(self, crit: Criterion) -> bool:
         table = crit.table
         assert table is not None
+        out = self.ev.run(crit)
         groups = {g.id: g for g in table.groups}
         gids = [g.id for g in table.groups]
         mark = table.pass_mark if table.pass_mark is not None else -math.inf
         eps = 1e-9 if table.strict else 0.0
 
-        def cap(g: str) -> float:
-            grp = groups[g]
-            return grp.max if grp.max is not None else math.inf
-
-        start = (*tuple(0.0 for _ in gids), 0.0)
-        states: dict[tuple[float, ...], _Option] = {start: EMPTY}
+        Plan = tuple[tuple[int, float], tuple[tuple[Change, float], ...]]
+        states: dict[tuple[float, ...], Plan] = {
+            tuple(0.0 for _ in range(len(gids) + 1)): ((0, 0.0), ())
+        }
         for item, score in zip(table.items, out.items, strict=True):
             current = score.points[0] if score.points else 0.0
-            choices = [(0.0, EMPTY), *self._item_options(item, current, crit.id)]
-            nxt: dict[tuple[float, ...], _Option] = {}
-            for state, opt in states.items():
-                for gain, extra in choices:
+            choices = [(0.0, []), *self._item_options(item, current, crit.id)]
+            nxt: dict[tuple[float, ...], Plan] = {}
+            for state, (cost, plan) in states.items():
+                for gain, changes in choices:
                     s = list(state)
                     pts = current + gain
                     if item.group in groups:
                         i = gids.index(item.group)
-                        s[i] = min(s[i] + pts, cap(item.group))
+                        cap = groups[item.group].max
+                        s[i] = min(s[i] + pts, cap if cap is not None else math.inf)
                     else:
                         s[-1] += pts
+                    new_keys = {(c.fact, c.year) for c, _ in changes} - set(self.changed)
+                    new_keys -= {(c.fact, c.year) for c, _ in plan}
+                    c2 = (cost[0] + len(new_keys), cost[1] + sum(r for _, r in changes))
                     key = tuple(s)
-                    cand = _merge([opt, extra]) if extra.changes else opt
-                    if key not in nxt or cand.cost < nxt[key].cost:
-                        nxt[key] = cand
+                    if key not in nxt or c2 < nxt[key][0]:
+                        nxt[key] = (c2, plan + tuple(changes))
             states = nxt
-        best: _Option | None = None
-        for state, opt in states.items():
-            total = sum(state)
-            if total < mark + eps:
+        best: Plan | None = None
+        for state, plan in states.items():
+            if sum(state) < mark + eps:
                 continue
             if any(
                 groups[g].min is not None and state[i] < groups[g].min  # type: ignore[operator]
                 for i, g in enumerate(gids)
             ):
                 continue
-            if best is None or opt.cost < best.cost:
-                best = opt
+            if best is None or plan[0] < best[0]:
+                best = plan
         if best is None:
-            self.notes.append(f"{crit.id} ({crit.title}): the pass mark cannot be reached")
-        return best
+            return False
+        merged: dict[Key, tuple[Change, float]] = {}
+        for ch, rel in best[1]:
+            k = (ch.fact, ch.year)
+            if k not in merged or _further(ch, merged[k][0]):
+                merged[k] = (ch, rel)
+        for ch, rel in merged.values():
+            self.apply(ch, rel)
+        return True
+
+
+def _further(a: Change, b: Change) -> bool:
+    """Is change ``a`` a larger move than ``b`` (of the same fact)?"""
+    try:
+        return abs(a.required - a.current) > abs(b.required - b.current)
+    except TypeError:
+        return False
 
 
 def _is_ratio(node: ex.Node, solver: _Solver) -> bool:
@@ -373,12 +424,6 @@ def _num(x: float, pct: bool) -> str:
     return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
-def _precision(unit: str, current: float) -> float:
-    if unit == "ratio":
-        return 1e-4
-    return 0.01
-
-
 def _solve(holds, current: float, direction: int, *, integer: bool, unit: str) -> float | None:
     """Nearest value from ``current`` in ``direction`` where ``holds`` is true."""
     step = 1.0 if integer else max(abs(current), 1.0) * 1e-3
@@ -391,7 +436,7 @@ def _solve(holds, current: float, direction: int, *, integer: bool, unit: str) -
         step *= 2
     if hi is None:
         return None
-    for _ in range(60):
+    for _ in range(80):
         if hi - lo <= (0.5 if integer else 1e-12 * max(1.0, abs(current))):
             break
         mid = (lo + hi) / 2
@@ -401,19 +446,18 @@ def _solve(holds, current: float, direction: int, *, integer: bool, unit: str) -
             lo = mid
     x = current + direction * hi
     if integer:
-        x = math.ceil(x - 1e-9) if direction > 0 else math.floor(x + 1e-9)
-        x = int(x)
+        n = math.ceil(x - 1e-9) if direction > 0 else math.floor(x + 1e-9)
         for _ in range(3):
-            if holds(x):
-                return x
-            x += direction
+            if holds(n):
+                return n
+            n += direction
         return None
-    prec = _precision(unit, current)
+    prec = 1e-4 if unit == "ratio" else 0.01
     near = round(round(x / prec) * prec, 6)  # the threshold itself, when it lies on the grid
     if (near - current) * direction > 0 and holds(near):
         return near
-    rounded = (math.ceil(x / prec - 1e-9) if direction > 0 else math.floor(x / prec + 1e-9)) * prec
-    rounded = round(rounded, 6)
+    up = math.ceil(x / prec - 1e-9) if direction > 0 else math.floor(x / prec + 1e-9)
+    rounded = round(up * prec, 6)
     for _ in range(5):
         if holds(rounded):
             return rounded
@@ -435,18 +479,15 @@ def gaps(
     if verdict.status is not Status.FAILS or ver.kind != "qualification":
         return GapList(status=verdict.status)
     solver = _Solver(ruleset, ver, built, on)
-    options = []
-    feasible = True
-    for crit, out in zip(ver.criteria, verdict.criteria, strict=True):
-        if out.status is not Status.FAILS:
-            continue
-        opt = solver.criterion(crit, out)
-        if opt is None:
-            feasible = False
-        else:
-            options.append(opt)
-    merged = _merge(options)
-    changes = tuple(replace(c, required=_tidy(c.required)) for c in merged.changes)
+    feasible = solver.all_of(ver.criteria)
+    if feasible and evaluate(ruleset, solver.facts, on=on, version=ver.id).status is Status.FAILS:
+        feasible = False
+        solver.notes.append("the changes found together still do not qualify (interactions)")
+    changes = tuple(
+        replace(c, required=_tidy(c.required))
+        for c in solver.changed.values()
+        if c.action == "provide" or c.required != c.current
+    )
     return GapList(
         status=verdict.status,
         changes=changes,
