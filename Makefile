@@ -97,6 +97,7 @@ bench: venv
 # var/ holds the user's database, uploads and secret key: clean never touches it.
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) ./static build dist src/*.egg-info \
-	  .pytest_cache .ruff_cache .hypothesis test-results
-	find src tests scripts -name __pycache__ -type d -prune -exec rm -rf {} +
+	  .pytest_cache .ruff_cache .hypothesis .import_linter_cache test-results
+	find . \( -path ./var -o -path ./.git \) -prune -o -name __pycache__ -type d -prune \
+	  -exec rm -rf {} +
 	find src -path '*/locale/*/LC_MESSAGES/*.mo' -delete
