@@ -69,6 +69,15 @@ def _fmt(path: Path_) -> str:
     return out
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML, with dates left as text so that a bad date is reported with its line."""
+
+
+_Loader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
+)
+
+
 def _line_map(text: str) -> dict[Path_, int]:
     lines: dict[Path_, int] = {}
     try:
@@ -618,7 +627,7 @@ def parse_ruleset(
     """Parse and validate rule-set YAML text; raises :class:`RuleSetError`."""
     builder = _Builder(file, text, facts if facts is not None else catalogue())
     try:
-        raw = yaml.safe_load(text)
+        raw = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
