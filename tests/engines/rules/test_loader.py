@@ -195,7 +195,7 @@ def test_reference_to_unknown_criterion():
 
 
 def test_file_not_found():
-    with pytest.raises(RuleSetError, match="no/such.yaml: .*cannot read"):
+    with pytest.raises(RuleSetError, match=r"no/such\.yaml: .*cannot read"):
         load_ruleset("no/such.yaml")
 
 
