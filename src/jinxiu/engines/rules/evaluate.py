@@ -225,6 +225,19 @@ class Evaluation(ex.Context):
                     note=item.note,
                     assumption=item.assumption,
                 )
+            if not item.bands:
+                return ItemScore(
+                    item.id,
+                    item.title,
+                    item.group,
+                    item.max,
+                    None,
+                    facts=uses,
+                    missing=(item.score_fact,),
+                    note=item.note,
+                    assumption=item.assumption,
+                    unit=item.unit,
+                )
         value = None
         if item.value is not None:
             value, uses, _ = self.value(item.value)

@@ -69,7 +69,10 @@ def _fmt(path: Path_) -> str:
     return out
 
 
-class _Loader(yaml.SafeLoader):
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe YAML, with dates left as text so that a bad date is reported with its line."""
 
 
@@ -81,7 +84,7 @@ _Loader.add_constructor(
 def _line_map(text: str) -> dict[Path_, int]:
     lines: dict[Path_, int] = {}
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_BaseLoader)
     except yaml.YAMLError:
         return lines
 
