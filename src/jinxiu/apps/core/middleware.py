@@ -66,9 +66,15 @@ class ChangeContextMiddleware:
     def __call__(self, request):
         source = ChangeSource.API if request.path.startswith("/api/") else ChangeSource.WEB
         request.id = uuid.uuid4()
-        # API token authentication happens in the view; the context reads the user lazily.
-        with change_context(user=_LazyUser(request), source=source, request_id=request.id):
-            return self.get_response(request)
+        from jinxiu.apps.core.permissions import _scope, permission_scope
+
+        token = permission_scope(request.id)
+        try:
+            # API token authentication happens in the view; the context reads the user lazily.
+            with change_context(user=_LazyUser(request), source=source, request_id=request.id):
+                return self.get_response(request)
+        finally:
+            _scope.reset(token)
 
 
 class _LazyUser:

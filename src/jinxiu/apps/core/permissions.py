@@ -16,6 +16,8 @@ everything. Anonymous and inactive users see nothing.
 
 from __future__ import annotations
 
+import contextvars
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -105,12 +107,25 @@ class _UserPermissions:
         return self._policies
 
 
+# Each request opens its own scope, so grants are read once per request and never carried
+# over to the next one (even when a test client reuses the same user object).
+_scope: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar(
+    "jinxiu_permission_scope", default=None
+)
+
+
+def permission_scope(scope_id: uuid.UUID):
+    """Start a new caching scope (the change-context middleware does this per request)."""
+    return _scope.set(scope_id)
+
+
 def user_permissions(user) -> _UserPermissions:
+    scope = _scope.get()
     cached = getattr(user, "_jinxiu_permissions", None)
-    if cached is None:
-        cached = _UserPermissions(user)
+    if cached is None or cached[0] != scope:
+        cached = (scope, _UserPermissions(user))
         user._jinxiu_permissions = cached
-    return cached
+    return cached[1]
 
 
 def forget_permissions(user) -> None:

@@ -67,8 +67,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    "jinxiu.apps.core.middleware.ActiveOrganizationMiddleware",
     "jinxiu.apps.core.middleware.ChangeContextMiddleware",
+    "jinxiu.apps.core.middleware.ActiveOrganizationMiddleware",
 ]
 
 ROOT_URLCONF = "jinxiu.config.urls"

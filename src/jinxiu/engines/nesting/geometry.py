@@ -76,6 +76,8 @@ def make_outline(points: Iterable[Sequence[float]], *, repair_tolerance: float =
     ring = LinearRing(pts)
     # area of what the raw boundary encloses, counting every loop once
     enclosed = shapely.union_all(list(shapely.polygonize([shapely.unary_union(ring)]).geoms))
+    if enclosed.is_empty or enclosed.area <= 0:
+        raise GeometryError("outline has no area (all points on a line)")
     repaired = shapely.make_valid(poly)
     polys = [g for g in getattr(repaired, "geoms", [repaired]) if isinstance(g, Polygon)]
     if not polys:
@@ -153,15 +155,23 @@ def oriented(ring: Sequence[Point]) -> Ring:
 def offset_conservative(ring: Sequence[Point], distance: float) -> Ring:
     """Outer offset that contains every point within ``distance`` of the polygon.
 
-    shapely approximates round joins by chords whose vertices lie on the arc, so a chord comes
-    as close as ``r·cos(π / (4·QUAD_SEGS))`` to the corner. Buffering by ``r = distance /
-    cos(π / (4·QUAD_SEGS))`` puts every chord at least ``distance`` away: never too small.
+    shapely approximates round joins by chords whose vertices lie on the arc; GEOS rounds the
+    number of chords per join, so one chord spans less than two "quanta" of ``π / (2·QUAD_SEGS)``
+    and comes no closer than ``r·cos(π / (2·QUAD_SEGS))`` to the corner. Buffering by
+    ``r = distance / cos(π / (2·QUAD_SEGS))`` keeps every chord at least ``distance`` away;
+    the result is measured and grown further if it still falls short.
     """
     if distance <= 0:
         return tuple(ring)
-    radius = distance / math.cos(math.pi / (4 * QUAD_SEGS))
-    grown = Polygon(ring).buffer(radius, quad_segs=QUAD_SEGS, join_style="round")
-    grown = Polygon(grown.exterior)  # concave notches never make holes at garment scales
+    piece = Polygon(ring)
+    radius = distance / math.cos(math.pi / (2 * QUAD_SEGS))
+    for _ in range(5):
+        grown = piece.buffer(radius, quad_segs=QUAD_SEGS, join_style="round")
+        grown = Polygon(grown.exterior)  # concave notches never make holes at garment scales
+        gap = piece.distance(grown.exterior)
+        if gap >= distance:
+            break
+        radius *= distance / gap * (1 + 1e-9)
     return ring_tuple(orient(grown, 1.0).exterior.coords)
 
 

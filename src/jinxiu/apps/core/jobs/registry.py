@@ -28,12 +28,18 @@ def job_kind(name: str, *, label, superuser_only: bool = False):
     """
 
     def register(handler: Callable) -> Callable:
-        if name in _KINDS and _KINDS[name].handler is not handler:
+        existing = _KINDS.get(name)
+        if existing is not None and _where(existing.handler) != _where(handler):
             raise ValueError(f"job kind {name!r} is registered twice")
         _KINDS[name] = JobKind(name, label, handler, superuser_only)
         return handler
 
     return register
+
+
+def _where(fn) -> tuple[str, str]:
+    code = getattr(fn, "__code__", None)
+    return (code.co_filename if code else "", fn.__qualname__)
 
 
 def get_job_kind(name: str) -> JobKind:

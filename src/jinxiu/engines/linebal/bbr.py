@@ -1,0 +1,346 @@
+"""Exact search for plain SALBP-1: station-oriented branch, bound and remember.
+
+The method follows the published ideas of SALOME (Scholl & Klein 1997) and BB&R (Sewell &
+Jacobson 2012), written here from their descriptions:
+
+* A node is the set of tasks already assigned (a bit mask) after ``k`` closed stations; its
+  children are the *maximal* loads of station ``k + 1`` (no further available task fits).
+* Loads are enumerated in increasing task number (tasks are renumbered topologically, so this
+  order always respects precedence); a task skipped while it was available and would still
+  fit makes the load non-maximal.
+* Bounds at every node: k + max(LB1, LB2, LB3) of the remaining tasks (weights summed task by
+  task), and the latest-station windows for the target ``UB - 1``: a task whose latest
+  station is ``k + 1`` must be in this load.
+* Jackson's dominance rule: a load with task ``j`` but not an available task ``i`` with
+  ``t_i >= t_j`` and followers(i) >= followers(j) that could replace ``j`` is skipped.
+* Remember: a set of assigned tasks reached before with no more stations is not searched
+  again (a dictionary of bit masks).
+* Children are searched in order of their lower bound, then fullest load first.
+
+The search is in both directions (the mirror problem, arcs reversed, has the same optimum);
+the direction with fewer first-station loads is searched.
+"""
+
+from __future__ import annotations
+
+import heapq
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from jinxiu.engines.linebal.bounds import ceil_div, w2, w3
+
+
+class _Stop(Exception):
+    pass
+
+
+@dataclass
+class SearchOutcome:
+    stations: list[list[int]] | None  # best solution (original task indices), or None
+    upper: int  # its number of stations (or the given bound when none was found)
+    lower: int  # proven lower bound
+    complete: bool  # the search space was exhausted (the result is proven)
+    nodes: int
+
+
+class Salbp1:
+    """Precomputed data of a plain SALBP-1 instance (tasks renumbered topologically)."""
+
+    def __init__(self, times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int) -> None:
+        n = len(times)
+        self.n, self.c = n, c
+        pred_lists: list[list[int]] = [[] for _ in range(n)]
+        succ_lists: list[list[int]] = [[] for _ in range(n)]
+        indeg = [0] * n
+        for i, j in arcs:
+            pred_lists[j].append(i)
+            succ_lists[i].append(j)
+            indeg[j] += 1
+        heap = [i for i in range(n) if indeg[i] == 0]
+        heapq.heapify(heap)
+        order = []
+        while heap:
+            i = heapq.heappop(heap)
+            order.append(i)
+            for j in succ_lists[i]:
+                indeg[j] -= 1
+                if indeg[j] == 0:
+                    heapq.heappush(heap, j)
+        self.orig = order  # new index -> original index
+        new = {o: k for k, o in enumerate(order)}
+        self.t = [times[o] for o in order]
+        self.pred = [0] * n
+        self.succ_direct = [0] * n
+        for i, j in arcs:
+            self.pred[new[j]] |= 1 << new[i]
+            self.succ_direct[new[i]] |= 1 << new[j]
+        self.anc = [0] * n
+        for k in range(n):
+            m = self.pred[k]
+            a = m
+            while m:
+                low = m & -m
+                a |= self.anc[low.bit_length() - 1]
+                m ^= low
+            self.anc[k] = a
+        self.fol = [0] * n
+        for k in range(n - 1, -1, -1):
+            m = self.succ_direct[k]
+            f = m
+            while m:
+                low = m & -m
+                f |= self.fol[low.bit_length() - 1]
+                m ^= low
+            self.fol[k] = f
+        self.total = sum(self.t)
+        self.w2 = [w2(x, c) for x in self.t]
+        self.w3 = [w3(x, c) for x in self.t]
+        self.fol_time = [self._mask_time(self.fol[k]) for k in range(n)]
+        self.anc_time = [self._mask_time(self.anc[k]) for k in range(n)]
+        self.earliest = [ceil_div(self.t[k] + self.anc_time[k], c) for k in range(n)]
+        # positional weight, used by the heuristics
+        self.pw = [self.t[k] + self.fol_time[k] for k in range(n)]
+        # Jackson dominance: dom_by[j] = tasks i that dominate j
+        self.dom_by: list[list[int]] = [[] for _ in range(n)]
+        for j in range(n):
+            for i in range(n):
+                if i == j or (self.fol[i] >> j) & 1 or (self.fol[j] >> i) & 1:
+                    continue
+                if self.t[i] < self.t[j] or (self.fol[i] & self.fol[j]) != self.fol[j]:
+                    continue
+                if self.t[i] == self.t[j] and self.fol[i] == self.fol[j] and i > j:
+                    continue
+                self.dom_by[j].append(i)
+
+    def _mask_time(self, mask: int) -> int:
+        s = 0
+        t = self.t
+        while mask:
+            low = mask & -mask
+            s += t[low.bit_length() - 1]
+            mask ^= low
+        return s
+
+    def lower_bound(self) -> int:
+        return max(ceil_div(self.total, self.c), ceil_div(sum(self.w2), 2),
+                   ceil_div(sum(self.w3), 6), max(self.earliest))
+
+    def to_original(self, stations: list[list[int]]) -> list[list[int]]:
+        return [sorted(self.orig[k] for k in st) for st in stations]
+
+    # ---------------------------------------------------------------- heuristics
+    def greedy(self, priority: Sequence[float]) -> list[list[int]]:
+        """Station-oriented priority-rule heuristic: fill each station with the available
+        task of highest priority that fits."""
+        n, c, t, pred = self.n, self.c, self.t, self.pred
+        done = 0
+        left = set(range(n))
+        stations = []
+        while left:
+            load = 0
+            st = []
+            while True:
+                best, best_p = -1, None
+                for k in left:
+                    if t[k] + load <= c and not (pred[k] & ~done):
+                        p = priority[k]
+                        if best_p is None or p > best_p:
+                            best, best_p = k, p
+                if best < 0:
+                    break
+                st.append(best)
+                left.discard(best)
+                done |= 1 << best
+                load += t[best]
+            stations.append(st)
+        return stations
+
+    def hoffmann(self, priority: Sequence[float], leaf_cap: int = 300) -> list[list[int]]:
+        """Hoffmann's heuristic: each station takes the fullest load found among the first
+        ``leaf_cap`` maximal loads (ties by priority)."""
+        done = 0
+        stations = []
+        full = (1 << self.n) - 1
+        while done != full:
+            best = None
+            for mask, load, _, _ in self._loads(done, None, leaf_cap, use_dom=False):
+                key = (load, sum(priority[k] for k in _bits(mask)))
+                if best is None or key > best[0]:
+                    best = (key, mask)
+            assert best is not None
+            stations.append(list(_bits(best[1])))
+            done |= best[1]
+        return stations
+
+    # ---------------------------------------------------------------- load enumeration
+    def _loads(self, done: int, forced: int | None, cap: int | None, use_dom: bool = True):
+        """Maximal loads for the next station given the assigned mask ``done``.
+
+        ``forced``: tasks that must be in the load (window); ``cap``: stop after that many.
+        Yields (mask, load, w2 sum, w3 sum)."""
+        c, t, pred = self.c, self.t, self.pred
+        W2, W3 = self.w2, self.w3
+        U = [k for k in range(self.n) if not (done >> k) & 1]
+        nU = len(U)
+        out: list[tuple[int, int, int, int]] = []
+        forced = forced or 0
+        dom_by, fol = self.dom_by, self.fol
+
+        def dominated(S: int, load: int) -> bool:
+            AS = done | S
+            m = S
+            while m:
+                low = m & -m
+                j = low.bit_length() - 1
+                m ^= low
+                if fol[j] & S:
+                    continue
+                room = c - load + t[j]
+                base = AS & ~low
+                for i in dom_by[j]:
+                    if t[i] <= room and not (AS >> i) & 1 and not (pred[i] & ~base):
+                        return True
+            return False
+
+        def gen(pos: int, S: int, load: int, a2: int, a3: int, min_skip: int) -> None:
+            rem = c - load
+            extended = False
+            AS = done | S
+            for q in range(pos, nU):
+                u = U[q]
+                tu = t[u]
+                if tu > rem or pred[u] & ~AS:
+                    if (forced >> u) & 1:
+                        return
+                    continue
+                extended = True
+                gen(q + 1, S | (1 << u), load + tu, a2 + W2[u], a3 + W3[u], min_skip)
+                if cap is not None and len(out) >= cap:
+                    return
+                if (forced >> u) & 1:
+                    return
+                if tu < min_skip:
+                    min_skip = tu
+            if not extended and rem < min_skip:
+                if use_dom and dominated(S, load):
+                    return
+                out.append((S, load, a2, a3))
+
+        gen(0, 0, 0, 0, 0, c + 1)
+        return out
+
+    # ---------------------------------------------------------------- exact search
+    def search(self, upper: int, best: list[list[int]] | None, *,
+               lower: int | None = None, should_stop: Callable[[int], bool] | None = None,
+               first_only: bool = False, check_every: int = 256,
+               memo_limit: int = 3_000_000) -> SearchOutcome:
+        """Look for a solution with fewer than ``upper`` stations.
+
+        ``best`` is the incumbent (or None when ``upper`` is only a target, as in the SALBP-2
+        decision problems). With ``first_only`` the search stops at the first improvement.
+        """
+        n, c, t = self.n, self.c, self.t
+        full = (1 << n) - 1
+        lb_root = max(self.lower_bound(), lower or 0)
+        state = {"ub": upper, "best": best, "nodes": 0}
+        if lb_root >= upper:
+            return SearchOutcome(best, upper, upper if best else lb_root, True, 0)
+        fol_time, T = self.fol_time, self.t
+
+        def must_masks(ub: int) -> list[int]:
+            # must[s]: tasks whose latest station (for ub-1 stations) is <= s
+            target = ub - 1
+            must = [0] * (target + 2)
+            for k in range(n):
+                latest = target + 1 - ceil_div(T[k] + fol_time[k], c)
+                if latest < 1:
+                    latest = 0
+                must[min(latest, target + 1)] |= 1 << k
+            acc = 0
+            for s in range(target + 2):
+                acc |= must[s]
+                must[s] = acc
+            return must
+
+        must = must_masks(upper)
+        memo: dict[int, int] = {}
+        path: list[int] = []
+        sys.setrecursionlimit(max(10_000, sys.getrecursionlimit()))
+
+        def node(done: int, k: int, rem: int, r2: int, r3: int) -> None:
+            nonlocal must
+            state["nodes"] += 1
+            if should_stop is not None and state["nodes"] % check_every == 0 \
+                    and should_stop(state["ub"]):
+                raise _Stop
+            ub = state["ub"]
+            if k >= len(must) - 1 or must[k] & ~done:
+                return
+            forced = must[k + 1] & ~done if k + 1 < len(must) else 0
+            children = []
+            for S, load, a2, a3 in self._loads(done, forced, None):
+                nrem = rem - load
+                nd = done | S
+                if nd == full:
+                    state["ub"] = k + 1
+                    state["best"] = [*[_list(x) for x in path], _list(S)]
+                    must = must_masks(k + 1)
+                    if first_only:
+                        raise _Stop
+                    return
+                lb = k + 1 + max(ceil_div(nrem, c), ceil_div(r2 - a2, 2), ceil_div(r3 - a3, 6))
+                if lb >= ub:
+                    continue
+                seen = memo.get(nd)
+                if seen is not None and seen <= k + 1:
+                    continue
+                children.append((lb, -load, S, nrem, r2 - a2, r3 - a3))
+            children.sort(key=lambda x: (x[0], x[1]))
+            for lb, _, S, nrem, n2, n3 in children:
+                if lb >= state["ub"]:
+                    break
+                nd = done | S
+                seen = memo.get(nd)
+                if seen is not None and seen <= k + 1:
+                    continue
+                if len(memo) < memo_limit:
+                    memo[nd] = k + 1
+                path.append(S)
+                node(nd, k + 1, nrem, n2, n3)
+                path.pop()
+
+        stopped = False
+        try:
+            node(0, 0, self.total, sum(self.w2), sum(self.w3))
+        except _Stop:
+            stopped = True
+        sol = state["best"]
+        ub = state["ub"]
+        improved = ub < upper
+        if stopped and first_only and improved:
+            complete, lower_out = True, lb_root  # found what was asked; optimality unknown
+        elif stopped:
+            complete, lower_out = False, lb_root
+        else:
+            complete = True
+            lower_out = ub if improved or best is not None else upper
+        stations = self.to_original(sol) if sol is not None and sol is not best else best
+        return SearchOutcome(stations, ub, lower_out, complete, state["nodes"])
+
+
+def _bits(mask: int):
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _list(mask: int) -> list[int]:
+    return list(_bits(mask))
+
+
+def first_station_loads(core: Salbp1, cap: int = 2000) -> int:
+    """Number of maximal loads of the first station (capped): a cheap measure of how wide
+    the search tree is in this direction."""
+    return len(core._loads(0, None, cap))

@@ -1,0 +1,252 @@
+"""CP-SAT models (OR-Tools) for SALBP-1 / SALBP-2 with the garment extensions.
+
+Variables ``x[i, k]`` (task ``i`` at station ``k``) only inside the task's station window
+[E_i, L_i]; the station number of a task ``s_i = sum k x[i, k]`` carries the precedence
+``s_i <= s_j``; stations are used from the front (``y_k >= y_{k+1}``), which removes the
+symmetry of empty stations. Extensions:
+
+* machine types: ``z[k, type]`` is set when station ``k`` holds a task of that type; two
+  incompatible types never share a station;
+* zoning: ``s_i == s_j`` (must share) / ``s_i != s_j`` (must not share);
+* splitting: station ``k`` has ``r_k`` parallel workplaces, ``r_k = max(y_k, R_i x[i, k])``
+  with ``R_i = ceil(t_i / c)``; load <= c r_k; the objective counts workplaces;
+* named operators: every station is one operator; task ``i`` done by operator ``o`` takes
+  ``ceil(t_i / eff(o, type_i))``; operators get distinct positions along the line.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from jinxiu.engines.linebal.bounds import ceil_div
+from jinxiu.engines.linebal.problem import ProblemData
+
+
+@dataclass
+class CpOutcome:
+    stations: list[list[int]] | None  # tasks per station in line order
+    replicas: list[int] | None  # parallel workplaces per station
+    operators: list[int] | None  # operator index per station (named operators)
+    objective: int | None  # stations/workplaces (SALBP-1) or cycle time (SALBP-2)
+    bound: int  # proven lower bound on the objective
+    optimal: bool
+    infeasible: bool
+
+
+def effective_time(t: int, eff: float) -> int:
+    return math.ceil(t / eff - 1e-9)
+
+
+def _windows(data: ProblemData, c: int, m: int) -> tuple[list[int], list[int]]:
+    """Station windows (1-based) for cycle ``c`` and at most ``m`` stations.
+
+    Valid only without splitting and named operators (times must be the real ones)."""
+    n = data.num_tasks
+    t = data.times
+    anc: list[set[int]] = [set() for _ in range(n)]
+    pred = data.predecessors()
+    for i in data.topological_order():
+        for p in pred[i]:
+            anc[i].add(p)
+            anc[i] |= anc[p]
+    desc = data.descendants()
+    early = [ceil_div(t[i] + sum(t[a] for a in anc[i]), c) for i in range(n)]
+    late = [m + 1 - ceil_div(t[i] + sum(t[d] for d in desc[i]), c) for i in range(n)]
+    return early, late
+
+
+def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: int = 0,
+             workers: int = 1, hint: list[list[int]] | None = None,
+             objective_upper: int | None = None, objective_lower: int = 0,
+             cycle_upper: int | None = None) -> CpOutcome:
+    """Solve ``data`` with CP-SAT using at most ``max_stations`` stations (positions).
+
+    SALBP-1: minimise the number of stations (workplaces), at most ``objective_upper``.
+    SALBP-2: ``max_stations`` is the given count; minimise the cycle time (at most
+    ``cycle_upper``)."""
+    n = data.num_tasks
+    t = data.times
+    salbp1 = data.cycle_time is not None
+    named = bool(data.operators)
+    K = len(data.operators) if named else max_stations
+    if not salbp1:
+        K = data.stations if not named else len(data.operators)
+    model = cp_model.CpModel()
+
+    if salbp1:
+        c_const = data.cycle_time
+        cvar = None
+        c_for_windows = c_const
+    else:
+        tmax = max(t) if not named else max(
+            min(effective_time(t[i], o.factor(_mt(data, i))) for o in data.operators
+                if o.factor(_mt(data, i)) > 0) for i in range(n))
+        lo = max(tmax, ceil_div(sum(t), data.stations) if not named else 1, objective_lower)
+        hi = cycle_upper if cycle_upper is not None else sum(t) * (4 if named else 1)
+        hi = max(hi, lo)
+        cvar = model.NewIntVar(lo, hi, "c")
+        c_const = None
+        c_for_windows = lo
+
+    # windows
+    plain_times = not named and not (salbp1 and data.allow_split)
+    if plain_times:
+        target = (objective_upper if salbp1 and objective_upper is not None else K)
+        target = min(target, K)
+        early, late = _windows(data, c_for_windows, target)
+    else:
+        early, late = [1] * n, [K] * n
+    early = [max(1, e) for e in early]
+    late = [min(K, x) for x in late]
+    for i in range(n):
+        if early[i] > late[i]:
+            return CpOutcome(None, None, None, None, (objective_upper or K) + 1, False, True)
+
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    by_station: list[list[int]] = [[] for _ in range(K + 1)]
+    s = []
+    for i in range(n):
+        lits = []
+        for k in range(early[i], late[i] + 1):
+            v = model.NewBoolVar(f"x{i}_{k}")
+            x[i, k] = v
+            by_station[k].append(i)
+            lits.append(v)
+        model.AddExactlyOne(lits)
+        si = model.NewIntVar(early[i], late[i], f"s{i}")
+        model.Add(si == sum(k * x[i, k] for k in range(early[i], late[i] + 1)))
+        s.append(si)
+    for i, j in data.precedences:
+        model.Add(s[i] <= s[j])
+    for i, j in data.must_share:
+        model.Add(s[i] == s[j])
+    for i, j in data.must_not_share:
+        model.Add(s[i] != s[j])
+
+    y = [None] + [model.NewBoolVar(f"y{k}") for k in range(1, K + 1)]
+    for (_i, k), v in x.items():
+        model.AddImplication(v, y[k])
+    if not named:
+        for k in range(1, K):
+            model.AddImplication(y[k + 1], y[k])
+
+    # machine types
+    if data.machine_types:
+        types = sorted({m for m in data.machine_types if m is not None})
+        bad = [(a, b) for ai, a in enumerate(types) for b in types[ai + 1:]
+               if a not in data.universal and b not in data.universal
+               and frozenset((a, b)) not in data.compatible]
+        if bad:
+            for k in range(1, K + 1):
+                z = {m: model.NewBoolVar(f"z{k}_{m}") for m in types}
+                for i in by_station[k]:
+                    if data.machine_types[i] is not None:
+                        model.AddImplication(x[i, k], z[data.machine_types[i]])
+                for a, b in bad:
+                    model.AddBoolOr([z[a].Not(), z[b].Not()])
+
+    replicas = None
+    op_of = None
+    if named:
+        # station k is done by exactly one operator when used
+        ops = data.operators
+        O = len(ops)
+        a = {(o, k): model.NewBoolVar(f"a{o}_{k}") for o in range(O) for k in range(1, K + 1)}
+        for k in range(1, K + 1):
+            model.Add(sum(a[o, k] for o in range(O)) == y[k])
+        for o in range(O):
+            model.AddAtMostOne(a[o, k] for k in range(1, K + 1))
+        for k in range(1, K):
+            model.AddImplication(y[k + 1], y[k])
+        big = max(sum(t), 1) * 100
+        for k in range(1, K + 1):
+            for o in range(O):
+                terms = []
+                for i in by_station[k]:
+                    f = ops[o].factor(_mt(data, i))
+                    if f <= 0:
+                        model.AddBoolOr([x[i, k].Not(), a[o, k].Not()])
+                        continue
+                    terms.append(effective_time(t[i], f) * x[i, k])
+                if not terms:
+                    continue
+                if salbp1:
+                    model.Add(sum(terms) <= c_const).OnlyEnforceIf(a[o, k])
+                else:
+                    model.Add(sum(terms) <= cvar + big * (1 - a[o, k]))
+        op_of = a
+        count = sum(y[1:])
+    elif salbp1 and data.allow_split:
+        c = c_const
+        R = [max(1, ceil_div(t[i], c)) for i in range(n)]
+        rmax = max(R)
+        replicas = [None]
+        for k in range(1, K + 1):
+            r = model.NewIntVar(0, rmax, f"r{k}")
+            terms = [y[k]]
+            for i in by_station[k]:
+                if R[i] > 1:
+                    terms.append(R[i] * x[i, k])
+            model.AddMaxEquality(r, terms)
+            model.Add(sum(t[i] * x[i, k] for i in by_station[k]) <= c * r)
+            replicas.append(r)
+        count = sum(replicas[1:])
+    else:
+        for k in range(1, K + 1):
+            if by_station[k]:
+                load = sum(t[i] * x[i, k] for i in by_station[k])
+                if salbp1:
+                    model.Add(load <= c_const)
+                else:
+                    model.Add(load <= cvar)
+        count = sum(y[1:])
+
+    if salbp1:
+        lb = max(1, objective_lower)
+        if objective_upper is not None:
+            model.Add(count <= objective_upper)
+        model.Add(count >= lb)
+        model.Minimize(count)
+    else:
+        if named:
+            model.Add(sum(y[1:]) <= data.stations)
+        model.Minimize(cvar)
+
+    if hint:
+        pos = {i: k + 1 for k, st in enumerate(hint) for i in st}
+        for (i, k), v in x.items():
+            model.AddHint(v, 1 if pos.get(i) == k else 0)
+
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, time_limit)
+    solver.parameters.num_workers = max(1, workers)
+    solver.parameters.random_seed = seed
+    status = solver.Solve(model)
+    if status == cp_model.INFEASIBLE:
+        bound = (objective_upper + 1) if (salbp1 and objective_upper is not None) else 0
+        return CpOutcome(None, None, None, None, bound, False, True)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return CpOutcome(None, None, None, None, int(math.ceil(solver.BestObjectiveBound() - 1e-6))
+                         if status != cp_model.MODEL_INVALID else 0, False, False)
+    stations: list[list[int]] = [[] for _ in range(K + 1)]
+    for (i, k), v in x.items():
+        if solver.Value(v):
+            stations[k].append(i)
+    used = [k for k in range(1, K + 1) if stations[k]]
+    out_st = [sorted(stations[k]) for k in used]
+    out_rep = [solver.Value(replicas[k]) for k in used] if replicas else None
+    out_ops = None
+    if op_of is not None:
+        out_ops = []
+        for k in used:
+            out_ops.append(next(o for o in range(len(data.operators)) if solver.Value(op_of[o, k])))
+    obj = int(round(solver.ObjectiveValue()))
+    bound = int(math.ceil(solver.BestObjectiveBound() - 1e-6))
+    return CpOutcome(out_st, out_rep, out_ops, obj, bound, status == cp_model.OPTIMAL, False)
+
+
+def _mt(data: ProblemData, i: int) -> str | None:
+    return data.machine_types[i] if data.machine_types else None

@@ -1,0 +1,196 @@
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from jinxiu.apps.core.jobs.registry import job_kind
+from jinxiu.apps.core.jobs.services import (
+    JobContext,
+    job_cancel,
+    job_enqueue,
+    job_execute,
+    job_live_state,
+    job_reap_stale,
+    job_retry,
+)
+from jinxiu.apps.core.models import JobRun, Organization
+from jinxiu.apps.documents.models import Document
+from tests.helpers.factories import make_org, make_user
+
+pytestmark = pytest.mark.django_db
+
+SEEN: list[tuple[int, str]] = []
+
+
+@job_kind("tests.steps", label="test: three steps")
+def _steps(ctx):
+    org = Organization.objects.get(pk=ctx.params["org"])
+    for i in range(3):
+        Document.objects.create(organization=org, title=f"step {i}")
+        ctx.progress(30 * (i + 1), f"step {i}")
+        SEEN.append(job_live_state(ctx.job))
+        if ctx.params.get("fail_at") == i:
+            raise ValueError(f"bad row {i}")
+    return {"made": 3}
+
+
+@job_kind("tests.superuser", label="test: superuser only", superuser_only=True)
+def _super(ctx):
+    return None
+
+
+@pytest.fixture
+def org(regions):
+    return make_org()
+
+
+@pytest.fixture
+def owner():
+    return make_user("owner")
+
+
+def test_job_is_enqueued_only_after_commit(org, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = job_enqueue(kind="tests.steps", user=owner, params={"org": org.pk})
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert job.status == "queued" and Document.objects.count() == 0
+    callbacks[0]()  # the commit happens: the immediate backend runs it
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.task_id
+
+
+def test_progress_is_visible_while_running_and_100_at_the_end(
+        org, owner, django_capture_on_commit_callbacks):
+    SEEN.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue(kind="tests.steps", user=owner, params={"org": org.pk})
+    assert SEEN == [(30, "step 0"), (60, "step 1"), (90, "step 2")]
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.result, job.attempts) == ("succeeded", 100,
+                                                                   {"made": 3}, 1)
+    assert Document.objects.count() == 3
+    assert job.started <= job.finished
+
+
+def test_failure_rolls_back_everything_and_records_the_error(
+        org, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue(kind="tests.steps", user=owner, params={"org": org.pk, "fail_at": 1})
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == "ValueError: bad row 1"
+    assert job.progress == 60  # how far it got
+    assert Document.objects.count() == 0  # nothing half-written
+
+
+def test_retry_runs_the_same_job_again_and_is_idempotent(
+        org, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue(kind="tests.steps", user=owner, params={"org": org.pk, "fail_at": 0})
+    job.refresh_from_db()
+    job.params = {"org": org.pk}  # the cause is fixed
+    job.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        job_retry(job=job, user=owner)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.error) == ("succeeded", 2, "")
+    assert Document.objects.count() == 3
+    job_execute(job_id=job.pk)  # a resent task: finished jobs are left alone
+    job.refresh_from_db()
+    assert job.attempts == 2 and Document.objects.count() == 3
+    with pytest.raises(ValidationError):
+        job_retry(job=job, user=owner)  # a succeeded job is not retried
+
+
+def test_a_killed_worker_leaves_a_reapable_job_and_no_results(org, owner, settings):
+    """The worker died mid-job: its transaction never committed, the row still says running."""
+    job = JobRun.objects.create(kind="tests.steps", owner=owner, params={"org": org.pk},
+                                status="running", attempts=1,
+                                heartbeat=timezone.now() - dt.timedelta(hours=2))
+    job_execute(job_id=job.pk)  # the row is claimed but stale: a redelivered task may run it
+    job.refresh_from_db()
+    assert job.status == "succeeded"
+
+    lost = JobRun.objects.create(kind="tests.steps", owner=owner, params={"org": org.pk},
+                                 status="running", attempts=1,
+                                 heartbeat=timezone.now() - dt.timedelta(hours=2))
+    fresh = JobRun.objects.create(kind="tests.steps", owner=owner, params={"org": org.pk},
+                                  status="running", attempts=1, heartbeat=timezone.now())
+    assert job_reap_stale() == 1
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.status == "failed" and "worker stopped" in lost.error
+    assert fresh.status == "running"
+    job_execute(job_id=fresh.pk)  # another worker holds it: left alone
+    fresh.refresh_from_db()
+    assert fresh.attempts == 1
+
+
+def test_cancel_a_queued_job_and_a_running_one(org, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        job = job_enqueue(kind="tests.steps", user=owner, params={"org": org.pk})
+    job_cancel(job=job, user=owner)
+    job.refresh_from_db()
+    assert job.status == "cancelled"
+    job_execute(job_id=job.pk)  # the queued task arrives later: nothing runs
+    assert Document.objects.count() == 0
+
+    running = JobRun.objects.create(kind="tests.steps", owner=owner, params={"org": org.pk},
+                                    status="running", heartbeat=timezone.now())
+    job_cancel(job=running, user=owner)
+    ctx = JobContext(running)
+    with pytest.raises(Exception) as exc:
+        ctx.progress(10, "x")
+    assert type(exc.value).__name__ == "JobCancelled"
+    cache.clear()
+
+
+def test_superuser_only_kinds_refuse_others(owner):
+    with pytest.raises(PermissionDenied):
+        job_enqueue(kind="tests.superuser", user=owner)
+    with pytest.raises(LookupError):
+        job_enqueue(kind="no.such.kind", user=owner)
+
+
+def test_job_pages_show_only_own_jobs_and_progress_fragment(client, org, owner):
+    other = make_user("other")
+    mine = JobRun.objects.create(kind="tests.steps", owner=owner, status="running",
+                                 heartbeat=timezone.now())
+    theirs = JobRun.objects.create(kind="tests.steps", owner=other)
+    JobContext(mine).progress(42, "halfway")
+    client.force_login(owner)
+    fragment = client.get(f"/jobs/{mine.pk}/progress/")
+    assert fragment.status_code == 200
+    html = fragment.content.decode()
+    assert 'data-progress="42"' in html and "halfway" in html and "hx-get" in html
+    assert client.get(f"/jobs/{theirs.pk}/").status_code == 404
+    assert client.get(f"/jobs/{theirs.pk}/progress/").status_code == 404
+    assert client.post(f"/jobs/{theirs.pk}/cancel/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "queued"
+    listing = client.get("/jobs/")
+    assert [r.record.pk for r in listing.context["table"].page.object_list] == [mine.pk]
+    cache.clear()
+
+
+def test_demo_load_job_end_to_end(db, django_capture_on_commit_callbacks, settings):
+    """The shipped job: load regions, then the demo data set through a job, twice."""
+    from pathlib import Path
+
+    from jinxiu.apps.core.regions import region_load
+
+    if not (Path(settings.JINXIU_REGION_DATA_DIR) / "areas.json").exists():
+        pytest.skip("region data not built (run make assets)")
+    region_load()
+    admin = make_user("root", is_superuser=True)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            job = job_enqueue(kind="core.demo_load", user=admin)
+        job.refresh_from_db()
+        assert job.status == "succeeded", job.error
+        assert job.result == {"organizations": 6, "users": 6}
+    assert Organization.objects.filter(is_synthetic=True).count() == 6
+    assert Document.objects.count() == 7
