@@ -90,7 +90,7 @@ class SolveParams:
     early_termination: bool = True
     quadtree_depth: int = 4
     tolerance: float | None = None
-    grace_s: float = 5.0
+    grace_s: float = 10.0
     poll_s: float = 0.1
 
 
@@ -274,7 +274,7 @@ def solve(
     final_seen = False
     error_message = ""
     reason: str | None = None
-    deadline = started + seconds + params.grace_s + 0.05 * seconds + 5.0
+    deadline = started + seconds + params.grace_s + 0.05 * seconds
     we_killed = False
     child = _Child(request)
     try:
