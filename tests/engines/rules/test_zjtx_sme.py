@@ -167,3 +167,10 @@ def test_2026_direct_routes_are_gone(shipped):
     assert v.status is Status.FAILS
     (change,) = gaps(rs, firm, on=FIRST_DAY_2026).changes
     assert (change.fact, change.required, change.action) == ("title_innovative_sme", True, "set")
+
+
+def test_gaps_can_keep_past_years_fixed(shipped):
+    rs = shipped["zjtx_sme"]
+    firm = with_facts(FIRM, rd_expense=by_year(y2024=120, y2025=250))
+    g = gaps(rs, firm, on=FIRST_DAY_2026, frozen_before=2025)
+    assert g.changes == () and not g.feasible

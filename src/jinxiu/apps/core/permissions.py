@@ -24,7 +24,19 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from django.utils.translation import gettext_lazy as _
+
 ALL = object()  # sentinel: no restriction
+
+ACTION_LABELS = {
+    "view": _("view"),
+    "add": _("add"),
+    "change": _("change"),
+    "delete": _("delete"),
+    "export": _("export"),
+    "run": _("run"),
+    "share": _("share"),
+}
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,7 @@ class _Solver:
         self.rel = 0.0
         self.notes: list[str] = []
         self._ev: Evaluation | None = None
+        self.frozen_before: int | None = None
 
     # -- state
     @property
@@ -202,6 +203,8 @@ class _Solver:
         spec = self.cat.get(name)
         if spec is None or not spec.adjustable:
             return None
+        if self.frozen_before is not None and year is not None and year < self.frozen_before:
+            return None
         fv = self.facts.get(name, year) if year is not None else self.facts.latest(name, 9999)
         if fv is None or fv.value is None:
             return None
@@ -301,7 +304,11 @@ class _Solver:
     def _item_options(
         self, item: Item, current: float, crit_id: str
     ) -> list[tuple[float, list[tuple[Change, float]]]]:
-        options = []
+        options: list[tuple[float, list[tuple[Change, float]]]] = []
+        if item.score_fact:
+            fv = self.facts.latest(item.score_fact, self.on.year)
+            if fv is not None and fv.value is not None:
+                return options  # an expert's score stands; no fact change moves it
         for band in item.bands:
             if band.points[0] <= current:
                 continue
@@ -408,6 +415,8 @@ def _further(a: Change, b: Change) -> bool:
 def _is_ratio(node: ex.Node, solver: _Solver) -> bool:
     if isinstance(node, ex.BinOp) and node.op == "/":
         return True
+    if isinstance(node, ex.BinOp):
+        return _is_ratio(node.left, solver) or _is_ratio(node.right, solver)
     if isinstance(node, ex.Call) and node.func in ("avg_growth", "cagr"):
         return True
     if isinstance(node, ex.Ref):
@@ -471,14 +480,19 @@ def gaps(
     *,
     on: date,
     version: str | None = None,
+    frozen_before: int | None = None,
 ) -> GapList:
-    """The gap list of a firm at ``on``: empty unless the verdict is "does not qualify"."""
+    """The gap list of a firm at ``on``: empty unless the verdict is "does not qualify".
+
+    ``frozen_before``: facts of years before this one are history and are never proposed for
+    change (e.g. ``on.year - 1`` to plan only with the current figures)."""
     ver = pick_version(ruleset, on=on, version=version)
     built, _ = as_facts(facts, ruleset.catalogue)
     verdict = evaluate(ruleset, built, on=on, version=ver.id)
     if verdict.status is not Status.FAILS or ver.kind != "qualification":
         return GapList(status=verdict.status)
     solver = _Solver(ruleset, ver, built, on)
+    solver.frozen_before = frozen_before
     feasible = solver.all_of(ver.criteria)
     if feasible and evaluate(ruleset, solver.facts, on=on, version=ver.id).status is Status.FAILS:
         feasible = False

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 
-from jinxiu.apps.core.permissions import organizations_for, user_can
+from jinxiu.apps.core.permissions import ACTION_LABELS, organizations_for, user_can
 
 ACTIONS = {
     "list": "view",
@@ -37,7 +37,7 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
         action = ACTIONS.get(self.action, "view")
         if action != "view" and not user_can(self.request.user, obj, action):
             raise PermissionDenied(_("You may view this object but not %(action)s it.")
-                                   % {"action": _(action)})
+                                   % {"action": ACTION_LABELS.get(action, action)})
         return obj
 
     def _save_checked(self, serializer, action: str):

@@ -43,7 +43,7 @@ class Organization(ChangeLoggedModel):
     )
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, null=True, unique=True,
-        help_text=_("统一社会信用代码, 18 characters (GB 32100-2015)."),
+        help_text=_("统一社会信用代码: 18 characters (GB 32100-2015)."),
     )
     description = models.TextField(_("description"), blank=True)
     is_synthetic = models.BooleanField(

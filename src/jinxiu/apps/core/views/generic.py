@@ -29,7 +29,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from jinxiu.apps.core.models import ObjectChange
-from jinxiu.apps.core.permissions import permission_q, user_can
+from jinxiu.apps.core.permissions import ACTION_LABELS, permission_q, user_can
 
 
 class _NotPermitted(Exception):
@@ -52,7 +52,7 @@ class ObjectViewMixin(LoginRequiredMixin):
         obj = get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
         if action != "view" and not user_can(self.request.user, obj, action):
             raise PermissionDenied(_("You may view this object but not %(action)s it.")
-                                   % {"action": _(action)})
+                                   % {"action": ACTION_LABELS.get(action, action)})
         return obj
 
     def url_name(self, view: str) -> str:
