@@ -87,8 +87,10 @@ def test_score_exactly_70_fails_71_passes(shipped):
     # every item is an expert's score: no change of facts can move it
     g = gaps(rs, exact, on=ON)
     assert (g.changes, g.feasible) == ((), False)
-    assert g.notes == ("innovation (企业创新能力评价得分 70 分以上（不含 70 分）): no change of single "
-                       "facts found",)
+    assert g.notes == (
+        "innovation (企业创新能力评价得分 70 分以上（不含 70 分）): no change of single "
+        "facts found",
+    )
     v = evaluate(rs, with_facts(exact, hte_rd_management=16), on=ON)
     assert (innovation(v).total, v.status) == ((71, 71), Status.QUALIFIES)
 
@@ -122,7 +124,10 @@ def test_rd_ratio_band_by_revenue_and_gap(shipped):
     assert check.threshold == 0.04
     (change,) = gaps(rs, firm, on=ON).changes
     assert (change.fact, change.year, change.current, change.required) == (
-        "rd_expense", 2024, 230, 260
+        "rd_expense",
+        2024,
+        230,
+        260,
     )
     assert change.measure == "rd_ratio_3y: 3.79 % → 4 %"
 

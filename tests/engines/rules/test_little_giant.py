@@ -52,14 +52,21 @@ def test_2026_one_rd_change_serves_two_criteria(shipped):
     assert [c.id for c in rd.children if c.status is Status.FAILS] == ["rd_total", "rd_share_prev"]
     (change,) = gaps(rs, firm, on=ON).changes
     assert (change.fact, change.year, change.current, change.required) == (
-        "rd_expense", 2024, 250, 300
+        "rd_expense",
+        2024,
+        250,
+        300,
     )
 
 
 def test_2026_revenue_boundary(shipped):
     rs = shipped["little_giant"]
-    at = with_facts(FIRM, revenue=by_year(y2023=4500, y2024=4800, y2025=5000),
-                    main_revenue=by_year(y2025=4500), rd_expense=by_year(y2024=600, y2025=600))
+    at = with_facts(
+        FIRM,
+        revenue=by_year(y2023=4500, y2024=4800, y2025=5000),
+        main_revenue=by_year(y2025=4500),
+        rd_expense=by_year(y2024=600, y2025=600),
+    )
     scale = next(o for o in evaluate(rs, at, on=ON).criteria if o.id == "scale")
     assert scale.children[0].status is Status.QUALIFIES  # exactly 5000万元
     assert scale.children[1].status is Status.QUALIFIES  # exactly 90 %
@@ -85,9 +92,13 @@ def test_2022_version_before_2026_04_01_and_for_review(shipped):
 def test_2022_innovation_band_by_revenue(shipped):
     # revenue 8000 (5000万–1亿): needs ≥ 6 % in both years; 400/9000 = 4.4 % fails the band
     rs = shipped["little_giant"]
-    firm = with_facts(FIRM, revenue=by_year(y2023=7000, y2024=9000, y2025=8000),
-                      main_revenue=by_year(y2023=6400, y2024=8400, y2025=7600),
-                      chuangke_top50_3y=False, sti_award_national_3y=False)
+    firm = with_facts(
+        FIRM,
+        revenue=by_year(y2023=7000, y2024=9000, y2025=8000),
+        main_revenue=by_year(y2023=6400, y2024=8400, y2025=7600),
+        chuangke_top50_3y=False,
+        sti_award_national_3y=False,
+    )
     on = date(2026, 3, 31)
     v = evaluate(rs, firm, on=on)
     assert v.status is Status.FAILS
@@ -98,9 +109,11 @@ def test_2022_innovation_band_by_revenue(shipped):
     # which moves the firm into the ≥ 1亿 band where 3 % suffices; the smaller relative change wins
     (change,) = gaps(rs, firm, on=on).changes
     assert (change.fact, change.year, change.current, change.required) == (
-        "revenue", 2025, 8000, 10000
+        "revenue",
+        2025,
+        8000,
+        10000,
     )
-
 
 
 def test_2022_fails_market_share_needs_manual_input(shipped):
