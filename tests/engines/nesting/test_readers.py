@@ -200,6 +200,6 @@ def test_huge_file_is_refused(tmp_path, monkeypatch):
 def test_piece_too_wide_from_dxf_names_the_piece(tmp_path):
     path = aama(tmp_path, units=4, pieces=[
         {"block": "B1", "outline": [(0, 0), (300, 0), (300, 1600), (0, 1600)],
-         "segments": {"7": ((150, 0), (150, 1600))}, "text": ["Piece Name: CAPE"]}])
+         "segments": {"7": ((0, 800), (300, 800))}, "text": ["Piece Name: CAPE"]}])
     with pytest.raises(InvalidPieceError, match="piece 'CAPE': fits the usable width 1500"):
         read_dxf(path).to_problem(width=1500, grain="one_way")

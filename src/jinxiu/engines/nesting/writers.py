@@ -184,11 +184,16 @@ def dxf_document(data: ProblemData, result: Result) -> ezdxf.document.Drawing:
 
 
 def write_dxf(data: ProblemData, result: Result, path: str | Path) -> None:
-    import io
-
-    stream = io.StringIO()
-    dxf_document(data, result).write(stream)
-    _atomic_write(path, stream.getvalue().encode("utf-8"))
+    """Saved by ezdxf (non-ANSI text such as Chinese names as ``\\U+XXXX`` escapes)."""
+    path = Path(path)
+    doc = dxf_document(data, result)
+    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        doc.saveas(tmp)
+        _atomic_write(path, Path(tmp).read_bytes())
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def _pdf_text(s: str) -> str:

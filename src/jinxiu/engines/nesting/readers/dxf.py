@@ -23,6 +23,7 @@ from typing import Any
 
 import ezdxf
 from ezdxf import path as ezpath
+from ezdxf.lldxf.encoding import decode_dxf_unicode
 from shapely import affinity
 from shapely.geometry import LineString, Polygon
 from shapely.ops import linemerge, unary_union
@@ -178,7 +179,7 @@ def _style(doc: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     for e in doc.modelspace().query("TEXT MTEXT"):
         text = e.plain_text() if e.dxftype() == "MTEXT" else e.dxf.text
-        m = _KEY.match(text or "")
+        m = _KEY.match(decode_dxf_unicode(text or ""))
         if m:
             out[m.group(1).strip().lower()] = m.group(2)
     return out
@@ -280,7 +281,7 @@ def _texts(block: Any) -> list[tuple[str, str]]:
             text = e.plain_text()
         else:
             continue
-        for line in str(text).splitlines():
+        for line in decode_dxf_unicode(str(text)).splitlines():
             if line.strip():
                 out.append((e.dxf.layer, line.strip()))
     return out
