@@ -147,3 +147,11 @@ def test_an_overlapping_marker_is_never_returned(tmp_path, monkeypatch):
     """)
     with pytest.raises(CheckFailedError, match="overlap"):
         solve(garment(), stop=MaxRuntime(1), params=FAST)
+
+
+def test_portfolio_of_two_searches_returns_a_checked_marker():
+    data = garment()
+    r = solve(data, stop=MaxRuntime(1), seed=5,
+              params=SolveParams(workers=2, portfolio=2, grace_s=5))
+    assert check_marker(data, r.placements, r.length) == []
+    assert 0.4 < r.utilization < 0.95

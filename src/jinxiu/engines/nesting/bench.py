@@ -62,11 +62,12 @@ class Run:
         }
 
 
-def run_ours(path: Path, seed: int, seconds: float, workers: int) -> Run:
+def run_ours(path: Path, seed: int, seconds: float, workers: int, portfolio: int = 1) -> Run:
     data = read_esicup(path)
     started = time.perf_counter()
+    params = SolveParams(workers=workers, portfolio=portfolio)
     try:
-        r = solve(data, stop=MaxRuntime(seconds), seed=seed, params=SolveParams(workers=workers))
+        r = solve(data, stop=MaxRuntime(seconds), seed=seed, params=params)
     except NestingError as exc:
         return Run(path.stem, "jinxiu", seed, seconds, workers, None, None,
                    time.perf_counter() - started, f"error: {exc}")
@@ -141,6 +142,7 @@ def run_bench(
     instances: list[str] | None = None,
     baseline: bool = True,
     first_seed: int = 1,
+    portfolio: int = 1,
     echo: Callable[[str], None] = print,
 ) -> list[dict]:
     table = SETS[set_name]
@@ -158,7 +160,7 @@ def run_bench(
         for name in names:
             path = data_dir / f"{name}.json"
             for seed in range(first_seed, first_seed + seeds):
-                batch = [run_ours(path, seed, time_limit, workers)]
+                batch = [run_ours(path, seed, time_limit, workers, portfolio)]
                 if baseline:
                     batch.append(run_plain_spyrrow(path, seed, time_limit, workers))
                 for r in batch:
@@ -174,6 +176,7 @@ def run_bench(
         "time_limit_s": time_limit,
         "seeds": list(range(first_seed, first_seed + seeds)),
         "workers": workers,
+        "portfolio": portfolio,
         "machine": machine(),
         "versions": versions(),
         "date_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

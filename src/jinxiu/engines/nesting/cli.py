@@ -41,6 +41,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--workers", type=int, help="solver threads (default: every core)")
+    s.add_argument("--portfolio", type=int, default=1,
+                   help="independent searches sharing the workers; the best is kept")
     s.add_argument("--out", type=Path, required=True, help="marker JSON")
     s.add_argument("--svg", type=Path)
     s.add_argument("--pdf", type=Path)
@@ -74,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--seeds", type=int, default=3)
     b.add_argument("--first-seed", type=int, default=1)
     b.add_argument("--workers", type=int)
+    b.add_argument("--portfolio", type=int, default=1)
     b.add_argument("--instances", help="comma-separated subset")
     b.add_argument("--no-baseline", action="store_true")
     b.add_argument("--out", type=Path, required=True)
@@ -138,7 +141,7 @@ def _solve(args: argparse.Namespace) -> int:
     try:
         result = solve(
             data, stop=FirstOf(*criteria), seed=args.seed,
-            params=SolveParams(workers=args.workers),
+            params=SolveParams(workers=args.workers, portfolio=args.portfolio),
             on_progress=progress,
         )
     except MarkerTooLongError as exc:
@@ -199,6 +202,7 @@ def _bench(args: argparse.Namespace) -> int:
             seeds=args.seeds, out=args.out, workers=args.workers,
             instances=args.instances.split(",") if args.instances else None,
             baseline=not args.no_baseline, first_seed=args.first_seed,
+            portfolio=args.portfolio,
         )
     except ValueError as exc:
         print(f"jinxiu nesting: {exc}", file=sys.stderr)

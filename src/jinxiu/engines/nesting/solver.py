@@ -83,7 +83,8 @@ class TargetUtilization(TargetObjective):
 class SolveParams:
     """Solver settings. ``workers=None`` uses every core; ``time_limit`` is the budget when the
     stop criterion has no ``MaxRuntime``; ``tolerance`` is the check's linear tolerance
-    (default 1e-5 × the larger of width and length)."""
+    (default 1e-5 × the larger of width and length). ``portfolio=k`` runs k independent
+    searches with different seeds, the cores split between them, and keeps the best."""
 
     workers: int | None = None
     time_limit: float = 600.0
@@ -92,6 +93,7 @@ class SolveParams:
     tolerance: float | None = None
     grace_s: float = 10.0
     poll_s: float = 0.1
+    portfolio: int = 1  # independent solver processes (seeds seed, seed+7919, ...), cores split
 
 
 @dataclass(frozen=True)
@@ -193,7 +195,7 @@ def build_placements(
 class _Child:
     """The worker process and the threads that read its output."""
 
-    def __init__(self, request: dict) -> None:
+    def __init__(self, request: dict, lines: queue.Queue, index: int = 0) -> None:
         env = dict(os.environ)
         env.setdefault("RUST_BACKTRACE", "0")
         self.proc = subprocess.Popen(  # noqa: S603 - our own script, fixed interpreter
@@ -204,7 +206,9 @@ class _Child:
             text=True,
             env=env,
         )
-        self.lines: queue.Queue = queue.Queue()
+        self.lines = lines
+        self.index = index
+        self.final_seen = False
         self.stderr: deque[str] = deque(maxlen=200)
         threading.Thread(target=self._read_out, daemon=True).start()
         threading.Thread(target=self._read_err, daemon=True).start()
@@ -222,10 +226,10 @@ class _Child:
             if not line:
                 continue
             try:
-                self.lines.put(json.loads(line))
+                self.lines.put((self.index, json.loads(line)))
             except json.JSONDecodeError:
                 self.stderr.append(line)
-        self.lines.put(None)
+        self.lines.put((self.index, None))
 
     def _read_err(self) -> None:
         assert self.proc.stderr is not None
@@ -271,70 +275,88 @@ def solve(
     candidates: list[tuple[float, list, str]] = []
     history: list[tuple[float, float]] = []
     best_length = math.inf
-    final_seen = False
     error_message = ""
     reason: str | None = None
     deadline = started + seconds + params.grace_s + 0.05 * seconds
     we_killed = False
-    child = _Child(request)
+    lines: queue.Queue = queue.Queue()
+    runs = max(1, params.portfolio)
+    threads = max(1, int(request["workers"]) // runs)
+    children: list[_Child] = []
+
+    def kill_all() -> None:
+        for c in children:
+            c.kill()
+
     try:
-        finished = False
-        while not finished:
+        for k in range(runs):
+            req = {**request, "seed": seed + 7919 * k, "workers": threads}
+            children.append(_Child(req, lines, k))
+        open_children = runs
+        while open_children:
             try:
-                msg = child.lines.get(timeout=params.poll_s)
+                index, msg = lines.get(timeout=params.poll_s)
             except queue.Empty:
-                msg = {}
-            while msg is not None:
-                kind = msg.get("type")
-                if kind in ("feasible", "final"):
-                    length = float(msg["length"])
-                    candidates.append((length, msg["placements"], kind))
-                    if kind == "final":
-                        final_seen = True
-                    if length < best_length - 1e-12:
-                        best_length = length
-                        u = utilization_of(length)
-                        elapsed = time.perf_counter() - started
-                        history.append((elapsed, u))
-                        if on_progress is not None:
-                            on_progress(Progress(elapsed, length, u, msg.get("phase", kind)))
-                elif kind == "error":
-                    error_message = str(msg.get("message", "solver error"))
+                index, msg = -1, {}
+            while True:
+                if msg is None:  # a child closed its output
+                    open_children -= 1
+                else:
+                    kind = msg.get("type")
+                    if kind in ("feasible", "final"):
+                        length = float(msg["length"])
+                        candidates.append((length, msg["placements"], kind))
+                        if kind == "final":
+                            children[index].final_seen = True
+                        if length < best_length - 1e-12:
+                            best_length = length
+                            u = utilization_of(length)
+                            elapsed = time.perf_counter() - started
+                            history.append((elapsed, u))
+                            if on_progress is not None:
+                                on_progress(Progress(elapsed, length, u, msg.get("phase", kind)))
+                    elif kind == "error":
+                        error_message = str(msg.get("message", "solver error"))
                 try:
-                    msg = child.lines.get_nowait()
+                    index, msg = lines.get_nowait()
                 except queue.Empty:
                     break
-            if msg is None:  # the child closed its output
-                finished = True
-                break
             objective = 1.0 - utilization_of(best_length) if candidates else math.inf
             if reason is None and stop(objective):
                 reason = getattr(stop, "reason", "") or StopReason.TIME_LIMIT
                 if reason != StopReason.TIME_LIMIT:
                     we_killed = True
-                    child.kill()
+                    kill_all()
             if time.perf_counter() > deadline:
                 reason = reason or StopReason.TIME_LIMIT
                 we_killed = True
-                child.kill()
-        child.proc.wait(timeout=30)
+                kill_all()
+        for c in children:
+            c.proc.wait(timeout=30)
     finally:
-        child.kill()
+        kill_all()
     runtime = time.perf_counter() - started
-    rc = child.proc.returncode
-    crashed = (rc != 0 and not we_killed and not final_seen) or bool(error_message)
-    crash_text = error_message or child.panic_text() or f"solver process exited with code {rc}"
+    failed = [c for c in children
+              if c.proc.returncode != 0 and not we_killed and not c.final_seen]
+    crashed = bool(failed) or bool(error_message)
+    crash_text = error_message or "\n".join(
+        c.panic_text() or f"solver process exited with code {c.proc.returncode}" for c in failed
+    )
     if crashed and not candidates:
         raise SolverError(f"the solver failed: {crash_text.splitlines()[-1][:300]}", crash_text)
     if not candidates:
-        raise SolverError("the solver stopped before it found any marker", child.panic_text())
+        raise SolverError("the solver stopped before it found any marker",
+                          "\n".join(c.panic_text() for c in children))
 
     if reason is None:
         ran = candidates[-1][2] == "final"
         reason = StopReason.TIME_LIMIT if runtime >= seconds - 0.5 or not ran else (
             StopReason.NO_IMPROVEMENT
         )
-    stop_reason = StopReason.ERROR if crashed else StopReason(reason)
+    known = {r.value for r in StopReason}
+    stop_reason = StopReason.ERROR if crashed else StopReason(
+        reason if reason in known else StopReason.TIME_LIMIT
+    )
 
     problems: list[str] = []
     for _, raw, _ in sorted(candidates, key=lambda c: c[0]):
