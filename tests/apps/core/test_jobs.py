@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jinxiu.apps.core.jobs.registry import job_kind
 from jinxiu.apps.core.jobs.services import (
@@ -119,7 +119,8 @@ def test_a_killed_worker_leaves_a_reapable_job_and_no_results(org, owner, settin
                                  heartbeat=timezone.now() - dt.timedelta(hours=2))
     fresh = JobRun.objects.create(kind="tests.steps", owner=owner, params={"org": org.pk},
                                   status="running", attempts=1, heartbeat=timezone.now())
-    assert job_reap_stale() == 1
+    with translation.override("en"):
+        assert job_reap_stale() == 1
     lost.refresh_from_db()
     fresh.refresh_from_db()
     assert lost.status == "failed" and "worker stopped" in lost.error

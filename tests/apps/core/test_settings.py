@@ -12,6 +12,7 @@ def _run_check(tmp_path, extra_env):
            "JINXIU_ALLOWED_HOSTS": "jinxiu.example.org", "JINXIU_VAR_DIR": str(tmp_path),
            **extra_env}
     env.pop("JINXIU_DEBUG", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
     return subprocess.run(
         [sys.executable, "-m", "jinxiu.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env, capture_output=True, text=True, cwd=REPO, timeout=120)

@@ -37,9 +37,9 @@ def test_pdf_upload_is_kept_and_downloadable_by_the_owner_only(setup, regions):
 
 
 @pytest.mark.parametrize(("name", "content", "reason"), [
-    ("x.exe", b"MZ\x90\x00", "are not accepted"),
-    ("fake.pdf", b"<html>", "does not match"),
-    ("data.csv", b"a,b\x00\x01", "binary data"),
+    ("x.exe", b"MZ\x90\x00", "不接受“.exe”类型的文件"),
+    ("fake.pdf", b"<html>", "文件内容与其“.pdf”扩展名不符"),
+    ("data.csv", b"a,b\x00\x01", "包含二进制数据"),
 ])
 def test_bad_files_are_refused_with_a_reason_and_nothing_written(setup, name, content, reason):
     org, _user, client = setup

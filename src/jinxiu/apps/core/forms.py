@@ -39,6 +39,8 @@ class TenantModelForm(RestrictedModelForm):
                 # keep the current owner selectable, so an unchanged form stays valid
                 choices = choices | Organization.objects.filter(pk=self.instance.organization_id)
             self.fields["organization"].queryset = choices.distinct()
-            if self.instance.pk is None and choices.count() == 1:
-                self.fields["organization"].initial = choices.first()
+            if self.instance.pk is None and not self.initial.get("organization"):
+                only = list(choices[:2])
+                if len(only) == 1:
+                    self.initial["organization"] = only[0].pk
             self.fields["organization"].help_text = _("The organization this belongs to.")

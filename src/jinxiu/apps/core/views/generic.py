@@ -216,7 +216,12 @@ class ObjectEditView(ObjectViewMixin, View):
     template_name = "generic/object_edit.html"
 
     def get_form(self, obj, data=None, files=None):
-        return self.form(data=data, files=files, instance=obj, user=self.request.user)
+        initial = {}
+        active = getattr(self.request, "organization", None)
+        if obj.pk is None and active is not None:
+            initial["organization"] = active.pk  # acting for the switcher's organization
+        return self.form(data=data, files=files, instance=obj, initial=initial,
+                         user=self.request.user)
 
     def get_instance(self):
         if "pk" in self.kwargs:
