@@ -104,6 +104,13 @@ def test_adding_a_fact_never_turns_qualifies_into_cannot_tell(rid, data):
     facts = data.draw(firms(rs))
     before = evaluate(rs, facts, on=on)
     assert evaluate(rs, facts, on=on) == before  # deterministic
+    fast = evaluate(rs, facts, on=on, explain=False)  # the batch path agrees
+    assert (fast.status, fast.missing, fast.classification, fast.outputs) == (
+        before.status,
+        before.missing,
+        before.classification,
+        before.outputs,
+    )
     if before.status is not Status.QUALIFIES:
         return
     slots = list(missing_slots(rs, facts))

@@ -40,42 +40,57 @@ class Evaluation(ex.Context):
         *,
         on: date,
         catalogue: Mapping[str, FactSpec],
+        explain: bool = True,
     ) -> None:
         self.version = version
         self.facts = facts
         self.on = on
         self.catalogue = catalogue
-        self.derived = dict(version.derived)
-        self._derived_cache: dict[str, Any] = {}
+        self.explain = explain
+        self.derived = version.index.get("derived") or dict(version.derived)
+        self._derived_cache: dict[str, tuple[Any, dict]] = {}
         self._results: dict[str, Outcome] = {}
-        self._criteria = {c.id: c for c in _all_criteria(version)}
-        self._uses: list[dict[ex.FactKey, FactUse]] = [{}]
+        self._criteria = version.index.get("criteria") or {c.id: c for c in _all_criteria(version)}
+        self._uses: list[dict[ex.FactKey, Any]] = [{}]
         self._checks: list[list[ex.CompareRecord]] = [[]]
         self._busy: set[str] = set()
 
     # -- the expression context
     def _use(self, name: str, year: int | None, fv: Any) -> None:
-        spec = self.catalogue.get(name)
-        use = FactUse(
-            name,
-            year,
+        for frame in self._uses:
+            frame[(name, year)] = fv
+
+    def _fact_use(self, key: ex.FactKey, fv: Any) -> FactUse:
+        spec = self.catalogue.get(key[0])
+        return FactUse(
+            key[0],
+            key[1],
             fv.value,
             fv.source,
             spec.label_zh if spec else "",
             spec.unit if spec else "",
         )
-        for frame in self._uses:
-            frame[(name, year)] = use
 
     def lookup(self, ref: ex.Ref) -> Any:
-        if ref.name in self.derived:
-            if ref.name not in self._derived_cache:
-                if ref.name in self._busy:
-                    return ex.Unknown(reason=f"derived {ref.name} refers to itself")
-                self._busy.add(ref.name)
-                self._derived_cache[ref.name] = ex.evaluate(self.derived[ref.name], self)
-                self._busy.discard(ref.name)
-            return self._derived_cache[ref.name]
+        name = ref.name
+        if name in self.derived:
+            cached = self._derived_cache.get(name)
+            if cached is None:
+                if name in self._busy:
+                    return ex.Unknown(reason=f"derived {name} refers to itself")
+                self._busy.add(name)
+                if self.explain:
+                    self._uses.append({})
+                    value = ex.evaluate(self.derived[name], self)
+                    cached = (value, self._uses.pop())
+                else:
+                    cached = (ex.evaluate(self.derived[name], self), {})
+                self._derived_cache[name] = cached
+                self._busy.discard(name)
+            if self.explain:
+                for key, fv in cached[1].items():
+                    self._use(key[0], key[1], fv)
+            return cached[0]
         if ref.year is not None:
             year: int | None = ref.year
         elif ref.rel is not None:
@@ -88,7 +103,8 @@ class Evaluation(ex.Context):
             fv = self.facts.get(ref.name, year)
         if fv is None or fv.value is None:
             return ex.Unknown(frozenset({(ref.name, year)}))
-        self._use(ref.name, fv.year if year is None else year, fv)
+        if self.explain:
+            self._use(ref.name, fv.year if year is None else year, fv)
         return fv.value
 
     def series(self, name: str, years: list[int]) -> list[Any]:
@@ -106,7 +122,9 @@ class Evaluation(ex.Context):
             self._busy.discard(cid)
         out = self._results[cid]
         if func == "passed":
-            return None if out.status is Status.UNKNOWN else out.status is Status.QUALIFIES
+            if out.status is Status.UNKNOWN:
+                return ex.Unknown(frozenset(_keys(out.missing)), reason=f"{cid} cannot be told")
+            return out.status is Status.QUALIFIES
         lo, hi = out.total or (0, 0)
         if lo != hi:
             return ex.Unknown(
@@ -126,9 +144,12 @@ class Evaluation(ex.Context):
     def _pop(self) -> tuple[tuple[FactUse, ...], list[ex.CompareRecord]]:
         uses = self._uses.pop()
         checks = self._checks.pop()
-        return tuple(uses[k] for k in sorted(uses, key=lambda k: (k[0], k[1] or 0))), checks
+        keys = sorted(uses, key=lambda k: (k[0], k[1] or 0))
+        return tuple(self._fact_use(k, uses[k]) for k in keys), checks
 
     def value(self, node: ex.Node) -> tuple[Any, tuple[FactUse, ...], list[ex.CompareRecord]]:
+        if not self.explain:
+            return ex.evaluate(node, self), (), []
         self._push()
         v = ex.evaluate(node, self)
         uses, checks = self._pop()
@@ -142,7 +163,72 @@ class Evaluation(ex.Context):
         self._results[crit.id] = out
         return out
 
+    def _decided(self, crit: Criterion, status: Status) -> Outcome:
+        """Fast path: one shared, evidence-free outcome per criterion and status."""
+        cache = self.version.index.setdefault("decided", {})
+        key = (crit.id, status)
+        out = cache.get(key)
+        if out is None:
+            out = cache[key] = Outcome(
+                crit.id,
+                crit.title,
+                crit.kind,
+                status,
+                section=crit.section,
+                assumption=crit.assumption,
+                manual=crit.manual,
+                note=crit.note,
+            )
+        return out
+
+    def _run_fast(self, crit: Criterion) -> Outcome | None:
+        """Without evidence: a test or group outcome, or None for points tables."""
+        if crit.kind == "test":
+            v = ex.evaluate(crit.test, self)  # type: ignore[arg-type]
+            if v.__class__ is ex.Unknown:
+                return Outcome(
+                    crit.id,
+                    crit.title,
+                    "test",
+                    Status.UNKNOWN,
+                    section=crit.section,
+                    missing=_missing(v),
+                    reason=v.reason,
+                    assumption=crit.assumption,
+                    manual=crit.manual,
+                )
+            return self._decided(crit, Status.QUALIFIES if v else Status.FAILS)
+        if crit.kind in ("all", "any"):
+            decisive = Status.FAILS if crit.kind == "all" else Status.QUALIFIES
+            unknown: list[Outcome] = []
+            for c in crit.children:
+                out = self.run(c)
+                if out.status is decisive:
+                    return self._decided(crit, decisive)
+                if out.status is Status.UNKNOWN:
+                    unknown.append(out)
+            if not unknown:
+                other = Status.QUALIFIES if crit.kind == "all" else Status.FAILS
+                return self._decided(crit, other)
+            missing = sorted({m for o in unknown for m in o.missing})
+            return Outcome(
+                crit.id,
+                crit.title,
+                crit.kind,
+                Status.UNKNOWN,
+                section=crit.section,
+                children=tuple(unknown),
+                missing=tuple(missing),
+                assumption=crit.assumption,
+                manual=crit.manual,
+            )
+        return None
+
     def _run(self, crit: Criterion) -> Outcome:
+        if not self.explain:
+            fast = self._run_fast(crit)
+            if fast is not None:
+                return fast
         common = {
             "id": crit.id,
             "title": crit.title,
@@ -168,9 +254,17 @@ class Evaluation(ex.Context):
                 status=status_of(bool(v)), checks=self._checks_of(recs), facts=uses, **common
             )
         if crit.kind in ("all", "any"):
-            children = tuple(self.run(c) for c in crit.children)
-            statuses = {c.status for c in children}
             decisive = Status.FAILS if crit.kind == "all" else Status.QUALIFIES
+            if self.explain:
+                children = tuple(self.run(c) for c in crit.children)
+            else:  # stop at the first child that settles the group
+                done = []
+                for c in crit.children:
+                    done.append(self.run(c))
+                    if done[-1].status is decisive:
+                        break
+                children = tuple(done)
+            statuses = {c.status for c in children}
             if decisive in statuses:
                 status = decisive
             elif Status.UNKNOWN in statuses:
@@ -190,11 +284,9 @@ class Evaluation(ex.Context):
     def _checks_of(self, recs: list[ex.CompareRecord]) -> tuple[Check, ...]:
         out = []
         for r in recs:
-            unit = ""
-            for n in (r.text.split()[0] if r.text else "",):
-                base = n.split("[")[0]
-                if base in self.catalogue:
-                    unit = self.catalogue[base].unit
+            base = r.text.split(" ", 1)[0].split("[", 1)[0]
+            spec = self.catalogue.get(base)
+            unit = spec.unit if spec else ""
             out.append(
                 Check(
                     r.text,
@@ -443,17 +535,30 @@ def evaluate(
     *,
     on: date,
     version: str | None = None,
+    explain: bool = True,
 ) -> Verdict:
     """Evaluate ``facts`` under the version of ``ruleset`` in force on ``on`` (or the version
     named by ``version``, e.g. for a 复核 under older standards). Raises
-    :class:`~jinxiu.engines.rules.model.NoVersionInForce` when no version covers the date."""
+    :class:`~jinxiu.engines.rules.model.NoVersionInForce` when no version covers the date.
+
+    ``explain=False`` is the fast path for batch runs: the same status, missing facts, scores
+    and outputs, but no evidence (checks, facts used) and groups stop at the child that
+    settles them (children after it are left out)."""
     ver = pick_version(ruleset, on=on, version=version)
     try:
         built, warnings = as_facts(facts, ruleset.catalogue)
     except FactsError:
         raise
-    ev = Evaluation(ver, built, on=on, catalogue=ruleset.catalogue)
-    outcomes = tuple(ev.run(c) for c in ver.criteria)
+    ev = Evaluation(ver, built, on=on, catalogue=ruleset.catalogue, explain=explain)
+    if explain or ver.kind == "classification":
+        outcomes = tuple(ev.run(c) for c in ver.criteria)
+    else:
+        done = []
+        for c in ver.criteria:
+            done.append(ev.run(c))
+            if done[-1].status is Status.FAILS:
+                break
+        outcomes = tuple(done)
     statuses = {o.status for o in outcomes}
     if Status.FAILS in statuses:
         status = Status.FAILS

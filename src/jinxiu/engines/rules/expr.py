@@ -53,11 +53,15 @@ class Unknown:
 
 
 def merge_unknowns(values: list[Any]) -> Unknown:
-    out = Unknown()
+    missing: frozenset[FactKey] = frozenset()
+    reasons: list[str] = []
     for value in values:
-        if isinstance(value, Unknown):
-            out = out.merge(value)
-    return out
+        if value.__class__ is Unknown:
+            if value.missing:
+                missing = (missing | value.missing) if missing else value.missing
+            if value.reason:
+                reasons.append(value.reason)
+    return Unknown(missing, "; ".join(reasons))
 
 
 # --------------------------------------------------------------------------- nodes
@@ -66,6 +70,8 @@ def merge_unknowns(values: list[Any]) -> Unknown:
 @dataclass(frozen=True, slots=True)
 class Node:
     text: str = field(default="", compare=False)
+    # the compiled closure, set on first evaluation (see _compile)
+    fn: Any = field(default=None, compare=False, repr=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +398,7 @@ class Context:
     """What an expression needs from the outside world. The evaluator subclasses this."""
 
     on: date
+    explain: bool = True  # record comparisons (evidence); off for fast batch runs
 
     def lookup(self, ref: Ref) -> Any:  # pragma: no cover - interface
         raise NotImplementedError
@@ -461,61 +468,105 @@ def _is_num(x: Any) -> bool:
 
 def evaluate(node: Node, ctx: Context) -> Any:
     """Evaluate ``node``; returns a value or :class:`Unknown`."""
+    fn = node.fn
+    if fn is None:
+        fn = _compile(node)
+    return fn(ctx)
+
+
+def _compile(node: Node) -> Callable[[Context], Any]:
+    """Turn a node into a closure (once per node): no per-call dispatch on the node type."""
+    fn = _build(node)
+    object.__setattr__(node, "fn", fn)
+    return fn
+
+
+def _child(node: Node) -> Callable[[Context], Any]:
+    return node.fn or _compile(node)
+
+
+def _build(node: Node) -> Callable[[Context], Any]:
     if isinstance(node, Const):
-        return node.value
+        value = node.value
+        return lambda ctx: value
     if isinstance(node, Ref):
-        return ctx.lookup(node)
+        return lambda ctx: ctx.lookup(node)
     if isinstance(node, Unary):
-        v = evaluate(node.operand, ctx)
-        if isinstance(v, Unknown):
-            return v
+        operand = _child(node.operand)
         if node.op == "not":
-            return not v
-        if not _is_num(v):
-            return Unknown(reason=f"'-' needs a number, got {v!r}")
-        return -v
+
+            def not_(ctx: Context) -> Any:
+                v = operand(ctx)
+                return v if v.__class__ is Unknown else not v
+
+            return not_
+
+        def neg(ctx: Context) -> Any:
+            v = operand(ctx)
+            if v.__class__ is Unknown:
+                return v
+            if not _is_num(v):
+                return Unknown(reason=f"'-' needs a number, got {v!r}")
+            return -v
+
+        return neg
     if isinstance(node, BinOp):
-        a = evaluate(node.left, ctx)
-        b = evaluate(node.right, ctx)
-        if isinstance(a, Unknown) or isinstance(b, Unknown):
-            return merge_unknowns([a, b])
-        if not (_is_num(a) and _is_num(b)):
-            return Unknown(reason=f"'{node.op}' needs numbers in {node.text}")
-        return _arith(node.op, a, b)
+        left, right, op, text = _child(node.left), _child(node.right), node.op, node.text
+
+        def binop(ctx: Context) -> Any:
+            a = left(ctx)
+            b = right(ctx)
+            if a.__class__ is Unknown or b.__class__ is Unknown:
+                return merge_unknowns([a, b])
+            if not (_is_num(a) and _is_num(b)):
+                return Unknown(reason=f"'{op}' needs numbers in {text}")
+            return _arith(op, a, b)
+
+        return binop
     if isinstance(node, BoolOp):
-        unknowns: list[Any] = []
+        parts = [_child(v) for v in node.values]
         decisive = node.op == "or"  # the value that settles the group
-        for sub in node.values:
-            v = evaluate(sub, ctx)
-            if isinstance(v, Unknown):
-                unknowns.append(v)
-            elif bool(v) is decisive:
-                return decisive
-        return merge_unknowns(unknowns) if unknowns else (not decisive)
+
+        def boolop(ctx: Context) -> Any:
+            unknowns: list[Any] = []
+            for part in parts:
+                v = part(ctx)
+                if v.__class__ is Unknown:
+                    unknowns.append(v)
+                elif bool(v) is decisive:
+                    return decisive
+            return merge_unknowns(unknowns) if unknowns else (not decisive)
+
+        return boolop
     if isinstance(node, Compare):
-        a = evaluate(node.left, ctx)
-        b = evaluate(node.right, ctx)
-        if isinstance(a, Unknown) or isinstance(b, Unknown):
-            out: Any = merge_unknowns([a, b])
-        else:
-            out = _compare(node.op, a, b)
-        ctx.record(
-            CompareRecord(
-                text=node.text,
-                value=a,
-                op=node.op,
-                threshold=b,
-                outcome=None if isinstance(out, Unknown) else bool(out),
-            )
-        )
-        return out
+        left, right, op, text = _child(node.left), _child(node.right), node.op, node.text
+
+        def compare(ctx: Context) -> Any:
+            a = left(ctx)
+            b = right(ctx)
+            if a.__class__ is Unknown or b.__class__ is Unknown:
+                out: Any = merge_unknowns([a, b])
+                outcome = None
+            else:
+                out = _compare(op, a, b)
+                outcome = None if out.__class__ is Unknown else bool(out)
+            if ctx.explain:
+                ctx.record(CompareRecord(text, a, op, b, outcome))
+            return out
+
+        return compare
     if isinstance(node, IfExp):
-        t = evaluate(node.test, ctx)
-        if isinstance(t, Unknown):
-            return t
-        return evaluate(node.body if t else node.orelse, ctx)
+        test, body, orelse = _child(node.test), _child(node.body), _child(node.orelse)
+
+        def ifexp(ctx: Context) -> Any:
+            t = test(ctx)
+            if t.__class__ is Unknown:
+                return t
+            return body(ctx) if t else orelse(ctx)
+
+        return ifexp
     if isinstance(node, Call):
-        return _call(node, ctx)
+        return lambda ctx: _call(node, ctx)
     raise ExprError(f"cannot evaluate {type(node).__name__}")  # pragma: no cover
 
 

@@ -540,7 +540,14 @@ class _Builder:
         canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
         if start is None:
             return None
+        index: dict[str, Any] = {"derived": dict(derived), "criteria": {}}
+        stack = [*criteria, *classes]
+        while stack:
+            c = stack.pop()
+            index["criteria"][c.id] = c
+            stack.extend(c.children)
         return Version(
+            index=index,
             id=vid,
             title=self.text(m, "title", path, required=True),
             issuer=self.text(m, "issuer", path, required=True),

@@ -107,6 +107,8 @@ class Version:
     classes: tuple[Criterion, ...] = ()  # classification: first class that holds wins
     outputs: tuple[Output, ...] = ()
     content_hash: str = ""
+    # lookup tables filled by the loader ("criteria": id -> Criterion, "derived": name -> Node)
+    index: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def in_force(self, on: date) -> bool:
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
