@@ -1,5 +1,6 @@
 """Chinese first, English complete."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -30,8 +31,8 @@ def test_every_marked_string_is_in_the_catalogue(tmp_path):
                                                              "__pycache__"))
     subprocess.run([sys.executable, "-m", "jinxiu.cli", "makemessages", "-l", "zh_Hans",
                     "--ignore", "static/*", "--no-obsolete"], cwd=copy, check=True,
-                   capture_output=True, env={**__import__("os").environ,
-                                             "DJANGO_SETTINGS_MODULE": "jinxiu.config.settings.test"})
+                   capture_output=True,
+                   env={**os.environ, "DJANGO_SETTINGS_MODULE": "jinxiu.config.settings.test"})
     fresh = {e.msgid for e in polib.pofile(str(copy / "locale/zh_Hans/LC_MESSAGES/django.po"))}
     committed = {e.msgid for e in polib.pofile(str(PO))}
     assert fresh - committed == set(), "run makemessages -l zh_Hans and translate"

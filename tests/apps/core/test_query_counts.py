@@ -46,5 +46,5 @@ def test_query_count_does_not_grow_with_rows(regions, url):
     _fill(org, user, 3)
     few, _ = _count(user, url)
     _fill(org, user, 27)
-    many, response = _count(user, url)
+    many, _response = _count(user, url)
     assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"

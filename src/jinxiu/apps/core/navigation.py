@@ -57,7 +57,11 @@ def menu_for(request) -> list[dict]:
     return [{"label": GROUPS.get(g, g), "items": items} for g, items in groups.items()]
 
 
-register_menu_item(MenuItem("registry", _("Organizations"), "core:organization_list", "building", order=10))
+register_menu_item(
+    MenuItem("registry", _("Organizations"), "core:organization_list", "building", order=10)
+)
 register_menu_item(MenuItem("system", _("Jobs"), "core:job_list", "hourglass-split", order=900))
-register_menu_item(MenuItem("system", _("Change log"), "core:objectchange_list", "clock-history", order=910))
+register_menu_item(
+    MenuItem("system", _("Change log"), "core:objectchange_list", "clock-history", order=910)
+)
 register_menu_item(MenuItem("system", _("API"), "api-docs", "braces", order=920))

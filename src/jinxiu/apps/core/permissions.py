@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
-
 from django.utils.translation import gettext_lazy as _
 
 ALL = object()  # sentinel: no restriction
@@ -201,7 +200,9 @@ def permission_q(user, model: type[Model], action: str):
     if visibility == "tenant" and action == "view" and tenant_lookup is not None:
         category = getattr(model, "data_category", None)
         if category:
-            shared_by = sorted({s.organization_id for s in perms.shares() if category in s.categories})
+            shared_by = sorted(
+                {s.organization_id for s in perms.shares() if category in s.categories}
+            )
             if shared_by:
                 clauses.append(Q(**{f"{tenant_lookup}__in": shared_by}))
             owner = tenant_lookup.removesuffix("_id")

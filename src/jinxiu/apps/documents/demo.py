@@ -8,7 +8,8 @@ from jinxiu.apps.core.demo import DemoState, demo_step
 
 DOCUMENTS = [
     ("ent_knit", "营业执照（示例）", "licence", "2015-03-18", None),
-    ("ent_knit", "ISO 9001 质量管理体系认证证书（示例）", "certificate", "2024-06-01", "2027-05-31"),
+    ("ent_knit", "ISO 9001 质量管理体系认证证书（示例）", "certificate", "2024-06-01",
+     "2027-05-31"),
     ("ent_knit", "2025 年度审计报告（示例）", "report", "2026-04-20", None),
     ("ent_shoe", "营业执照（示例）", "licence", "2012-08-09", None),
     ("ent_shoe", "高新技术企业证书（示例）", "certificate", "2024-12-10", "2027-12-09"),

@@ -58,7 +58,9 @@ class Document(TenantModel):
 
     def clean(self) -> None:
         if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
-            raise ValidationError({"expires_on": _("A document cannot expire before it is issued.")})
+            raise ValidationError(
+                {"expires_on": _("A document cannot expire before it is issued.")}
+            )
 
     def get_absolute_url(self) -> str:
         return reverse("documents:document_detail", args=[self.pk])

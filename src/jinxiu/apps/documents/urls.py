@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jinxiu.apps.core.views.generic import crud_urls
+from jinxiu.apps.core.generic_views import crud_urls
 from jinxiu.apps.documents import views
 from jinxiu.apps.documents.models import Document
 

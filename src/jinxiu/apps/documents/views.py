@@ -1,7 +1,7 @@
 from django.http import FileResponse, Http404
 from django.views import View
 
-from jinxiu.apps.core.views.generic import (
+from jinxiu.apps.core.generic_views import (
     ObjectChangeLogView,
     ObjectDeleteView,
     ObjectDetailView,

@@ -4,9 +4,9 @@ import os
 
 os.environ.setdefault("JINXIU_SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
 
-from jinxiu.config.settings.base import *  # noqa: E402, F403
+from jinxiu.config.settings.base import *  # noqa: F403
 
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105 (speed only)
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = os.environ.get("JINXIU_TEST_MEDIA_ROOT", "/tmp/jinxiu-test-media")

@@ -33,7 +33,8 @@ class RestrictedModelViewSet(viewsets.ModelViewSet):
 
     def get_object(self):
         queryset = self.filter_queryset(self.get_queryset())
-        obj = get_object_or_404(queryset, pk=self.kwargs[self.lookup_url_kwarg or self.lookup_field])
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        obj = get_object_or_404(queryset, pk=self.kwargs[lookup])
         action = ACTIONS.get(self.action, "view")
         if action != "view" and not user_can(self.request.user, obj, action):
             raise PermissionDenied(_("You may view this object but not %(action)s it.")

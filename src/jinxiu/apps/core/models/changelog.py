@@ -58,6 +58,11 @@ class ObjectChange(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
 
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise RuntimeError("Change records are never edited")
+        return super().save(*args, **kwargs)
+
     def diff(self) -> list[tuple[str, object, object]]:
         """(field, before, after) for every field whose value changed."""
         before = self.prechange_data or {}
@@ -68,7 +73,3 @@ class ObjectChange(models.Model):
             if before.get(key) != after.get(key)
         ]
 
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise RuntimeError("Change records are never edited")
-        return super().save(*args, **kwargs)

@@ -58,6 +58,11 @@ class JobRun(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.label}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:job_detail", args=[self.pk])
+
     @property
     def label(self) -> str:
         from jinxiu.apps.core.jobs.registry import job_label
@@ -68,7 +73,3 @@ class JobRun(models.Model):
     def is_finished(self) -> bool:
         return self.status in FINISHED
 
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("core:job_detail", args=[self.pk])

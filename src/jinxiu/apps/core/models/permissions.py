@@ -110,7 +110,7 @@ class DataShare(ChangeLoggedModel):
 
 
 class StatisticsPolicy(ChangeLoggedModel):
-    """By policy, a bureau's statisticians read these categories of every enterprise in its region."""
+    """By policy, a bureau's statisticians read these categories of enterprises in its region."""
 
     bureau = models.ForeignKey(
         "core.Organization", on_delete=models.CASCADE, related_name="statistics_policies",

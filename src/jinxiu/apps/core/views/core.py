@@ -29,7 +29,7 @@ from jinxiu.apps.core.middleware import ACTIVE_ORG_SESSION_KEY
 from jinxiu.apps.core.models import JobRun, ObjectChange, Organization
 from jinxiu.apps.core.permissions import user_can
 from jinxiu.apps.core.tables import JobRunTable, ObjectChangeTable, OrganizationTable
-from jinxiu.apps.core.views.generic import (
+from jinxiu.apps.core.generic_views import (
     ObjectChangeLogView,
     ObjectDetailView,
     ObjectEditView,

@@ -8,7 +8,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["load"])
-        parser.add_argument("--data-dir", help="folder with provinces.json, cities.json, areas.json")
+        parser.add_argument("--data-dir",
+                            help="folder with provinces.json, cities.json, areas.json")
 
     def handle(self, *args, action, data_dir=None, **options):
         try:
