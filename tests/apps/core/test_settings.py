@@ -47,3 +47,11 @@ def test_bad_environment_values_are_named(monkeypatch):
     monkeypatch.setenv("JINXIU_DEBUG", "maybe")
     with pytest.raises(ValueError, match="JINXIU_DEBUG"):
         env.env_bool("JINXIU_DEBUG")
+
+
+def test_models_and_migrations_agree():
+    result = subprocess.run(
+        [sys.executable, "-m", "jinxiu.cli", "makemigrations", "--check", "--dry-run"],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "jinxiu.config.settings.test"},
+        capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, "run makemigrations: " + result.stdout
