@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -94,9 +95,13 @@ def main(argv: list[str]) -> int:
         from dataclasses import replace
 
         verdict = replace(verdict, warnings=(*verdict.warnings, *warnings))
-    if args.json:
-        json.dump(verdict_data(verdict, gap_list), out, ensure_ascii=False, indent=2)
-        out.write("\n")
-    else:
-        print(verdict_text(verdict, gap_list), file=out)
+    try:
+        if args.json:
+            json.dump(verdict_data(verdict, gap_list), out, ensure_ascii=False, indent=2)
+            out.write("\n")
+        else:
+            print(verdict_text(verdict, gap_list), file=out)
+        out.flush()
+    except BrokenPipeError:  # e.g. piped into head
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT[verdict.status]

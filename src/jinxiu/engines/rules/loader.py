@@ -540,7 +540,11 @@ class _Builder:
         canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
         if start is None:
             return None
-        index: dict[str, Any] = {"derived": dict(derived), "criteria": {}}
+        index: dict[str, Any] = {
+            "derived": dict(derived),
+            "criteria": {},
+            "units": {name: self.guess_unit(node) for name, node in derived},
+        }
         stack = [*criteria, *classes]
         while stack:
             c = stack.pop()

@@ -52,10 +52,7 @@ def _fact(u: FactUse) -> str:
 
 
 def _check(c: Check) -> str:
-    pct = c.unit == "ratio" or (
-        "/" in c.text and isinstance(c.threshold, float) and 0 < abs(c.threshold) < 1
-    )
-    unit = "ratio" if pct else c.unit
+    unit = c.unit
     return (
         f"{MARK[c.status]} {c.text}: {fmt_value(c.value, unit)} {c.op} "
         f"{fmt_value(c.threshold, unit)}"
@@ -70,7 +67,8 @@ def version_line(v: Version) -> str:
     )
 
 
-def _outcome(o: Outcome, depth: int, lines: list[str]) -> None:
+def _outcome(o: Outcome, depth: int, lines: list[str], *, brief: bool = False) -> None:
+    """One criterion; ``brief`` prints only its head line (an alternative not taken)."""
     pad = "  " * depth
     sec = f" [{o.section}]" if o.section else ""
     flags = ""
@@ -82,6 +80,8 @@ def _outcome(o: Outcome, depth: int, lines: list[str]) -> None:
     if o.kind in ("all", "any"):
         head += " — all of:" if o.kind == "all" else " — any of:"
     lines.append(head)
+    if brief:
+        return
     for c in o.checks:
         lines.append(f"{pad}    {_check(c)}")
     for u in o.facts if o.kind == "test" else ():
@@ -122,7 +122,9 @@ def _outcome(o: Outcome, depth: int, lines: list[str]) -> None:
     if o.assumption:
         lines.append(f"{pad}    assumption: {o.assumption}")
     for child in o.children:
-        _outcome(child, depth + 1, lines)
+        # in an any-of that holds, the alternatives not taken need no detail
+        skip = o.kind == "any" and o.status is Status.QUALIFIES and child.status is not o.status
+        _outcome(child, depth + 1, lines, brief=skip)
 
 
 def change_line(c: Change) -> str:
@@ -154,7 +156,7 @@ def verdict_text(v: Verdict, gaps: GapList | None = None) -> str:
     if v.classes:
         lines.append("classes (first that holds):")
         for o in v.classes:
-            _outcome(o, 1, lines)
+            _outcome(o, 1, lines, brief=o.status is Status.FAILS)
     if v.outputs:
         lines.append("outputs:")
         for out in v.outputs:
