@@ -135,3 +135,16 @@ def test_applying_the_gap_list_qualifies_or_leaves_only_missing_facts(rid, data)
         if c.action != "provide":
             facts = facts.with_value(c.fact, c.year, c.required)
     assert evaluate(rs, facts, on=ON).status is not Status.FAILS
+
+
+@pytest.mark.parametrize("rid", ["zjtx_sme", "high_tech"])
+@settings(max_examples=20, deadline=None)
+@given(data=st.data())
+def test_facts_round_trip_through_json_shape(rid, data):
+    from jinxiu.engines.rules import facts_from_dict
+
+    rs = SHIPPED[rid]
+    facts = data.draw(firms(rs))
+    again, warnings = facts_from_dict(facts.to_dict(), catalogue=rs.catalogue)
+    assert warnings == []
+    assert evaluate(rs, again, on=ON) == evaluate(rs, facts, on=ON)

@@ -119,14 +119,15 @@ class Facts:
         return Facts(self.enterprise, self.undated, yearly)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, fv in self.undated.items():
-            out[name] = _fv_dict(fv)
+        """The JSON shape :func:`facts_from_dict` reads (a snapshot to store with a verdict)."""
+        out: dict[str, Any] = {name: _fv_dict(fv) for name, fv in self.undated.items()}
         for name, years in self.yearly.items():
-            out.setdefault(name, {})
-            if not isinstance(out[name], dict) or "value" in out[name]:
-                continue
-            out[name]["by_year"] = {str(y): _fv_dict(fv) for y, fv in sorted(years.items())}
+            out[name] = {
+                "by_year": {
+                    str(y): {k: v for k, v in _fv_dict(fv).items() if k != "year"}
+                    for y, fv in sorted(years.items())
+                }
+            }
         return {"enterprise": self.enterprise, "facts": out}
 
 
