@@ -61,3 +61,34 @@ def test_template_assumptions_are_reported(shipped):
     assert any(a.startswith("local_template:") for a in v.assumptions)
     assert any(a.startswith("limits_2017:") for a in v.assumptions)
     assert gaps(shipped["dyeing_grading"], PLANT, on=ON).changes == ()
+
+
+def test_national_standard_versions_on_both_sides_of_2023_12_12(shipped):
+    from datetime import date
+
+    rs = shipped["dyeing_standard"]
+    facts = {
+        "facts": {
+            **{k: v for k, v in PLANT["facts"].items() if not k.startswith("dye_energy")},
+            "dye_energy": {"by_year": {"2022": 30, "2023": 30}},  # exactly the woven limit
+            "dye_water": {"by_year": {"2022": 1.6, "2023": 1.6}},
+            "water_reuse_rate": {"by_year": {"2022": 0.40, "2023": 0.40}},
+            "product_pass_rate": {"by_year": {"2022": 0.95, "2023": 0.95}},
+        }
+    }
+    v = evaluate(rs, facts, on=date(2023, 12, 11))
+    assert (v.version.id, v.status) == ("2017", Status.QUALIFIES)
+    v = evaluate(rs, facts, on=date(2023, 12, 12))
+    assert v.version.id == "2023"
+    assert (v.status, v.missing) == (Status.UNKNOWN, ("obsolete_equipment",))
+    assert any(a.startswith("limits_placeholder:") for a in v.assumptions)
+    over = {"facts": {**facts["facts"], "dye_water": {"by_year": {"2022": 1.61}}}}
+    v = evaluate(rs, over, on=date(2023, 6, 1))
+    assert v.status is Status.FAILS
+    (change,) = gaps(rs, over, on=date(2023, 6, 1)).changes
+    assert (change.fact, change.current, change.required, change.action) == (
+        "dye_water",
+        1.61,
+        1.6,
+        "lower",
+    )
