@@ -29,9 +29,8 @@ def tables() -> dict[str, str]:
         moves = MOVES[s.better] if s.adjustable else "—"
         manual = " (manual)" if s.manual else ""
         yearly = "yes" if s.yearly else ""
-        facts.append(
-            f"| `{n}` | {s.label_zh} | {s.label_en}{manual} | {kind} | {s.unit} | {yearly} | {moves} |"
-        )
+        cells = [f"`{n}`", s.label_zh, s.label_en + manual, kind, s.unit, yearly, moves]
+        facts.append("| " + " | ".join(cells) + " |")
     local = [
         f"| `{n}` | {s.label_zh} | {s.label_en} | {s.type} | `{rid}` |"
         for rid, rs in shipped.items()
