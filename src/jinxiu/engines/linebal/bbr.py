@@ -174,7 +174,8 @@ class Salbp1:
         return stations
 
     # ---------------------------------------------------------------- load enumeration
-    def _loads(self, done: int, forced: int | None, cap: int | None, use_dom: bool = True):
+    def _loads(self, done: int, forced: int | None, cap: int | None, use_dom: bool = True,
+               min_load: int = 0, tick: Callable[[], None] | None = None):
         """Maximal loads for the next station given the assigned mask ``done``.
 
         ``forced``: tasks that must be in the load (window); ``cap``: stop after that many.
@@ -183,6 +184,9 @@ class Salbp1:
         W2, W3 = self.w2, self.w3
         U = [k for k in range(self.n) if not (done >> k) & 1]
         nU = len(U)
+        suffix = [0] * (nU + 1)  # time of the unassigned tasks from position q on
+        for q in range(nU - 1, -1, -1):
+            suffix[q] = suffix[q + 1] + t[U[q]]
         out: list[tuple[int, int, int, int]] = []
         forced = forced or 0
         dom_by, fol = self.dom_by, self.fol
@@ -203,11 +207,19 @@ class Salbp1:
                         return True
             return False
 
+        steps = [0]
+
         def gen(pos: int, S: int, load: int, a2: int, a3: int, min_skip: int) -> None:
+            if tick is not None:
+                steps[0] += 1
+                if steps[0] & 2047 == 0:
+                    tick()
             rem = c - load
             extended = False
             AS = done | S
             for q in range(pos, nU):
+                if load + suffix[q] < min_load:
+                    return
                 u = U[q]
                 tu = t[u]
                 if tu > rem or pred[u] & ~AS:
@@ -222,7 +234,7 @@ class Salbp1:
                     return
                 if tu < min_skip:
                     min_skip = tu
-            if not extended and rem < min_skip:
+            if not extended and rem < min_skip and load >= min_load:
                 if use_dom and dominated(S, load):
                     return
                 out.append((S, load, a2, a3))
@@ -234,13 +246,13 @@ class Salbp1:
     def search(self, upper: int, best: list[list[int]] | None, *,
                lower: int | None = None, should_stop: Callable[[int], bool] | None = None,
                first_only: bool = False, check_every: int = 256,
-               memo_limit: int = 3_000_000) -> SearchOutcome:
+               memo_limit: int = 3_000_000, leaf_cap: int | None = None) -> SearchOutcome:
         """Look for a solution with fewer than ``upper`` stations.
 
         ``best`` is the incumbent (or None when ``upper`` is only a target, as in the SALBP-2
         decision problems). With ``first_only`` the search stops at the first improvement.
         """
-        n, c, t = self.n, self.c, self.t
+        n, c = self.n, self.c
         full = (1 << n) - 1
         lb_root = max(self.lower_bound(), lower or 0)
         state = {"ub": upper, "best": best, "nodes": 0}
@@ -268,6 +280,10 @@ class Salbp1:
         path: list[int] = []
         sys.setrecursionlimit(max(10_000, sys.getrecursionlimit()))
 
+        def tick() -> None:
+            if should_stop is not None and should_stop(state["ub"]):
+                raise _Stop
+
         def node(done: int, k: int, rem: int, r2: int, r3: int) -> None:
             nonlocal must
             state["nodes"] += 1
@@ -279,7 +295,10 @@ class Salbp1:
                 return
             forced = must[k + 1] & ~done if k + 1 < len(must) else 0
             children = []
-            for S, load, a2, a3 in self._loads(done, forced, None):
+            # the load must leave enough room: k + 1 + ceil((rem - load) / c) < ub
+            min_load = rem - (ub - 2 - k) * c
+            for S, load, a2, a3 in self._loads(done, forced, leaf_cap, min_load=min_load,
+                                               tick=tick):
                 nrem = rem - load
                 nd = done | S
                 if nd == full:
@@ -320,7 +339,7 @@ class Salbp1:
         improved = ub < upper
         if stopped and first_only and improved:
             complete, lower_out = True, lb_root  # found what was asked; optimality unknown
-        elif stopped:
+        elif stopped or leaf_cap is not None:
             complete, lower_out = False, lb_root
         else:
             complete = True

@@ -153,17 +153,17 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
     if named:
         # station k is done by exactly one operator when used
         ops = data.operators
-        O = len(ops)
-        a = {(o, k): model.NewBoolVar(f"a{o}_{k}") for o in range(O) for k in range(1, K + 1)}
+        n_ops = len(ops)
+        a = {(o, k): model.NewBoolVar(f"a{o}_{k}") for o in range(n_ops) for k in range(1, K + 1)}
         for k in range(1, K + 1):
-            model.Add(sum(a[o, k] for o in range(O)) == y[k])
-        for o in range(O):
+            model.Add(sum(a[o, k] for o in range(n_ops)) == y[k])
+        for o in range(n_ops):
             model.AddAtMostOne(a[o, k] for k in range(1, K + 1))
         for k in range(1, K):
             model.AddImplication(y[k + 1], y[k])
         big = max(sum(t), 1) * 100
         for k in range(1, K + 1):
-            for o in range(O):
+            for o in range(n_ops):
                 terms = []
                 for i in by_station[k]:
                     f = ops[o].factor(_mt(data, i))
@@ -229,7 +229,7 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         bound = (objective_upper + 1) if (salbp1 and objective_upper is not None) else 0
         return CpOutcome(None, None, None, None, bound, False, True)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return CpOutcome(None, None, None, None, int(math.ceil(solver.BestObjectiveBound() - 1e-6))
+        return CpOutcome(None, None, None, None, math.ceil(solver.BestObjectiveBound() - 1e-6)
                          if status != cp_model.MODEL_INVALID else 0, False, False)
     stations: list[list[int]] = [[] for _ in range(K + 1)]
     for (i, k), v in x.items():
@@ -243,8 +243,8 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         out_ops = []
         for k in used:
             out_ops.append(next(o for o in range(len(data.operators)) if solver.Value(op_of[o, k])))
-    obj = int(round(solver.ObjectiveValue()))
-    bound = int(math.ceil(solver.BestObjectiveBound() - 1e-6))
+    obj = round(solver.ObjectiveValue())
+    bound = math.ceil(solver.BestObjectiveBound() - 1e-6)
     return CpOutcome(out_st, out_rep, out_ops, obj, bound, status == cp_model.OPTIMAL, False)
 
 

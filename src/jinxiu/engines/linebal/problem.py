@@ -37,7 +37,8 @@ class Operator:
         eff = dict(self.efficiency)
         for mtype, value in eff.items():
             if not isinstance(value, Real) or isinstance(value, bool) or not math.isfinite(value):
-                raise ProblemError(f"operator {self.name!r}: efficiency for {mtype!r} is not a number")
+                raise ProblemError(
+                    f"operator {self.name!r}: efficiency for {mtype!r} is not a number")
             if value < 0:
                 raise ProblemError(f"operator {self.name!r}: efficiency for {mtype!r} is negative")
         object.__setattr__(self, "efficiency", eff)
@@ -220,7 +221,7 @@ class ProblemData:
                     state[node] = 2
                     continue
                 if state[nxt] == 1:
-                    cyc = path[path.index(nxt):] + [nxt]
+                    cyc = [*path[path.index(nxt):], nxt]
                     names = " -> ".join(self.labels[k] for k in cyc)
                     raise ProblemError(f"the precedence graph has a cycle: {names}")
                 if state[nxt] == 0:
@@ -239,7 +240,8 @@ class ProblemData:
                         f"(allow splitting over parallel stations, or raise the cycle time)"
                     )
         if self.allow_split and self.operators:
-            raise ProblemError("splitting over parallel stations is not combined with named operators")
+            raise ProblemError(
+                "splitting over parallel stations is not combined with named operators")
         if self.stations is not None and self.operators and self.stations > len(self.operators):
             raise ProblemError(
                 f"{self.stations} stations but only {len(self.operators)} named operators"

@@ -1,0 +1,274 @@
+"""``solve(data, *, stop, seed, params) -> Result``: bounds, heuristics, exact search.
+
+Plain SALBP-1 (no garment extension) runs a portfolio, chosen by measurement on the Scholl
+set (see docs/engines/linebal.md):
+
+1. lower bound max(LB1, LB2, LB3, earliest stations) in both directions;
+2. priority-rule and Hoffmann heuristics, forward and on the mirror graph;
+3. if the gap is open: short heuristic dives of the station-oriented search (first loads
+   only), a short CP-SAT run asked for ``UB - 1`` stations (it often proves infeasibility
+   at once), then the complete branch, bound and remember search with the time left.
+
+Plain SALBP-2 searches the cycle time upwards from its lower bound, each step a SALBP-1
+decision problem ("m stations at cycle c?") answered by the same pieces; an upper bound
+comes first from the heuristics by bisection.
+
+Problems with machine types, zoning, splitting or named operators go to the CP-SAT model.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jinxiu.engines.common.result import StopReason
+from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
+from jinxiu.engines.linebal.bbr import Salbp1, first_station_loads
+from jinxiu.engines.linebal.bounds import salbp1_lower_bound, salbp2_lower_bound
+from jinxiu.engines.linebal.cpsat import solve_cp
+from jinxiu.engines.linebal.problem import ProblemData
+from jinxiu.engines.linebal.result import Result, make_result
+
+
+@dataclass(frozen=True, slots=True)
+class SolveParams:
+    """Knobs of the portfolio (defaults chosen on the Scholl set)."""
+
+    workers: int = 1  # CP-SAT threads
+    use_cpsat: bool = True  # CP-SAT probe in the plain portfolio
+    dive_leaf_cap: int = 3  # loads tried per node in the heuristic dives
+    dive_share: float = 0.15  # share of the time left given to each dive
+    cpsat_share: float = 0.2  # share of the time left given to the CP-SAT probe
+    random_restarts: int = 8  # randomised priority-rule runs per direction
+
+
+class _Clock:
+    def __init__(self, stop: StoppingCriterion, default_budget: float) -> None:
+        self.stop = stop
+        self.default_budget = default_budget
+        self.start = time.perf_counter()
+
+    def remaining(self) -> float:
+        left = None
+        if isinstance(self.stop, MaxRuntime | FirstOf):
+            left = self.stop.remaining()
+        if left is None:
+            left = self.default_budget - (time.perf_counter() - self.start)
+        return max(0.0, left)
+
+    def deadline_stop(self, seconds: float) -> Callable[[int], bool]:
+        end = time.perf_counter() + seconds
+
+        def should_stop(best: int) -> bool:
+            return time.perf_counter() >= end or self.stop(best)
+
+        return should_stop
+
+
+def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int = 0,
+          params: SolveParams | None = None) -> Result:
+    """Balance the line described by ``data``.
+
+    ``stop`` defaults to ``MaxRuntime(10)``; the search ends early when optimality is
+    proven. ``seed`` drives the randomised heuristics (and CP-SAT), so runs repeat.
+    """
+    stop = stop if stop is not None else MaxRuntime(10.0)
+    params = params or SolveParams()
+    clock = _Clock(stop, default_budget=60.0)
+    rng = random.Random(seed)
+    if data.is_simple and data.cycle_time is not None:
+        return _salbp1(data, clock, rng, seed, params)
+    if data.is_simple:
+        return _salbp2(data, clock, rng, seed, params)
+    return _extended(data, clock, seed, params)
+
+
+# --------------------------------------------------------------------------- SALBP-1
+def _heuristics(cores: list[Salbp1], rng: random.Random, restarts: int) -> list[list[int]]:
+    best = None
+    for d, core in enumerate(cores):
+
+        def orig(sol, d=d, core=core):
+            return _orient(core.to_original(sol), d == 1)
+
+        nfol = [bin(f).count("1") for f in core.fol]
+        rules = [core.pw, core.t, nfol, [core.t[k] / max(1, core.earliest[k]) for k in
+                                         range(core.n)]]
+        for pr in rules:
+            sol = core.greedy(pr)
+            if best is None or len(sol) < len(best):
+                best = orig(sol)
+        sol = core.hoffmann(core.pw, leaf_cap=60 if core.n > 150 else 200)
+        if len(sol) < len(best):
+            best = orig(sol)
+        for _ in range(restarts):
+            pr = [core.pw[k] * (0.7 + 0.6 * rng.random()) for k in range(core.n)]
+            sol = core.greedy(pr)
+            if len(sol) < len(best):
+                best = orig(sol)
+    assert best is not None
+    return best
+
+
+def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, seed: int,
+                  params: SolveParams, *, target: int | None = None):
+    """Minimise stations at cycle ``c`` (or, with ``target``, only decide whether ``target``
+    stations suffice). Returns (solution or None, upper, lower, proven, nodes)."""
+    fwd = Salbp1(data.times, data.precedences, c)
+    rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
+    lower = max(fwd.lower_bound(), rev.lower_bound())
+    if target is not None and lower > target:
+        return None, target + 1, lower, True, 0
+    best = _heuristics([fwd, rev], rng, params.random_restarts)
+    upper = len(best)
+    nodes = 0
+
+    def done() -> bool:
+        return lower >= upper or (target is not None and upper <= target)
+
+    if done() or clock.remaining() <= 0:
+        return best, upper, lower, lower >= upper, nodes
+    # heuristic dives in both directions
+    for core in (fwd, rev):
+        budget = clock.remaining() * params.dive_share
+        out = core.search(upper if target is None else target + 1, None, lower=lower,
+                          should_stop=clock.deadline_stop(budget),
+                          leaf_cap=params.dive_leaf_cap, first_only=target is not None)
+        nodes += out.nodes
+        if out.stations is not None and out.upper < upper:
+            best, upper = _orient(out.stations, core is rev), out.upper
+        if done():
+            return best, upper, lower, lower >= upper, nodes
+    # CP-SAT probe for upper - 1 stations
+    if params.use_cpsat and clock.remaining() > 0.2:
+        budget = clock.remaining() * params.cpsat_share
+        goal = upper - 1 if target is None else target
+        cp = solve_cp(data.with_cycle_time(c), max_stations=upper, time_limit=budget, seed=seed,
+                      workers=params.workers, hint=best, objective_upper=goal,
+                      objective_lower=lower)
+        if cp.infeasible:
+            lower = max(lower, goal + 1)
+        elif cp.stations is not None and len(cp.stations) < upper:
+            best, upper = cp.stations, len(cp.stations)
+            lower = max(lower, cp.bound)
+        if done():
+            return best, upper, lower, lower >= upper, nodes
+    # complete search in the narrower direction
+    f1, f2 = first_station_loads(fwd), first_station_loads(rev)
+    core = fwd if f1 <= f2 else rev
+    goal_upper = upper if target is None else target + 1
+    out = core.search(goal_upper, None, lower=lower,
+                      should_stop=clock.deadline_stop(clock.remaining()),
+                      first_only=target is not None)
+    nodes += out.nodes
+    if out.stations is not None and out.upper < upper:
+        best, upper = _orient(out.stations, core is rev), out.upper
+    if out.complete:
+        if target is None:
+            lower = upper
+        elif out.stations is None:
+            lower = max(lower, target + 1)
+    return best, upper, lower, lower >= upper, nodes
+
+
+def _orient(stations: list[list[int]], mirrored: bool) -> list[list[int]]:
+    return list(reversed(stations)) if mirrored else stations
+
+
+def _salbp1(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
+    c = data.cycle_time
+    best, _upper, lower, proven, nodes = _exact_salbp1(data, c, clock, rng, seed, params)
+    reason = StopReason.OPTIMAL if proven else StopReason(clock.stop.reason or "time_limit")
+    return make_result(data, best, cycle_time=c, lower_bound=lower, proven=proven,
+                       runtime_s=time.perf_counter() - clock.start, stop_reason=reason,
+                       nodes=nodes)
+
+
+# --------------------------------------------------------------------------- SALBP-2
+def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
+    m = data.stations
+    t = data.times
+    lo = salbp2_lower_bound(t, m)
+    while True:  # windows: raise while a task cannot fit into m stations
+        f = Salbp1(t, data.precedences, lo)
+        r = Salbp1(t, [(j, i) for i, j in data.precedences], lo)
+        if max(f.lower_bound(), r.lower_bound(), salbp1_lower_bound(t, lo)) <= m:
+            break
+        lo += 1
+    # upper bound by heuristics and bisection
+    hi = max(lo, sum(t) // m + max(t))
+    best_hi = None
+    while best_hi is None:
+        sol = _heur_at(data, hi, rng, params)
+        if len(sol) <= m:
+            best_hi = sol
+        else:
+            hi *= 2
+    a, b = lo, hi
+    while a < b:
+        mid = (a + b) // 2
+        sol = _heur_at(data, mid, rng, params)
+        if len(sol) <= m:
+            b, best_hi = mid, sol
+        else:
+            a = mid + 1
+    hi = b
+    nodes = 0
+    proven = lo >= hi
+    # exact: decide each cycle time from the lower bound upwards
+    while lo < hi and clock.remaining() > 0:
+        sol, upper, lower, _, n_ = _exact_salbp1(data, lo, clock, rng, seed, params, target=m)
+        nodes += n_
+        if sol is not None and upper <= m:
+            hi, best_hi = lo, sol
+            break
+        if lower > m:
+            lo += 1
+        else:
+            break  # time ran out on this cycle time
+    proven = lo >= hi
+    reason = StopReason.OPTIMAL if proven else StopReason(clock.stop.reason or "time_limit")
+    return make_result(data, best_hi, cycle_time=hi, lower_bound=lo, proven=proven,
+                       runtime_s=time.perf_counter() - clock.start, stop_reason=reason,
+                       nodes=nodes)
+
+
+def _heur_at(data: ProblemData, c: int, rng, params) -> list[list[int]]:
+    fwd = Salbp1(data.times, data.precedences, c)
+    rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
+    return _heuristics([fwd, rev], rng, 2)
+
+
+# --------------------------------------------------------------------------- extensions
+def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) -> Result:
+    n = data.num_tasks
+    budget = clock.remaining()
+    if data.cycle_time is not None:
+        c = data.cycle_time
+        lower = max(1, -(-sum(data.times) // c))
+        if data.operators:
+            best_eff = max(max(o.efficiency.values(), default=1.0) for o in data.operators)
+            lower = max(1, -(-sum(data.times) // int(c * best_eff + 1e-9)))
+        K = len(data.operators) if data.operators else n
+        cp = solve_cp(data, max_stations=K, time_limit=budget, seed=seed,
+                      workers=params.workers, objective_lower=lower)
+        cycle = c
+    else:
+        cp = solve_cp(data, max_stations=data.stations, time_limit=budget, seed=seed,
+                      workers=params.workers)
+        cycle = None
+    runtime = time.perf_counter() - clock.start
+    if cp.stations is None:
+        reason = StopReason.INFEASIBLE if cp.infeasible else StopReason(
+            clock.stop.reason or "time_limit")
+        return make_result(data, None, cycle_time=cycle, lower_bound=cp.bound, proven=False,
+                           runtime_s=runtime, stop_reason=reason)
+    if cycle is None:
+        cycle = cp.objective
+    reason = StopReason.OPTIMAL if cp.optimal else StopReason(clock.stop.reason or "time_limit")
+    return make_result(data, cp.stations, cycle_time=cycle,
+                       lower_bound=cp.objective if cp.optimal else cp.bound,
+                       proven=cp.optimal, runtime_s=runtime, stop_reason=reason,
+                       replicas=cp.replicas, operators=cp.operators)
