@@ -102,6 +102,7 @@ class ObjectListView(ObjectViewMixin, View):
         filterset = None
         if self.filterset is not None:
             filterset = self.filterset(request.GET, queryset=queryset, request=request)
+            _style_widgets(filterset.form)
             queryset = filterset.qs if filterset.is_valid() else queryset.none()
 
         all_columns = [
@@ -143,6 +144,22 @@ class ObjectListView(ObjectViewMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+
+def _style_widgets(form) -> None:
+    from django import forms
+
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select form-select-sm"
+        else:
+            css = "form-control form-control-sm"
+        widget.attrs.setdefault("class", css)
+        if isinstance(widget, forms.DateInput):
+            widget.input_type = "date"
 
 
 def _cell(value):

@@ -23,7 +23,7 @@ def organization_kind_chart(*, user) -> dict:
     return {
         "tooltip": {},
         "grid": {"left": 40, "right": 16, "top": 24, "bottom": 32, "containLabel": True},
-        "xAxis": {"type": "category", "data": [d[0] for d in data]},
+        "xAxis": {"type": "category", "data": [d[0] for d in data], "axisLabel": {"interval": 0}},
         "yAxis": {"type": "value", "minInterval": 1, "name": _("organizations")},
         "series": [{"type": "bar", "data": [d[1] for d in data], "barMaxWidth": 48}],
     }

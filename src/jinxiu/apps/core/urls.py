@@ -1,8 +1,8 @@
 from django.urls import path
 
+from jinxiu.apps.core.generic_views import crud_urls
 from jinxiu.apps.core.models import Organization
 from jinxiu.apps.core.views import core as views
-from jinxiu.apps.core.generic_views import crud_urls
 
 app_name = "core"
 

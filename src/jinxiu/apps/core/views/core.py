@@ -18,6 +18,12 @@ from jinxiu.apps.core.filtersets import (
     OrganizationFilterSet,
 )
 from jinxiu.apps.core.forms import RestrictedModelForm
+from jinxiu.apps.core.generic_views import (
+    ObjectChangeLogView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
 from jinxiu.apps.core.jobs.registry import get_job_kind
 from jinxiu.apps.core.jobs.services import (
     job_cancel,
@@ -29,12 +35,6 @@ from jinxiu.apps.core.middleware import ACTIVE_ORG_SESSION_KEY
 from jinxiu.apps.core.models import JobRun, ObjectChange, Organization
 from jinxiu.apps.core.permissions import user_can
 from jinxiu.apps.core.tables import JobRunTable, ObjectChangeTable, OrganizationTable
-from jinxiu.apps.core.generic_views import (
-    ObjectChangeLogView,
-    ObjectDetailView,
-    ObjectEditView,
-    ObjectListView,
-)
 
 
 @login_required
