@@ -98,6 +98,8 @@ def test_fails_on_innovation_group_with_gap(shipped):
         90,
     )
     assert change.delta == 27
+    assert g.effort == pytest.approx(27 / 63)
+    assert g.rank_key == (0, 1, pytest.approx(27 / 63))
     assert change.measure == "rd_ratio: 2.1 % → 3 %"
 
 

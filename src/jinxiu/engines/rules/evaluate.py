@@ -153,7 +153,7 @@ class Evaluation(ex.Context):
         self._push()
         v = ex.evaluate(node, self)
         uses, checks = self._pop()
-        return _fix_none(v), uses, checks
+        return v, uses, checks
 
     # -- criteria
     def run(self, crit: Criterion) -> Outcome:
@@ -293,9 +293,9 @@ class Evaluation(ex.Context):
             out.append(
                 Check(
                     r.text,
-                    _fix_none(r.value),
+                    r.value,
                     r.op,
-                    _fix_none(r.threshold),
+                    r.threshold,
                     status_of(r.outcome),
                     unit,
                 )
@@ -468,10 +468,6 @@ def _tri(lo: float, hi: float, mark: float, *, strict: bool) -> Status:
     if not ok(hi):
         return Status.FAILS
     return Status.UNKNOWN
-
-
-def _fix_none(v: Any) -> Any:
-    return v
 
 
 def _missing(u: ex.Unknown) -> tuple[str, ...]:

@@ -269,7 +269,7 @@ def _convert(node: ast.AST, source: str) -> Node:
         op = "and" if isinstance(node.op, ast.And) else "or"
         return BoolOp(text=text, op=op, values=tuple(_convert(v, source) for v in node.values))
     if isinstance(node, ast.Compare):
-        parts: list[Node] = []
+        parts: list[Compare] = []
         left = _convert(node.left, source)
         for op_node, right_node in zip(node.ops, node.comparators, strict=True):
             op = _CMPOPS.get(type(op_node))
@@ -282,13 +282,8 @@ def _convert(node: ast.AST, source: str) -> Node:
             seg = f"{left.text} {op} {right.text}"
             parts.append(Compare(text=seg, op=op, left=left, right=right))
             left = right
-        if len(parts) == 1:
-            return Compare(
-                text=text,
-                op=parts[0].op,
-                left=parts[0].left,
-                right=parts[0].right,  # type: ignore[attr-defined]
-            )
+        if len(parts) == 1:  # keep the original spelling as its text
+            return Compare(text=text, op=parts[0].op, left=parts[0].left, right=parts[0].right)
         return BoolOp(text=text, op="and", values=tuple(parts))
     if isinstance(node, ast.IfExp):
         return IfExp(
@@ -640,6 +635,3 @@ def _call(node: Call, ctx: Context) -> Any:
 
 def is_number(x: Any) -> bool:
     return _is_num(x) and not (isinstance(x, float) and math.isnan(x))
-
-
-EvalFn = Callable[[Node, Context], Any]

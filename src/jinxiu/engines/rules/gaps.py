@@ -507,6 +507,7 @@ def gaps(
         changes=changes,
         feasible=feasible,
         notes=tuple(dict.fromkeys(solver.notes)),
+        effort=round(solver.rel, 6),
     )
 
 

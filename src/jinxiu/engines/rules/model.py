@@ -301,3 +301,9 @@ class GapList:
     changes: tuple[Change, ...] = ()
     feasible: bool = True  # False: no change of single facts was found for some criterion
     notes: tuple[str, ...] = ()
+    effort: float = 0.0  # sum of the relative changes (a bool or enum change counts 1)
+
+    @property
+    def rank_key(self) -> tuple[int, int, float]:
+        """Sort key for "closest to qualifying": feasible first, fewer changes, smaller ones."""
+        return (0 if self.feasible else 1, len(self.changes), self.effort)
