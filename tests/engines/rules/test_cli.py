@@ -157,3 +157,11 @@ def test_the_jinxiu_command_dispatches(facts_file):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["status"] == "qualifies"
+
+
+def test_yearly_fact_without_year_is_warned(facts_file, capsys):
+    firm = with_facts(FIRM, revenue=3000)
+    rc = main(["check", "innovative_sme", facts_file(firm), "--date", "2026-06-30"])
+    out = capsys.readouterr().out
+    assert rc == 3
+    assert "warning: facts.revenue: given without a year" in out

@@ -223,6 +223,11 @@ def facts_from_dict(
             yearly.setdefault(name, {})[fv.year] = fv
         else:
             undated[name] = fv
+            if spec is not None and spec.yearly and fv.value is not None:
+                warnings.append(
+                    f"{where}: given without a year; criteria that read a year "
+                    f"({name}[-1] ...) will treat it as missing — use by_year"
+                )
     return Facts(enterprise, undated, yearly), warnings
 
 
