@@ -51,7 +51,10 @@ class ActiveOrganizationMiddleware:
             chosen = request.session.get(ACTIVE_ORG_SESSION_KEY)
             active = next((m for m in memberships if m.organization_id == chosen), None)
             if active is None and memberships:
-                active = memberships[0]
+                # by default, act for the organization where the user's role is strongest
+                rank = {"admin": 0, "officer": 1, "member": 2, "viewer": 3}
+                active = min(memberships, key=lambda m: (rank.get(m.role, 9),
+                                                          m.organization.name))
             request.membership = active
             request.organization = active.organization if active else None
         return self.get_response(request)
