@@ -2,8 +2,8 @@
 
 import os
 
+import tests.helpers.slow_job  # noqa: F401  (registers tests.slow_writer)
 from jinxiu.config.settings.test import *  # noqa: F403
-import tests.helpers.slow_job  # noqa: E402, F401  (registers tests.slow_writer)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CACHES = {
