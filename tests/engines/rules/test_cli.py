@@ -165,3 +165,27 @@ def test_yearly_fact_without_year_is_warned(facts_file, capsys):
     out = capsys.readouterr().out
     assert rc == 3
     assert "warning: facts.revenue: given without a year" in out
+
+
+def test_target_class_gap_in_text(facts_file, capsys):
+    plant = {
+        "facts": {
+            "dye_product_class": "woven_cotton",
+            "dye_energy": {"by_year": {"2025": 24}},
+            "dye_water": {"by_year": {"2025": 1.28}},
+            "water_reuse_rate": {"by_year": {"2025": 0.45}},
+            "product_pass_rate": {"by_year": {"2025": 0.97}},
+            "online_monitoring": True,
+            "env_violation_1y": False,
+            "cleaner_production_audit": True,
+            "tax_per_mu": {"by_year": {"2025": 32}},
+            "tax_per_cod_ton": {"by_year": {"2025": 65}},
+        }
+    }
+    path = facts_file(plant)
+    assert main(["check", "dyeing_grading", path, "--date", "2026-06-30", "--target", "A"]) == 0
+    out = capsys.readouterr().out
+    assert "assessed on 2026-06-30: B类（鼓励提升） (B)" in out
+    assert "water_reuse_rate 2025 (水重复利用率): 45 % → 50 % (+5 %)" in out
+    assert main(["check", "dyeing_grading", path, "--date", "2026-06-30", "--target", "Z"]) == 2
+    assert "no class 'Z'" in capsys.readouterr().err

@@ -92,3 +92,15 @@ def test_national_standard_versions_on_both_sides_of_2023_12_12(shipped):
         1.6,
         "lower",
     )
+
+
+def test_gap_to_a_better_grade(shipped):
+    rs = shipped["dyeing_grading"]
+    plant = with_facts(PLANT, water_reuse_rate=by_year(y2025=0.45))  # 80 → B
+    assert evaluate(rs, plant, on=ON).classification == "B"
+    g = gaps(rs, plant, on=ON, target="A")
+    assert g.feasible
+    (change,) = g.changes  # reuse 45 % → 50 % gives +5 points: 85
+    assert (change.fact, change.current, change.required) == ("water_reuse_rate", 0.45, 0.5)
+    assert gaps(rs, plant, on=ON, target="B").changes == ()  # already there
+    assert gaps(rs, plant, on=ON).changes == ()  # no target, no gaps for a classification

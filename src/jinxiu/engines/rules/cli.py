@@ -1,6 +1,6 @@
 """``jinxiu rules ...``: check a firm against a rule set, validate or list rule sets.
 
-    jinxiu rules check RULESET FACTS.json --date 2026-06-30 [--json] [--version ID]
+    jinxiu rules check RULESET FACTS.json --date 2026-06-30 [--json] [--version ID] [--target CLASS]
     jinxiu rules validate RULESET.yaml [...]
     jinxiu rules list
     jinxiu rules show RULESET            # print the YAML (to copy and edit)
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--date", type=_date, default=None, help="assessment date (default: today)")
     c.add_argument("--version", default=None, help="force a version id instead of the date")
     c.add_argument("--json", action="store_true", help="machine-readable output")
+    c.add_argument("--target", default=None, help="classifications: the class to reach (gaps)")
     v = sub.add_parser("validate", help="validate rule set files")
     v.add_argument("files", nargs="+")
     sub.add_parser("list", help="list the shipped rule sets and their versions")
@@ -87,7 +88,7 @@ def main(argv: list[str]) -> int:
         facts, warnings = load_facts(args.facts, catalogue=ruleset.catalogue)
         on = args.date or date.today()
         verdict = evaluate(ruleset, facts, on=on, version=args.version)
-        gap_list = gaps(ruleset, facts, on=on, version=verdict.version.id)
+        gap_list = gaps(ruleset, facts, on=on, version=verdict.version.id, target=args.target)
     except (RuleSetError, FactsError, NoVersionInForce, KeyError) as exc:
         print(f"jinxiu rules: {exc}".rstrip(), file=sys.stderr)
         return 2

@@ -179,6 +179,17 @@ class _Solver:
         if isinstance(node, ex.Call) and node.func == "passed" and want:
             crit = self.version.find(node.args[0].value)  # type: ignore[attr-defined]
             return self.criterion(crit) if crit else False
+        if (
+            want
+            and isinstance(node, ex.Compare)
+            and node.op in (">=", ">")
+            and isinstance(node.left, ex.Call)
+            and node.left.func == "points"
+            and isinstance(node.right, ex.Const)
+        ):
+            table = self.version.find(node.left.args[0].value)  # type: ignore[attr-defined]
+            if table is not None and table.kind == "points":
+                return self.points(table, mark=node.right.value, strict=node.op == ">")
         return self.leaf(node, want, criterion)
 
     def leaf(self, node: ex.Node, want: bool, criterion: str) -> bool:
@@ -347,14 +358,19 @@ class _Solver:
                 options.append((band.points[0] - current, [(ch, share) for ch, _ in added]))
         return options
 
-    def points(self, crit: Criterion) -> bool:
+    def points(
+        self, crit: Criterion, *, mark: float | None = None, strict: bool | None = None
+    ) -> bool:
+        """Reach the table's pass mark (or ``mark``, for ``points('id') >= mark`` in a class)."""
         table = crit.table
         assert table is not None
         out = self.ev.run(crit)
         groups = {g.id: g for g in table.groups}
         gids = [g.id for g in table.groups]
-        mark = table.pass_mark if table.pass_mark is not None else -math.inf
-        eps = 1e-9 if table.strict else 0.0
+        if mark is None:
+            mark = table.pass_mark if table.pass_mark is not None else -math.inf
+            strict = table.strict
+        eps = 1e-9 if strict else 0.0
 
         Plan = tuple[tuple[int, float], tuple[tuple[Change, float], ...]]
         states: dict[tuple[float, ...], Plan] = {
@@ -481,22 +497,41 @@ def gaps(
     on: date,
     version: str | None = None,
     frozen_before: int | None = None,
+    target: str | None = None,
 ) -> GapList:
     """The gap list of a firm at ``on``: empty unless the verdict is "does not qualify".
 
     ``frozen_before``: facts of years before this one are history and are never proposed for
-    change (e.g. ``on.year - 1`` to plan only with the current figures)."""
+    change (e.g. ``on.year - 1`` to plan only with the current figures).
+    ``target``: for a classification, the class to reach (e.g. "A" for a plant graded B); the
+    changes reach that class or a better one (an earlier class)."""
     ver = pick_version(ruleset, on=on, version=version)
     built, _ = as_facts(facts, ruleset.catalogue)
     verdict = evaluate(ruleset, built, on=on, version=ver.id)
-    if verdict.status is not Status.FAILS or ver.kind != "qualification":
-        return GapList(status=verdict.status)
     solver = _Solver(ruleset, ver, built, on)
     solver.frozen_before = frozen_before
-    feasible = solver.all_of(ver.criteria)
-    if feasible and evaluate(ruleset, solver.facts, on=on, version=ver.id).status is Status.FAILS:
-        feasible = False
-        solver.notes.append("the changes found together still do not qualify (interactions)")
+    if ver.kind == "classification":
+        ids = [c.id for c in ver.classes]
+        if target is None or verdict.status is Status.UNKNOWN:
+            return GapList(status=verdict.status)
+        if target not in ids:
+            raise KeyError(f"{ruleset.id}: no class {target!r} (classes: {', '.join(ids)})")
+        good = set(ids[: ids.index(target) + 1])
+        if verdict.classification in good:
+            return GapList(status=verdict.status)
+        feasible = solver.criterion(ver.classes[ids.index(target)])
+        after = evaluate(ruleset, solver.facts, on=on, version=ver.id)
+        if feasible and after.classification not in good:
+            feasible = False
+            solver.notes.append(f"the changes found do not reach class {target}")
+    else:
+        if verdict.status is not Status.FAILS:
+            return GapList(status=verdict.status)
+        feasible = solver.all_of(ver.criteria)
+        after = evaluate(ruleset, solver.facts, on=on, version=ver.id)
+        if feasible and after.status is Status.FAILS:
+            feasible = False
+            solver.notes.append("the changes found together still do not qualify (interactions)")
     changes = tuple(
         replace(c, required=_tidy(c.required))
         for c in solver.changed.values()

@@ -165,7 +165,7 @@ def verdict_text(v: Verdict, gaps: GapList | None = None) -> str:
     if v.missing:
         lines.append("")
         lines.append("cannot tell without: " + ", ".join(v.missing))
-    if gaps is not None and gaps.status is Status.FAILS:
+    if gaps is not None and (gaps.status is Status.FAILS or gaps.changes or gaps.notes):
         lines.append("")
         lines.append("gap list (smallest change found that would qualify):")
         lines.extend(f"  - {change_line(c)}" for c in gaps.changes)
