@@ -226,3 +226,14 @@ def test_bureau_copy_with_new_dates_loads(tmp_path):
     copy.write_text(text, encoding="utf-8")
     rs = load_ruleset(copy)
     assert [v.id for v in rs.versions][-1] == "2026"
+
+
+def test_derived_cycle_is_refused():
+    bad = GOOD.replace(
+        '    criteria:\n      - id: revenue\n        title: 营业收入\n        test: "revenue[-1] >= 2000"',
+        '    derived:\n      a: "b + 1"\n      b: "a * 2"\n'
+        '    criteria:\n      - id: revenue\n        title: 营业收入\n        test: "a >= 2000"',
+    )
+    assert bad != GOOD
+    msgs = problems(bad)
+    assert any("derived values refer to each other: a → b → a" in m for m in msgs), msgs

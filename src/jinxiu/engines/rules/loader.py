@@ -397,6 +397,33 @@ class _Builder:
             unit=self.text(m, "unit", path, required=False) or self.guess_unit(value),
         )
 
+    def _derived_cycles(self, path: Path_) -> None:
+        """Refuse derived values that depend on each other in a circle."""
+        deps = {
+            n: ex.names(node) & set(self.derived_raw_nodes)
+            for n, node in self.derived_raw_nodes.items()
+        }
+        state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+
+        def visit(n: str, trail: list[str]) -> None:
+            if state.get(n) == 2:
+                return
+            if state.get(n) == 1:
+                cycle = [*trail[trail.index(n) :], n]
+                self.err(
+                    (*path, "derived", n),
+                    "derived values refer to each other: " + " → ".join(cycle),
+                )
+                return
+            state[n] = 1
+            for d in sorted(deps[n]):
+                if d != n:
+                    visit(d, [*trail, n])
+            state[n] = 2
+
+        for n in deps:
+            visit(n, [])
+
     def guess_unit(self, node: ex.Node | None, depth: int = 0) -> str:
         """ "ratio" for a quotient or growth rate (shown as %), else the fact's unit."""
         if node is None or depth > 10:
@@ -468,6 +495,7 @@ class _Builder:
                 if name in ex.names(node):
                     self.err((*path, "derived", name), f"derived {name!r} refers to itself")
                 derived.append((str(name), node))
+        self._derived_cycles(path)
         kind = m.get("kind", "qualification")
         if kind not in ("qualification", "classification"):
             self.err((*path, "kind"), "kind must be qualification or classification")
