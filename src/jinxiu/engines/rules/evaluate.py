@@ -24,6 +24,8 @@ from jinxiu.engines.rules.model import (
     status_of,
 )
 
+_REFS: dict[str, ex.Ref] = {}  # one compiled Ref per expert-score fact
+
 
 def fact_key_text(key: ex.FactKey) -> str:
     name, year = key
@@ -255,15 +257,7 @@ class Evaluation(ex.Context):
             )
         if crit.kind in ("all", "any"):
             decisive = Status.FAILS if crit.kind == "all" else Status.QUALIFIES
-            if self.explain:
-                children = tuple(self.run(c) for c in crit.children)
-            else:  # stop at the first child that settles the group
-                done = []
-                for c in crit.children:
-                    done.append(self.run(c))
-                    if done[-1].status is decisive:
-                        break
-                children = tuple(done)
+            children = tuple(self.run(c) for c in crit.children)  # all of them, as evidence
             statuses = {c.status for c in children}
             if decisive in statuses:
                 status = decisive
@@ -306,7 +300,10 @@ class Evaluation(ex.Context):
         facts: list[FactUse] = []
         missing: set[str] = set()
         if item.score_fact:
-            v, uses, _ = self.value(ex.Ref(name=item.score_fact))
+            ref = _REFS.get(item.score_fact) or _REFS.setdefault(
+                item.score_fact, ex.Ref(text=item.score_fact, name=item.score_fact)
+            )
+            v, uses, _ = self.value(ref)
             if not isinstance(v, ex.Unknown) and isinstance(v, int | float):
                 pts = max(0, min(item.max, v))
                 return ItemScore(
