@@ -278,12 +278,12 @@ class Evaluation(ex.Context):
     def _checks_of(self, recs: list[ex.CompareRecord]) -> tuple[Check, ...]:
         out = []
         for r in recs:
-            left = r.text.split(" ", 1)[0]
-            base = left.split("[", 1)[0]
-            spec = self.catalogue.get(base)
-            unit = spec.unit if spec else self.version.index.get("units", {}).get(base, "")
-            if not unit and "/" in r.text.split(f" {r.op} ", 1)[0]:
-                unit = "ratio"
+            if "/" in r.text.split(f" {r.op} ", 1)[0]:
+                unit = "ratio"  # a quotient on the left: a share, shown as %
+            else:
+                base = r.text.split(" ", 1)[0].split("[", 1)[0]
+                spec = self.catalogue.get(base)
+                unit = spec.unit if spec else self.version.index.get("units", {}).get(base, "")
             out.append(
                 Check(
                     r.text,
