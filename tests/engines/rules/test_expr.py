@@ -130,3 +130,13 @@ def test_comparisons_are_recorded_as_evidence():
         3,
         False,
     )
+
+
+def test_boundaries_survive_binary_floating_point():
+    # 4.02 / 134 = 0.03 on paper, 0.029999999999999995 in floating point
+    assert 4.02 / 134 < 0.03
+    assert run("a / b >= 0.03", a=4.02, b=134) is True
+    assert run("a / b > 0.03", a=4.02, b=134) is False
+    assert run("a / b == 0.03", a=4.02, b=134) is True
+    assert run("a / b <= 0.055", a=6.105, b=111) is True  # 0.05500000000000001
+    assert run("a / b >= 0.03", a=4.01, b=134) is False

@@ -150,3 +150,16 @@ def test_no_version_before_2022(shipped):
 
     with pytest.raises(NoVersionInForce, match="no version in force on 2022-07-31"):
         evaluate(shipped["innovative_sme"], FIRM, on=date(2022, 7, 31))
+
+
+def test_band_boundary_survives_floating_point(shipped):
+    # 4.02 / 134 is exactly 3 % on paper (0.0299999… in binary): band B, 15 points
+    firm = with_facts(
+        FIRM,
+        rd_expense=by_year(y2025=4.02),
+        revenue=by_year(y2024=120, y2025=134),
+        main_revenue=by_year(y2024=100, y2025=110),
+    )
+    v = evaluate(shipped["innovative_sme"], firm, on=ON)
+    rd = next(i for i in score_of(v).items if i.id == "rd_ratio")
+    assert rd.points == (15, 15)

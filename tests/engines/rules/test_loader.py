@@ -230,7 +230,7 @@ def test_bureau_copy_with_new_dates_loads(tmp_path):
 
 def test_derived_cycle_is_refused():
     bad = GOOD.replace(
-        '    criteria:\n      - id: revenue\n        title: 营业收入\n'
+        "    criteria:\n      - id: revenue\n        title: 营业收入\n"
         '        test: "revenue[-1] >= 2000"',
         '    derived:\n      a: "b + 1"\n      b: "a * 2"\n'
         '    criteria:\n      - id: revenue\n        title: 营业收入\n        test: "a >= 2000"',

@@ -356,9 +356,9 @@ class Evaluation(ex.Context):
                     break
                 if not hit:
                     continue
-            elif (band.min is not None and value < band.min) or (
-                band.max is not None and value > band.max
-            ):  # type: ignore[operator]
+            elif (band.min is not None and not ex.at_least(value, band.min)) or (
+                band.max is not None and not ex.at_most(value, band.max)
+            ):
                 continue
             return ItemScore(
                 item.id,

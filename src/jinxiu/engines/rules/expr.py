@@ -435,6 +435,15 @@ def _arith(op: str, a: Any, b: Any) -> Any:
 
 
 def _compare(op: str, a: Any, b: Any) -> bool | Unknown:
+    # 4.02 / 134 is 3 % on paper but 0.0299999… in binary floating point: numbers that agree to
+    # nine significant digits count as equal, so "不低于 3%" holds exactly at the boundary
+    if (
+        (a.__class__ is float or b.__class__ is float)
+        and _is_num(a)
+        and _is_num(b)
+        and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    ):
+        return op in ("==", "<=", ">=")
     try:
         if op == "==":
             return a == b
@@ -455,6 +464,15 @@ def _compare(op: str, a: Any, b: Any) -> bool | Unknown:
     except TypeError:
         return Unknown(reason=f"cannot compare {type(a).__name__} with {type(b).__name__}")
     raise ExprError(f"unknown comparison {op}")  # pragma: no cover
+
+
+def at_least(a: Any, b: Any) -> bool:
+    """a ≥ b with the same floating-point tolerance as comparisons in expressions."""
+    return _compare(">=", a, b) is True
+
+
+def at_most(a: Any, b: Any) -> bool:
+    return _compare("<=", a, b) is True
 
 
 def _is_num(x: Any) -> bool:
