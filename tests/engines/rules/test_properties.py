@@ -138,7 +138,7 @@ def test_applying_the_gap_list_qualifies_or_leaves_only_missing_facts(rid, data)
 
 
 @pytest.mark.parametrize("rid", ["zjtx_sme", "high_tech"])
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(data=st.data())
 def test_facts_round_trip_through_json_shape(rid, data):
     from jinxiu.engines.rules import facts_from_dict
