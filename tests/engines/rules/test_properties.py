@@ -92,7 +92,7 @@ def missing_slots(rs, facts: Facts):
             yield name, None, spec
 
 
-PROFILE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.parametrize("rid", sorted(SHIPPED))
