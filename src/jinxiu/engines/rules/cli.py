@@ -36,7 +36,12 @@ def _date(text: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="jinxiu rules", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(
+        prog="jinxiu rules",
+        description="Check a firm against a versioned rule set, validate or list rule sets.",
+        epilog="check exits 0 qualifies, 1 does not qualify, 3 cannot tell, 2 error. "
+        "RULESET is a file or a shipped id (see: jinxiu rules list).",
+    )
     sub = p.add_subparsers(dest="command", required=True)
     c = sub.add_parser("check", help="evaluate a firm's facts against a rule set")
     c.add_argument("ruleset", help="rule set file, or a shipped rule set id")
