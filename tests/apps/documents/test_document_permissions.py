@@ -11,6 +11,7 @@ class TestDocumentPermissions(PermissionMatrix):
     model = Document
     url_base = "documents:document"
     api_base = "document"
+    api_format = "multipart"
 
     def make_object(self, organization):
         with change_context(user=None, source="system"):

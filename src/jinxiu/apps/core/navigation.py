@@ -29,6 +29,7 @@ _ITEMS: list[MenuItem] = []
 GROUPS = {
     "registry": _("Registry"),
     "data": _("Our data"),
+    "production": _("Production lines"),
     "system": _("System"),
 }
 

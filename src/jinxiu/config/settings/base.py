@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_rq",
     "jinxiu.apps.core",
     "jinxiu.apps.documents",
+    "jinxiu.apps.production",
 ]
 
 MIDDLEWARE = [
@@ -255,7 +256,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("JINXIU_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 JINXIU_REPO_DIR = REPO_DIR

@@ -1,0 +1,274 @@
+"""Between the planner's rows and the line-balancing engine (``jinxiu.engines.linebal``).
+
+``plan_problem`` turns a plan's style, line and operators into ``ProblemData``;
+``result_to_json`` stores the engine's ``Result``; ``evaluate`` computes the figures and the
+warnings of any assignment — the engine's or one an engineer has edited by hand.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from jinxiu.apps.production.machine_types import machine_types
+from jinxiu.apps.production.models import BalancePlan, Operation
+from jinxiu.engines.linebal import Operator as EngineOperator
+from jinxiu.engines.linebal import ProblemData, ProblemError, Result
+
+SCALE = 100  # engine time units per second (1/100 s)
+
+
+class PlanInputError(ValueError):
+    """The bulletin, line or plan cannot be balanced as they stand; the message says why."""
+
+
+def _units(seconds: Decimal) -> int:
+    return max(1, int((Decimal(seconds) * SCALE).to_integral_value()))
+
+
+def plan_operations(plan: BalancePlan) -> list[Operation]:
+    return list(plan.style.operations.order_by("sequence", "code"))
+
+
+def plan_operators(plan: BalancePlan):
+    if not plan.line_id:
+        return []
+    return list(plan.line.operators.filter(active=True).order_by("name"))
+
+
+def plan_cycle_seconds(plan: BalancePlan) -> Decimal | None:
+    if plan.mode != BalancePlan.Mode.MIN_STATIONS:
+        return None
+    return plan.cycle_seconds or (plan.line.takt_seconds if plan.line_id else None)
+
+
+def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
+    """The engine's input for ``plan``; PlanInputError names what is wrong."""
+    ops = plan_operations(plan)
+    if not ops:
+        raise PlanInputError(_("The style “%(style)s” has no operations.") % {"style": plan.style})
+    index = {op.code: i for i, op in enumerate(ops)}
+    precedences = []
+    for j, op in enumerate(ops):
+        for code in op.predecessors:
+            if code not in index:
+                raise PlanInputError(_("Operation %(op)s names an unknown predecessor “%(code)s”.")
+                                     % {"op": op.code, "code": code})
+            precedences.append((index[code], j))
+    zones: dict[str, list[int]] = {}
+    for i, op in enumerate(ops):
+        if op.zone:
+            zones.setdefault(op.zone, []).append(i)
+    must_share = tuple((members[0], other) for members in zones.values() for other in members[1:])
+    mt = machine_types()
+    kwargs = {}
+    operators = ()
+    if plan.use_operator_skills:
+        people = plan_operators(plan)
+        if not people:
+            raise PlanInputError(_("The line “%(line)s” has no active operators.")
+                                 % {"line": plan.line})
+        operators = tuple(EngineOperator(name=str(p), efficiency=dict(p.skills)) for p in people)
+    if plan.mode == BalancePlan.Mode.MIN_STATIONS:
+        cycle = plan_cycle_seconds(plan)
+        if not cycle:
+            raise PlanInputError(_("Give a cycle time or a line."))
+        kwargs["cycle_time"] = _units(cycle)
+    else:
+        count = plan.station_count or len(operators) or len(plan_operators(plan))
+        if not count:
+            raise PlanInputError(_("Give the number of operators, or add operators to the line."))
+        kwargs["stations"] = count
+    try:
+        data = ProblemData(
+            times=tuple(_units(op.standard_seconds) for op in ops),
+            precedences=tuple(precedences),
+            labels=tuple(op.code for op in ops),
+            machine_types=tuple(op.machine_type or None for op in ops),
+            compatible=mt.compatible,
+            universal=mt.universal,
+            must_share=must_share,
+            allow_split=plan.allow_split,
+            operators=operators,
+            time_scale=SCALE,
+            name=str(plan.style),
+            **kwargs,
+        )
+    except ProblemError as exc:
+        raise PlanInputError(str(exc)) from exc
+    return data, ops
+
+
+def result_to_json(result: Result, ops: list[Operation]) -> dict:
+    return {
+        "kind": result.kind,
+        "stations": [
+            {"operations": [ops[i].pk for i in station],
+             "replicas": result.replicas[k] if result.replicas else 1,
+             "operator": result.operators[k] if result.operators else ""}
+            for k, station in enumerate(result.assignment)
+        ],
+        "cycle_seconds": result.cycle_time / SCALE,
+        "lower_bound": result.lower_bound / SCALE if result.kind == "SALBP-2"
+        else result.lower_bound,
+        "proven_optimal": result.proven_optimal,
+        "runtime_s": round(result.runtime_s, 3),
+        "stop_reason": str(result.stop_reason),
+        "engine_stations": result.stations,
+    }
+
+
+@dataclass
+class StationView:
+    number: int
+    operations: list[dict]
+    replicas: int
+    operator: str
+    load: float = 0.0  # seconds of work at this station, all workplaces together
+    per_workplace: float = 0.0
+    idle: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Evaluation:
+    stations: list[StationView]
+    cycle_seconds: float | None  # the target (takt) for a fewest-operators plan
+    bottleneck_seconds: float
+    workplaces: int
+    total_seconds: float
+    balance_efficiency: float  # Σ t / (workplaces × bottleneck)
+    smoothness_index: float
+    bottleneck: int | None
+    output_per_hour: float
+    warnings: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.warnings
+
+
+def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluation | None:
+    """Figures and warnings for the plan's current assignment (None before a run)."""
+    if not plan.result:
+        return None
+    ops = ops if ops is not None else plan_operations(plan)
+    by_pk = {op.pk: op for op in ops}
+    skills = {str(p): p.skills for p in plan_operators(plan)} if plan.use_operator_skills else {}
+    mt = machine_types()
+    stations: list[StationView] = []
+    where: dict[str, int] = {}
+    warnings: list[str] = []
+    for k, item in enumerate(plan.result["stations"]):
+        view = StationView(k + 1, [], max(1, int(item.get("replicas", 1))),
+                           item.get("operator", ""))
+        for pk in item["operations"]:
+            op = by_pk.get(pk)
+            if op is None:
+                continue  # the operation was deleted from the bulletin since
+            seconds = float(op.standard_seconds)
+            if view.operator and view.operator in skills:
+                efficiency = skills[view.operator].get(op.machine_type)
+                if not efficiency:
+                    view.warnings.append(_("%(who)s has no skill for %(machine)s (%(op)s).") % {
+                        "who": view.operator, "machine": mt.label(op.machine_type),
+                        "op": op.code})
+                else:
+                    seconds = seconds / efficiency
+            view.operations.append({"pk": op.pk, "code": op.code, "name": op.name,
+                                    "machine_type": op.machine_type,
+                                    "machine": mt.label(op.machine_type),
+                                    "seconds": round(seconds, 2)})
+            view.load += seconds
+            where[op.code] = k
+        stations.append(view)
+    missing = [op.code for op in ops if op.code not in where]
+    if missing:
+        warnings.append(_("Not assigned: %(ops)s.") % {"ops": ", ".join(missing)})
+    cycle = plan_cycle_seconds(plan)
+    cycle_f = float(cycle) if cycle else None
+    for view in stations:
+        view.per_workplace = view.load / view.replicas
+        types = [o["machine_type"] for o in view.operations]
+        for a_i, a in enumerate(types):
+            for b in types[a_i + 1:]:
+                if not mt.can_share(a, b):
+                    view.warnings.append(_("%(a)s and %(b)s cannot be run by one operator.")
+                                         % {"a": mt.label(a), "b": mt.label(b)})
+        if cycle_f and view.per_workplace > cycle_f + 1e-9:
+            view.warnings.append(_("Load %(load).1f s is over the cycle time %(cycle).1f s.")
+                                 % {"load": view.per_workplace, "cycle": cycle_f})
+    for op in ops:
+        for code in op.predecessors:
+            if code in where and op.code in where and where[code] > where[op.code]:
+                stations[where[op.code]].warnings.append(
+                    _("%(op)s comes before its predecessor %(pred)s.")
+                    % {"op": op.code, "pred": code})
+    zones: dict[str, set[int]] = {}
+    for op in ops:
+        if op.zone and op.code in where:
+            zones.setdefault(op.zone, set()).add(where[op.code])
+    for zone, places in zones.items():
+        if len(places) > 1:
+            warnings.append(_("Zone “%(zone)s” is split over stations %(list)s.") % {
+                "zone": zone, "list": ", ".join(str(p + 1) for p in sorted(places))})
+    for view in stations:
+        warnings.extend(f"{_('Station')} {view.number}: {w}" for w in view.warnings)
+    workplaces = sum(v.replicas for v in stations)
+    bottleneck_s = max((v.per_workplace for v in stations), default=0.0)
+    total = sum(v.load for v in stations)
+    pace = max(bottleneck_s, cycle_f or 0.0) if cycle_f else bottleneck_s
+    for view in stations:
+        view.idle = max(0.0, pace - view.per_workplace)
+    efficiency = total / (workplaces * bottleneck_s) if workplaces and bottleneck_s else 0.0
+    smoothness = math.sqrt(sum((bottleneck_s - v.per_workplace) ** 2 * v.replicas
+                               for v in stations))
+    bottleneck = max(range(len(stations)), key=lambda k: stations[k].per_workplace) \
+        if stations else None
+    return Evaluation(
+        stations=stations, cycle_seconds=cycle_f, bottleneck_seconds=bottleneck_s,
+        workplaces=workplaces, total_seconds=total, balance_efficiency=efficiency,
+        smoothness_index=smoothness, bottleneck=bottleneck,
+        output_per_hour=3600 / bottleneck_s if bottleneck_s else 0.0, warnings=warnings)
+
+
+PALETTE = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452",
+           "#9a60b4", "#ea7ccc", "#7f7f7f"]
+
+
+def yamazumi_chart(evaluation: Evaluation) -> dict:
+    """An ECharts option: stacked operation times per station against the cycle time."""
+    mt = machine_types()
+    colors = {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(mt.labels)}
+    depth = max((len(v.operations) for v in evaluation.stations), default=0)
+    categories = [f"{_('S')}{v.number}" + (f"×{v.replicas}" if v.replicas > 1 else "")
+                  for v in evaluation.stations]
+    series = []
+    for layer in range(depth):
+        data = []
+        for v in evaluation.stations:
+            if layer < len(v.operations):
+                op = v.operations[layer]
+                data.append({"value": round(op["seconds"] / v.replicas, 2),
+                             "name": f"{op['code']} {op['name']} ({op['machine']})",
+                             "itemStyle": {"color": colors.get(op["machine_type"], "#999")}})
+            else:
+                data.append(None)
+        series.append({"type": "bar", "stack": "load", "data": data, "barMaxWidth": 42,
+                       "label": {"show": False}, "emphasis": {"focus": "self"}})
+    target = evaluation.cycle_seconds or evaluation.bottleneck_seconds
+    if series:
+        series[0]["markLine"] = {"symbol": "none", "silent": True,
+                                 "lineStyle": {"color": "#c23531", "type": "dashed"},
+                                 "label": {"formatter": f"{_('Cycle')} {target:.1f} s"},
+                                 "data": [{"yAxis": round(target, 2)}]}
+    return {
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 48, "right": 24, "top": 32, "bottom": 40, "containLabel": True},
+        "xAxis": {"type": "category", "data": categories},
+        "yAxis": {"type": "value", "name": _("seconds")},
+        "series": series,
+    }

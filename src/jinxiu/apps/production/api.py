@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from jinxiu.apps.core.api.generic import RestrictedModelViewSet, TenantSerializerMixin
+from jinxiu.apps.production import filtersets
+from jinxiu.apps.production.models import BalancePlan, Line, Operation, Operator, Style
+
+
+class _Tenant(TenantSerializerMixin, serializers.ModelSerializer):
+    """Related objects (style, line) are limited to what the user may see."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        for name in ("style", "line"):
+            field = fields.get(name)
+            if request is not None and isinstance(field, serializers.PrimaryKeyRelatedField) \
+                    and not field.read_only:
+                field.queryset = field.queryset.restrict(request.user, "view")
+        return fields
+
+    def validate(self, attrs):
+        model = self.Meta.model
+        current = {f.name: getattr(self.instance, f.name)
+                   for f in model._meta.concrete_fields} if self.instance else {}
+        instance = model(**{**current, **attrs})
+        instance.clean()  # cross-field rules (same organization, …) live on the model
+        return attrs
+
+
+class StyleSerializer(_Tenant):
+    class Meta:
+        model = Style
+        fields = ["id", "organization", "code", "name", "product", "description", "created",
+                  "last_updated"]
+        read_only_fields = ["created", "last_updated"]
+
+
+class OperationSerializer(_Tenant):
+    class Meta:
+        model = Operation
+        fields = ["id", "organization", "style", "sequence", "code", "name", "machine_type",
+                  "standard_seconds", "predecessors", "zone", "notes"]
+
+
+class LineSerializer(_Tenant):
+    takt_seconds = serializers.DecimalField(max_digits=8, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Line
+        fields = ["id", "organization", "name", "shift_minutes", "target_output",
+                  "takt_seconds", "notes"]
+
+
+class OperatorSerializer(_Tenant):
+    class Meta:
+        model = Operator
+        fields = ["id", "organization", "name", "employee_no", "line", "skills", "active"]
+
+
+class BalancePlanSerializer(_Tenant):
+    class Meta:
+        model = BalancePlan
+        fields = ["id", "organization", "name", "style", "line", "mode", "cycle_seconds",
+                  "station_count", "use_operator_skills", "allow_split", "time_limit_s",
+                  "status", "result", "edited", "created"]
+        read_only_fields = ["status", "result", "edited", "created"]
+
+
+class StyleViewSet(RestrictedModelViewSet):
+    queryset = Style.objects.all()
+    serializer_class = StyleSerializer
+    filterset_class = filtersets.StyleFilterSet
+
+
+class OperationViewSet(RestrictedModelViewSet):
+    queryset = Operation.objects.all()
+    serializer_class = OperationSerializer
+    filterset_class = filtersets.OperationFilterSet
+
+
+class LineViewSet(RestrictedModelViewSet):
+    queryset = Line.objects.all()
+    serializer_class = LineSerializer
+    filterset_class = filtersets.LineFilterSet
+
+
+class OperatorViewSet(RestrictedModelViewSet):
+    queryset = Operator.objects.all()
+    serializer_class = OperatorSerializer
+    filterset_class = filtersets.OperatorFilterSet
+
+
+class BalancePlanViewSet(RestrictedModelViewSet):
+    queryset = BalancePlan.objects.all()
+    serializer_class = BalancePlanSerializer
+    filterset_class = filtersets.BalancePlanFilterSet
+
+
+def register(router) -> None:
+    router.register("production/styles", StyleViewSet, basename="style")
+    router.register("production/operations", OperationViewSet, basename="operation")
+    router.register("production/lines", LineViewSet, basename="line")
+    router.register("production/operators", OperatorViewSet, basename="operator")
+    router.register("production/plans", BalancePlanViewSet, basename="balanceplan")

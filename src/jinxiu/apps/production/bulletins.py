@@ -1,0 +1,253 @@
+"""Operation bulletins (工序表) to and from Excel/CSV: one row per operation, Chinese headers.
+
+Import is all or nothing: every row is checked first, and a file with any bad row writes
+nothing and comes back with the list of (row, column, value, reason).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jinxiu.apps.production.machine_types import machine_types
+from jinxiu.apps.production.models import Operation, Style
+
+# Column names as IEs write them; each key accepts several spellings.
+COLUMNS = {
+    "code": ("工序号", "工序编号", "序号", "code"),
+    "name": ("工序名称", "工序", "operation", "name"),
+    "machine_type": ("设备", "设备类型", "机器", "machine", "machine type"),
+    "seconds": ("标准工时(秒)", "标准工时（秒）", "工时(秒)", "秒", "seconds", "sam (s)"),
+    "smv": ("smv", "sam", "标准工时(分)", "标准工时（分）", "工时(分)"),
+    "predecessors": ("紧前工序", "前道工序", "predecessors"),
+    "zone": ("工位组", "zone"),
+    "notes": ("备注", "notes"),
+}
+EXPORT_HEADERS = ["工序号", "工序名称", "设备类型", "标准工时(秒)", "SMV", "紧前工序", "工位组",
+                  "备注"]
+MAX_ROWS = 2000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        return _("row %(row)d, column “%(column)s”, value “%(value)s”: %(reason)s") % {
+            "row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+class BulletinImportError(ValueError):
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+        self.errors = errors
+
+
+def _norm(text) -> str:
+    return re.sub(r"\s+", "", str(text or "")).lower()
+
+
+def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows of the first sheet of an .xlsx file, or of a UTF-8 (or GBK) .csv."""
+    name = uploaded.name.lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(uploaded, read_only=True, data_only=True).worksheets[0]
+        except Exception as exc:
+            raise BulletinImportError([RowError(0, "-", uploaded.name,
+                                                _("not a readable Excel file (%(e)s)")
+                                                % {"e": type(exc).__name__})]) from exc
+        rows = [["" if v is None else str(v).strip() for v in row]
+                for row in sheet.iter_rows(values_only=True)]
+    elif name.endswith(".csv"):
+        raw = uploaded.read()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise BulletinImportError([RowError(0, "-", uploaded.name,
+                                                _("the file is neither UTF-8 nor GBK text"))])
+        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+    else:
+        raise BulletinImportError([RowError(0, "-", uploaded.name,
+                                            _("only .xlsx and .csv files can be imported"))])
+    rows = [r for r in rows if any(r)]
+    if not rows:
+        raise BulletinImportError([RowError(0, "-", uploaded.name, _("the file is empty"))])
+    if len(rows) > MAX_ROWS + 1:
+        raise BulletinImportError([RowError(0, "-", str(len(rows) - 1),
+                                            _("more than %(n)d operations") % {"n": MAX_ROWS})])
+    return rows[0], rows[1:]
+
+
+def _column_map(headers: list[str]) -> dict[str, int]:
+    found = {}
+    for i, header in enumerate(headers):
+        h = _norm(header)
+        for key, names in COLUMNS.items():
+            if key not in found and h in {_norm(n) for n in names}:
+                found[key] = i
+    return found
+
+
+def _machine(value: str) -> str | None:
+    mt = machine_types()
+    v = _norm(value)
+    for code, (zh, en) in mt.labels.items():
+        if v in (_norm(code), _norm(zh), _norm(en)) or v == _norm(en.split("(")[0]):
+            return code
+    return None
+
+
+def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
+    """Checked operations as dicts; BulletinImportError with every bad cell otherwise."""
+    cols = _column_map(headers)
+    errors: list[RowError] = []
+    for key in ("code", "name", "machine_type"):
+        if key not in cols:
+            errors.append(RowError(1, COLUMNS[key][0], "", _("column missing")))
+    if "seconds" not in cols and "smv" not in cols:
+        errors.append(RowError(1, COLUMNS["seconds"][0], "", _("column missing (or SMV)")))
+    if errors:
+        raise BulletinImportError(errors)
+
+    def cell(row, key):
+        i = cols.get(key)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    ops, seen = [], {}
+    for n, row in enumerate(rows, start=2):
+        code, name = cell(row, "code"), cell(row, "name")
+        if code.endswith(".0") and code[:-2].isdigit():
+            code = code[:-2]  # Excel stores 1 as 1.0
+        if not code:
+            errors.append(RowError(n, headers[cols["code"]], code, _("empty")))
+        elif code in seen:
+            errors.append(RowError(n, headers[cols["code"]], code,
+                                   _("duplicate of row %(row)d") % {"row": seen[code]}))
+        else:
+            seen[code] = n
+        if not name:
+            errors.append(RowError(n, headers[cols["name"]], name, _("empty")))
+        machine_raw = cell(row, "machine_type")
+        machine = _machine(machine_raw)
+        if machine is None:
+            errors.append(RowError(n, headers[cols["machine_type"]], machine_raw,
+                                   _("unknown machine type")))
+        seconds = None
+        key = "seconds" if cell(row, "seconds") or "smv" not in cols else "smv"
+        raw = cell(row, key)
+        try:
+            value = Decimal(raw.replace(",", ""))
+            if not value.is_finite() or value <= 0:
+                raise InvalidOperation
+            seconds = (value * 60 if key == "smv" else value).quantize(Decimal("0.01"))
+            if seconds > Decimal("99999"):
+                raise InvalidOperation
+        except (InvalidOperation, ValueError):
+            errors.append(RowError(n, headers[cols[key]], raw, _("not a positive number")))
+        preds = [p for p in re.split(r"[,，、;；\s]+", cell(row, "predecessors")) if p]
+        preds = [p[:-2] if p.endswith(".0") and p[:-2].isdigit() else p for p in preds]
+        ops.append({"row": n, "code": code, "name": name[:120], "machine_type": machine,
+                    "standard_seconds": seconds, "predecessors": preds,
+                    "zone": cell(row, "zone")[:20], "notes": cell(row, "notes")[:200]})
+    codes = {op["code"] for op in ops}
+    for op in ops:
+        for p in op["predecessors"]:
+            if p not in codes:
+                errors.append(RowError(op["row"], "紧前工序", p, _("no operation has this code")))
+            elif p == op["code"]:
+                errors.append(RowError(op["row"], "紧前工序", p, _("an operation cannot precede "
+                                                                  "itself")))
+    cycle = _find_cycle(ops)
+    if cycle:
+        errors.append(RowError(0, "紧前工序", " → ".join(cycle),
+                               _("the predecessors form a cycle")))
+    if errors:
+        raise BulletinImportError(errors)
+    return ops
+
+
+def _find_cycle(ops: list[dict]) -> list[str] | None:
+    graph = {op["code"]: [p for p in op["predecessors"] if p != op["code"]] for op in ops}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt in graph and not state.get(nxt):
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in graph:
+        if not state.get(node):
+            found = visit(node)
+            if found:
+                return list(reversed(found))
+    return None
+
+
+@transaction.atomic
+def bulletin_import(*, style: Style, uploaded) -> int:
+    """Replace the style's operations with the file's. Returns how many were imported."""
+    headers, rows = read_rows(uploaded)
+    parsed = parse_bulletin(headers, rows)
+    for op in style.operations.all():
+        op.delete()
+    for seq, item in enumerate(parsed, start=1):
+        op = Operation(organization_id=style.organization_id, style=style, sequence=seq,
+                       code=item["code"], name=item["name"], machine_type=item["machine_type"],
+                       standard_seconds=item["standard_seconds"],
+                       predecessors=item["predecessors"], zone=item["zone"],
+                       notes=item["notes"])
+        op.full_clean(exclude=["style", "organization"])
+        op.save()
+    return len(parsed)
+
+
+def bulletin_export(*, style: Style) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    mt = machine_types()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "工序表"
+    sheet.append(EXPORT_HEADERS)
+    for c in sheet[1]:
+        c.font = Font(bold=True)
+    total = Decimal(0)
+    for op in style.operations.order_by("sequence", "code"):
+        sheet.append([op.code, op.name, mt.labels.get(op.machine_type, (op.machine_type,))[0],
+                      float(op.standard_seconds), float(op.smv), ",".join(op.predecessors),
+                      op.zone, op.notes])
+        total += op.standard_seconds
+    sheet.append([])
+    sheet.append(["", "合计", "", float(total), float((total / 60).quantize(Decimal("0.0001")))])
+    for col, width in zip("ABCDEFGH", (8, 28, 10, 12, 9, 14, 8, 24), strict=True):
+        sheet.column_dimensions[col].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,107 @@
+import json
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from jinxiu.apps.core.forms import TenantModelForm
+from jinxiu.apps.production.models import BalancePlan, Line, Operation, Operator, Style
+
+
+class StyleForm(TenantModelForm):
+    class Meta:
+        model = Style
+        fields = ["organization", "code", "name", "product", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class CodeListField(forms.CharField):
+    """Operation codes typed as "1, 2, 5" (Chinese commas too)."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [v for v in re.split(r"[,，、;；\s]+", value or "") if v]
+
+
+class OperationForm(TenantModelForm):
+    predecessors = CodeListField(label=_("predecessors"), required=False,
+                                 help_text=_("Codes of the operations done before this one, "
+                                             "e.g. 3, 5."))
+
+    class Meta:
+        model = Operation
+        fields = ["organization", "style", "sequence", "code", "name", "machine_type",
+                  "standard_seconds", "predecessors", "zone", "notes"]
+
+    def clean(self):
+        data = super().clean()
+        style = data.get("style")
+        preds = data.get("predecessors") or []
+        if style is not None and preds:
+            codes = set(style.operations.exclude(pk=self.instance.pk).values_list("code",
+                                                                                  flat=True))
+            unknown = [p for p in preds if p not in codes]
+            if unknown:
+                self.add_error("predecessors", _("No operation of this style has the code(s) "
+                                                 "%(codes)s.") % {"codes": ", ".join(unknown)})
+        return data
+
+
+class JSONDictField(forms.CharField):
+    def prepare_value(self, value):
+        return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return {}
+        try:
+            parsed = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(_("Not valid JSON: %(e)s") % {"e": exc.msg}) from exc
+        if not isinstance(parsed, dict):
+            raise forms.ValidationError(_("Give an object, e.g. {\"lockstitch\": 1.0}."))
+        return parsed
+
+
+class LineForm(TenantModelForm):
+    class Meta:
+        model = Line
+        fields = ["organization", "name", "shift_minutes", "target_output", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class OperatorForm(TenantModelForm):
+    skills = JSONDictField(label=_("skills"), required=False,
+                           help_text=Operator._meta.get_field("skills").help_text,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = Operator
+        fields = ["organization", "name", "employee_no", "line", "skills", "active"]
+
+
+class BalancePlanForm(TenantModelForm):
+    class Meta:
+        model = BalancePlan
+        fields = ["organization", "name", "style", "line", "mode", "cycle_seconds",
+                  "station_count", "use_operator_skills", "allow_split", "time_limit_s"]
+
+
+class StyleCopyForm(forms.Form):
+    code = forms.CharField(label=_("style code"), max_length=40)
+    name = forms.CharField(label=_("name"), max_length=120)
+
+
+class BulletinUploadForm(forms.Form):
+    file = forms.FileField(label=_("Bulletin file (.xlsx or .csv)"))
+
+
+class MoveForm(forms.Form):
+    operation = forms.IntegerField()
+    to_station = forms.IntegerField(min_value=1)

@@ -1,0 +1,254 @@
+"""The line planner's data (智能产线): styles with their operation bulletins (工序表), lines,
+operators, and balancing plans. All of it is the enterprise's own production data."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jinxiu.apps.core.models import TenantModel
+from jinxiu.apps.core.models.base import DataCategory
+from jinxiu.apps.production.machine_types import machine_types
+
+
+def _machine_type_choices():
+    return machine_types().choices()
+
+
+class ProductionModel(TenantModel):
+    data_category = DataCategory.PRODUCTION
+
+    class Meta:
+        abstract = True
+
+
+class Style(ProductionModel):
+    """A garment or shoe style (款式) and, through its operations, its bulletin."""
+
+    code = models.CharField(_("style code"), max_length=40)
+    name = models.CharField(_("name"), max_length=120)
+    product = models.CharField(_("product"), max_length=60, blank=True,
+                               help_text=_("e.g. polo shirt, jeans, sneaker upper"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["organization__name", "code"]
+        constraints = [models.UniqueConstraint(fields=["organization", "code"],
+                                               name="unique_style_code")]
+        verbose_name = _("style")
+        verbose_name_plural = _("styles")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("production:style_detail", args=[self.pk])
+
+
+class Operation(ProductionModel):
+    """One operation (工序) of a style's bulletin."""
+
+    style = models.ForeignKey(Style, on_delete=models.CASCADE, related_name="operations",
+                              verbose_name=_("style"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    code = models.CharField(_("operation code"), max_length=16)
+    name = models.CharField(_("operation"), max_length=120)
+    machine_type = models.CharField(_("machine type"), max_length=20,
+                                    choices=_machine_type_choices)
+    standard_seconds = models.DecimalField(
+        _("standard time (s)"), max_digits=8, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Standard allowed time in seconds (SMV × 60)."))
+    predecessors = models.JSONField(
+        _("predecessors"), default=list, blank=True,
+        help_text=_("Codes of the operations that must be done before this one."))
+    zone = models.CharField(
+        _("zone"), max_length=20, blank=True,
+        help_text=_("Operations with the same zone label must be done at one station."))
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["style", "sequence", "code"]
+        constraints = [models.UniqueConstraint(fields=["style", "code"],
+                                               name="unique_operation_code")]
+        verbose_name = _("operation")
+        verbose_name_plural = _("operations")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def smv(self) -> Decimal:
+        return (self.standard_seconds / 60).quantize(Decimal("0.0001"))
+
+    def clean(self) -> None:
+        if self.style_id and self.organization_id and \
+                self.style.organization_id != self.organization_id:
+            raise ValidationError({"style": _("The style belongs to another organization.")})
+        if not isinstance(self.predecessors, list) or not all(
+                isinstance(p, str) for p in self.predecessors):
+            raise ValidationError({"predecessors": _("Give a list of operation codes.")})
+        if self.code in self.predecessors:
+            raise ValidationError({"predecessors": _("An operation cannot precede itself.")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("production:operation_detail", args=[self.pk])
+
+
+class Line(ProductionModel):
+    """A sewing line (产线) and its daily target."""
+
+    name = models.CharField(_("name"), max_length=60)
+    shift_minutes = models.PositiveIntegerField(
+        _("working minutes per day"), default=480, validators=[MinValueValidator(1)])
+    target_output = models.PositiveIntegerField(
+        _("target output per day"), default=600, validators=[MinValueValidator(1)],
+        help_text=_("Pieces per day; the takt time follows from it."))
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def takt_seconds(self) -> Decimal:
+        """节拍: available seconds per piece at the target output."""
+        return (Decimal(self.shift_minutes * 60) / self.target_output).quantize(Decimal("0.01"))
+
+    def get_absolute_url(self) -> str:
+        return reverse("production:line_detail", args=[self.pk])
+
+
+class Operator(ProductionModel):
+    """A sewing operator (操作工) with skills: efficiency per machine type (1.0 = standard)."""
+
+    name = models.CharField(_("name"), max_length=40)
+    employee_no = models.CharField(_("employee number"), max_length=20, blank=True)
+    line = models.ForeignKey(Line, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="operators", verbose_name=_("line"))
+    skills = models.JSONField(
+        _("skills"), default=dict, blank=True,
+        help_text=_("Efficiency per machine type, e.g. {\"lockstitch\": 1.1, \"overlock\": 0.8};"
+                    " a machine type not listed cannot be given to this operator."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["organization__name", "line__name", "name"]
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.employee_no})" if self.employee_no else self.name
+
+    def clean(self) -> None:
+        if self.line_id and self.organization_id and \
+                self.line.organization_id != self.organization_id:
+            raise ValidationError({"line": _("The line belongs to another organization.")})
+        if not isinstance(self.skills, dict):
+            raise ValidationError({"skills": _("Give an object of machine type → efficiency.")})
+        known = set(machine_types().labels)
+        for key, value in self.skills.items():
+            if key not in known:
+                raise ValidationError({"skills": _("Unknown machine type “%(type)s”.")
+                                       % {"type": key}})
+            if not isinstance(value, int | float) or not 0.1 <= value <= 3:
+                raise ValidationError({"skills": _(
+                    "Efficiency for “%(type)s” must be a number between 0.1 and 3.")
+                    % {"type": key}})
+
+    def get_absolute_url(self) -> str:
+        return reverse("production:operator_detail", args=[self.pk])
+
+
+class BalancePlan(ProductionModel):
+    """A line balance for a style: which operator does which operations."""
+
+    class Mode(models.TextChoices):
+        MIN_STATIONS = "min_stations", _("Fewest operators for the takt time (SALBP-1)")
+        MAX_OUTPUT = "max_output", _("Highest output with the operators I have (SALBP-2)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not run yet")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Balanced")
+        FAILED = "failed", _("Failed")
+
+    name = models.CharField(_("name"), max_length=80)
+    style = models.ForeignKey(Style, on_delete=models.CASCADE, related_name="plans",
+                              verbose_name=_("style"))
+    line = models.ForeignKey(Line, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="plans", verbose_name=_("line"))
+    mode = models.CharField(_("objective"), max_length=16, choices=Mode.choices,
+                            default=Mode.MIN_STATIONS)
+    cycle_seconds = models.DecimalField(
+        _("cycle time (s)"), max_digits=8, decimal_places=2, null=True, blank=True,
+        help_text=_("For the fewest operators; empty: the line's takt time."))
+    station_count = models.PositiveIntegerField(
+        _("operators"), null=True, blank=True,
+        help_text=_("For the highest output; empty: the line's active operators."))
+    use_operator_skills = models.BooleanField(
+        _("use operators' skills"), default=False,
+        help_text=_("Assign the line's named operators, with their efficiency per machine."))
+    allow_split = models.BooleanField(
+        _("duplicate long operations"), default=True,
+        help_text=_("An operation longer than the cycle time goes to parallel workplaces."))
+    time_limit_s = models.PositiveIntegerField(_("time limit (s)"), default=20,
+                                               validators=[MinValueValidator(1)])
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DRAFT)
+    job = models.ForeignKey("core.JobRun", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+", verbose_name=_("job"))
+    result = models.JSONField(_("result"), null=True, blank=True)
+    edited = models.BooleanField(_("edited by hand"), default=False)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("balancing plan")
+        verbose_name_plural = _("balancing plans")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        for field in ("style", "line"):
+            related = getattr(self, field, None) if getattr(self, f"{field}_id") else None
+            if related is not None and self.organization_id and \
+                    related.organization_id != self.organization_id:
+                raise ValidationError({field: _("It belongs to another organization.")})
+        if self.mode == self.Mode.MIN_STATIONS and not self.cycle_seconds and not self.line_id:
+            raise ValidationError({"cycle_seconds": _(
+                "Give a cycle time, or a line whose takt time is used.")})
+        if self.mode == self.Mode.MAX_OUTPUT and not self.station_count and not self.line_id:
+            raise ValidationError({"station_count": _(
+                "Give the number of operators, or a line whose operators are used.")})
+        if self.use_operator_skills and not self.line_id:
+            raise ValidationError({"line": _("Operators' skills come from a line.")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("production:balanceplan_detail", args=[self.pk])
+
+    @property
+    def current_status(self) -> str:
+        """The status, with a failed balancing job shown as failed."""
+        if self.status == self.Status.RUNNING and self.job_id and self.job.is_finished \
+                and self.job.status != "succeeded":
+            return self.Status.FAILED
+        return self.status
+
+    @property
+    def output_per_day(self) -> int | None:
+        """Pieces per day at the plan's cycle time over the line's working minutes."""
+        if not self.result or not self.line_id:
+            return None
+        cycle = self.result.get("cycle_seconds")
+        return math.floor(self.line.shift_minutes * 60 / cycle) if cycle else None

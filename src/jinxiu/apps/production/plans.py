@@ -1,0 +1,63 @@
+"""A balancing plan as an Excel workbook and as a printable PDF line layout."""
+
+from __future__ import annotations
+
+import io
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from jinxiu.apps.production.adapter import Evaluation
+from jinxiu.apps.production.models import BalancePlan
+
+
+def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Stations")[:31]
+    bold = Font(bold=True)
+    sheet.append([_("Plan"), plan.name])
+    sheet.append([_("Style"), str(plan.style)])
+    sheet.append([_("Line"), str(plan.line or "")])
+    if evaluation.cycle_seconds:
+        sheet.append([_("Cycle time (s)"), round(evaluation.cycle_seconds, 2)])
+    sheet.append([_("Bottleneck (s)"), round(evaluation.bottleneck_seconds, 2)])
+    sheet.append([_("Workplaces"), evaluation.workplaces])
+    sheet.append([_("Balance efficiency"), round(evaluation.balance_efficiency, 4)])
+    sheet.append([_("Output per hour"), round(evaluation.output_per_hour, 1)])
+    sheet.append([])
+    header = [_("Station"), _("Workplaces"), _("Operator"), _("Operation code"),
+              _("Operation"), _("Machine"), _("Seconds"), _("Station load (s)"), _("Idle (s)")]
+    sheet.append(header)
+    for cell in sheet[sheet.max_row]:
+        cell.font = bold
+    for view in evaluation.stations:
+        for i, op in enumerate(view.operations):
+            first = i == 0
+            sheet.append([view.number if first else None, view.replicas if first else None,
+                          view.operator if first else None, op["code"], op["name"],
+                          op["machine"], op["seconds"],
+                          round(view.per_workplace, 2) if first else None,
+                          round(view.idle, 2) if first else None])
+    if evaluation.warnings:
+        sheet.append([])
+        sheet.append([_("Warnings")])
+        for warning in evaluation.warnings:
+            sheet.append([warning])
+    for col, width in zip("ABCDEFGHI", (8, 8, 14, 10, 28, 12, 10, 14, 10), strict=True):
+        sheet.column_dimensions[col].width = width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def plan_pdf(plan: BalancePlan, evaluation: Evaluation, *, request=None) -> bytes:
+    """A printable A4 landscape line layout (WeasyPrint; needs Pango from the OS)."""
+    from weasyprint import HTML
+
+    html = render_to_string("production/plan_print.html",
+                            {"plan": plan, "evaluation": evaluation}, request=request)
+    return HTML(string=html).write_pdf()

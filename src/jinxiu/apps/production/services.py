@@ -1,0 +1,65 @@
+"""Writes of the line planner."""
+
+from __future__ import annotations
+
+import copy
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jinxiu.apps.core.jobs.services import job_enqueue
+from jinxiu.apps.production.models import BalancePlan, Operation, Style
+
+
+@transaction.atomic
+def style_copy(*, source: Style, organization, code: str, name: str) -> Style:
+    """A new style with a copy of ``source``'s bulletin (for a similar style)."""
+    if Style.objects.filter(organization=organization, code=code).exists():
+        raise ValidationError({"code": _("This organization already has a style %(code)s.")
+                               % {"code": code}})
+    style = Style.objects.create(organization=organization, code=code, name=name,
+                                 product=source.product, description=source.description)
+    for op in source.operations.all():
+        Operation.objects.create(
+            organization=organization, style=style, sequence=op.sequence, code=op.code,
+            name=op.name, machine_type=op.machine_type, standard_seconds=op.standard_seconds,
+            predecessors=list(op.predecessors), zone=op.zone, notes=op.notes)
+    return style
+
+
+def plan_run(*, plan: BalancePlan, user) -> BalancePlan:
+    """Queue the balancing job for ``plan`` (after the surrounding transaction commits)."""
+    from jinxiu.apps.production.adapter import plan_problem
+
+    plan_problem(plan)  # refuse bad input now, with its reason, rather than in the job
+    job = job_enqueue(kind="production.balance", user=user, organization=plan.organization,
+                      params={"plan": plan.pk})
+    plan.job = job
+    plan.status = BalancePlan.Status.RUNNING
+    plan.save()
+    return plan
+
+
+def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int) -> BalancePlan:
+    """Move one operation to station ``to_station`` (1-based; one past the end opens a new
+    station). Empty stations close up. The figures and warnings follow from ``evaluate``."""
+    if not plan.result:
+        raise ValidationError(_("Run the plan before moving operations."))
+    stations = copy.deepcopy(plan.result["stations"])
+    if not 1 <= to_station <= len(stations) + 1:
+        raise ValidationError(_("There is no station %(n)d.") % {"n": to_station})
+    for station in stations:
+        if operation.pk in station["operations"]:
+            station["operations"].remove(operation.pk)
+    if to_station == len(stations) + 1:
+        stations.append({"operations": [], "replicas": 1, "operator": ""})
+    stations[to_station - 1]["operations"].append(operation.pk)
+    order = {pk: i for i, pk in enumerate(
+        plan.style.operations.order_by("sequence", "code").values_list("pk", flat=True))}
+    for station in stations:
+        station["operations"].sort(key=lambda pk: order.get(pk, 0))
+    plan.result = {**plan.result, "stations": [s for s in stations if s["operations"]]}
+    plan.edited = True
+    plan.save()
+    return plan

@@ -1,0 +1,365 @@
+"""Pages of the line planner."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from jinxiu.apps.core.generic_views import (
+    ObjectChangeLogView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectViewMixin,
+)
+from jinxiu.apps.core.jobs.services import job_live_state
+from jinxiu.apps.core.permissions import user_can
+from jinxiu.apps.production import filtersets, forms, tables
+from jinxiu.apps.production.adapter import PlanInputError, evaluate, yamazumi_chart
+from jinxiu.apps.production.bulletins import BulletinImportError, bulletin_export, bulletin_import
+from jinxiu.apps.production.models import BalancePlan, Line, Operation, Operator, Style
+from jinxiu.apps.production.plans import plan_pdf, plan_xlsx
+from jinxiu.apps.production.services import plan_move, plan_run, style_copy
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
+
+
+# --- styles and bulletins -----------------------------------------------------------------
+class StyleListView(ObjectListView):
+    model = Style
+    queryset = Style.objects.select_related("organization").annotate(
+        operation_count=Count("operations"), total_seconds=Sum("operations__standard_seconds"))
+    table = tables.StyleTable
+    filterset = filtersets.StyleFilterSet
+
+
+class StyleDetailView(ObjectDetailView):
+    model = Style
+    queryset = Style.objects.select_related("organization")
+    template_name = "production/style_detail.html"
+    fields = ("code", "name", "product", "organization", "description")
+
+    def extra_context(self, obj):
+        ops = list(obj.operations.order_by("sequence", "code"))
+        return {"operations": ops,
+                "total_seconds": sum(op.standard_seconds for op in ops),
+                "upload_form": forms.BulletinUploadForm(),
+                "copy_form": forms.StyleCopyForm(),
+                "plans": obj.plans.select_related("line").order_by("-created")[:10]}
+
+
+class StyleEditView(ObjectEditView):
+    model = Style
+    form = forms.StyleForm
+
+
+class StyleDeleteView(ObjectDeleteView):
+    model = Style
+
+
+class StyleChangeLogView(ObjectChangeLogView):
+    model = Style
+
+
+class StyleBulletinImportView(ObjectViewMixin, View):
+    model = Style
+
+    def post(self, request, pk):
+        style = self.get_object("change")
+        form = forms.BulletinUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("Choose a file to import."))
+            return redirect(style.get_absolute_url())
+        try:
+            count = bulletin_import(style=style, uploaded=form.cleaned_data["file"])
+        except BulletinImportError as exc:
+            return render(request, "production/bulletin_errors.html",
+                          {"style": style, "errors": exc.errors}, status=400)
+        messages.success(request, _("%(n)d operations imported.") % {"n": count})
+        return redirect(style.get_absolute_url())
+
+
+class StyleBulletinExportView(ObjectViewMixin, View):
+    model = Style
+
+    def get(self, request, pk):
+        style = self.get_object("view")
+        return _attachment(bulletin_export(style=style), XLSX, f"工序表-{style.code}.xlsx")
+
+
+class StyleCopyView(ObjectViewMixin, View):
+    model = Style
+
+    def post(self, request, pk):
+        source = self.get_object("view")
+        organization = request.organization
+        if organization is None or not user_can(request.user, source, "view"):
+            raise PermissionDenied
+        form = forms.StyleCopyForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    style = style_copy(source=source, organization=organization,
+                                       **form.cleaned_data)
+                    if not user_can(request.user, style, "add"):
+                        raise PermissionDenied
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("Copied to %(style)s.") % {"style": style})
+                return redirect(style.get_absolute_url())
+        else:
+            messages.error(request, _("Give a code and a name for the copy."))
+        return redirect(source.get_absolute_url())
+
+
+class OperationListView(ObjectListView):
+    model = Operation
+    queryset = Operation.objects.select_related("style")
+    table = tables.OperationTable
+    filterset = filtersets.OperationFilterSet
+
+
+class OperationDetailView(ObjectDetailView):
+    model = Operation
+    queryset = Operation.objects.select_related("style", "organization")
+    fields = ("style", "sequence", "code", "name", "machine_type", "standard_seconds",
+              "predecessors", "zone", "notes")
+
+
+class OperationEditView(ObjectEditView):
+    model = Operation
+    form = forms.OperationForm
+
+    def get_form(self, obj, data=None, files=None):
+        form = super().get_form(obj, data, files)
+        style_pk = self.request.GET.get("style")
+        if obj.pk is None and style_pk and style_pk.isdigit():
+            style = Style.objects.restrict(self.request.user, "view").filter(pk=style_pk).first()
+            if style is not None:
+                form.initial.update({"style": style.pk, "organization": style.organization_id,
+                                     "sequence": style.operations.count() + 1})
+        return form
+
+
+class OperationDeleteView(ObjectDeleteView):
+    model = Operation
+
+
+class OperationChangeLogView(ObjectChangeLogView):
+    model = Operation
+
+
+# --- lines and operators ------------------------------------------------------------------
+class LineListView(ObjectListView):
+    model = Line
+    queryset = Line.objects.select_related("organization")
+    table = tables.LineTable
+    filterset = filtersets.LineFilterSet
+
+
+class LineDetailView(ObjectDetailView):
+    model = Line
+    queryset = Line.objects.select_related("organization")
+    template_name = "production/line_detail.html"
+    fields = ("name", "organization", "shift_minutes", "target_output", "notes")
+
+    def extra_context(self, obj):
+        return {"operators": obj.operators.order_by("name")}
+
+
+class LineEditView(ObjectEditView):
+    model = Line
+    form = forms.LineForm
+
+
+class LineDeleteView(ObjectDeleteView):
+    model = Line
+
+
+class LineChangeLogView(ObjectChangeLogView):
+    model = Line
+
+
+class OperatorListView(ObjectListView):
+    model = Operator
+    queryset = Operator.objects.select_related("line")
+    table = tables.OperatorTable
+    filterset = filtersets.OperatorFilterSet
+
+
+class OperatorDetailView(ObjectDetailView):
+    model = Operator
+    queryset = Operator.objects.select_related("line", "organization")
+    fields = ("name", "employee_no", "organization", "line", "skills", "active")
+
+
+class OperatorEditView(ObjectEditView):
+    model = Operator
+    form = forms.OperatorForm
+
+
+class OperatorDeleteView(ObjectDeleteView):
+    model = Operator
+
+
+class OperatorChangeLogView(ObjectChangeLogView):
+    model = Operator
+
+
+# --- balancing plans ----------------------------------------------------------------------
+class BalancePlanListView(ObjectListView):
+    model = BalancePlan
+    queryset = BalancePlan.objects.select_related("style", "line")
+    table = tables.BalancePlanTable
+    filterset = filtersets.BalancePlanFilterSet
+
+
+class BalancePlanEditView(ObjectEditView):
+    model = BalancePlan
+    form = forms.BalancePlanForm
+
+    def get_form(self, obj, data=None, files=None):
+        form = super().get_form(obj, data, files)
+        style_pk = self.request.GET.get("style")
+        if obj.pk is None and style_pk and style_pk.isdigit():
+            style = Style.objects.restrict(self.request.user, "view").filter(pk=style_pk).first()
+            if style is not None:
+                form.initial.update({"style": style.pk, "organization": style.organization_id,
+                                     "name": f"{style.code} {_('plan')}"})
+        return form
+
+
+class BalancePlanDeleteView(ObjectDeleteView):
+    model = BalancePlan
+
+
+class BalancePlanChangeLogView(ObjectChangeLogView):
+    model = BalancePlan
+
+
+def _plan_context(request, plan) -> dict:
+    evaluation = evaluate(plan)
+    context = {"plan": plan, "evaluation": evaluation,
+               "can_change": user_can(request.user, plan, "change"),
+               "status": plan.current_status}
+    if evaluation is not None:
+        context["chart"] = yamazumi_chart(evaluation)
+        context["station_numbers"] = range(1, len(evaluation.stations) + 2)
+    if plan.job_id:
+        progress, message = job_live_state(plan.job)
+        context.update({"job": plan.job, "progress": progress, "message": message})
+    return context
+
+
+class BalancePlanDetailView(ObjectViewMixin, View):
+    model = BalancePlan
+    queryset = BalancePlan.objects.select_related("style", "line", "job", "organization")
+
+    def get(self, request, pk):
+        plan = self.get_object("view")
+        if request.htmx:  # the panel polls itself while the plan is being balanced
+            return render(request, "production/inc/plan_panel.html", _plan_context(request, plan))
+        return render(request, "production/plan_detail.html",
+                      {**self.common_context(), "object": plan, **_plan_context(request, plan)})
+
+
+class BalancePlanRunView(ObjectViewMixin, View):
+    model = BalancePlan
+
+    def post(self, request, pk):
+        plan = self.get_object("run")
+        try:
+            with transaction.atomic():
+                plan_run(plan=plan, user=request.user)
+        except PlanInputError as exc:
+            messages.error(request, str(exc))
+        return redirect(plan.get_absolute_url())
+
+
+class BalancePlanMoveView(ObjectViewMixin, View):
+    """Move an operation to another station; answers the refreshed plan panel (htmx)."""
+
+    model = BalancePlan
+    queryset = BalancePlan.objects.select_related("style", "line", "job")
+
+    def post(self, request, pk):
+        plan = self.get_object("change")
+        form = forms.MoveForm(request.POST)
+        error = None
+        if form.is_valid():
+            operation = get_object_or_404(plan.style.operations, pk=form.cleaned_data["operation"])
+            try:
+                with transaction.atomic():
+                    plan_move(plan=plan, operation=operation,
+                              to_station=form.cleaned_data["to_station"])
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+        else:
+            error = _("Choose an operation and a station.")
+        context = {**_plan_context(request, plan), "move_error": error}
+        if request.htmx:
+            return render(request, "production/inc/plan_panel.html", context,
+                          status=400 if error else 200)
+        if error:
+            messages.error(request, error)
+        return redirect(plan.get_absolute_url())
+
+
+class BalancePlanExportView(ObjectViewMixin, View):
+    model = BalancePlan
+    queryset = BalancePlan.objects.select_related("style", "line", "organization")
+
+    def get(self, request, pk, fmt):
+        plan = self.get_object("view")
+        evaluation = evaluate(plan)
+        if evaluation is None:
+            messages.error(request, _("Run the plan first."))
+            return redirect(plan.get_absolute_url())
+        if fmt == "xlsx":
+            return _attachment(plan_xlsx(plan, evaluation), XLSX, f"平衡方案-{plan.name}.xlsx")
+        try:
+            pdf = plan_pdf(plan, evaluation, request=request)
+        except OSError as exc:  # WeasyPrint without Pango on this machine
+            messages.error(request, _("PDF export needs Pango (apt-get install "
+                                      "libpango-1.0-0): %(e)s") % {"e": exc})
+            return redirect(plan.get_absolute_url())
+        return _attachment(pdf, "application/pdf", f"平衡方案-{plan.name}.pdf")
+
+
+class BalancePlanCompareView(ObjectViewMixin, View):
+    model = BalancePlan
+    queryset = BalancePlan.objects.select_related("style", "line")
+
+    def get(self, request):
+        visible = self.restricted("view")
+        ids = [i for i in request.GET.getlist("plan") if i.isdigit()][:2]
+        plans = [get_object_or_404(visible, pk=i) for i in ids]
+        columns = []
+        for plan in plans:
+            evaluation = evaluate(plan)
+            columns.append({"plan": plan, "evaluation": evaluation,
+                            "chart": yamazumi_chart(evaluation) if evaluation else None})
+        choices = visible.filter(result__isnull=False).order_by("-created")[:50]
+        return render(request, "production/plan_compare.html",
+                      {**self.common_context(), "columns": columns, "choices": choices,
+                       "slots": ([int(i) for i in ids] + [None, None])[:2]})
