@@ -359,7 +359,17 @@ def _list(mask: int) -> list[int]:
     return list(_bits(mask))
 
 
-def first_station_loads(core: Salbp1, cap: int = 2000) -> int:
+def first_station_loads(core: Salbp1, cap: int = 2000, max_steps: int = 40_000) -> int:
     """Number of maximal loads of the first station (capped): a cheap measure of how wide
     the search tree is in this direction."""
-    return len(core._loads(0, None, cap))
+    steps = [0]
+
+    def tick() -> None:
+        steps[0] += 2048
+        if steps[0] >= max_steps:
+            raise _Stop
+
+    try:
+        return len(core._loads(0, None, cap, tick=tick))
+    except _Stop:
+        return cap

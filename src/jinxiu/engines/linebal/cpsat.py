@@ -89,7 +89,7 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         hi = max(hi, lo)
         cvar = model.NewIntVar(lo, hi, "c")
         c_const = None
-        c_for_windows = lo
+        c_for_windows = hi  # windows widen with the cycle time: take the largest
 
     # windows
     plain_times = not named and not (salbp1 and data.allow_split)

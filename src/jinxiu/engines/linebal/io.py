@@ -13,6 +13,7 @@ the numbers of the file.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +94,8 @@ def parse_in2(text: str, name: str = "") -> Graph:
                 raise FormatError(f"line {lineno}: task {x} is not in 1..{n}")
         arcs.append((i - 1, j - 1))
     comment = "\n".join(lines[pos:]).strip()
+    with contextlib.suppress(UnicodeError):  # written on DOS (code page 850: 0x94 is "ö")
+        comment = comment.encode("latin-1").decode("cp850")
     return Graph(tuple(times), tuple(dict.fromkeys(arcs)), name=name, comment=comment)
 
 

@@ -5,13 +5,15 @@ set (see docs/engines/linebal.md):
 
 1. lower bound max(LB1, LB2, LB3, earliest stations) in both directions;
 2. priority-rule and Hoffmann heuristics, forward and on the mirror graph;
-3. if the gap is open: short heuristic dives of the station-oriented search (first loads
-   only), a short CP-SAT run asked for ``UB - 1`` stations (it often proves infeasibility
-   at once), then the complete branch, bound and remember search with the time left.
+3. if the gap is open: a short CP-SAT run asked for ``UB - 1`` stations (it often proves
+   infeasibility at once), short heuristic dives of the station-oriented search (first
+   loads only) in both directions, then the complete branch, bound and remember search in
+   the direction with fewer first-station loads, then in the other one.
 
-Plain SALBP-2 searches the cycle time upwards from its lower bound, each step a SALBP-1
-decision problem ("m stations at cycle c?") answered by the same pieces; an upper bound
-comes first from the heuristics by bisection.
+Plain SALBP-2: an upper bound on the cycle time from the heuristics by bisection, then the
+CP-SAT SALBP-2 model (minimise c, windows for the upper bound) for half of the time, then
+the cycle time upwards from the lower bound, each step a SALBP-1 decision problem
+("m stations at cycle c?") answered by the same pieces as above.
 
 Problems with machine types, zoning, splitting or named operators go to the CP-SAT model.
 """
@@ -39,9 +41,11 @@ class SolveParams:
     workers: int = 1  # CP-SAT threads
     use_cpsat: bool = True  # CP-SAT probe in the plain portfolio
     dive_leaf_cap: int = 3  # loads tried per node in the heuristic dives
-    dive_share: float = 0.15  # share of the time left given to each dive
-    cpsat_share: float = 0.2  # share of the time left given to the CP-SAT probe
+    cpsat_share: float = 0.15  # share of the time left given to the CP-SAT probe
+    dive_share: float = 0.1  # share of the time left given to each dive
+    first_share: float = 0.6  # share of the time left for the complete search, narrower side
     random_restarts: int = 8  # randomised priority-rule runs per direction
+    salbp2_cp_share: float = 0.5  # SALBP-2: share of the time for the CP-SAT model
 
 
 class _Clock:
@@ -49,6 +53,18 @@ class _Clock:
         self.stop = stop
         self.default_budget = default_budget
         self.start = time.perf_counter()
+
+    @property
+    def has_limit(self) -> bool:
+        return isinstance(self.stop, MaxRuntime) or (
+            isinstance(self.stop, FirstOf) and self.stop.remaining() is not None)
+
+    def share(self, fraction: float, without_limit: float) -> float:
+        """Seconds for a phase: a share of the time left, or a fixed budget when the stop
+        criterion has no time limit (iterations, target ...)."""
+        if self.has_limit:
+            return self.remaining() * fraction
+        return min(without_limit, self.remaining())
 
     def remaining(self) -> float:
         left = None
@@ -100,9 +116,10 @@ def _heuristics(cores: list[Salbp1], rng: random.Random, restarts: int) -> list[
             sol = core.greedy(pr)
             if best is None or len(sol) < len(best):
                 best = orig(sol)
-        sol = core.hoffmann(core.pw, leaf_cap=60 if core.n > 150 else 200)
-        if len(sol) < len(best):
-            best = orig(sol)
+        for pr in rules[:3]:
+            sol = core.hoffmann(pr, leaf_cap=300)
+            if len(sol) < len(best):
+                best = orig(sol)
         for _ in range(restarts):
             pr = [core.pw[k] * (0.7 + 0.6 * rng.random()) for k in range(core.n)]
             sol = core.greedy(pr)
@@ -130,22 +147,29 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
 
     if done() or clock.remaining() <= 0:
         return best, upper, lower, lower >= upper, nodes
-    # heuristic dives in both directions
-    for core in (fwd, rev):
-        budget = clock.remaining() * params.dive_share
+    f1, f2 = first_station_loads(fwd), first_station_loads(rev)
+    first, second = (fwd, rev) if f1 <= f2 else (rev, fwd)
+
+    def complete(core: Salbp1, share: float) -> bool:
+        nonlocal best, upper, lower, nodes
         out = core.search(upper if target is None else target + 1, None, lower=lower,
-                          should_stop=clock.deadline_stop(budget),
-                          leaf_cap=params.dive_leaf_cap, first_only=target is not None)
+                          should_stop=clock.deadline_stop(clock.remaining() * share),
+                          first_only=target is not None)
         nodes += out.nodes
         if out.stations is not None and out.upper < upper:
             best, upper = _orient(out.stations, core is rev), out.upper
-        if done():
-            return best, upper, lower, lower >= upper, nodes
-    # CP-SAT probe for upper - 1 stations
+        if out.complete:
+            if target is None:
+                lower = upper
+            elif out.stations is None:
+                lower = max(lower, target + 1)
+        return done()
+
+    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
     if params.use_cpsat and clock.remaining() > 0.2:
-        budget = clock.remaining() * params.cpsat_share
         goal = upper - 1 if target is None else target
-        cp = solve_cp(data.with_cycle_time(c), max_stations=upper, time_limit=budget, seed=seed,
+        cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
+                      time_limit=clock.share(params.cpsat_share, 1.0), seed=seed,
                       workers=params.workers, hint=best, objective_upper=goal,
                       objective_lower=lower)
         if cp.infeasible:
@@ -155,21 +179,21 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
             lower = max(lower, cp.bound)
         if done():
             return best, upper, lower, lower >= upper, nodes
-    # complete search in the narrower direction
-    f1, f2 = first_station_loads(fwd), first_station_loads(rev)
-    core = fwd if f1 <= f2 else rev
-    goal_upper = upper if target is None else target + 1
-    out = core.search(goal_upper, None, lower=lower,
-                      should_stop=clock.deadline_stop(clock.remaining()),
-                      first_only=target is not None)
-    nodes += out.nodes
-    if out.stations is not None and out.upper < upper:
-        best, upper = _orient(out.stations, core is rev), out.upper
-    if out.complete:
-        if target is None:
-            lower = upper
-        elif out.stations is None:
-            lower = max(lower, target + 1)
+    # 2. heuristic dives in both directions (first loads only)
+    for core in (fwd, rev):
+        out = core.search(upper if target is None else target + 1, None, lower=lower,
+                          should_stop=clock.deadline_stop(clock.share(params.dive_share, 1.0)),
+                          leaf_cap=params.dive_leaf_cap, first_only=target is not None)
+        nodes += out.nodes
+        if out.stations is not None and out.upper < upper:
+            best, upper = _orient(out.stations, core is rev), out.upper
+        if done():
+            return best, upper, lower, lower >= upper, nodes
+    # 3. complete search in the narrower direction
+    if complete(first, params.first_share):
+        return best, upper, lower, lower >= upper, nodes
+    # 4. complete search in the other direction with the time left
+    complete(second, 1.0)
     return best, upper, lower, lower >= upper, nodes
 
 
@@ -216,7 +240,14 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             a = mid + 1
     hi = b
     nodes = 0
-    proven = lo >= hi
+    # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound)
+    if lo < hi and params.use_cpsat and clock.remaining() > 0.2:
+        cp = solve_cp(data, max_stations=m, time_limit=clock.share(params.salbp2_cp_share, 5.0),
+                      seed=seed, workers=params.workers, hint=best_hi, objective_lower=lo,
+                      cycle_upper=hi)
+        if cp.stations is not None and cp.objective is not None and cp.objective < hi:
+            hi, best_hi = cp.objective, cp.stations
+        lo = max(lo, min(cp.bound, hi)) if not cp.infeasible else lo
     # exact: decide each cycle time from the lower bound upwards
     while lo < hi and clock.remaining() > 0:
         sol, upper, lower, _, n_ = _exact_salbp1(data, lo, clock, rng, seed, params, target=m)

@@ -1,0 +1,152 @@
+"""Garment extensions: machine types (平车/包缝/绷缝 ...), zoning, splitting, operators.
+
+The T-shirt bulletin (T恤工序表) below has a stated optimum: at cycle time 60 s the
+overlock (包缝) work is 130 s, so at least 3 overlock stations; coverstitch (绷缝) 73 s, at
+least 2; bartack (套结) and iron (整烫) each need their own station; manual trimming (剪线头)
+goes with anything. 3 + 2 + 1 + 1 = 7 stations, and the plan in the test reaches 7.
+"""
+
+import pytest
+
+from jinxiu.engines.common import MaxRuntime, StopReason
+from jinxiu.engines.linebal import Operator, ProblemData, check_solution, solve
+
+#        label             type          time
+TSHIRT = [
+    ("合肩", "overlock", 20),
+    ("上领", "overlock", 25),
+    ("领圈压线", "coverstitch", 18),
+    ("上袖", "overlock", 40),
+    ("合侧缝", "overlock", 45),
+    ("袖口折边", "coverstitch", 30),
+    ("下摆折边", "coverstitch", 25),
+    ("打套结", "bartack", 10),
+    ("剪线头", "manual", 15),
+    ("整烫", "iron", 30),
+]
+ARCS = ((0, 1), (1, 2), (0, 3), (3, 4), (4, 5), (4, 6), (2, 7), (5, 7), (6, 7), (7, 8), (8, 9))
+
+
+def tshirt(**kw) -> ProblemData:
+    base = {
+        "times": tuple(t for _, _, t in TSHIRT),
+        "labels": tuple(name for name, _, _ in TSHIRT),
+        "machine_types": tuple(m for _, m, _ in TSHIRT),
+        "universal": frozenset({"manual"}),
+        "precedences": ARCS,
+        "cycle_time": 60,
+    }
+    base.update(kw)
+    return ProblemData(**base)
+
+
+def test_plain_line_needs_five(brute):
+    data = tshirt(machine_types=())
+    res = solve(data, stop=MaxRuntime(10))
+    assert res.stations == 5 == brute.min_stations(data.times, ARCS, 60)
+    assert res.proven_optimal
+
+
+def test_machine_types_need_seven(brute):
+    data = tshirt()
+    res = solve(data, stop=MaxRuntime(20))
+    assert res.stations == 7 and res.proven_optimal
+    assert res.stop_reason == StopReason.OPTIMAL
+    assert check_solution(data, res) == []
+    assert brute.min_stations(data.times, ARCS, 60, ok=_rules(data)) == 7
+
+
+def test_compatible_types_share(brute):
+    # declaring overlock and coverstitch compatible (a combined machine) saves stations
+    data = tshirt(compatible=frozenset({frozenset({"overlock", "coverstitch"})}))
+    res = solve(data, stop=MaxRuntime(20))
+    assert check_solution(data, res) == []
+    assert res.proven_optimal
+    assert res.stations == brute.min_stations(data.times, ARCS, 60, ok=_rules(data))
+    assert res.stations < 7
+
+
+def test_zoning_must_not_share_costs_a_station(brute):
+    # shoulder join at its own station, neither with the collar nor the sleeves
+    data = tshirt(must_not_share=((0, 1), (0, 3)))
+    res = solve(data, stop=MaxRuntime(20))
+    assert res.stations == 8 and res.proven_optimal
+    assert check_solution(data, res) == []
+    assert brute.min_stations(data.times, ARCS, 60, ok=_rules(data)) == 8
+
+
+def test_zoning_must_share():
+    data = tshirt(must_share=((8, 9),))  # trim and press together
+    res = solve(data, stop=MaxRuntime(20))
+    assert check_solution(data, res) == []
+    pos = {i: k for k, st in enumerate(res.assignment) for i in st}
+    assert pos[8] == pos[9] and res.stations == 7
+
+
+def test_split_long_operation_over_parallel_workplaces():
+    # 45 s at cycle 30 needs 2 workplaces; 10 + 45 fits into 2 x 30, 10 + 45 + 10 does not
+    data = ProblemData(times=(10, 45, 10), precedences=((0, 1), (1, 2)), cycle_time=30,
+                       allow_split=True)
+    res = solve(data, stop=MaxRuntime(10))
+    assert res.stations == 3 and res.proven_optimal
+    assert sorted(res.replicas) == [1, 2]
+    assert check_solution(data, res) == []
+    k = res.replicas.index(2)
+    assert 1 in res.assignment[k] and res.idle_times[k] == 60 - res.station_times[k]
+
+
+def test_long_operation_without_split_is_refused():
+    with pytest.raises(ValueError, match="longer than the cycle time 30"):
+        ProblemData(times=(10, 45), precedences=((0, 1),), cycle_time=30)
+
+
+OPS = (
+    Operator("李娜", {"lockstitch": 1.2, "overlock": 0.5}),
+    Operator("王芳", {"lockstitch": 0.8, "overlock": 1.0}),
+    Operator("张伟", {"lockstitch": 1.0, "overlock": 1.2}),
+)
+
+
+def test_operators_salbp2_picks_the_skilled_ones():
+    data = ProblemData(times=(60, 60), precedences=((0, 1),), stations=2,
+                       machine_types=("lockstitch", "overlock"), operators=OPS)
+    res = solve(data, stop=MaxRuntime(10))
+    assert res.cycle_time == 50 and res.proven_optimal
+    assert res.operators == ("李娜", "张伟")
+    assert res.station_times == (50, 50)
+    assert check_solution(data, res) == []
+
+
+def test_operators_salbp1_and_infeasible_cycle():
+    data = ProblemData(times=(60, 60), precedences=((0, 1),), cycle_time=50,
+                       machine_types=("lockstitch", "overlock"), operators=OPS)
+    res = solve(data, stop=MaxRuntime(10))
+    assert res.stations == 2 and res.proven_optimal
+    tight = ProblemData(times=(60, 60), precedences=((0, 1),), cycle_time=49,
+                        machine_types=("lockstitch", "overlock"), operators=OPS)
+    res = solve(tight, stop=MaxRuntime(10))
+    assert not res.feasible and res.stop_reason == StopReason.INFEASIBLE
+
+
+def test_salbp2_with_machine_types():
+    data = tshirt(cycle_time=None, stations=7)
+    res = solve(data, stop=MaxRuntime(20))
+    assert check_solution(data, res) == []
+    assert res.proven_optimal and res.cycle_time == 45  # 合侧缝 alone at 45 s
+
+
+def _rules(data: ProblemData):
+    n = data.num_tasks
+
+    def ok(mask: int) -> bool:
+        members = [k for k in range(n) if (mask >> k) & 1]
+        for a in members:
+            for b in members:
+                if a < b and not data.types_compatible(a, b):
+                    return False
+        for i, j in data.must_not_share:
+            if (mask >> i) & 1 and (mask >> j) & 1:
+                return False
+        return all(((mask >> i) & 1) == ((mask >> j) & 1) for i, j in data.must_share)
+
+    return ok
