@@ -210,6 +210,9 @@ class PermissionMatrix:
         before = self.snapshot(obj)
         client = self.client_for(client, user)
         assert client.get(self.url("detail", obj)).status_code == 200
+        # reading is not exporting: a viewer role does not carry the export action
+        export = client.get(self.url("list") + "?export=xlsx")
+        assert export.status_code == (200 if self.public else 403)
         assert client.post(self.url("edit", obj), self.form_data(world["owner_org"])
                            ).status_code == 403
         if self.has_delete:

@@ -84,3 +84,43 @@ def test_killed_worker_leaves_no_half_written_results(transactional_db, settings
     assert (job.status, job.attempts, job.result) == ("succeeded", 2, {"written": 40})
     assert Document.objects.filter(organization=org).count() == 40
     assert JobRun.objects.count() == 1
+
+
+def test_cancel_reaches_a_running_job_without_waiting_for_it(transactional_db, settings, tmp_path):
+    """On SQLite the running job holds the write lock; cancelling must not wait for it."""
+    import threading
+
+    from django.db import connections
+
+    from jinxiu.apps.core.jobs.services import job_cancel, job_execute
+
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(tmp_path / "cache")}}
+    from tests.helpers.factories import make_regions
+
+    make_regions()
+    org, owner = make_org(), make_user()
+    job = JobRun.objects.create(kind="tests.slow_writer", owner=owner,
+                                params={"org": org.pk, "steps": 12, "sleep": 0.3})
+
+    def run():
+        try:
+            job_execute(job_id=job.pk)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while JobRun.objects.get(pk=job.pk).status != "running" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.8)
+    started = time.monotonic()
+    job_cancel(job=JobRun.objects.get(pk=job.pk), user=owner)
+    waited = time.monotonic() - started
+    thread.join(timeout=60)
+    job.refresh_from_db()
+    assert waited < 1.0, f"cancel waited {waited:.1f} s for the running job"
+    assert job.status == "cancelled"
+    assert Document.objects.count() == 0

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from jinxiu.apps.core.models.base import ChangeLoggedModel
@@ -66,14 +66,20 @@ def _json_value(value):
     return value
 
 
-def serialize_object(instance: Model) -> dict:
-    """The concrete field values of ``instance`` as JSON-safe data (foreign keys by id)."""
+def serialize_object(instance: Model, *, with_m2m: bool = False) -> dict:
+    """The concrete field values of ``instance`` as JSON-safe data (foreign keys by id),
+    and with ``with_m2m`` the sorted ids of its many-to-many relations."""
     exclude = set(getattr(instance, "changelog_exclude", ()))
     data = {}
     for field in instance._meta.concrete_fields:
         if field.name in exclude:
             continue
         data[field.attname] = _json_value(field.value_from_object(instance))
+    if with_m2m and instance.pk is not None:
+        for field in instance._meta.many_to_many:
+            if field.name not in exclude:
+                data[field.name] = sorted(
+                    getattr(instance, field.name).values_list("pk", flat=True))
     return data
 
 
@@ -97,14 +103,22 @@ def _record(instance: ChangeLoggedModel, action: str, before, after) -> None:
         changed_object_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         changed_object_id=instance.pk,
         object_repr=str(instance)[:200],
-        organization_id_snapshot=instance.changelog_organization_id(),
+        organization_id_snapshot=getattr(instance, "changelog_organization_id", lambda: None)(),
         prechange_data=before,
         postchange_data=after,
     )
 
 
 def _logged(sender) -> bool:
-    return isinstance(sender, type) and issubclass(sender, ChangeLoggedModel)
+    """Change-logged models, plus users and groups (who may do what is worth a record)."""
+    if not isinstance(sender, type):
+        return False
+    if issubclass(sender, ChangeLoggedModel):
+        return True
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    return sender in (get_user_model(), Group)
 
 
 @receiver(pre_save, dispatch_uid="jinxiu_changelog_pre_save")
@@ -125,6 +139,33 @@ def _record_save(sender, instance, created, raw=False, **kwargs):
         return  # nothing but the timestamp changed: no record
     _record(instance, ChangeAction.CREATE if created else ChangeAction.UPDATE, before, after)
     instance._changelog_before = after
+
+
+@receiver(m2m_changed, dispatch_uid="jinxiu_changelog_m2m")
+def _record_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    """Adding or removing related objects (who holds a permission, a user's groups)."""
+    if action not in ("pre_add", "pre_remove", "pre_clear", "post_add", "post_remove",
+                      "post_clear"):
+        return
+    target = instance
+    if reverse:
+        # e.g. group.user_set.add(user): record it on each user whose groups changed
+        if not _logged(model) or not pk_set and action != "pre_clear":
+            return
+        if action.startswith("pre"):
+            return
+        for obj in model._base_manager.filter(pk__in=pk_set or []):
+            _record(obj, ChangeAction.UPDATE, None, serialize_object(obj, with_m2m=True))
+        return
+    if not _logged(type(target)):
+        return
+    if action.startswith("pre"):
+        target._changelog_m2m_before = serialize_object(target, with_m2m=True)
+        return
+    before = getattr(target, "_changelog_m2m_before", None)
+    after = serialize_object(target, with_m2m=True)
+    if before != after:
+        _record(target, ChangeAction.UPDATE, before, after)
 
 
 @receiver(pre_delete, dispatch_uid="jinxiu_changelog_pre_delete")

@@ -21,6 +21,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from jinxiu.apps.core.models import ObjectChange
+from jinxiu.apps.core.uploads import too_large_response, upload_was_cut_short
 from jinxiu.apps.core.permissions import ACTION_LABELS, permission_q, user_can
 
 
@@ -115,7 +117,13 @@ class ObjectListView(ObjectViewMixin, View):
         table = self.table(queryset, exclude=exclude, request=request)
 
         if request.GET.get("export") == "xlsx":
-            return self.export_xlsx(table)
+            if permission_q(request.user, self.model, "export") is None:
+                raise PermissionDenied(_("You may not export these records."))
+            exportable = self.restricted("export")
+            if filterset is not None:
+                filterset = self.filterset(request.GET, queryset=exportable, request=request)
+                exportable = filterset.qs if filterset.is_valid() else exportable.none()
+            return self.export_xlsx(self.table(exportable, exclude=exclude, request=request))
 
         RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
         context = {
@@ -124,7 +132,8 @@ class ObjectListView(ObjectViewMixin, View):
             "filterset": filterset,
             "all_columns": all_columns,
             "chosen_columns": [n for n, _h in all_columns if n not in exclude],
-            "export_url": _with_param(request, "export", "xlsx"),
+            "export_url": _with_param(request, "export", "xlsx")
+            if permission_q(request.user, self.model, "export") is not None else None,
         }
         return render(request, self.template_name, context)
 
@@ -167,7 +176,7 @@ def _cell(value):
         return value
     text = str(value)
     # Spreadsheet formula injection: a cell must never start as a formula.
-    if text[:1] in ("=", "+", "-", "@"):
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
         text = "'" + text
     return text
 
@@ -254,6 +263,8 @@ class ObjectEditView(ObjectViewMixin, View):
 
     def post(self, request, *args, **kwargs):
         obj, action = self.get_instance()
+        if upload_was_cut_short(request):
+            return too_large_response(request)
         form = self.get_form(obj, request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -287,8 +298,13 @@ class ObjectDeleteView(ObjectViewMixin, View):
     def post(self, request, *args, **kwargs):
         obj = self.get_object("delete")
         label = str(obj)
-        with transaction.atomic():
-            obj.delete()
+        try:
+            with transaction.atomic():
+                obj.delete()
+        except ProtectedError:
+            messages.error(request, _("Other records still refer to “%(obj)s”; nothing was "
+                                      "deleted.") % {"obj": label})
+            return redirect(reverse(self.url_name("detail"), args=[obj.pk]))
         messages.success(request, _("Deleted “%(obj)s”.") % {"obj": label})
         return redirect(reverse(self.url_name("list")))
 

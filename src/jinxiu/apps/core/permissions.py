@@ -174,8 +174,8 @@ def permission_q(user, model: type[Model], action: str):
     if user.is_superuser:
         return ALL
     visibility = getattr(model, "visibility", "private")
-    if action == "view" and visibility == "public":
-        return ALL
+    if action in ("view", "export") and visibility == "public":
+        return ALL  # public registry facts: every signed-in user may read and export them
 
     perms = user_permissions(user)
     clauses: list[Q] = []
@@ -191,7 +191,7 @@ def permission_q(user, model: type[Model], action: str):
     tenant_lookup = getattr(model, "tenant_lookup", None)
     # An organization's members cannot create new organizations by membership alone.
     membership_applies = tenant_lookup is not None and not (
-        action == "add" and tenant_lookup == "pk")
+        action in ("add", "delete") and tenant_lookup == "pk")
     if visibility in ("tenant", "public") and membership_applies:
         roles = None if action == "view" else getattr(model, "tenant_write_roles", None)
         org_ids = perms.organization_ids_for(action, roles)

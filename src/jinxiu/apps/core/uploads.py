@@ -21,7 +21,7 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        if length > settings.MAX_UPLOAD_BYTES + 64 * 1024:
+        if length > settings.MAX_UPLOAD_BYTES:
             from django.shortcuts import render
 
             return render(
@@ -36,12 +36,26 @@ class SizeLimitedUploadHandler(FileUploadHandler):
 
     def receive_data_chunk(self, raw_data, start):
         if start + len(raw_data) > settings.MAX_UPLOAD_BYTES:
-            self.request.upload_too_large = True
+            self.request.upload_too_large = True  # see upload_was_cut_short()
             raise StopUpload(connection_reset=False)
         return raw_data
 
     def file_complete(self, file_size):
         return None
+
+
+def upload_was_cut_short(request) -> bool:
+    """True when a file in the request was larger than the limit and parsing stopped: the
+    form's later fields are missing, so nothing may be saved from it."""
+    request.POST  # noqa: B018  (parse the body if nobody has yet)
+    return bool(getattr(request, "upload_too_large", False))
+
+
+def too_large_response(request):
+    from django.shortcuts import render
+
+    return render(request, "core/upload_too_large.html",
+                  {"size_mb": 0, "limit_mb": settings.MAX_UPLOAD_MB}, status=413)
 
 
 # extension -> the first bytes such a file starts with (None: text, checked for NUL bytes)

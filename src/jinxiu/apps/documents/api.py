@@ -1,12 +1,16 @@
 from rest_framework import serializers
 
-from jinxiu.apps.core.api.generic import RestrictedModelViewSet, TenantSerializerMixin
+from jinxiu.apps.core.api.generic import (
+    ModelCleanMixin,
+    RestrictedModelViewSet,
+    TenantSerializerMixin,
+)
 from jinxiu.apps.core.uploads import validate_upload
 from jinxiu.apps.documents.filtersets import DocumentFilterSet
 from jinxiu.apps.documents.models import Document
 
 
-class DocumentSerializer(TenantSerializerMixin, serializers.ModelSerializer):
+class DocumentSerializer(ModelCleanMixin, TenantSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Document
         fields = ["id", "organization", "title", "kind", "number", "issued_by", "issued_on",
@@ -22,16 +26,11 @@ class DocumentSerializer(TenantSerializerMixin, serializers.ModelSerializer):
                 raise serializers.ValidationError(getattr(exc, "messages", [str(exc)])) from exc
         return value
 
-    def validate(self, attrs):
-        instance = Document(**{**self._current(), **attrs})
-        instance.clean()  # cross-field rules live on the model
-        return attrs
-
-    def _current(self) -> dict:
-        if self.instance is None:
-            return {}
-        return {f.name: getattr(self.instance, f.name) for f in Document._meta.concrete_fields
-                if f.name not in ("id",)}
+    def update(self, instance, validated_data):
+        upload = validated_data.get("file")
+        if upload is not None:
+            validated_data["original_name"] = upload.name[:200]
+        return super().update(instance, validated_data)
 
     def create(self, validated_data):
         request = self.context["request"]

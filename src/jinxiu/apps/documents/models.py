@@ -64,3 +64,27 @@ class Document(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("documents:document_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        old_name = None
+        if self.pk is not None:
+            old_name = Document._base_manager.filter(pk=self.pk).values_list(
+                "file", flat=True).first()
+        super().save(*args, **kwargs)
+        if old_name and old_name != self.file.name:
+            _remove_file_on_commit(self.file.storage, old_name)  # a replaced file
+
+    def delete(self, *args, **kwargs):
+        name, storage = self.file.name, self.file.storage
+        result = super().delete(*args, **kwargs)
+        if name:
+            _remove_file_on_commit(storage, name)
+        return result
+
+
+def _remove_file_on_commit(storage, name: str) -> None:
+    """Remove a file once the database change that dropped it has committed (never before:
+    a rolled-back delete must keep its file)."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: storage.delete(name))

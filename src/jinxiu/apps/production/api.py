@@ -1,30 +1,16 @@
 from rest_framework import serializers
 
-from jinxiu.apps.core.api.generic import RestrictedModelViewSet, TenantSerializerMixin
+from jinxiu.apps.core.api.generic import (
+    ModelCleanMixin,
+    RestrictedModelViewSet,
+    TenantSerializerMixin,
+)
 from jinxiu.apps.production import filtersets
 from jinxiu.apps.production.models import BalancePlan, Line, Operation, Operator, Style
 
 
-class _Tenant(TenantSerializerMixin, serializers.ModelSerializer):
-    """Related objects (style, line) are limited to what the user may see."""
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        for name in ("style", "line"):
-            field = fields.get(name)
-            if request is not None and isinstance(field, serializers.PrimaryKeyRelatedField) \
-                    and not field.read_only:
-                field.queryset = field.queryset.restrict(request.user, "view")
-        return fields
-
-    def validate(self, attrs):
-        model = self.Meta.model
-        current = {f.name: getattr(self.instance, f.name)
-                   for f in model._meta.concrete_fields} if self.instance else {}
-        instance = model(**{**current, **attrs})
-        instance.clean()  # cross-field rules (same organization, …) live on the model
-        return attrs
+class _Tenant(ModelCleanMixin, TenantSerializerMixin, serializers.ModelSerializer):
+    pass
 
 
 class StyleSerializer(_Tenant):

@@ -1,11 +1,12 @@
 """The balancing job: build the engine's input, solve, store the plan."""
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.jobs.registry import job_kind
 
 
-@job_kind("production.balance", label=_("Balance a sewing line"))
+@job_kind("production.balance", label=_("Balance a sewing line"), atomic=False)
 def balance_job(ctx):
     from jinxiu.apps.production.adapter import plan_problem, result_to_json
     from jinxiu.apps.production.models import BalancePlan
@@ -20,10 +21,11 @@ def balance_job(ctx):
     ctx.progress(95, _("Saving the plan"))
     if not result.assignment:
         raise ValueError(_("No balance found (%(reason)s).") % {"reason": result.stop_reason})
-    plan.result = result_to_json(result, ops)
-    plan.status = BalancePlan.Status.DONE
-    plan.edited = False
-    plan.save()
+    with transaction.atomic():  # the only write: short, after the engine has finished
+        plan.result = result_to_json(result, ops)
+        plan.status = BalancePlan.Status.DONE
+        plan.edited = False
+        plan.save()
     return {"stations": result.stations, "cycle_seconds": result.cycle_time / 100,
             "proven_optimal": result.proven_optimal,
             "url": plan.get_absolute_url()}

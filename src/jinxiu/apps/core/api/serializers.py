@@ -18,6 +18,14 @@ class OrganizationSerializer(serializers.ModelSerializer):
                   "description", "is_synthetic", "created", "last_updated"]
         read_only_fields = ["is_synthetic", "created", "last_updated"]
 
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and not request.user.is_superuser:
+            for name in Organization.SCOPE_FIELDS:
+                fields[name].read_only = True
+        return fields
+
 
 class JobRunSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)

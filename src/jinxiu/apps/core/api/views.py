@@ -25,6 +25,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class OrganizationViewSet(RestrictedModelViewSet):
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]  # no delete
     queryset = Organization.objects.select_related("region")
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilterSet

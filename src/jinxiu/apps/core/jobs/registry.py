@@ -15,12 +15,16 @@ class JobKind:
     handler: Callable
     # Only superusers may start it (e.g. loading demo data into a shared instance).
     superuser_only: bool = False
+    # Run the handler inside one transaction. A handler with a long read-and-compute phase
+    # (an engine run) sets False and opens its own short transaction for its writes, so it
+    # does not hold SQLite's write lock while it computes.
+    atomic: bool = True
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, *, label, superuser_only: bool = False):
+def job_kind(name: str, *, label, superuser_only: bool = False, atomic: bool = True):
     """Register ``handler(ctx: JobContext) -> dict | None`` as job kind ``name``.
 
     The handler runs inside one database transaction: it either completes and its writes
@@ -31,7 +35,7 @@ def job_kind(name: str, *, label, superuser_only: bool = False):
         existing = _KINDS.get(name)
         if existing is not None and _where(existing.handler) != _where(handler):
             raise ValueError(f"job kind {name!r} is registered twice")
-        _KINDS[name] = JobKind(name, label, handler, superuser_only)
+        _KINDS[name] = JobKind(name, label, handler, superuser_only, atomic)
         return handler
 
     return register

@@ -28,8 +28,10 @@ from jinxiu.apps.core.models.jobs import FINISHED, JobRun, JobStatus
 logger = logging.getLogger(__name__)
 
 
-class JobCancelled(Exception):
-    """Raised inside a handler at its next progress report after a cancel request."""
+class JobCancelled(BaseException):  # noqa: N818
+    """Raised inside a handler at its next progress report after a cancel request.
+
+    A BaseException, so that a handler's own ``except Exception`` cannot swallow it."""
 
 
 def _progress_key(job_id: int) -> str:
@@ -89,83 +91,120 @@ def _send(job_id: int) -> None:
     JobRun.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
 
 
+def _last_beat(job: JobRun):
+    """The latest sign of life: the row's heartbeat or the running handler's last report."""
+    beat = job.heartbeat
+    state = cache.get(_progress_key(job.pk))
+    if state:
+        reported = dt.datetime.fromtimestamp(state["heartbeat"], tz=dt.UTC)
+        beat = max(beat, reported) if beat else reported
+    return beat
+
+
 def job_execute(*, job_id: int) -> None:
-    """Run the job once. Safe to call again: a finished or claimed job is left alone."""
+    """Run the job once. Safe to call again: a finished or claimed job is left alone.
+
+    Every change of a job's status is a compare-and-set on the row, so a cancel, a retry,
+    a reaper and a second delivery of the same task cannot overwrite each other.
+    """
     stale = timezone.now() - timedelta(seconds=settings.JINXIU_JOB_STALE_SECONDS)
     with transaction.atomic():
-        job = JobRun.objects.select_for_update().select_related("owner", "organization").get(
-            pk=job_id
-        )
+        job = (JobRun.objects.select_for_update(of=("self",))
+               .select_related("owner", "organization").get(pk=job_id))
         if job.status in FINISHED:
             logger.info("job %s already %s; nothing to do", job.pk, job.status)
             return
-        if job.status == JobStatus.RUNNING and job.heartbeat and job.heartbeat > stale:
+        beat = _last_beat(job)
+        if job.status == JobStatus.RUNNING and beat and beat > stale:
             logger.info("job %s is running elsewhere; nothing to do", job.pk)
             return
-        if job.cancel_requested:
-            _finish(job, JobStatus.CANCELLED, message=_("Cancelled before it started."))
+        if job.cancel_requested or cache.get(_cancel_key(job.pk)):
+            _finish(job, JobStatus.CANCELLED, from_statuses=(job.status,),
+                    message=_("Cancelled before it started."))
             return
-        job.status = JobStatus.RUNNING
-        job.attempts += 1
-        job.started = job.heartbeat = timezone.now()
-        job.progress, job.message, job.error, job.result = 0, "", "", None
-        job.save()
+        now = timezone.now()
+        claimed = JobRun.objects.filter(pk=job.pk, status=job.status).update(
+            status=JobStatus.RUNNING, attempts=job.attempts + 1, started=now, heartbeat=now,
+            progress=0, message="", error="", result=None, finished=None)
+        if not claimed:
+            return
+        job.refresh_from_db()
     cache.delete(_progress_key(job.pk))
 
     ctx = JobContext(job)
+    kind = get_job_kind(job.kind)
     try:
-        handler = get_job_kind(job.kind).handler
-        with change_context(user=job.owner, source=ChangeSource.JOB), transaction.atomic():
-            result = handler(ctx)
+        with change_context(user=job.owner, source=ChangeSource.JOB):
+            if kind.atomic:
+                with transaction.atomic():
+                    result = kind.handler(ctx)
+                    # the outcome commits with the results, or neither does
+                    _finish(job, JobStatus.SUCCEEDED, from_statuses=(JobStatus.RUNNING,),
+                            result=result, progress=100, message=_("Done."))
+            else:
+                result = kind.handler(ctx)
+                _finish(job, JobStatus.SUCCEEDED, from_statuses=(JobStatus.RUNNING,),
+                        result=result, progress=100, message=_("Done."))
     except JobCancelled:
-        _finish(job, JobStatus.CANCELLED, message=_("Cancelled; nothing was written."))
+        _finish(job, JobStatus.CANCELLED, from_statuses=(JobStatus.RUNNING,),
+                message=_("Cancelled; nothing was written."))
     except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         progress, _msg = job_live_state(job)
-        _finish(job, JobStatus.FAILED, error=f"{type(exc).__name__}: {exc}", progress=progress,
+        _finish(job, JobStatus.FAILED, from_statuses=(JobStatus.RUNNING,),
+                error=f"{type(exc).__name__}: {exc}", progress=progress,
                 message=_("Failed; nothing was written."))
-    else:
-        _finish(job, JobStatus.SUCCEEDED, result=result, progress=100, message=_("Done."))
 
 
-def _finish(job: JobRun, status: str, *, result=None, error: str = "", progress=None,
-            message: str = "") -> None:
-    job.status = status
-    job.result = result
-    job.error = error
-    job.message = message
+def _finish(job: JobRun, status: str, *, from_statuses, result=None, error: str = "",
+            progress=None, message: str = "") -> bool:
+    """Move the job to ``status`` if it is still in one of ``from_statuses``."""
+    now = timezone.now()
+    fields = {"status": status, "result": result, "error": error, "message": message,
+              "finished": now, "heartbeat": now}
     if progress is not None:
-        job.progress = progress
-    job.finished = job.heartbeat = timezone.now()
-    job.save()
-    cache.delete(_progress_key(job.pk))
-    cache.delete(_cancel_key(job.pk))
+        fields["progress"] = progress
+    if status == JobStatus.CANCELLED:
+        fields["cancel_requested"] = True
+    updated = JobRun.objects.filter(pk=job.pk, status__in=from_statuses).update(**fields)
+    if updated:
+        for key, value in fields.items():
+            setattr(job, key, value)
+        cache.delete(_progress_key(job.pk))
+        cache.delete(_cancel_key(job.pk))
+    return bool(updated)
 
 
 def job_cancel(*, job: JobRun, user) -> JobRun:
-    if job.is_finished:
+    """Cancel a queued job at once; ask a running one to stop at its next progress report.
+
+    The request reaches a running handler through the cache, without writing the row: on
+    SQLite the running job holds the database's write lock until it ends.
+    """
+    cache.set(_cancel_key(job.pk), True, timeout=7 * 24 * 3600)
+    current = JobRun.objects.get(pk=job.pk)
+    if current.status == JobStatus.QUEUED and _finish(
+            current, JobStatus.CANCELLED, from_statuses=(JobStatus.QUEUED,),
+            message=_("Cancelled before it started.")):
+        return current
+    current.refresh_from_db()
+    if current.is_finished:
+        cache.delete(_cancel_key(job.pk))
         raise ValidationError(_("This job has already finished."))
-    if job.status == JobStatus.QUEUED:
-        job.cancel_requested = True
-        _finish(job, JobStatus.CANCELLED, message=_("Cancelled before it started."))
-    else:
-        job.cancel_requested = True
-        job.save(update_fields=["cancel_requested"])
-        cache.set(_cancel_key(job.pk), True, timeout=7 * 24 * 3600)
-    return job
+    return current  # running: the handler raises JobCancelled at its next report
 
 
 def job_retry(*, job: JobRun, user) -> JobRun:
     """Run a failed or cancelled job again (same row, one more attempt)."""
-    if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
-        raise ValidationError(_("Only a failed or cancelled job can be retried."))
     get_job_kind(job.kind)  # the kind must still exist
-    job.status = JobStatus.QUEUED
-    job.progress, job.message, job.error, job.result = 0, "", "", None
-    job.cancel_requested = False
-    job.finished = None
-    job.task_id = ""
-    job.save()
+    cache.delete(_cancel_key(job.pk))
+    updated = JobRun.objects.filter(
+        pk=job.pk, status__in=(JobStatus.FAILED, JobStatus.CANCELLED)
+    ).update(status=JobStatus.QUEUED, progress=0, message="", error="", result=None,
+             cancel_requested=False, finished=None, task_id="")
+    if not updated:
+        raise ValidationError(_("Only a failed or cancelled job can be retried."))
+    job.refresh_from_db()
     transaction.on_commit(lambda: _send(job.pk))
     return job
 
@@ -180,15 +219,22 @@ def job_reap_stale(*, now=None) -> int:
     cutoff = now - timedelta(seconds=settings.JINXIU_JOB_STALE_SECONDS)
     reaped = 0
     for job in JobRun.objects.filter(status=JobStatus.RUNNING):
-        state = cache.get(_progress_key(job.pk))
-        beat = job.heartbeat
-        if state:
-            beat = max(beat or cutoff, dt.datetime.fromtimestamp(state["heartbeat"], tz=dt.UTC))
-        if beat is None or beat < cutoff:
-            _finish(job, JobStatus.FAILED, progress=job_live_state(job)[0],
-                    error=_("The worker stopped while running this job (no heartbeat since "
-                            "%(time)s). Nothing it wrote was kept; retry it.")
-                    % {"time": beat.isoformat() if beat else "-"},
-                    message=_("Worker lost."))
+        beat = _last_beat(job)
+        if beat is not None and beat >= cutoff:
+            continue
+        progress = job_live_state(job)[0]
+        stale_row = JobRun.objects.filter(pk=job.pk, status=JobStatus.RUNNING,
+                                          heartbeat=job.heartbeat)
+        # re-check the live heartbeat right before the compare-and-set
+        beat = _last_beat(job)
+        if beat is not None and beat >= cutoff:
+            continue
+        if stale_row.update(
+                status=JobStatus.FAILED, progress=progress, message=_("Worker lost."),
+                error=_("The worker stopped while running this job (no heartbeat since "
+                        "%(time)s). Nothing it wrote was kept; retry it.")
+                % {"time": beat.isoformat() if beat else "-"},
+                finished=now):
+            cache.delete(_progress_key(job.pk))
             reaped += 1
     return reaped

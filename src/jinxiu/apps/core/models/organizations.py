@@ -55,6 +55,10 @@ class Organization(ChangeLoggedModel):
         verbose_name=_("members"),
     )
 
+    # Fields that decide who sees what (statistics scope, registry identity): changed only by
+    # system administrators.
+    SCOPE_FIELDS = ("kind", "region", "credit_code")
+
     visibility = Visibility.PUBLIC
     tenant_lookup = "pk"  # an organization's own members manage it ...
     tenant_write_roles = ("admin",)  # ... when they are its administrators

@@ -70,6 +70,14 @@ class OrganizationForm(RestrictedModelForm):
         model = Organization
         fields = ["name", "short_name", "kind", "region", "credit_code", "description"]
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if not user.is_superuser:
+            # kind and region decide what a bureau's statistics policy covers, and which
+            # bureau sees an enterprise: only a system administrator changes them
+            for name in Organization.SCOPE_FIELDS:
+                self.fields[name].disabled = True
+
 
 class OrganizationListView(ObjectListView):
     model = Organization

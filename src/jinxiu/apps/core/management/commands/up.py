@@ -8,7 +8,7 @@ import time
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from jinxiu.apps.core.demo import demo_logins
 from jinxiu.apps.core.management.commands.serve import gunicorn_argv
@@ -24,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo data")
 
     def handle(self, *args, host, port, no_demo, **options):
+        loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+        if not no_demo and not loopback and os.environ.get("JINXIU_ALLOW_DEMO_ON_NETWORK") != "1":
+            raise CommandError(
+                f"Refusing to serve the demo data set (known passwords) on {host}: use "
+                "--no-demo, or set JINXIU_ALLOW_DEMO_ON_NETWORK=1 on a closed network.")
         call_command("migrate", interactive=False, verbosity=0)
         if not Region.objects.exists():
             call_command("regions", "load")
