@@ -153,4 +153,4 @@ def test_demo_data_is_not_served_on_the_network_by_default(monkeypatch):
 
     monkeypatch.delenv("JINXIU_ALLOW_DEMO_ON_NETWORK", raising=False)
     with pytest.raises(CommandError, match="known passwords"):
-        call_command("up", host="0.0.0.0")
+        call_command("up", host="0.0.0.0")  # noqa: S104

@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone, translation
 
-from jinxiu.apps.core.jobs.registry import job_kind
 from jinxiu.apps.core.jobs import services
+from jinxiu.apps.core.jobs.registry import job_kind
 from jinxiu.apps.core.jobs.services import (
     JobCancelled,
     JobContext,

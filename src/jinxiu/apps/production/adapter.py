@@ -216,7 +216,8 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
             warnings.append(_("Zone “%(zone)s” is split over stations %(list)s.") % {
                 "zone": zone, "list": ", ".join(str(p + 1) for p in sorted(places))})
     for view in stations:
-        warnings.extend(f"{_('Station')} {view.number}: {w}" for w in view.warnings)
+        warnings.extend(_("Station %(n)d: %(warning)s") % {"n": view.number, "warning": w}
+                        for w in view.warnings)
     workplaces = sum(v.replicas for v in stations)
     bottleneck_s = max((v.per_workplace for v in stations), default=0.0)
     total = sum(v.load for v in stations)
@@ -244,7 +245,7 @@ def yamazumi_chart(evaluation: Evaluation) -> dict:
     mt = machine_types()
     colors = {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(mt.labels)}
     depth = max((len(v.operations) for v in evaluation.stations), default=0)
-    categories = [f"{_('S')}{v.number}" + (f"×{v.replicas}" if v.replicas > 1 else "")
+    categories = [_("S%(n)d") % {"n": v.number} + (f"×{v.replicas}" if v.replicas > 1 else "")
                   for v in evaluation.stations]
     series = []
     for layer in range(depth):
@@ -263,7 +264,7 @@ def yamazumi_chart(evaluation: Evaluation) -> dict:
     if series:
         series[0]["markLine"] = {"symbol": "none", "silent": True,
                                  "lineStyle": {"color": "#c23531", "type": "dashed"},
-                                 "label": {"formatter": f"{_('Cycle')} {target:.1f} s"},
+                                 "label": {"formatter": _("Cycle %(s).1f s") % {"s": target}},
                                  "data": [{"yAxis": round(target, 2)}]}
     return {
         "tooltip": {"trigger": "item"},
