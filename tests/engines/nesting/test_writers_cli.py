@@ -88,6 +88,18 @@ def test_cli_solve_dxf(tmp_path, capsys):
         {("S", False): 1, ("S", True): 1, ("M", False): 2, ("M", True): 2})
     assert all((tmp_path / f).stat().st_size > 0 for f in ("m.svg", "m.pdf", "m.dxf"))
     assert "utilization" in capsys.readouterr().out
+    # the stored marker re-checks; a tampered one does not
+    same = [str(path), "--width", "700", "--ratio", "S=1,M=2", "--spacing", "2"]
+    assert main(["check", *same, "--marker", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("ok: 6 pieces")
+    doc["placements"][1]["translation"] = doc["placements"][0]["translation"]
+    doc["placements"][1]["polygon"] = doc["placements"][0]["polygon"]
+    doc["placements"][1]["mirrored"] = doc["placements"][0]["mirrored"]
+    doc["placements"][1]["rotation"] = doc["placements"][0]["rotation"]
+    doc["placements"][1]["size"] = doc["placements"][0]["size"]
+    out.write_text(json.dumps(doc))
+    assert main(["check", *same, "--marker", str(out)]) == 1
+    assert "placed" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -122,3 +122,24 @@ def check_marker(
                 ):
                     return problems
     return problems
+
+
+def load_marker(data: ProblemData, doc: dict) -> tuple[list[Placement], float]:
+    """Placements from a marker JSON (``Result.to_json``), matched to the problem's pieces by
+    name and size, polygons as written; and the marker length. For re-checking stored markers."""
+    index = {(p.name, p.size): i for i, p in enumerate(data.pieces)}
+    out = []
+    for k, row in enumerate(doc["placements"]):
+        key = (row["piece"], row.get("size"))
+        if key not in index:
+            raise ValueError(f"placement {k}: piece {key[0]!r} size {key[1]!r} is not in the "
+                             "problem")
+        out.append(Placement(
+            piece=row["piece"], size=row.get("size"), piece_index=index[key],
+            copy=int(row.get("copy", 0)), rotation=float(row["rotation"]),
+            mirrored=bool(row["mirrored"]),
+            translation=tuple(float(v) for v in row["translation"]),  # type: ignore[arg-type]
+            matrix=tuple(float(v) for v in row.get("matrix", geo.IDENTITY)),  # type: ignore[arg-type]
+            polygon=tuple((float(x), float(y)) for x, y in row["polygon"]),
+        ))
+    return out, float(doc["length"])

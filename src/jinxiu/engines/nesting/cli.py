@@ -3,6 +3,7 @@
     jinxiu nesting solve FILE [--width W] [--ratio S=1,M=2,...] [--spacing D] [--time-limit S]
                               [--seed N] [--workers K] --out marker.json
                               [--svg F] [--pdf F] [--dxf F]
+    jinxiu nesting check FILE [same problem options] --marker marker.json
     jinxiu nesting info FILE
     jinxiu nesting bench --set esicup-garment --data DIR --time-limit S --seeds K --out F.csv
 
@@ -28,25 +29,12 @@ from jinxiu.engines.nesting.solver import (
 )
 
 
-def _parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="jinxiu nesting", description="Marker making (排料).")
-    sub = ap.add_subparsers(dest="command", required=True)
-
-    s = sub.add_parser("solve", help="nest a pattern (DXF) or an instance (ESICUP JSON)")
+def _problem_arguments(s: argparse.ArgumentParser) -> None:
     s.add_argument("file", type=Path)
     s.add_argument("--width", type=float, help="usable fabric width (mm for DXF)")
     s.add_argument("--ratio", help="garments per size, e.g. S=1,M=2,L=2 (a bare N for a "
                                    "single-size pattern)")
     s.add_argument("--spacing", type=float, default=0.0, help="minimum gap between pieces")
-    s.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--workers", type=int, help="solver threads (default: every core)")
-    s.add_argument("--portfolio", type=int, default=1,
-                   help="independent searches sharing the workers; the best is kept")
-    s.add_argument("--out", type=Path, required=True, help="marker JSON")
-    s.add_argument("--svg", type=Path)
-    s.add_argument("--pdf", type=Path)
-    s.add_argument("--dxf", type=Path)
     s.add_argument("--grain", choices=[g.value for g in Grain], default=None,
                    help="fabric rule: one_way (nap), two_way (0/180, default), four_way")
     s.add_argument("--tilt", type=float, default=0.0, help="allowed grain tilt, degrees")
@@ -59,11 +47,32 @@ def _parser() -> argparse.ArgumentParser:
                        help="DXF: cut every even-quantity piece as mirrored pairs (default)")
     pairs.add_argument("--no-pairs", dest="pairs", action="store_false",
                        help="DXF: never mirror (a face-to-face spread makes the pairs)")
-    s.add_argument("--target-utilization", type=float, help="stop at this utilization (0..1)")
-    s.add_argument("--no-improvement", type=float, help="stop after S seconds without gain")
     s.add_argument("--lenient", action="store_true",
                    help="DXF: skip unreadable pieces instead of refusing the file")
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="jinxiu nesting", description="Marker making (排料).")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("solve", help="nest a pattern (DXF) or an instance (ESICUP JSON)")
+    _problem_arguments(s)
+    s.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--workers", type=int, help="solver threads (default: every core)")
+    s.add_argument("--portfolio", type=int, default=1,
+                   help="independent searches sharing the workers; the best is kept")
+    s.add_argument("--out", type=Path, required=True, help="marker JSON")
+    s.add_argument("--svg", type=Path)
+    s.add_argument("--pdf", type=Path)
+    s.add_argument("--dxf", type=Path)
+    s.add_argument("--target-utilization", type=float, help="stop at this utilization (0..1)")
+    s.add_argument("--no-improvement", type=float, help="stop after S seconds without gain")
     s.add_argument("-q", "--quiet", action="store_true")
+
+    c = sub.add_parser("check", help="check a marker JSON against its problem (same options)")
+    _problem_arguments(c)
+    c.add_argument("--marker", type=Path, required=True, help="marker JSON written by solve")
 
     i = sub.add_parser("info", help="list the pieces of a DXF pattern and their problems")
     i.add_argument("file", type=Path)
@@ -165,6 +174,27 @@ def _solve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    import json
+
+    from jinxiu.engines.nesting.check import check_marker, load_marker
+
+    try:
+        data = _load(args)
+        doc = json.loads(args.marker.read_text(encoding="utf-8"))
+        placements, length = load_marker(data, doc)
+    except (NestingError, OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"jinxiu nesting: {exc}", file=sys.stderr)
+        return 2
+    problems = check_marker(data, placements, length)
+    for line in problems:
+        print(line)
+    if not problems:
+        print(f"ok: {len(placements)} pieces, length {length:.6g}, width {data.width:g}, "
+              f"utilization {data.piece_area / (data.width * length):.2%}")
+    return 1 if problems else 0
+
+
 def _info(args: argparse.Namespace) -> int:
     try:
         pattern = read_dxf(args.file)
@@ -212,7 +242,8 @@ def _bench(args: argparse.Namespace) -> int:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    return {"solve": _solve, "info": _info, "bench": _bench}[args.command](args)
+    commands = {"solve": _solve, "check": _check, "info": _info, "bench": _bench}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,8 @@
 
 All take the ``ProblemData`` and the ``Result`` and write fabric coordinates (x along the
 length, y across the width, origin at the start of the marker on the lower selvedge). A writer
-builds the whole file in memory and writes it in one go, so a failure leaves no partial file.
+builds the whole file in memory and writes it in one go (temporary file, then rename), so a
+failure leaves no partial file. ``*_bytes`` give the same content for storing elsewhere.
 """
 
 from __future__ import annotations
@@ -46,8 +47,7 @@ def marker_json(result: Result) -> dict:
 
 
 def write_json(result: Result, path: str | Path) -> None:
-    text = json.dumps(marker_json(result), ensure_ascii=False, indent=1)
-    _atomic_write(path, text.encode("utf-8"))
+    _atomic_write(path, json_bytes(result))
 
 
 def _colour(name: str) -> tuple[float, float, float]:
@@ -129,6 +129,14 @@ def svg_text(data: ProblemData, result: Result, *, labels: bool = True) -> str:
     return "\n".join(out) + "\n"
 
 
+def svg_bytes(data: ProblemData, result: Result, **options: bool) -> bytes:
+    return svg_text(data, result, **options).encode("utf-8")
+
+
+def json_bytes(result: Result) -> bytes:
+    return json.dumps(marker_json(result), ensure_ascii=False, indent=1).encode("utf-8")
+
+
 def write_svg(data: ProblemData, result: Result, path: str | Path, **options: bool) -> None:
     _atomic_write(path, svg_text(data, result, **options).encode("utf-8"))
 
@@ -183,17 +191,19 @@ def dxf_document(data: ProblemData, result: Result) -> ezdxf.document.Drawing:
     return doc
 
 
-def write_dxf(data: ProblemData, result: Result, path: str | Path) -> None:
-    """Saved by ezdxf (non-ANSI text such as Chinese names as ``\\U+XXXX`` escapes)."""
-    path = Path(path)
+def dxf_bytes(data: ProblemData, result: Result) -> bytes:
+    """The marker DXF as bytes in the file's code page; text outside it (Chinese piece names)
+    as DXF ``\\U+XXXX`` escapes, which ``read_dxf`` decodes."""
+    import io
+
     doc = dxf_document(data, result)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        doc.saveas(tmp)
-        _atomic_write(path, Path(tmp).read_bytes())
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    stream = io.StringIO()
+    doc.write(stream)
+    return stream.getvalue().encode(doc.output_encoding, errors="dxfreplace")
+
+
+def write_dxf(data: ProblemData, result: Result, path: str | Path) -> None:
+    _atomic_write(path, dxf_bytes(data, result))
 
 
 def _pdf_text(s: str) -> str:
