@@ -17,4 +17,5 @@ args=(--set esicup-garment --data "$data" --time-limit "$time_limit" --seeds "$s
 [ -n "${WORKERS:-}" ] && args+=(--workers "$WORKERS")
 [ -n "${PORTFOLIO:-}" ] && args+=(--portfolio "$PORTFOLIO")
 out="${OUT:-$here/bench/results/nesting-esicup-garment-${time_limit}s.csv}"
-exec jinxiu nesting bench "${args[@]}" --out "$out"
+jinxiu="$(command -v jinxiu || echo "$here/.venv/bin/jinxiu")"
+exec "$jinxiu" nesting bench "${args[@]}" --out "$out"

@@ -109,6 +109,18 @@ def run_plain_spyrrow(path: Path, seed: int, seconds: float, workers: int) -> Ru
                runtime, "ok")
 
 
+def _git_commit() -> str:
+    import subprocess
+
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, timeout=5,  # noqa: S607
+            cwd=Path(__file__).parent, check=False,
+        ).stdout.strip() or "?"
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+
+
 def machine() -> str:
     cpu = ""
     try:
@@ -122,7 +134,7 @@ def machine() -> str:
 
 
 def versions() -> dict[str, str]:
-    out = {}
+    out = {"git": _git_commit()}
     for pkg in ("jinxiu", "spyrrow", "shapely", "ezdxf"):
         try:
             out[pkg] = metadata.version(pkg)
