@@ -91,7 +91,8 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
             compatible=mt.compatible,
             universal=mt.universal,
             must_share=must_share,
-            allow_split=plan.allow_split,
+            # a named operator is one workplace: no parallel copies of a station with skills
+            allow_split=plan.allow_split and not plan.use_operator_skills,
             operators=operators,
             time_scale=SCALE,
             name=str(plan.style),

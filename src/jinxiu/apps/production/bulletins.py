@@ -32,6 +32,7 @@ COLUMNS = {
 EXPORT_HEADERS = ["工序号", "工序名称", "设备类型", "标准工时(秒)", "SMV", "紧前工序", "工位组",
                   "备注"]
 MAX_ROWS = 2000
+TOTAL_ROWS = {"合计", "总计", "total"}
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
     ops, seen = [], {}
     for n, row in enumerate(rows, start=2):
         code, name = cell(row, "code"), cell(row, "name")
+        if not code and _norm(name) in TOTAL_ROWS:
+            continue  # the total line of a bulletin (as our own export writes it)
         if code.endswith(".0") and code[:-2].isdigit():
             code = code[:-2]  # Excel stores 1 as 1.0
         if not code:
