@@ -116,3 +116,17 @@ def test_navigation_follows_the_active_organization_and_role(client, regions):
     html = client.get("/").content.decode()
     assert "/documents/" in html and "/changes/" in html
     assert "/admin/" not in html
+
+
+def test_detail_pages_offer_edit_and_delete_only_to_those_who_may(client, regions):
+    from jinxiu.apps.documents.models import Document
+
+    org = make_org()
+    from jinxiu.apps.core.changelog import change_context
+
+    with change_context(user=None, source="system"):
+        doc = Document.objects.create(organization=org, title="证书")
+    for role, shown in (("admin", True), ("viewer", False)):
+        client.force_login(make_user(memberships=[(org, role)]))
+        html = client.get(f"/documents/{doc.pk}/").content.decode()
+        assert ('href="edit/"' in html) is shown and ('href="delete/"' in html) is shown, role

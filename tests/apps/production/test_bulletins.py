@@ -90,7 +90,7 @@ def test_missing_columns_and_wrong_file_types_are_refused(style):
         bulletin_import(style=style, uploaded=csv_file("名称,秒\na,5\n"))
     assert {e.column for e in exc.value.errors} == {"工序号", "工序名称", "设备"}
     assert {e.reason for e in exc.value.errors} == {"column missing"}
-    with pytest.raises(BulletinImportError, match="only .xlsx and .csv"):
+    with pytest.raises(BulletinImportError, match=r"only \.xlsx and \.csv"):
         bulletin_import(style=style, uploaded=SimpleUploadedFile("a.txt", b"x"))
     with pytest.raises(BulletinImportError, match="not a readable Excel file"):
         bulletin_import(style=style, uploaded=SimpleUploadedFile("a.xlsx", b"PK\x03\x04junk"))

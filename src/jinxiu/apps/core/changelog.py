@@ -150,7 +150,7 @@ def _record_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
     target = instance
     if reverse:
         # e.g. group.user_set.add(user): record it on each user whose groups changed
-        if not _logged(model) or not pk_set and action != "pre_clear":
+        if not _logged(model) or (not pk_set and action != "pre_clear"):
             return
         if action.startswith("pre"):
             return

@@ -30,8 +30,8 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from jinxiu.apps.core.models import ObjectChange
-from jinxiu.apps.core.uploads import too_large_response, upload_was_cut_short
 from jinxiu.apps.core.permissions import ACTION_LABELS, permission_q, user_can
+from jinxiu.apps.core.uploads import too_large_response, upload_was_cut_short
 
 
 class _NotPermitted(Exception):
@@ -212,8 +212,10 @@ class ObjectDetailView(ObjectViewMixin, View):
             **self.common_context(),
             "object": obj,
             "fields": self.get_fields(obj),
-            "can_change": user_can(user, obj, "change") and _has_url(self.url_name("edit")),
-            "can_delete": user_can(user, obj, "delete") and _has_url(self.url_name("delete")),
+            "can_change": user_can(user, obj, "change")
+            and _has_url_with_pk(self.url_name("edit")),
+            "can_delete": user_can(user, obj, "delete")
+            and _has_url_with_pk(self.url_name("delete")),
             "changelog_url": reverse(self.url_name("changelog"), args=[obj.pk])
             if _has_url_with_pk(self.url_name("changelog")) else None,
             **self.extra_context(obj),

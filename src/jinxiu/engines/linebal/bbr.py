@@ -28,7 +28,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from jinxiu.engines.linebal.bounds import ceil_div, w2, w3
+from jinxiu.engines.linebal.bounds import ceil_div, martello_toth_l2, w2, w3
 
 
 class _Stop(Exception):
@@ -101,17 +101,26 @@ class Salbp1:
         self.earliest = [ceil_div(self.t[k] + self.anc_time[k], c) for k in range(n)]
         # positional weight, used by the heuristics
         self.pw = [self.t[k] + self.fol_time[k] for k in range(n)]
-        # Jackson dominance: dom_by[j] = tasks i that dominate j
-        self.dom_by: list[list[int]] = [[] for _ in range(n)]
-        for j in range(n):
-            for i in range(n):
-                if i == j or (self.fol[i] >> j) & 1 or (self.fol[j] >> i) & 1:
-                    continue
-                if self.t[i] < self.t[j] or (self.fol[i] & self.fol[j]) != self.fol[j]:
-                    continue
-                if self.t[i] == self.t[j] and self.fol[i] == self.fol[j] and i > j:
-                    continue
-                self.dom_by[j].append(i)
+        self._dom_by: list[list[int]] | None = None
+
+    @property
+    def dom_by(self) -> list[list[int]]:
+        """Jackson dominance: ``dom_by[j]`` = tasks ``i`` that dominate ``j`` (not related by
+        precedence, t_i >= t_j, followers(i) >= followers(j); ties by index)."""
+        if self._dom_by is None:
+            n, t, fol = self.n, self.t, self.fol
+            dom: list[list[int]] = [[] for _ in range(n)]
+            for j in range(n):
+                for i in range(n):
+                    if i == j or (fol[i] >> j) & 1 or (fol[j] >> i) & 1:
+                        continue
+                    if t[i] < t[j] or (fol[i] & fol[j]) != fol[j]:
+                        continue
+                    if t[i] == t[j] and fol[i] == fol[j] and i > j:
+                        continue
+                    dom[j].append(i)
+            self._dom_by = dom
+        return self._dom_by
 
     def _mask_time(self, mask: int) -> int:
         s = 0
@@ -124,7 +133,8 @@ class Salbp1:
 
     def lower_bound(self) -> int:
         return max(ceil_div(self.total, self.c), ceil_div(sum(self.w2), 2),
-                   ceil_div(sum(self.w3), 6), max(self.earliest))
+                   ceil_div(sum(self.w3), 6), max(self.earliest),
+                   martello_toth_l2(self.t, self.c))
 
     def to_original(self, stations: list[list[int]]) -> list[list[int]]:
         return [sorted(self.orig[k] for k in st) for st in stations]
@@ -133,9 +143,11 @@ class Salbp1:
     def greedy(self, priority: Sequence[float]) -> list[list[int]]:
         """Station-oriented priority-rule heuristic: fill each station with the available
         task of highest priority that fits."""
+        return self._greedy_from(0, priority)
+
+    def _greedy_from(self, done: int, priority: Sequence[float]) -> list[list[int]]:
         n, c, t, pred = self.n, self.c, self.t, self.pred
-        done = 0
-        left = set(range(n))
+        left = {k for k in range(n) if not (done >> k) & 1}
         stations = []
         while left:
             load = 0
@@ -156,30 +168,35 @@ class Salbp1:
             stations.append(st)
         return stations
 
-    def hoffmann(self, priority: Sequence[float], leaf_cap: int = 300) -> list[list[int]]:
+    def hoffmann(self, priority: Sequence[float], leaf_cap: int = 300,
+                 max_steps: int = 4000) -> list[list[int]]:
         """Hoffmann's heuristic: each station takes the fullest load found among the first
-        ``leaf_cap`` maximal loads (ties by priority)."""
+        ``leaf_cap`` maximal loads or ``max_steps`` enumeration steps (ties by priority)."""
         done = 0
         stations = []
         full = (1 << self.n) - 1
         while done != full:
             best = None
-            for mask, load, _, _ in self._loads(done, None, leaf_cap, use_dom=False):
+            for mask, load, _, _ in self._loads(done, None, leaf_cap, use_dom=False,
+                                                max_steps=max_steps):
                 key = (load, sum(priority[k] for k in _bits(mask)))
                 if best is None or key > best[0]:
                     best = (key, mask)
-            assert best is not None
+            if best is None:  # no maximal load within the budget: fall back to greedy
+                return [*stations, *self._greedy_from(done, priority)]
             stations.append(list(_bits(best[1])))
             done |= best[1]
         return stations
 
     # ---------------------------------------------------------------- load enumeration
     def _loads(self, done: int, forced: int | None, cap: int | None, use_dom: bool = True,
-               min_load: int = 0, tick: Callable[[], None] | None = None):
+               min_load: int = 0, tick: Callable[[], None] | None = None,
+               max_steps: int | None = None):
         """Maximal loads for the next station given the assigned mask ``done``.
 
         ``forced``: tasks that must be in the load (window); ``cap``: stop after that many.
-        Yields (mask, load, w2 sum, w3 sum)."""
+        ``max_steps``: give up enumerating after that many steps (heuristic use).
+        Returns a list of (mask, load, w2 sum, w3 sum)."""
         c, t, pred = self.c, self.t, self.pred
         W2, W3 = self.w2, self.w3
         U = [k for k in range(self.n) if not (done >> k) & 1]
@@ -209,11 +226,14 @@ class Salbp1:
 
         steps = [0]
 
+        limit = max_steps if max_steps is not None else -1
+
         def gen(pos: int, S: int, load: int, a2: int, a3: int, min_skip: int) -> None:
-            if tick is not None:
-                steps[0] += 1
-                if steps[0] & 2047 == 0:
-                    tick()
+            steps[0] += 1
+            if tick is not None and steps[0] & 2047 == 0:
+                tick()
+            if steps[0] == limit:
+                raise _Stop
             rem = c - load
             extended = False
             AS = done | S
@@ -239,14 +259,19 @@ class Salbp1:
                     return
                 out.append((S, load, a2, a3))
 
-        gen(0, 0, 0, 0, 0, c + 1)
+        try:
+            gen(0, 0, 0, 0, 0, c + 1)
+        except _Stop:
+            if max_steps is None or steps[0] < limit:
+                raise
         return out
 
     # ---------------------------------------------------------------- exact search
     def search(self, upper: int, best: list[list[int]] | None, *,
                lower: int | None = None, should_stop: Callable[[int], bool] | None = None,
                first_only: bool = False, check_every: int = 256,
-               memo_limit: int = 3_000_000, leaf_cap: int | None = None) -> SearchOutcome:
+               memo_limit: int = 3_000_000, leaf_cap: int | None = None,
+               dive_width: int = 3) -> SearchOutcome:
         """Look for a solution with fewer than ``upper`` stations.
 
         ``best`` is the incumbent (or None when ``upper`` is only a target, as in the SALBP-2
@@ -316,6 +341,8 @@ class Salbp1:
                     continue
                 children.append((lb, -load, S, nrem, r2 - a2, r3 - a3))
             children.sort(key=lambda x: (x[0], x[1]))
+            if leaf_cap is not None:
+                del children[dive_width:]
             for lb, _, S, nrem, n2, n3 in children:
                 if lb >= state["ub"]:
                     break

@@ -52,9 +52,31 @@ def lb3(times, c: int) -> int:
     return ceil_div(sum(w3(t, c) for t in times), 6)
 
 
+def martello_toth_l2(times, c: int) -> int:
+    """The bin-packing bound L2 of Martello & Toth (1990), ignoring precedence.
+
+    For every threshold k <= c/2: tasks over c - k each need their own station, tasks in
+    (c/2, c - k] too, and tasks in [k, c/2] fill at most the room those stations leave."""
+    ts = sorted(times, reverse=True)
+    half = c / 2
+    best = 0
+    for k in sorted({0, *(x for x in ts if x <= half)}):
+        n1 = n2 = s2 = s3 = 0
+        for x in ts:
+            if x > c - k:
+                n1 += 1
+            elif x > half:
+                n2 += 1
+                s2 += x
+            elif x >= k:
+                s3 += x
+        best = max(best, n1 + n2 + max(0, ceil_div(s3 - (n2 * c - s2), c)))
+    return best
+
+
 def salbp1_lower_bound(times, c: int) -> int:
-    """max(LB1, LB2, LB3) on the number of stations for cycle time ``c``."""
-    return max(lb1(times, c), lb2(times, c), lb3(times, c))
+    """max(LB1, LB2, LB3, Martello-Toth L2) on the number of stations for cycle ``c``."""
+    return max(lb1(times, c), lb2(times, c), lb3(times, c), martello_toth_l2(times, c))
 
 
 def salbp2_lower_bound(times, m: int) -> int:
@@ -70,9 +92,19 @@ def salbp2_lower_bound(times, m: int) -> int:
         c = max(c, ts[m - 1] + ts[m])  # m+1 biggest tasks: two of them share a station
     if len(ts) > 2 * m:
         c = max(c, ts[2 * m - 2] + ts[2 * m - 1] + ts[2 * m])
-    while salbp1_lower_bound(ts, c) > m:
-        c += 1
-    return c
+    return first_cycle(c, sum(ts), lambda x: salbp1_lower_bound(ts, x) <= m)
+
+
+def first_cycle(lo: int, hi: int, ok) -> int:
+    """Smallest c in [lo, hi] with ok(c), for ok monotone (false ... false true ... true);
+    ``hi`` is assumed to satisfy it."""
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo
 
 
 def earliest_stations(times, preds_closure_time, c: int) -> list[int]:

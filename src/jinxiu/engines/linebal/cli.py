@@ -18,6 +18,7 @@ import json
 import multiprocessing
 import os
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -200,6 +201,7 @@ def _summary(results: list[dict], wall: float, args, set_name: str, n_jobs: int)
     with_best = [r for r in results if r["best_known"] != ""]
     return {
         "set": set_name,
+        "version": _version(),
         "instances": len(results),
         "optimal": sum(1 for r in with_best if r["gap"] != "" and r["gap"] <= 0),
         "better_than_best_known": sum(1 for r in with_best if r["gap"] != "" and r["gap"] < 0),
@@ -214,6 +216,19 @@ def _summary(results: list[dict], wall: float, args, set_name: str, n_jobs: int)
         "machine": {"nproc": os.cpu_count(), "cpu": _cpu_model(),
                     "python": platform.python_version()},
     }
+
+
+def _version() -> str:
+    from jinxiu import __version__
+
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+                             capture_output=True,
+                             text=True, timeout=5, check=False,
+                             cwd=Path(__file__).resolve().parent).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        rev = ""
+    return f"{__version__}+{rev}" if rev else __version__
 
 
 def _cpu_model() -> str:

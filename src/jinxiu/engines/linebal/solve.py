@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
 from jinxiu.engines.linebal.bbr import Salbp1, first_station_loads
-from jinxiu.engines.linebal.bounds import salbp1_lower_bound, salbp2_lower_bound
+from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cpsat import solve_cp
 from jinxiu.engines.linebal.problem import ProblemData
 from jinxiu.engines.linebal.result import Result, make_result
@@ -40,7 +40,9 @@ class SolveParams:
 
     workers: int = 1  # CP-SAT threads
     use_cpsat: bool = True  # CP-SAT probe in the plain portfolio
-    dive_leaf_cap: int = 3  # loads tried per node in the heuristic dives
+    heuristic_share: float = 0.1  # time for Hoffmann's rule (the priority rules always run)
+    dive_leaf_cap: int = 30  # loads enumerated per node in the heuristic dives
+    dive_width: int = 3  # of which the fullest are tried
     cpsat_share: float = 0.15  # share of the time left given to the CP-SAT probe
     dive_share: float = 0.1  # share of the time left given to each dive
     first_share: float = 0.6  # share of the time left for the complete search, narrower side
@@ -102,29 +104,32 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
 
 
 # --------------------------------------------------------------------------- SALBP-1
-def _heuristics(cores: list[Salbp1], rng: random.Random, restarts: int) -> list[list[int]]:
+def _heuristics(cores: list[Salbp1], rng: random.Random, restarts: int,
+                deadline: float | None = None) -> list[list[int]]:
+    """Best plan of the priority rules and Hoffmann's rule in both directions (forward
+    orientation). The cheap rules always run; Hoffmann and the random restarts stop at
+    ``deadline`` (a ``time.perf_counter`` value)."""
     best = None
+    jobs = []
     for d, core in enumerate(cores):
-
-        def orig(sol, d=d, core=core):
-            return _orient(core.to_original(sol), d == 1)
-
         nfol = [bin(f).count("1") for f in core.fol]
-        rules = [core.pw, core.t, nfol, [core.t[k] / max(1, core.earliest[k]) for k in
-                                         range(core.n)]]
-        for pr in rules:
-            sol = core.greedy(pr)
-            if best is None or len(sol) < len(best):
-                best = orig(sol)
-        for pr in rules[:3]:
-            sol = core.hoffmann(pr, leaf_cap=300)
-            if len(sol) < len(best):
-                best = orig(sol)
+        rules = [core.pw, core.t, nfol,
+                 [core.t[k] / max(1, core.earliest[k]) for k in range(core.n)]]
+        jobs += [(d, core, "greedy", pr) for pr in rules]
+    for d, core in enumerate(cores):
+        nfol = [bin(f).count("1") for f in core.fol]
+        jobs += [(d, core, "hoffmann", pr) for pr in (core.pw, core.t, nfol)]
+    for d, core in enumerate(cores):
         for _ in range(restarts):
-            pr = [core.pw[k] * (0.7 + 0.6 * rng.random()) for k in range(core.n)]
-            sol = core.greedy(pr)
-            if len(sol) < len(best):
-                best = orig(sol)
+            jobs.append((d, core, "greedy",
+                         [core.pw[k] * (0.7 + 0.6 * rng.random()) for k in range(core.n)]))
+    for d, core, kind, pr in jobs:
+        if best is not None and kind == "hoffmann" and deadline is not None \
+                and time.perf_counter() > deadline:
+            continue
+        sol = core.greedy(pr) if kind == "greedy" else core.hoffmann(pr, 300, 2000)
+        if best is None or len(sol) < len(best):
+            best = _orient(core.to_original(sol), d == 1)
     assert best is not None
     return best
 
@@ -138,7 +143,8 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     lower = max(fwd.lower_bound(), rev.lower_bound())
     if target is not None and lower > target:
         return None, target + 1, lower, True, 0
-    best = _heuristics([fwd, rev], rng, params.random_restarts)
+    best = _heuristics([fwd, rev], rng, params.random_restarts,
+                       deadline=time.perf_counter() + clock.share(params.heuristic_share, 2.0))
     upper = len(best)
     nodes = 0
 
@@ -183,7 +189,8 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     for core in (fwd, rev):
         out = core.search(upper if target is None else target + 1, None, lower=lower,
                           should_stop=clock.deadline_stop(clock.share(params.dive_share, 1.0)),
-                          leaf_cap=params.dive_leaf_cap, first_only=target is not None)
+                          leaf_cap=params.dive_leaf_cap, dive_width=params.dive_width,
+                          first_only=target is not None)
         nodes += out.nodes
         if out.stations is not None and out.upper < upper:
             best, upper = _orient(out.stations, core is rev), out.upper
@@ -215,12 +222,13 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     m = data.stations
     t = data.times
     lo = salbp2_lower_bound(t, m)
-    while True:  # windows: raise while a task cannot fit into m stations
-        f = Salbp1(t, data.precedences, lo)
-        r = Salbp1(t, [(j, i) for i, j in data.precedences], lo)
-        if max(f.lower_bound(), r.lower_bound(), salbp1_lower_bound(t, lo)) <= m:
-            break
-        lo += 1
+
+    def bounds_fit(c: int) -> bool:  # windows and bounds in both directions allow m stations
+        f = Salbp1(t, data.precedences, c)
+        r = Salbp1(t, [(j, i) for i, j in data.precedences], c)
+        return max(f.lower_bound(), r.lower_bound()) <= m
+
+    lo = first_cycle(lo, max(lo, sum(t)), bounds_fit)
     # upper bound by heuristics and bisection
     hi = max(lo, sum(t) // m + max(t))
     best_hi = None
@@ -269,7 +277,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
 def _heur_at(data: ProblemData, c: int, rng, params) -> list[list[int]]:
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    return _heuristics([fwd, rev], rng, 2)
+    return _heuristics([fwd, rev], rng, 2, deadline=time.perf_counter() + 0.5)
 
 
 # --------------------------------------------------------------------------- extensions

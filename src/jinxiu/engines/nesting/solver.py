@@ -291,7 +291,10 @@ def solve(
     try:
         for k in range(runs):
             req = {**request, "seed": seed + 7919 * k, "workers": threads}
-            children.append(_Child(req, lines, k))
+            try:
+                children.append(_Child(req, lines, k))
+            except OSError as exc:
+                raise SolverError(f"cannot start the solver process: {exc}") from exc
         open_children = runs
         while open_children:
             try:

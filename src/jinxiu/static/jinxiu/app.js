@@ -5,12 +5,10 @@
   function drawCharts(root) {
     if (typeof echarts === "undefined") return;
     root.querySelectorAll(".jx-chart").forEach(function (el) {
-      if (el.dataset.drawn) return;
-      var source = document.getElementById(el.dataset.option);
-      if (!source) return;
+      if (el.dataset.drawn || !el.dataset.option) return;
       el.style.height = el.dataset.height || "320px";
       var chart = echarts.init(el, null, { renderer: "svg" });
-      chart.setOption(JSON.parse(source.textContent));
+      chart.setOption(JSON.parse(el.dataset.option));
       el.dataset.drawn = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });
@@ -37,5 +35,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
-  document.addEventListener("htmx:afterSettle", function (event) { init(event.target.parentNode || document); });
+  // After any htmx swap, draw what is new (init skips what is already drawn).
+  document.addEventListener("htmx:afterSettle", function () { init(document); });
 })();

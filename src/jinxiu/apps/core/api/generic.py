@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
-from django.db.models import ProtectedError
 from rest_framework.exceptions import APIException, PermissionDenied
 
 from jinxiu.apps.core.permissions import ACTION_LABELS, organizations_for, user_can
+
 
 class Conflict(APIException):
     status_code = 409

@@ -28,7 +28,7 @@ from jinxiu.apps.core.models.jobs import FINISHED, JobRun, JobStatus
 logger = logging.getLogger(__name__)
 
 
-class JobCancelled(BaseException):  # noqa: N818
+class JobCancelled(BaseException):
     """Raised inside a handler at its next progress report after a cancel request.
 
     A BaseException, so that a handler's own ``except Exception`` cannot swallow it."""
