@@ -155,3 +155,29 @@ def test_portfolio_of_two_searches_returns_a_checked_marker():
               params=SolveParams(workers=2, portfolio=2, grace_s=5))
     assert check_marker(data, r.placements, r.length) == []
     assert 0.4 < r.utilization < 0.95
+
+
+def test_a_real_spyrrow_panic_is_isolated(monkeypatch):
+    # bypass validation: a strip too narrow for any piece makes sparrow panic
+    real = solver_module.solver_request
+
+    def too_narrow(data, **kw):
+        return {**real(data, **kw), "strip_height": 1.0}
+
+    monkeypatch.setattr(solver_module, "solver_request", too_narrow)
+    with pytest.raises(SolverError, match="the solver failed: PanicException"):
+        solve(garment(), stop=MaxRuntime(1), params=FAST)
+
+
+def test_sample_knickers_marker_with_spacing_and_tilt(seamlint_dir):
+    from jinxiu.engines.nesting.readers import read_dxf
+
+    pattern = read_dxf(seamlint_dir / "real-cycling-knickers-astm.dxf")
+    data = pattern.to_problem(width=1400, material="Fabric", spacing=2, tilt=1)
+    r = solve(data, stop=MaxRuntime(2), seed=1, params=FAST)
+    assert check_marker(data, r.placements, r.length) == []
+    assert len(r.placements) == data.num_copies == 13
+    assert {p.rotation for p in r.placements} <= {359.0, 0.0, 1.0, 179.0, 180.0, 181.0}
+    assert 0.5 < r.utilization < 0.9
+    polys = [Polygon(p.polygon) for p in r.placements]
+    assert min(a.distance(b) for i, a in enumerate(polys) for b in polys[i + 1:]) >= 2 - 1e-3
