@@ -197,13 +197,13 @@ class Salbp1:
         ``forced``: tasks that must be in the load (window); ``cap``: stop after that many.
         ``max_steps``: give up enumerating after that many steps (heuristic use).
         Returns a list of (mask, load, w2 sum, w3 sum)."""
-        c, t, pred = self.c, self.t, self.pred
+        c, t, pred, n = self.c, self.t, self.pred, self.n
         W2, W3 = self.w2, self.w3
-        U = [k for k in range(self.n) if not (done >> k) & 1]
-        nU = len(U)
-        suffix = [0] * (nU + 1)  # time of the unassigned tasks from position q on
-        for q in range(nU - 1, -1, -1):
-            suffix[q] = suffix[q + 1] + t[U[q]]
+        succ = self.succ_direct
+        suf = [0] * (n + 1)  # time of the unassigned tasks with index >= k
+        for k in range(n - 1, -1, -1):
+            suf[k] = suf[k + 1] + (0 if (done >> k) & 1 else t[k])
+        start = [k for k in range(n) if not (done >> k) & 1 and not pred[k] & ~done]
         out: list[tuple[int, int, int, int]] = []
         forced = forced or 0
         dom_by, fol = self.dom_by, self.fol
@@ -225,42 +225,58 @@ class Salbp1:
             return False
 
         steps = [0]
-
         limit = max_steps if max_steps is not None else -1
 
-        def gen(pos: int, S: int, load: int, a2: int, a3: int, min_skip: int) -> None:
+        def gen(cands: list[int], S: int, load: int, a2: int, a3: int, min_skip: int) -> None:
+            # cands: available tasks (given done | S) with a number above the last one added
             steps[0] += 1
-            if tick is not None and steps[0] & 2047 == 0:
+            if tick is not None and steps[0] & 63 == 0:
                 tick()
             if steps[0] == limit:
                 raise _Stop
             rem = c - load
-            extended = False
             AS = done | S
-            for q in range(pos, nU):
-                if load + suffix[q] < min_load:
-                    return
-                u = U[q]
+            need = forced & ~S
+            first_need = (need & -need).bit_length() - 1 if need else n
+            extended = False
+            for q, u in enumerate(cands):
+                if u > first_need or load + suf[u] < min_load:
+                    return  # a forced task can no longer join / the load cannot get full
                 tu = t[u]
-                if tu > rem or pred[u] & ~AS:
-                    if (forced >> u) & 1:
+                if tu > rem:
+                    if u == first_need:
                         return
                     continue
                 extended = True
-                gen(q + 1, S | (1 << u), load + tu, a2 + W2[u], a3 + W3[u], min_skip)
+                bit = 1 << u
+                rest = cands[q + 1:]
+                m = succ[u]
+                if m:
+                    after = AS | bit
+                    added = False
+                    while m:
+                        low = m & -m
+                        v = low.bit_length() - 1
+                        m ^= low
+                        if not pred[v] & ~after:
+                            rest.append(v)
+                            added = True
+                    if added:
+                        rest.sort()
+                gen(rest, S | bit, load + tu, a2 + W2[u], a3 + W3[u], min_skip)
                 if cap is not None and len(out) >= cap:
                     return
-                if (forced >> u) & 1:
+                if u == first_need:
                     return
                 if tu < min_skip:
                     min_skip = tu
-            if not extended and rem < min_skip and load >= min_load:
+            if not extended and rem < min_skip and load >= min_load and not need:
                 if use_dom and dominated(S, load):
                     return
                 out.append((S, load, a2, a3))
 
         try:
-            gen(0, 0, 0, 0, 0, c + 1)
+            gen(start, 0, 0, 0, 0, c + 1)
         except _Stop:
             if max_steps is None or steps[0] < limit:
                 raise
@@ -269,7 +285,7 @@ class Salbp1:
     # ---------------------------------------------------------------- exact search
     def search(self, upper: int, best: list[list[int]] | None, *,
                lower: int | None = None, should_stop: Callable[[int], bool] | None = None,
-               first_only: bool = False, check_every: int = 256,
+               first_only: bool = False, check_every: int = 16,
                memo_limit: int = 3_000_000, leaf_cap: int | None = None,
                dive_width: int = 3) -> SearchOutcome:
         """Look for a solution with fewer than ``upper`` stations.
