@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_createuser_with_organization_and_role(regions, monkeypatch):
-    org = make_org("锦程")
+    make_org("锦程")
     monkeypatch.setenv("JINXIU_PASSWORD", "Str0ng-Passw0rd-锦绣")
     call_command("createuser", "ie", "--organization", "锦程", "--role", "officer",
                  "--display-name", "张工")
