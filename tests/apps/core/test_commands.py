@@ -46,7 +46,8 @@ def test_regions_load_from_a_data_folder(tmp_path):
         {"code": "350581", "name": "石狮市", "cityCode": "3505", "provinceCode": "35"}]))
     call_command("regions", "load", "--data-dir", str(tmp_path))
     shishi = Region.objects.get(code="350581")
-    assert (shishi.level, shishi.parent.code, shishi.full_name) == (3, "350500", "福建省泉州市石狮市")
+    assert (shishi.level, shishi.parent.code) == (3, "350500")
+    assert shishi.full_name == "福建省泉州市石狮市"
     assert Region.objects.get(code="350100").full_name == "福建省"  # 市辖区 has no name of its own
     assert list(shishi.parent.subtree().values_list("code", flat=True)) == ["350500", "350581"]
     call_command("regions", "load", "--data-dir", str(tmp_path))  # idempotent
