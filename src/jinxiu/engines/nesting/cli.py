@@ -4,6 +4,8 @@
                               [--seed N] [--workers K] --out marker.json
                               [--svg F] [--pdf F] [--dxf F]
     jinxiu nesting check FILE [same problem options] --marker marker.json
+    jinxiu nesting plan FILE [problem options] --order 'red:S=10,M=20;blue:S=5'
+                             --max-plies P --max-garments G
     jinxiu nesting info FILE
     jinxiu nesting bench --set esicup-garment --data DIR --time-limit S --seeds K --out F.csv
 
@@ -73,6 +75,21 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check a marker JSON against its problem (same options)")
     _problem_arguments(c)
     c.add_argument("--marker", type=Path, required=True, help="marker JSON written by solve")
+
+    pl = sub.add_parser("plan", help="cut-order plan (分床): lays and plies for an order")
+    _problem_arguments(pl)
+    pl.add_argument("--order", required=True,
+                    help="garments per colour and size: 'red:S=10,M=20;blue:S=5,M=8' "
+                         "(or 'S=10,M=20' for one colour)")
+    pl.add_argument("--max-plies", type=int, required=True)
+    pl.add_argument("--max-garments", type=int, required=True, help="garments per marker")
+    pl.add_argument("--max-overcut", type=int, default=0, help="per colour and size")
+    pl.add_argument("--marker-cost", type=float, default=0.0,
+                    help="fabric length one more distinct marker is worth")
+    pl.add_argument("--utilization", type=float, default=0.82,
+                    help="expected utilization for the area estimate of marker lengths")
+    pl.add_argument("--nest-time", type=float,
+                    help="estimate each candidate marker by a nesting run of this many seconds")
 
     i = sub.add_parser("info", help="list the pieces of a DXF pattern and their problems")
     i.add_argument("file", type=Path)
@@ -195,6 +212,57 @@ def _check(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _parse_order(text: str) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        colour, sep, sizes = part.partition(":")
+        if not sep or "=" in colour:
+            colour, sizes = "-", part
+        out[colour.strip()] = parse_ratio(sizes)
+    return out
+
+
+def _plan(args: argparse.Namespace) -> int:
+    from jinxiu.engines.nesting.cutorder import CutOrder, area_estimate, cached, plan_cut_order
+
+    try:
+        demand = _parse_order(args.order)
+        sizes = sorted({s for d in demand.values() for s in d})
+        args.ratio = args.ratio or ",".join(f"{s}=1" for s in sizes)
+        data = _load(args)
+        order = CutOrder(demand=demand, max_plies=args.max_plies,
+                         max_garments=args.max_garments, max_overcut=args.max_overcut,
+                         marker_cost=args.marker_cost)
+    except (NestingError, OSError) as exc:
+        print(f"jinxiu nesting: {exc}", file=sys.stderr)
+        return 2
+    if args.nest_time:
+        def nested(ratio: dict[str, int]) -> float:
+            r = solve(data.with_changes(ratio=ratio), stop=MaxRuntime(args.nest_time), seed=0)
+            return r.length
+
+        length = cached(nested)
+    else:
+        length = area_estimate(data, args.utilization)
+    try:
+        plan = plan_cut_order(order, length)
+    except NestingError as exc:
+        print(f"jinxiu nesting: {exc}", file=sys.stderr)
+        return 3
+    for n, lay in enumerate(plan.lays, start=1):
+        ratio = " ".join(f"{s}:{q}" for s, q in lay.ratio.items())
+        plies = ", ".join(f"{k} {q}" for k, q in lay.plies.items())
+        print(f"lay {n}: marker {ratio} ({lay.marker_length:.6g}), plies {plies}")
+    over = {k: {s: q for s, q in d.items() if q} for k, d in plan.overcut.items()}
+    over = {k: d for k, d in over.items() if d}
+    print(f"fabric {plan.fabric_length:.6g} {data.units}, {plan.markers} marker(s), "
+          f"{len(plan.lays)} lay(s), over-cut {over or 'none'}, "
+          f"{'optimal' if plan.optimal else 'feasible'} over {plan.candidates} ratios")
+    return 0
+
+
 def _info(args: argparse.Namespace) -> int:
     try:
         pattern = read_dxf(args.file)
@@ -242,7 +310,7 @@ def _bench(args: argparse.Namespace) -> int:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    commands = {"solve": _solve, "check": _check, "info": _info, "bench": _bench}
+    commands = {"solve": _solve, "check": _check, "plan": _plan, "info": _info, "bench": _bench}
     return commands[args.command](args)
 
 
