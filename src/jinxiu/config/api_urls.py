@@ -4,10 +4,12 @@ from rest_framework.routers import DefaultRouter
 
 from jinxiu.apps.core.api.urls import register as register_core
 from jinxiu.apps.documents.api import register as register_documents
+from jinxiu.apps.enterprises.api import register as register_enterprises
 from jinxiu.apps.production.api import register as register_production
 
 router = DefaultRouter()
 register_core(router)
 register_documents(router)
 register_production(router)
+register_enterprises(router)
 urlpatterns = router.urls

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "jinxiu.apps.core",
     "jinxiu.apps.documents",
     "jinxiu.apps.production",
+    "jinxiu.apps.enterprises",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,73 @@
+"""Filters shared by the registry pages and the API.
+
+There is no size-class filter: the size class is computed from yearly indicators, which most
+users may not see, so filtering by it would reveal it (and it would take an evaluation per row).
+"""
+
+import json
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jinxiu.apps.core.filtersets import RegionFilter, SearchFilterSet
+from jinxiu.apps.core.models import Organization
+from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+from jinxiu.apps.enterprises.tags import tag_choices
+
+
+def _visible_enterprises(request):
+    if request is None:
+        return Organization.objects.none()
+    return Organization.objects.restrict(request.user, "view").filter(
+        kind=Organization.Kind.ENTERPRISE)
+
+
+class EnterpriseFilterSet(SearchFilterSet):
+    search_fields = ("organization__name", "organization__short_name",
+                     "organization__credit_code", "business_scope")
+    region = RegionFilter(field_name="organization__region", label=_("Region code (and below)"))
+    industry = django_filters.CharFilter(method="filter_industry",
+                                         label=_("Industry code (prefix)"))
+    tag = django_filters.ChoiceFilter(choices=tag_choices, method="filter_tag", label=_("tag"))
+    status = django_filters.ChoiceFilter(choices=Enterprise.Status.choices, label=_("status"))
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "region", "industry", "tag", "status"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # former names are a JSON list: its stored text may escape non-ASCII (SQLite) or not
+        # (PostgreSQL), so match both spellings
+        escaped = json.dumps(value)[1:-1]
+        return super().search(queryset, name, value) | queryset.filter(
+            Q(former_names__icontains=value) | Q(former_names__icontains=escaped))
+
+    def filter_industry(self, queryset, name, value: str):
+        value = value.strip()
+        if not value:
+            return queryset
+        # secondary codes are a JSON list of strings: match '"<prefix>' in its text
+        return queryset.filter(Q(main_industry__startswith=value)
+                               | Q(secondary_industries__icontains=f'"{value}'))
+
+    def filter_tag(self, queryset, name, value: str):
+        if not value:
+            return queryset
+        return queryset.filter(tags__icontains=f'"{value}"')
+
+
+class YearlyIndicatorFilterSet(SearchFilterSet):
+    search_fields = ("organization__name",)
+    organization = django_filters.ModelChoiceFilter(queryset=_visible_enterprises,
+                                                    label=_("organization"))
+    year = django_filters.NumberFilter(label=_("year"))
+    source = django_filters.ChoiceFilter(choices=YearlyIndicator.Source.choices,
+                                         label=_("source"))
+
+    class Meta:
+        model = YearlyIndicator
+        fields = ["q", "organization", "year", "source"]

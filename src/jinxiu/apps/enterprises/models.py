@@ -1,0 +1,201 @@
+"""The enterprise registry: public registry facts and the enterprise's own yearly indicators.
+
+``Enterprise`` holds facts every signed-in user may read (as for ``core.Organization``), changed
+by the enterprise's own administrators and officers. ``YearlyIndicator`` is the enterprise's
+financial data (category ``financial``): visible to the enterprise, to whom it shares the
+category with, and to bureau statisticians of its region under a statistics policy.
+Size class and 规上 are computed from the indicators (``adapter.py``), never stored.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from jinxiu.apps.core.models import Organization, TenantModel
+from jinxiu.apps.core.models.base import ChangeLoggedModel, DataCategory, Visibility
+from jinxiu.apps.enterprises.industry import (
+    industry_label,
+    validate_industry_code,
+    validate_industry_codes,
+)
+from jinxiu.apps.enterprises.tags import tag_label, validate_tags
+from jinxiu.apps.enterprises.uscc import normalize, validate_uscc
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+
+
+def _list_of_strings(value) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(_("A list of names is expected."), code="not_a_list")
+
+
+class Enterprise(ChangeLoggedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active (存续)")
+        OPERATING = "operating", _("In business (在业)")
+        REVOKED = "revoked", _("Licence revoked (吊销)")
+        CANCELLED = "cancelled", _("Deregistered (注销)")
+        MOVED_OUT = "moved_out", _("Moved out (迁出)")
+        SUSPENDED = "suspended", _("Suspended (停业)")
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.PROTECT, related_name="enterprise",
+        verbose_name=_("organization"),
+        limit_choices_to={"kind": Organization.Kind.ENTERPRISE},
+    )
+    former_names = models.JSONField(_("former names"), default=list, blank=True,
+                                    validators=[_list_of_strings])
+    legal_representative = models.CharField(_("legal representative"), max_length=64,
+                                            blank=True)
+    registered_capital = models.DecimalField(
+        _("registered capital (10,000 yuan)"), max_digits=14, decimal_places=2, null=True,
+        blank=True, validators=[MinValueValidator(0)])
+    established_on = models.DateField(_("date established"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.ACTIVE)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True,
+                                   blank=True, validators=[MinValueValidator(-90),
+                                                           MaxValueValidator(90)])
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True,
+                                    blank=True, validators=[MinValueValidator(-180),
+                                                            MaxValueValidator(180)])
+    business_scope = models.TextField(_("business scope"), blank=True)
+    main_industry = models.CharField(
+        _("main industry (GB/T 4754-2017)"), max_length=4, blank=True,
+        validators=[validate_industry_code])
+    secondary_industries = models.JSONField(
+        _("secondary industries (GB/T 4754-2017)"), default=list, blank=True,
+        validators=[validate_industry_codes])
+    tags = models.JSONField(_("tags"), default=list, blank=True, validators=[validate_tags])
+
+    # Registry facts: every signed-in user reads them; the enterprise's own administrators and
+    # officers change them (core.permissions reads tenant_lookup / tenant_write_roles).
+    visibility = Visibility.PUBLIC
+    tenant_lookup = "organization_id"
+    tenant_write_roles = ("admin", "officer")
+
+    class Meta:
+        ordering = ["organization__name"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+
+    def __str__(self) -> str:
+        return self.organization.name
+
+    def changelog_organization_id(self) -> int | None:
+        return self.organization_id
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.pk])
+
+    @property
+    def credit_code(self) -> str:
+        return self.organization.credit_code or ""
+
+    @property
+    def region(self):
+        return self.organization.region
+
+    @property
+    def main_industry_label(self) -> str:
+        return industry_label(self.main_industry)
+
+    @property
+    def secondary_industry_labels(self) -> list[str]:
+        return [industry_label(c) for c in self.secondary_industries or []]
+
+    @property
+    def tag_labels(self) -> list[str]:
+        return [tag_label(t) for t in self.tags or []]
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        org = self.organization if self.organization_id else None
+        if org is not None:
+            if org.kind != Organization.Kind.ENTERPRISE:
+                errors.setdefault("organization", []).append(
+                    _("Only an organization of kind enterprise has a registry record."))
+            if org.credit_code:
+                try:
+                    validate_uscc(org.credit_code, region=org.region)
+                except ValidationError as exc:
+                    errors.setdefault("organization", []).extend(exc.messages)
+        self.secondary_industries = [c.strip() for c in self.secondary_industries or [] if
+                                     isinstance(c, str) and c.strip()] \
+            if isinstance(self.secondary_industries, list) else self.secondary_industries
+        if self.main_industry and self.main_industry in (self.secondary_industries or []):
+            errors.setdefault("secondary_industries", []).append(
+                _("The main industry is not also a secondary industry."))
+        if (self.latitude is None) != (self.longitude is None):
+            errors.setdefault("longitude", []).append(
+                _("Give both latitude and longitude, or neither."))
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # The credit code lives on the organization; it is checked whenever the registry
+        # record is written, whatever the path (form, API, demo, shell).
+        org = self.organization
+        if org.credit_code:
+            normalized = normalize(org.credit_code)
+            validate_uscc(normalized, region=org.region)
+        super().save(*args, **kwargs)
+
+
+class YearlyIndicator(TenantModel):
+    class Source(models.TextChoices):
+        SELF_REPORTED = "self_reported", _("Self-reported")
+        STATISTICS = "statistics", _("Statistics filing")
+        IMPORTED = "imported", _("Imported")
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(1949), MaxValueValidator(2100)])
+    operating_revenue = models.DecimalField(_("operating revenue (10,000 yuan)"), **MONEY)
+    industrial_output = models.DecimalField(_("industrial output (10,000 yuan)"), **MONEY)
+    profit = models.DecimalField(_("profit (10,000 yuan)"), **MONEY)
+    tax = models.DecimalField(_("tax paid (10,000 yuan)"), **MONEY)
+    rd_expense = models.DecimalField(_("R&D expense (10,000 yuan)"), **MONEY)
+    exports = models.DecimalField(_("exports (10,000 yuan)"), **MONEY)
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    invention_patents = models.PositiveIntegerField(_("invention patents"), null=True,
+                                                    blank=True)
+    utility_model_patents = models.PositiveIntegerField(_("utility model patents"), null=True,
+                                                        blank=True)
+    design_patents = models.PositiveIntegerField(_("design patents"), null=True, blank=True)
+    software_copyrights = models.PositiveIntegerField(_("software copyrights"), null=True,
+                                                      blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices,
+                              default=Source.SELF_REPORTED)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("entered by"),
+    )
+
+    data_category = DataCategory.FINANCIAL
+
+    class Meta:
+        ordering = ["organization__name", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"],
+                                    name="unique_indicator_year"),
+        ]
+        verbose_name = _("yearly indicator")
+        verbose_name_plural = _("yearly indicators")
+
+    def __str__(self) -> str:
+        # the owner's name is a public fact; the figures are not
+        return f"{self.organization.name} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:yearlyindicator_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.organization_id and self.organization.kind != Organization.Kind.ENTERPRISE:
+            raise ValidationError(
+                {"organization": _("Yearly indicators belong to an enterprise.")})

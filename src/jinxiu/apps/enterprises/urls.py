@@ -1,0 +1,25 @@
+from jinxiu.apps.core.generic_views import crud_urls
+from jinxiu.apps.enterprises import views
+from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+
+app_name = "enterprises"
+
+urlpatterns = [
+    *crud_urls(
+        YearlyIndicator,
+        prefix="indicators/",
+        list_view=views.YearlyIndicatorListView,
+        detail_view=views.YearlyIndicatorDetailView,
+        edit_view=views.YearlyIndicatorEditView,
+        delete_view=views.YearlyIndicatorDeleteView,
+        changelog_view=views.YearlyIndicatorChangeLogView,
+    ),
+    *crud_urls(
+        Enterprise,
+        prefix="",
+        list_view=views.EnterpriseListView,
+        detail_view=views.EnterpriseDetailView,
+        edit_view=views.EnterpriseEditView,
+        changelog_view=views.EnterpriseChangeLogView,
+    ),
+]

@@ -1,0 +1,133 @@
+from django.utils.translation import gettext as _
+
+from jinxiu.apps.core.generic_views import (
+    ObjectChangeLogView,
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
+from jinxiu.apps.core.permissions import permission_q
+from jinxiu.apps.enterprises.adapter import size_verdict
+from jinxiu.apps.enterprises.filtersets import EnterpriseFilterSet, YearlyIndicatorFilterSet
+from jinxiu.apps.enterprises.forms import EnterpriseForm, YearlyIndicatorForm
+from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+from jinxiu.apps.enterprises.selectors import indicators_for
+from jinxiu.apps.enterprises.services import enterprise_save, indicator_save
+from jinxiu.apps.enterprises.tables import EnterpriseTable, YearlyIndicatorTable
+from jinxiu.apps.enterprises.uscc import warnings as code_warnings
+
+_ENTERPRISES = Enterprise.objects.select_related("organization__region")
+_INDICATORS = YearlyIndicator.objects.select_related("organization", "entered_by")
+
+
+class EnterpriseListView(ObjectListView):
+    model = Enterprise
+    queryset = _ENTERPRISES
+    table = EnterpriseTable
+    filterset = EnterpriseFilterSet
+
+
+class EnterpriseDetailView(ObjectDetailView):
+    model = Enterprise
+    queryset = _ENTERPRISES
+    template_name = "enterprises/enterprise_detail.html"
+    fields = ("legal_representative", "registered_capital", "established_on", "status",
+              "address", "latitude", "longitude", "business_scope")
+
+    def get_fields(self, obj):
+        org = obj.organization
+        rows = [
+            (_("unified social credit code"), org.credit_code),
+            (_("region"), org.region.full_name if org.region else None),
+            (_("former names"), "、".join(obj.former_names or []) or None),
+        ]
+        rows += super().get_fields(obj)
+        rows += [
+            (_("main industry"), obj.main_industry_label or None),
+            (_("secondary industries"), "\n".join(obj.secondary_industry_labels) or None),
+        ]
+        return rows
+
+    def extra_context(self, obj) -> dict:
+        user = self.request.user
+        indicators = indicators_for(user=user, enterprise=obj)
+        org = obj.organization
+        context = {
+            "indicators": indicators,
+            "verdict": size_verdict(obj, indicators) if indicators else None,
+            "code_warnings": code_warnings(org.credit_code, region=org.region)
+            if org.credit_code else [],
+            "indicator_add_url": None,
+            "chart": None,
+        }
+        if permission_q(user, YearlyIndicator, "add") is not None:
+            from django.urls import reverse
+
+            context["indicator_add_url"] = reverse("enterprises:yearlyindicator_add")
+        if indicators:
+            context["chart"] = _revenue_chart(indicators)
+        return context
+
+
+def _revenue_chart(indicators) -> dict:
+    years = [str(i.year) for i in indicators]
+
+    def series(name, attr):
+        return {"name": name, "type": "bar" if attr == "operating_revenue" else "line",
+                "data": [float(v) if (v := getattr(i, attr)) is not None else None
+                         for i in indicators]}
+
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {},
+        "xAxis": {"type": "category", "data": years},
+        "yAxis": {"type": "value", "name": _("10,000 yuan")},
+        "series": [series(_("operating revenue"), "operating_revenue"),
+                   series(_("industrial output"), "industrial_output"),
+                   series(_("profit"), "profit")],
+    }
+
+
+class EnterpriseEditView(ObjectEditView):
+    model = Enterprise
+    form = EnterpriseForm
+
+    def save_form(self, form):
+        return enterprise_save(enterprise=form.instance, user=self.request.user)
+
+
+class EnterpriseChangeLogView(ObjectChangeLogView):
+    model = Enterprise
+
+
+class YearlyIndicatorListView(ObjectListView):
+    model = YearlyIndicator
+    queryset = _INDICATORS
+    table = YearlyIndicatorTable
+    filterset = YearlyIndicatorFilterSet
+
+
+class YearlyIndicatorDetailView(ObjectDetailView):
+    model = YearlyIndicator
+    queryset = _INDICATORS
+    fields = ("organization", "year", "operating_revenue", "industrial_output", "profit",
+              "tax", "rd_expense", "exports", "employees", "invention_patents",
+              "utility_model_patents", "design_patents", "software_copyrights", "source",
+              "entered_by")
+
+
+class YearlyIndicatorEditView(ObjectEditView):
+    model = YearlyIndicator
+    form = YearlyIndicatorForm
+
+    def save_form(self, form):
+        return indicator_save(indicator=form.instance, user=self.request.user)
+
+
+class YearlyIndicatorDeleteView(ObjectDeleteView):
+    model = YearlyIndicator
+
+
+class YearlyIndicatorChangeLogView(ObjectChangeLogView):
+    model = YearlyIndicator
