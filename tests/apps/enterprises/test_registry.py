@@ -161,3 +161,39 @@ def test_demo_data_is_valid_and_idempotent(db):
     for enterprise in Enterprise.objects.select_related("organization__region"):
         org = enterprise.organization
         assert org.is_synthetic and check_code(org.credit_code, region=org.region) == []
+
+
+def test_unknown_codes_are_field_errors_on_the_page_and_in_the_api(client, db):
+    org = make_org()
+    enterprise = make_enterprise(org)
+    admin = make_user(memberships=[(org, "admin")])
+    client.force_login(admin)
+    response = client.post(reverse("enterprises:enterprise_edit", args=[enterprise.pk]),
+                           {"organization": org.pk, "status": "active", "main_industry": "1761",
+                            "secondary_industries": "1762, 1234", "former_names": ""})
+    assert response.status_code == 400
+    assert "1234" in str(response.context["form"].errors["secondary_industries"])
+    api = APIClient()
+    api.force_authenticate(admin)
+    response = api.patch(reverse("enterprise-detail", args=[enterprise.pk]),
+                         {"main_industry": "1234"}, format="json")
+    assert response.status_code == 400 and "1234" in str(response.json()["main_industry"])
+    response = api.patch(reverse("enterprise-detail", args=[enterprise.pk]),
+                         {"tags": ["nonsense"]}, format="json")
+    assert response.status_code == 400 and "tags" in response.json()
+    enterprise.refresh_from_db()
+    assert enterprise.secondary_industries == [] and enterprise.tags == []
+
+
+def test_detail_page_shows_facts_chart_and_verdict_to_the_owner(client, db):
+    make_regions()
+    org = make_org("图表企业", credit_code="91350581MA2Y00001G")
+    enterprise = make_enterprise(org, tags=["leader"], secondary_industries=["1830"])
+    for year, revenue, employees in ((2023, 1800, 250), (2024, 2100, 310), (2025, 2600, 330)):
+        make_indicator(org, year, revenue=revenue, employees=employees)
+    client.force_login(make_user(memberships=[(org, "viewer")]))
+    body = client.get(enterprise.get_absolute_url()).content.decode()
+    assert "91350581MA2Y00001G" in body and "1830 服饰制造" in body
+    assert 'id="revenue-chart"' in body and "2600" in body
+    assert 'data-testid="size-class">中型' in body or 'data-testid="size-class">Medium' in body \
+        or "中型" in body
