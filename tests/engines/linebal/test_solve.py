@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from jinxiu.engines.common import MaxIterations, MaxRuntime, StopReason
 from jinxiu.engines.linebal import ProblemData, SolveParams, check_solution, read_in2, solve
-from jinxiu.engines.linebal.bounds import lb1, lb2, lb3, salbp2_lower_bound
+from jinxiu.engines.linebal.bounds import lb1, lb2, lb3, martello_toth_l2, salbp2_lower_bound
 
 SMALL = ("MERTENS", "BOWMAN8", "JAESCHKE", "JACKSON", "MANSOOR", "MITCHELL", "HESKIA",
          "ROSZIEG")
@@ -118,3 +118,10 @@ def test_salbp2_equals_brute_force(brute, dag, m):
     assert res.proven_optimal
     assert res.cycle_time == brute.min_cycle(times, arcs, m)
     assert check_solution(data, res) == []
+
+
+def test_martello_toth_bound_closes_wee_mag(scholl):
+    times = read_in2(scholl / "WEE-MAG.IN2").times
+    assert max(lb1(times, 32), lb2(times, 32), lb3(times, 32)) == 60
+    assert martello_toth_l2(times, 32) == 61  # the optimum (Scholl's table)
+    assert martello_toth_l2([6, 6, 6, 6], 10) == 4
