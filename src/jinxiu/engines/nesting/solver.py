@@ -267,10 +267,11 @@ def solve(
     seconds = max(1, round(_budget(stop, params)))
     request = solver_request(data, seed=seed, seconds=seconds, params=params)
     area = data.piece_area
-    spacing_ends = data.spacing + data.start_allowance + data.end_allowance
+    allowances = data.start_allowance + data.end_allowance
 
     def utilization_of(solver_length: float) -> float:
-        return area / (data.width * max(solver_length - data.spacing + spacing_ends, 1e-12))
+        # the offset pieces reach half a gap past each end of the real marker
+        return area / (data.width * max(solver_length - data.spacing + allowances, 1e-12))
 
     candidates: list[tuple[float, list, str]] = []
     history: list[tuple[float, float]] = []
