@@ -154,3 +154,23 @@ def test_demo_data_is_not_served_on_the_network_by_default(monkeypatch):
     monkeypatch.delenv("JINXIU_ALLOW_DEMO_ON_NETWORK", raising=False)
     with pytest.raises(CommandError, match="known passwords"):
         call_command("up", host="0.0.0.0")  # noqa: S104
+
+
+def test_an_organizations_credit_code_is_checked_and_normalized(client, regions):
+    from jinxiu.apps.core.uscc import make_code
+
+    org = make_org("锦程", region_code="350581")
+    root = make_user(is_superuser=True)
+    client.force_login(root)
+    data = {"name": org.name, "short_name": "", "kind": "enterprise",
+            "region": org.region_id, "description": ""}
+    good = make_code("91", "350581", "MA9DEM01")
+    bad = good[:-1] + ("0" if good[-1] != "0" else "1")
+    response = client.post(f"/organizations/{org.pk}/edit/", {**data, "credit_code": bad})
+    assert response.status_code == 400 and "credit_code" in response.context["form"].errors
+    org.refresh_from_db()
+    assert org.credit_code is None
+    assert client.post(f"/organizations/{org.pk}/edit/",
+                       {**data, "credit_code": good.lower()}).status_code == 302
+    org.refresh_from_db()
+    assert org.credit_code == good

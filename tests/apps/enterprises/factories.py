@@ -1,8 +1,8 @@
 from decimal import Decimal
 
 from jinxiu.apps.core.changelog import change_context
+from jinxiu.apps.core.uscc import make_code
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
-from jinxiu.apps.enterprises.uscc import make_code
 
 
 def code_for(org, body: str = "MA2Y0000") -> str:

@@ -174,7 +174,7 @@ def test_code_on_the_organization_is_checked_against_its_region(db):
 
 
 def code_for_region(region_code):
-    from jinxiu.apps.enterprises.uscc import make_code
+    from jinxiu.apps.core.uscc import make_code
 
     return make_code("91", region_code, "MA2Y0000")
 

@@ -145,8 +145,8 @@ def test_demo_data_is_valid_and_idempotent(db):
     from jinxiu.apps.core.changelog import change_context
     from jinxiu.apps.core.demo import demo_load
     from jinxiu.apps.core.models import ObjectChange
+    from jinxiu.apps.core.uscc import check_code
     from jinxiu.apps.enterprises.models import YearlyIndicator
-    from jinxiu.apps.enterprises.uscc import check_code
 
     make_regions()  # the demo's regions (石狮, 晋江) are among the test regions
     with change_context(user=None, source="cli"):

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jinxiu.apps.enterprises import uscc
+from jinxiu.apps.core import uscc
 from tests.helpers.factories import make_regions
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

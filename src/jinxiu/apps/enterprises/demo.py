@@ -70,8 +70,8 @@ def _dec(value):
 @demo_step(40, "registry")
 def _registry(state: DemoState) -> None:
     from jinxiu.apps.core.models import Organization
+    from jinxiu.apps.core.uscc import make_code
     from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
-    from jinxiu.apps.enterprises.uscc import make_code
 
     for key, org in state.organizations.items():
         if org.kind != Organization.Kind.ENTERPRISE or key not in REGISTRY:

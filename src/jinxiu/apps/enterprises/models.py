@@ -18,13 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.models import Organization, TenantModel
 from jinxiu.apps.core.models.base import ChangeLoggedModel, DataCategory, Visibility
+from jinxiu.apps.core.uscc import normalize, validate_uscc
 from jinxiu.apps.enterprises.industry import (
     industry_label,
     validate_industry_code,
     validate_industry_codes,
 )
 from jinxiu.apps.enterprises.tags import tag_label, validate_tags
-from jinxiu.apps.enterprises.uscc import normalize, validate_uscc
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
 

@@ -8,6 +8,7 @@ from jinxiu.apps.core.generic_views import (
     ObjectListView,
 )
 from jinxiu.apps.core.permissions import permission_q
+from jinxiu.apps.core.uscc import warnings as code_warnings
 from jinxiu.apps.enterprises.adapter import size_verdict
 from jinxiu.apps.enterprises.filtersets import EnterpriseFilterSet, YearlyIndicatorFilterSet
 from jinxiu.apps.enterprises.forms import EnterpriseForm, YearlyIndicatorForm
@@ -15,7 +16,6 @@ from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
 from jinxiu.apps.enterprises.selectors import indicators_for
 from jinxiu.apps.enterprises.services import enterprise_save, indicator_save
 from jinxiu.apps.enterprises.tables import EnterpriseTable, YearlyIndicatorTable
-from jinxiu.apps.enterprises.uscc import warnings as code_warnings
 
 _ENTERPRISES = Enterprise.objects.select_related("organization__region")
 _INDICATORS = YearlyIndicator.objects.select_related("organization", "entered_by")

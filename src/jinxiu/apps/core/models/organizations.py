@@ -74,6 +74,20 @@ class Organization(ChangeLoggedModel):
     def changelog_organization_id(self) -> int | None:
         return self.pk
 
+    def clean(self) -> None:
+        """The credit code, stored in its normal form, must pass GB 32100 (and match the
+        region); an empty code is stored as NULL so the uniqueness check ignores it."""
+        from django.core.exceptions import ValidationError
+
+        from jinxiu.apps.core.uscc import normalize, validate_uscc
+
+        self.credit_code = normalize(self.credit_code or "") or None
+        if self.credit_code:
+            try:
+                validate_uscc(self.credit_code, region=self.region if self.region_id else None)
+            except ValidationError as exc:
+                raise ValidationError({"credit_code": exc.messages}) from exc
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
