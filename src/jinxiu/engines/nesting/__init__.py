@@ -3,7 +3,8 @@
 ``ProblemData`` (pieces, sizes and ratio, fabric width, grain, pairs, spacing) →
 ``solve(data, *, stop, seed, params) -> Result``, solved by spyrrow (sparrow) in a child
 process and checked independently with shapely. Readers for ESICUP JSON and AAMA/ASTM DXF,
-writers for JSON, SVG, DXF and PDF. See docs/engines/nesting.md.
+writers for JSON, SVG, DXF and PDF, cut-order planning (分床) in ``cutorder``.
+See docs/engines/nesting.md.
 """
 
 from jinxiu.engines.nesting.check import check_marker
