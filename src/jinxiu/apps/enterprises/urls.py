@@ -1,3 +1,5 @@
+from django.urls import path
+
 from jinxiu.apps.core.generic_views import crud_urls
 from jinxiu.apps.enterprises import views
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
@@ -22,4 +24,6 @@ urlpatterns = [
         edit_view=views.EnterpriseEditView,
         changelog_view=views.EnterpriseChangeLogView,
     ),
+    path("<int:pk>/qualifications/", views.EnterpriseQualificationView.as_view(),
+         name="enterprise_qualifications"),
 ]

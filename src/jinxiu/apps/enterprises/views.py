@@ -1,4 +1,7 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views import View
 
 from jinxiu.apps.core.generic_views import (
     ObjectChangeLogView,
@@ -6,6 +9,7 @@ from jinxiu.apps.core.generic_views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ObjectViewMixin,
 )
 from jinxiu.apps.core.permissions import permission_q
 from jinxiu.apps.core.uscc import warnings as code_warnings
@@ -13,6 +17,7 @@ from jinxiu.apps.enterprises.adapter import size_verdict
 from jinxiu.apps.enterprises.filtersets import EnterpriseFilterSet, YearlyIndicatorFilterSet
 from jinxiu.apps.enterprises.forms import EnterpriseForm, YearlyIndicatorForm
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+from jinxiu.apps.enterprises.qualification import qualification_rows
 from jinxiu.apps.enterprises.selectors import indicators_for
 from jinxiu.apps.enterprises.services import enterprise_save, indicator_save
 from jinxiu.apps.enterprises.tables import EnterpriseTable, YearlyIndicatorTable
@@ -26,6 +31,26 @@ class EnterpriseListView(ObjectListView):
     queryset = _ENTERPRISES
     table = EnterpriseTable
     filterset = EnterpriseFilterSet
+
+
+class EnterpriseQualificationView(ObjectViewMixin, View):
+    """资格预判: the tier rule sets on the figures the user may see (the enterprise itself,
+    and the bureau statisticians of its region); nobody else learns a figure from it."""
+
+    model = Enterprise
+    queryset = _ENTERPRISES
+
+    def get(self, request, pk):
+        enterprise = self.get_object("view")
+        org = enterprise.organization
+        member = org.pk in {m.organization_id for m in request.memberships}
+        indicators = indicators_for(user=request.user, enterprise=enterprise)
+        if not (member or indicators or request.user.is_superuser):
+            raise PermissionDenied(_("Only the enterprise and those it shares its figures with "
+                                     "may see its qualification pre-check."))
+        return render(request, "enterprises/qualification.html", {
+            **self.common_context(), "object": enterprise, "indicators": indicators,
+            "rows": qualification_rows(enterprise, indicators)})
 
 
 class EnterpriseDetailView(ObjectDetailView):
