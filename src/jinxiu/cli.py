@@ -16,6 +16,7 @@ import sys
 ENGINE_COMMANDS = {
     "linebal": "jinxiu.engines.linebal.cli",
     "nesting": "jinxiu.engines.nesting.cli",
+    "nest": "jinxiu.engines.nesting.cli",  # the short name the marker-making issue uses
     "rules": "jinxiu.engines.rules.cli",
 }
 
