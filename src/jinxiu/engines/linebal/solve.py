@@ -239,7 +239,8 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         else:
             hi *= 2
     a, b = lo, hi
-    while a < b:
+    bisect_until = time.perf_counter() + clock.share(params.heuristic_share, 2.0)
+    while a < b and time.perf_counter() < bisect_until:
         mid = (a + b) // 2
         sol = _heur_at(data, mid, rng, params)
         if len(sol) <= m:
@@ -277,7 +278,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
 def _heur_at(data: ProblemData, c: int, rng, params) -> list[list[int]]:
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    return _heuristics([fwd, rev], rng, 2, deadline=time.perf_counter() + 0.5)
+    return _heuristics([fwd, rev], rng, 2, deadline=time.perf_counter())  # priority rules
 
 
 # --------------------------------------------------------------------------- extensions
