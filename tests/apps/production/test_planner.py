@@ -198,3 +198,11 @@ def test_production_lists_run_the_same_queries_at_3_and_30_rows(org, url):
         assert body is None or body >= 3
         counts.append(len(ctx))
     assert counts[0] == counts[1], f"{url}: {counts}"
+
+
+def test_takt_time_is_rounded_down_so_the_target_is_still_met(org):
+    line = make_line(org, shift_minutes=480, target_output=691)  # 41.6787… s
+    assert str(line.takt_seconds) == "41.67"  # not 41.68, which would make 690.98 a day
+    assert 480 * 60 / float(line.takt_seconds) >= 691
+    line.target_output = 600
+    assert str(line.takt_seconds) == "48.00"

@@ -4,7 +4,7 @@ operators, and balancing plans. All of it is the enterprise's own production dat
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -122,8 +122,10 @@ class Line(ProductionModel):
 
     @property
     def takt_seconds(self) -> Decimal:
-        """节拍: available seconds per piece at the target output."""
-        return (Decimal(self.shift_minutes * 60) / self.target_output).quantize(Decimal("0.01"))
+        """节拍: available seconds per piece at the target output, rounded down so that a line
+        balanced to it still makes the target."""
+        return (Decimal(self.shift_minutes * 60) / self.target_output).quantize(
+            Decimal("0.01"), rounding=ROUND_DOWN)
 
     def get_absolute_url(self) -> str:
         return reverse("production:line_detail", args=[self.pk])
