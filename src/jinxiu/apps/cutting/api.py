@@ -29,6 +29,7 @@ class PatternSerializer(_Tenant):
         read_only_fields = ["version", "original_name", "units", "units_source", "sizes",
                             "materials", "created", "last_updated"]
         extra_kwargs = {"name": {"required": False}}
+        validators = []  # the version is numbered by the service
 
     def get_piece_count(self, obj) -> int:
         count = getattr(obj, "n_pieces", None)
@@ -46,7 +47,7 @@ class PatternSerializer(_Tenant):
                 self._parsed = (upload, pattern_read(uploaded=upload))
             except PatternImportError as exc:
                 raise serializers.ValidationError({"file": exc.messages}) from None
-        elif upload is not None or "style" in attrs and attrs["style"] != self.instance.style:
+        elif upload is not None or ("style" in attrs and attrs["style"] != self.instance.style):
             raise serializers.ValidationError(
                 _("A pattern's file and style cannot change; upload a new version."))
         return attrs

@@ -1,0 +1,167 @@
+"""Planning a cut order (分床) with its markers (唛架): the job, the refinement of estimated
+marker lengths by nesting, the stored plan and markers, the pages and downloads."""
+
+import json
+
+import pytest
+
+from jinxiu.apps.core.models import JobRun
+from jinxiu.apps.cutting.adapter import PlanInputError, order_problem, plan_with_markers
+from jinxiu.apps.cutting.models import CutOrder, Marker
+from jinxiu.apps.cutting.services import order_run
+from jinxiu.engines.nesting import check_marker
+from jinxiu.engines.nesting.check import load_marker
+from tests.apps.cutting.factories import (
+    RECTS,
+    dxf_bytes,
+    laid_out,
+    make_marker,
+    make_order,
+    make_pattern,
+)
+from tests.helpers.factories import make_org, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def org(regions):
+    return make_org("锦程针织")
+
+
+@pytest.fixture
+def admin(org):
+    return make_user(memberships=[(org, "admin")])
+
+
+@pytest.fixture
+def rect_order(org):
+    """Two sizes of a 300 × 200 mm piece on a 450 mm fabric: two pieces stack across the
+    width, so the best marker of S+M is exactly 300 mm long (utilization 120000 / 135000)."""
+    pattern = make_pattern(org, content=dxf_bytes(RECTS))
+    return make_order(org, pattern, width=450, max_plies=10, max_garments=2,
+                      quantities={"红": {"S": 3, "M": 3}}, seconds_per_marker=1)
+
+
+def test_the_job_plans_one_lay_and_nests_its_marker(rect_order, admin,
+                                                    django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        order_run(order=rect_order, user=admin)
+    order = CutOrder.objects.get(pk=rect_order.pk)
+    assert order.current_status == "done", order.job.error
+    plan = order.plan
+    assert [(lay["ratio"], lay["plies"]) for lay in plan["lays"]] == [
+        ({"M": 1, "S": 1}, {"红": 3})]
+    assert plan["overcut"] == {"红": {"S": 0, "M": 0}}
+    assert plan["cut"] == {"红": {"S": 3, "M": 3}}
+    (marker,) = Marker.objects.filter(order=order)
+    assert (marker.name, marker.ratio, marker.plies, marker.lays, marker.pieces) == (
+        "M1", {"M": 1, "S": 1}, 3, 1, 2)
+    assert marker.length == pytest.approx(300, abs=0.1)  # sparrow computes in 32-bit floats
+    assert marker.utilization == pytest.approx(120000 / 135000, abs=3e-4)
+    assert order.fabric_length == pytest.approx(900, abs=0.3)
+    assert plan["exact_lengths"] is True and plan["optimal"] is True
+    # the stored marker passes the independent check again
+    data = order_problem(order, marker.ratio)
+    placements, length = load_marker(data, marker.result)
+    assert check_marker(data, placements, length) == []
+    job = JobRun.objects.get(pk=order.job_id)
+    assert (job.status, job.result["markers"], job.result["fabric_mm"]) == (
+        "succeeded", 1, pytest.approx(900, abs=0.3))
+
+
+def test_estimates_are_replaced_by_nested_lengths_until_the_plan_is_exact(rect_order):
+    """With a loose solver (pieces one after the other) S+M is 600 mm, not the 333 mm the
+    first estimate (80 % utilization) expects; the second round re-plans with 44 % for the
+    ratios not nested and keeps S+M × 3 (one lay, 1800 mm) — nested once, two rounds."""
+    calls, reports = [], []
+
+    def loose(data, **kw):
+        calls.append(dict(data.ratio))
+        kw["on_progress"](type("P", (), {"utilization": 0.4, "elapsed_s": 0.1})())
+        return laid_out(data)
+
+    run = plan_with_markers(rect_order, seconds=1, solve_fn=loose,
+                            report=lambda msg, best: reports.append((msg, best)))
+    assert calls == [{"M": 1, "S": 1}]
+    assert (run.rounds, run.nested, run.exact) == (2, 1, True)
+    assert [(lay.ratio, lay.plies) for lay in run.plan.lays] == [({"M": 1, "S": 1}, {"红": 3})]
+    assert run.plan.fabric_length == pytest.approx(1800)
+    assert reports[0] == ("round 1, marker 1 of 1 (M×1 S×1)", None)
+    assert reports[1][1] == 0.4
+
+
+def test_marker_longer_than_the_table_is_avoided(org):
+    """The table takes 400 mm: S+M (600 mm with the loose solver) fails, so the plan cuts
+    S and M in separate lays of 300 mm each."""
+    pattern = make_pattern(org, content=dxf_bytes(RECTS))
+    order = make_order(org, pattern, width=450, max_length=400, max_plies=10, max_garments=2,
+                       quantities={"红": {"S": 3, "M": 3}})
+    from jinxiu.engines.nesting import MarkerTooLongError
+
+    def loose(data, **kw):
+        result = laid_out(data)
+        if result.length > data.max_length:
+            raise MarkerTooLongError(result, data.max_length)
+        return result
+
+    run = plan_with_markers(order, seconds=1, solve_fn=loose)
+    assert sorted((tuple(lay.ratio.items()), lay.plies["红"]) for lay in run.plan.lays) == [
+        ((("M", 1),), 3), ((("S", 1),), 3)]
+    assert run.plan.fabric_length == pytest.approx(1800)
+    assert list(run.failures) == [(("M", 1), ("S", 1))]
+
+
+def test_an_order_no_marker_can_serve_is_refused(org):
+    pattern = make_pattern(org, content=dxf_bytes(RECTS))
+    order = make_order(org, pattern, width=450, max_length=250)
+    with pytest.raises(PlanInputError, match="longer than the maximum marker length 250"):
+        order_run(order=order, user=None)
+    assert order.job_id is None
+
+
+def test_order_page_shows_lays_and_overcut(org, admin, client):
+    order = make_order(org, quantities={"红": {"S": 3, "M": 2}, "白": {"M": 1}})
+    marker = make_marker(org, order)
+    order.plan = {"lays": [{"marker": 1, "ratio": {"M": 1, "S": 1}, "plies": {"红": 3, "白": 1},
+                            "total_plies": 4, "length": marker.length,
+                            "fabric": marker.length * 4}],
+                  "markers": 1, "fabric_length": marker.length * 4,
+                  "cut": {"红": {"S": 3, "M": 3}, "白": {"M": 1}},
+                  "overcut": {"红": {"S": 0, "M": 1}, "白": {"M": 0}},
+                  "optimal": True, "exact_lengths": True, "candidates": 5, "rounds": 2,
+                  "nested": 1, "piece_area": 120000 * 4}
+    order.status = "done"
+    order.save()
+    client.force_login(admin)
+    body = client.get(order.get_absolute_url()).content.decode()
+    assert 'data-status="done"' in body
+    assert '<tr data-lay="1"><td>1</td>' in body and "M×1 S×1" in body and "红×3 白×1" in body
+    assert '<div class="fs-4" id="fig-fabric">2.40</div>' in body  # 4 plies × 600 mm
+    assert '<div class="fs-4" id="fig-utilization">44.44%</div>' in body
+    assert '3 / 2 <span class="badge text-bg-warning">+1</span>' in body
+
+
+def test_marker_page_and_downloads(org, admin, client, tmp_path):
+    marker = make_marker(org)
+    client.force_login(admin)
+    body = client.get(marker.get_absolute_url()).content.decode()
+    assert '<svg id="marker-svg"' in body and body.count('class="piece"') == 2
+    assert "<script>" not in body and "jinxiu/marker.js" in body
+    files = {}
+    for fmt in ("pdf", "dxf", "json", "svg"):
+        response = client.get(f"/cutting/markers/{marker.pk}/marker.{fmt}")
+        assert response.status_code == 200
+        assert "attachment" in response["Content-Disposition"]
+        files[fmt] = response.content
+    assert files["pdf"].startswith(b"%PDF-")
+    doc = json.loads(files["json"])
+    assert (len(doc["placements"]), doc["length"], doc["width"]) == (2, 600.0, 450.0)
+    assert files["svg"].count(b'class="piece"') == 2
+    from jinxiu.engines.nesting.readers import read_dxf
+
+    path = tmp_path / "m.dxf"
+    path.write_bytes(files["dxf"])
+    back = read_dxf(path)
+    assert sorted((p.name, p.size) for p in back.pieces) == [("片", "M"), ("片", "S")]
+    assert client.get(f"/cutting/markers/{marker.pk}/marker.exe").status_code == 404
