@@ -101,7 +101,8 @@ class PatternViewSet(RestrictedModelViewSet):
     def get_queryset(self):
         from django.db.models import Count
 
-        return super().get_queryset().annotate(n_pieces=Count("pieces"))
+        return super().get_queryset().annotate(n_pieces=Count("pieces")).order_by(
+            "style__code", "-version", "pk")
 
 
 class PatternPieceViewSet(RestrictedModelViewSet):
