@@ -56,12 +56,11 @@ CUTTING_PAGES = ["/cutting/patterns/", "/cutting/pieces/", "/cutting/orders/",
 
 
 def _fill_cutting(org, n, start):
-    from tests.apps.cutting.factories import make_marker, make_order, make_small_pattern, \
-        make_style
+    from tests.apps.cutting import factories as f
 
     for i in range(start, start + n):
-        pattern = make_small_pattern(org, make_style(org, f"C{i}"))
-        make_marker(org, make_order(org, pattern, name=f"裁单{i}"))
+        pattern = f.make_small_pattern(org, f.make_style(org, f"C{i}"))
+        f.make_marker(org, f.make_order(org, pattern, name=f"裁单{i}"))
 
 
 @pytest.mark.parametrize("url", CUTTING_PAGES)
@@ -71,5 +70,5 @@ def test_cutting_lists_run_the_same_queries_at_3_and_30_rows(regions, url):
     _fill_cutting(org, 3, 0)
     few, _ = _count(user, url)
     _fill_cutting(org, 27, 3)
-    many, response = _count(user, url)
+    many, _response = _count(user, url)
     assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"
