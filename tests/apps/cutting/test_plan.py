@@ -165,3 +165,27 @@ def test_marker_page_and_downloads(org, admin, client, tmp_path):
     back = read_dxf(path)
     assert sorted((p.name, p.size) for p in back.pieces) == [("片", "M"), ("片", "S")]
     assert client.get(f"/cutting/markers/{marker.pk}/marker.exe").status_code == 404
+
+
+def test_the_job_reports_the_best_utilization_so_far(rect_order):
+    """What the running page shows: the job's progress message carries the best marker's
+    utilization as soon as the solver reports one."""
+    from jinxiu.apps.cutting.jobs import plan_job
+
+    reported = []
+
+    class Ctx:
+        params = {"order": rect_order.pk}
+
+        def progress(self, percent, message=""):
+            reported.append((percent, str(message)))
+
+    from django.utils import translation
+
+    with translation.override("en"):
+        result = plan_job(Ctx())
+    assert result["markers"] == 1
+    best = [m for _p, m in reported if m.startswith("best utilization so far")]
+    assert best, reported
+    assert best[-1].startswith("best utilization so far 88.")  # 120000 / 135000 = 88.9 %
+    assert [p for p, _m in reported] == sorted(p for p, _m in reported)

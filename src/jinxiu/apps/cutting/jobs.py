@@ -22,13 +22,13 @@ def plan_job(ctx):
     started = time.monotonic()
     # a rough share of the work: the markers of the first plan take most of the time
     expected = max(1, order.max_garments) * order.seconds_per_marker * 2
-    last = [0.0]
+    last = [0.0, None]  # time and best utilization of the last report
 
     def report(message: str, best: float | None) -> None:
         now = time.monotonic()
-        if now - last[0] < 0.5 and best is not None:
-            return  # throttle: the solver reports every improvement
-        last[0] = now
+        if now - last[0] < 0.3 and best == last[1]:
+            return  # throttle repeated reports; a better marker is always shown
+        last[0], last[1] = now, best
         percent = 5 + 90 * min(1.0, (now - started) / expected)
         text = message
         if best is not None:

@@ -179,7 +179,8 @@ class CutOrder(TenantModel):
         help_text=_("Fabric length an extra marker is worth avoiding (making and checking it)."))
     seconds_per_marker = models.PositiveIntegerField(
         _("search time per marker (s)"), default=10,
-        validators=[MinValueValidator(1), MaxValueValidator(600)])
+        # at most half the job heartbeat timeout: the job reports at least once per marker
+        validators=[MinValueValidator(1), MaxValueValidator(300)])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.DRAFT)
     job = models.ForeignKey("core.JobRun", null=True, blank=True, on_delete=models.SET_NULL,
