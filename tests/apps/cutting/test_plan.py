@@ -189,3 +189,23 @@ def test_the_job_reports_the_best_utilization_so_far(rect_order):
     assert best, reported
     assert best[-1].startswith("best utilization so far 88.")  # 120000 / 135000 = 88.9 %
     assert [p for p, _m in reported] == sorted(p for p, _m in reported)
+
+
+def test_api_run_queues_the_plan_or_says_why_not(org, admin, rect_order,
+                                                 django_capture_on_commit_callbacks):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    viewer = make_user(memberships=[(org, "viewer")])
+    api.force_authenticate(viewer)
+    assert api.post(f"/api/cutting/orders/{rect_order.pk}/run/").status_code == 403
+    api.force_authenticate(admin)
+    too_narrow = make_order(org, rect_order.pattern, width=150)
+    response = api.post(f"/api/cutting/orders/{too_narrow.pk}/run/")
+    assert response.status_code == 400
+    assert "fits the usable width 150 in no allowed orientation" in response.json()["detail"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"/api/cutting/orders/{rect_order.pk}/run/")
+    assert response.status_code == 202
+    rect_order.refresh_from_db()
+    assert rect_order.status == "done" and rect_order.markers.count() == 1

@@ -1,11 +1,15 @@
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
 from jinxiu.apps.core.api.generic import (
     ModelCleanMixin,
     RestrictedModelViewSet,
     TenantSerializerMixin,
 )
+from jinxiu.apps.core.permissions import user_can
 from jinxiu.apps.cutting import filtersets
 from jinxiu.apps.cutting.models import CutOrder, Marker, Pattern, PatternPiece
 
@@ -116,6 +120,25 @@ class CutOrderViewSet(RestrictedModelViewSet):
     queryset = CutOrder.objects.all()
     serializer_class = CutOrderSerializer
     filterset_class = filtersets.CutOrderFilterSet
+
+    @action(detail=True, methods=["post"])
+    def run(self, request, pk=None):
+        """Check the order and queue its planning job (202); 400 with the reason when the
+        order cannot be planned (a piece wider than the fabric ...)."""
+        from django.db import transaction
+
+        from jinxiu.apps.cutting.adapter import PlanInputError
+        from jinxiu.apps.cutting.services import order_run
+
+        order = self.get_object()
+        if not user_can(request.user, order, "run"):
+            raise PermissionDenied(_("You may view this order but not run it."))
+        try:
+            with transaction.atomic():
+                order_run(order=order, user=request.user)
+        except PlanInputError as exc:
+            return Response({"detail": str(exc)}, status=400)
+        return Response(self.get_serializer(order).data, status=202)
 
 
 class MarkerViewSet(RestrictedModelViewSet):

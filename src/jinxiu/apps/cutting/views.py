@@ -233,8 +233,8 @@ class MarkerDetailView(ObjectDetailView):
     model = Marker
     queryset = Marker.objects.select_related("order__pattern__style", "organization")
     template_name = "cutting/marker_detail.html"
-    fields = ("order", "name", "plies", "lays", "width", "length", "utilization", "pieces",
-              "runtime_s", "stop_reason", "seed", "notes")
+    fields = ("order", "name", "plies", "lays", "width", "length", "pieces", "runtime_s",
+              "stop_reason", "seed", "notes")
 
     def extra_context(self, obj):
         return {"svg": exports.marker_svg(obj), "formats": exports.FORMATS,
