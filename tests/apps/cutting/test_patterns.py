@@ -144,7 +144,9 @@ def test_api_upload_reports_pieces_and_refuses_bad_files(org, admin):
         "file": as_upload(dxf_bytes([{"name": "开口", "outline": rect(9, 9), "closed": False}]))},
         format="multipart")
     assert bad.status_code == 400, bad.json()
-    assert "开口: the cut line (layer 1) is not closed" in " ".join(bad.json()["file"])
+    (summary, line) = bad.json()["file"]  # in Chinese: the API follows the same locale
+    assert summary.startswith("1 个裁片无法使用，未保存任何内容。")
+    assert line == "裁片 开口：the cut line (layer 1) is not closed (1 open chain(s))"
     assert Pattern.objects.count() == 1
 
 

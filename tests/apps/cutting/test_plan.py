@@ -87,7 +87,7 @@ def test_estimates_are_replaced_by_nested_lengths_until_the_plan_is_exact(rect_o
     assert (run.rounds, run.nested, run.exact) == (2, 1, True)
     assert [(lay.ratio, lay.plies) for lay in run.plan.lays] == [({"M": 1, "S": 1}, {"红": 3})]
     assert run.plan.fabric_length == pytest.approx(1800)
-    assert reports[0] == ("round 1, marker 1 of 1 (M×1 S×1)", None)
+    assert reports[0] == ("第 1 轮，唛架 1/1（M×1 S×1）", None)  # Chinese first
     assert reports[1][1] == 0.4
 
 
