@@ -41,7 +41,7 @@ from jinxiu.engines.nesting import (
 from jinxiu.engines.nesting.cutorder import CutOrder as EngineCutOrder
 from jinxiu.engines.nesting.cutorder import CutPlan, plan_cut_order
 
-MAX_ROUNDS = 4
+MAX_ROUNDS = 6
 FIRST_UTILIZATION = 0.80
 PENALTY = 1000.0  # a ratio that cannot be made into a marker: its estimate × this
 
@@ -123,6 +123,7 @@ class PlanRun:
     nested: int
     exact: bool
     failures: dict[tuple, str] = field(default_factory=dict)
+    lengths: dict[tuple, float] = field(default_factory=dict)  # every nested ratio's length
 
 
 def plan_with_markers(
@@ -217,7 +218,8 @@ def plan_with_markers(
             raise PlanInputError(failures[_key(ratio)])
     return PlanRun(plan=plan, markers={k: v for k, v in nested.items()
                                        if k in {_key(lay.ratio) for lay in plan.lays}},
-                   rounds=rounds, nested=len(nested), exact=exact, failures=failures)
+                   rounds=rounds, nested=len(nested), exact=exact, failures=failures,
+                   lengths={k: v.length for k, v in nested.items()})
 
 
 def plan_json(run: PlanRun, order) -> dict:
