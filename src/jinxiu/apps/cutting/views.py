@@ -35,6 +35,14 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
     return response
 
 
+class _RoundedFieldsMixin:
+    """Detail rows with lengths in whole tenths of a millimetre, not 17 digits."""
+
+    def get_fields(self, obj):
+        return [(label, round(value, 1) if isinstance(value, float) else value)
+                for label, value in super().get_fields(obj)]
+
+
 # --- patterns -------------------------------------------------------------------------------
 class PatternListView(ObjectListView):
     model = Pattern
@@ -44,12 +52,12 @@ class PatternListView(ObjectListView):
     filterset = filtersets.PatternFilterSet
 
 
-class PatternDetailView(ObjectDetailView):
+class PatternDetailView(_RoundedFieldsMixin, ObjectDetailView):
     model = Pattern
     queryset = Pattern.objects.select_related("style", "organization", "uploaded_by")
     template_name = "cutting/pattern_detail.html"
     fields = ("style", "version", "organization", "original_name", "units", "units_source",
-              "notes", "uploaded_by", "created")
+              "notes", "uploaded_by")
 
     def extra_context(self, obj):
         user = self.request.user
@@ -117,7 +125,7 @@ class PatternPieceListView(ObjectListView):
     filterset = filtersets.PatternPieceFilterSet
 
 
-class PatternPieceDetailView(ObjectDetailView):
+class PatternPieceDetailView(_RoundedFieldsMixin, ObjectDetailView):
     model = PatternPiece
     queryset = PatternPiece.objects.select_related("pattern__style", "organization")
     template_name = "cutting/piece_detail.html"
@@ -229,7 +237,7 @@ class MarkerListView(ObjectListView):
     filterset = filtersets.MarkerFilterSet
 
 
-class MarkerDetailView(ObjectDetailView):
+class MarkerDetailView(_RoundedFieldsMixin, ObjectDetailView):
     model = Marker
     queryset = Marker.objects.select_related("order__pattern__style", "organization")
     template_name = "cutting/marker_detail.html"
