@@ -209,3 +209,21 @@ def test_api_run_queues_the_plan_or_says_why_not(org, admin, rect_order,
     assert response.status_code == 202
     rect_order.refresh_from_db()
     assert rect_order.status == "done" and rect_order.markers.count() == 1
+
+
+def test_copy_keeps_the_planned_order_and_starts_a_draft(org, admin, client):
+    order = make_order(org, width=450, spacing=1.5, quantities={"红": {"S": 3, "M": 3}})
+    make_marker(org, order)
+    order.status, order.plan = "done", {"lays": []}
+    order.save()
+    client.force_login(admin)
+    response = client.post(f"/cutting/orders/{order.pk}/copy/")
+    copy = CutOrder.objects.exclude(pk=order.pk).get()
+    assert response["Location"] == f"/cutting/orders/{copy.pk}/edit/"
+    assert (copy.name, copy.status, copy.plan, copy.width, copy.spacing, copy.quantities) == (
+        "裁单1 (2)", "draft", None, 450, 1.5, {"红": {"S": 3, "M": 3}})
+    assert copy.markers.count() == 0 and order.markers.count() == 1
+    viewer = make_user(memberships=[(org, "viewer")])
+    client.force_login(viewer)
+    assert client.post(f"/cutting/orders/{order.pk}/copy/").status_code == 403
+    assert CutOrder.objects.count() == 2

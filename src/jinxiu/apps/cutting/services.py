@@ -119,6 +119,26 @@ def order_run(*, order: CutOrder, user) -> CutOrder:
     return order
 
 
+ORDER_INPUTS = ("pattern", "quantities", "material", "width", "max_plies", "max_length",
+                "max_garments", "max_overcut", "spacing", "grain", "marker_cost",
+                "seconds_per_marker", "notes")
+
+
+@transaction.atomic
+def order_copy(*, source: CutOrder, name: str = "") -> CutOrder:
+    """A new draft order with ``source``'s quantities and fabric, to plan with other settings
+    while ``source`` keeps its plan and markers."""
+    taken = set(CutOrder.objects.filter(organization=source.organization)
+                .values_list("name", flat=True))
+    if not name:
+        n = 2
+        while f"{source.name} ({n})" in taken:
+            n += 1
+        name = f"{source.name} ({n})"
+    return CutOrder.objects.create(organization=source.organization, name=name[:80],
+                                   **{f: getattr(source, f) for f in ORDER_INPUTS})
+
+
 @transaction.atomic
 def order_store_plan(*, order: CutOrder, run) -> list[Marker]:
     """Replace the order's plan and markers with a planning run's (one short transaction)."""

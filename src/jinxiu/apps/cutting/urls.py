@@ -24,6 +24,7 @@ urlpatterns = [
                detail_view=v.CutOrderDetailView, edit_view=v.CutOrderEditView,
                delete_view=v.CutOrderDeleteView, changelog_view=v.CutOrderChangeLogView),
     path("orders/<int:pk>/run/", v.CutOrderRunView.as_view(), name="cutorder_run"),
+    path("orders/<int:pk>/copy/", v.CutOrderCopyView.as_view(), name="cutorder_copy"),
     path("markers/", v.MarkerListView.as_view(), name="marker_list"),
     path("markers/<int:pk>/", v.MarkerDetailView.as_view(), name="marker_detail"),
     path("markers/<int:pk>/edit/", v.MarkerEditView.as_view(), name="marker_edit"),

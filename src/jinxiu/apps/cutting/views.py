@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -25,7 +26,7 @@ from jinxiu.apps.core.permissions import user_can
 from jinxiu.apps.cutting import exports, filtersets, forms, selectors, tables
 from jinxiu.apps.cutting.adapter import PlanInputError
 from jinxiu.apps.cutting.models import CutOrder, Marker, Pattern, PatternPiece
-from jinxiu.apps.cutting.services import order_run, pattern_import
+from jinxiu.apps.cutting.services import order_copy, order_run, pattern_import
 from jinxiu.apps.production.models import Style
 
 
@@ -227,6 +228,24 @@ class CutOrderRunView(ObjectViewMixin, View):
         except PlanInputError as exc:
             messages.error(request, str(exc))
         return redirect(order.get_absolute_url())
+
+
+class CutOrderCopyView(ObjectViewMixin, View):
+    """A copy of the order (quantities and fabric) as a new draft, to plan it differently
+    and compare; the original keeps its plan and markers."""
+
+    model = CutOrder
+
+    def post(self, request, pk):
+        from django.core.exceptions import PermissionDenied
+
+        source = self.get_object("view")
+        with transaction.atomic():
+            order = order_copy(source=source)
+            if not user_can(request.user, order, "add"):  # rolls the copy back
+                raise PermissionDenied(_("You may not add cut orders for this organization."))
+        messages.success(request, _("Copied to %(order)s.") % {"order": order})
+        return redirect(reverse("cutting:cutorder_edit", args=[order.pk]))
 
 
 # --- markers --------------------------------------------------------------------------------
