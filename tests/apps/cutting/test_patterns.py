@@ -146,7 +146,7 @@ def test_api_upload_reports_pieces_and_refuses_bad_files(org, admin):
     assert bad.status_code == 400, bad.json()
     (summary, line) = bad.json()["file"]  # in Chinese: the API follows the same locale
     assert summary.startswith("1 个裁片无法使用，未保存任何内容。")
-    assert line == "裁片 开口：the cut line (layer 1) is not closed (1 open chain(s))"
+    assert line == "裁片 开口：裁剪线（第 1 层）未闭合（1 段开口线）"
     assert Pattern.objects.count() == 1
 
 
@@ -190,3 +190,25 @@ def test_editing_a_piece_checks_pairs(org, admin, client):
     with change_context(user=admin, source="web"):
         piece.refresh_from_db()
     assert (piece.quantity, piece.pair) == (2, True)
+
+
+@pytest.mark.parametrize(("engine", "english", "chinese"), [
+    ("cut line: outline self-intersects (Self-intersection[150 150]); repairing it would "
+     "change the area by 50.0%", None,
+     "裁剪线：轮廓自相交（Self-intersection[150 150]）；修复会使面积变化 50.0%"),
+    ("fits the usable width 150 in no allowed orientation (height across the fabric 0°: 200)",
+     None, "在所有允许方向上都放不进有效布幅 150（height across the fabric 0°: 200）"),
+    ("款式.dxf: no pattern pieces (no blocks with a cut line on layer 1)", None,
+     "款式.dxf：没有纸样裁片（没有在第 1 层有裁剪线的块）"),
+    ("something the engine says that we do not know", None,
+     "something the engine says that we do not know"),
+])
+def test_engine_reasons_in_the_users_language(engine, english, chinese):
+    from django.utils import translation
+
+    from jinxiu.apps.cutting.reasons import reason
+
+    with translation.override("en"):
+        assert reason(engine) == (english or engine)
+    with translation.override("zh-hans"):
+        assert reason(engine) == chinese

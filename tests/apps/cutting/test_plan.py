@@ -115,7 +115,13 @@ def test_marker_longer_than_the_table_is_avoided(org):
 def test_an_order_no_marker_can_serve_is_refused(org):
     pattern = make_pattern(org, content=dxf_bytes(RECTS))
     order = make_order(org, pattern, width=450, max_length=250)
-    with pytest.raises(PlanInputError, match="longer than the maximum marker length 250"):
+    from django.utils import translation
+
+    with pytest.raises(PlanInputError,
+                       match="片 \\(S\\)：长度在所有允许方向上都超过最大唛架长度 250"):
+        order_run(order=order, user=None)  # Chinese first
+    with translation.override("en"), pytest.raises(
+            PlanInputError, match="longer than the maximum marker length 250"):
         order_run(order=order, user=None)
     assert order.job_id is None
 
@@ -203,7 +209,8 @@ def test_api_run_queues_the_plan_or_says_why_not(org, admin, rect_order,
     too_narrow = make_order(org, rect_order.pattern, width=150)
     response = api.post(f"/api/cutting/orders/{too_narrow.pk}/run/")
     assert response.status_code == 400
-    assert "fits the usable width 150 in no allowed orientation" in response.json()["detail"]
+    assert response.json()["detail"].startswith(
+        "无法排床：裁片 片 (S)：在所有允许方向上都放不进有效布幅 150")
     with django_capture_on_commit_callbacks(execute=True):
         response = api.post(f"/api/cutting/orders/{rect_order.pk}/run/")
     assert response.status_code == 202

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from jinxiu.engines.common import MaxRuntime
 from jinxiu.engines.nesting import (
     Grain,
+    InvalidPieceError,
     InvalidProblemError,
     MarkerTooLongError,
     NestingError,
@@ -94,8 +95,10 @@ def order_problem(order, ratio: dict[str, int] | None = None) -> ProblemData:
             name=order.pattern.style.code, units="mm",
         )
     except NestingError as exc:
-        raise PlanInputError(_("The order cannot be planned: %(reason)s") % {"reason": exc}
-                             ) from None
+        from jinxiu.apps.cutting.reasons import piece_error
+
+        raise PlanInputError(_("The order cannot be planned: %(reason)s")
+                             % {"reason": piece_error(exc)}) from None
 
 
 def engine_order(order) -> EngineCutOrder:
@@ -183,6 +186,11 @@ def plan_with_markers(
         except InvalidProblemError as exc:
             failures[key] = str(exc)
             return
+        except InvalidPieceError as exc:
+            from jinxiu.apps.cutting.reasons import piece_error
+
+            failures[key] = piece_error(exc)
+            return
         nested[key] = result
 
     plan = None
@@ -194,7 +202,9 @@ def plan_with_markers(
         except InvalidProblemError as exc:
             raise PlanInputError(str(exc)) from None
         if any(unusable(lay.ratio) for lay in plan.lays):
-            reasons = "; ".join(sorted(set(failures.values())))[:300] or _(
+            from jinxiu.apps.cutting.reasons import reason
+
+            reasons = "; ".join(sorted({reason(f) for f in failures.values()}))[:300] or _(
                 "even one garment needs more fabric than the maximum marker length")
             raise PlanInputError(_("No plan fits the fabric and the table: %(r)s")
                                  % {"r": reasons})
@@ -215,7 +225,9 @@ def plan_with_markers(
     for ratio in missing:  # after the last round: the plan's own markers, nested
         nest(ratio, " ".join(f"{s}×{n}" for s, n in _key(ratio)))
         if _key(ratio) not in nested:
-            raise PlanInputError(failures[_key(ratio)])
+            from jinxiu.apps.cutting.reasons import reason
+
+            raise PlanInputError(reason(failures[_key(ratio)]))
     return PlanRun(plan=plan, markers={k: v for k, v in nested.items()
                                        if k in {_key(lay.ratio) for lay in plan.lays}},
                    rounds=rounds, nested=len(nested), exact=exact, failures=failures,

@@ -26,7 +26,9 @@ class PatternImportError(ValidationError):
 
     def __init__(self, message: str, errors: list[tuple[str, str]] | None = None) -> None:
         self.errors = list(errors or [])
-        lines = [message] + [_("Piece %(piece)s: %(reason)s") % {"piece": p, "reason": r}
+        from jinxiu.apps.cutting.reasons import reason
+
+        lines = [message] + [_("Piece %(piece)s: %(reason)s") % {"piece": p, "reason": reason(r)}
                              for p, r in self.errors]
         super().__init__(lines)
 
@@ -47,9 +49,11 @@ def pattern_read(*, uploaded) -> tuple[DxfPattern, bytes]:
         try:
             pattern = read_dxf(tmp)
         except ReaderError as exc:
-            reason = str(exc).replace(Path(tmp).name, uploaded.name)
+            from jinxiu.apps.cutting.reasons import reason
+
+            why = reason(str(exc).replace(Path(tmp).name, uploaded.name))
             raise PatternImportError(_("The file cannot be used: %(reason)s")
-                                     % {"reason": reason}, exc.errors) from None
+                                     % {"reason": why}, exc.errors) from None
     finally:
         Path(tmp).unlink(missing_ok=True)
     errors = check_pieces(pattern)
