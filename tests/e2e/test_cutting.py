@@ -35,7 +35,7 @@ def test_upload_plan_view_marker_download_pdf(page, live_server, engineer, task_
     bad.write_bytes(dxf_bytes([{"name": "前片", "outline": rect(300, 500), "closed": False}]))
     page.set_input_files("#id_file", str(bad))
     page.click("form.jx-form button[type=submit]")
-    expect(page.locator("[data-field=file]", has_text="前片")).to_contain_text("not closed")
+    expect(page.locator("[data-field=file]", has_text="前片")).to_contain_text("未闭合")
 
     good = tmp_path / "T1.dxf"
     good.write_bytes(dxf_bytes(RECTS))
