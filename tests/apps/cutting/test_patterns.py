@@ -162,6 +162,17 @@ def test_piece_wider_than_the_fabric_is_refused_before_planning(org, admin, clie
         in text[0]
     order.refresh_from_db()
     assert (order.status, order.job_id, order.plan) == ("draft", None, None)
+    # the order form refuses it too, on saving
+    response = client.post(f"/cutting/orders/{order.pk}/edit/", {
+        "organization": org.pk, "name": "宽幅", "pattern": pattern.pk, "quantities": "M=10",
+        "width": 1400, "max_plies": 60, "max_garments": 4, "max_overcut": 0, "spacing": 2,
+        "grain": "two_way", "marker_cost": 0, "seconds_per_marker": 5})
+    assert response.status_code == 400
+    (error,) = response.context["form"].non_field_errors()
+    assert error.startswith("The order cannot be planned: Piece 大身 (M): fits the usable width "
+                            "1400 in no allowed orientation")
+    order.refresh_from_db()
+    assert (order.name, order.width) == ("裁单1", 1500)
 
 
 def test_order_quantities_must_name_the_pattern_sizes(org, admin, client):

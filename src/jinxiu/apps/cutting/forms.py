@@ -78,6 +78,18 @@ class CutOrderForm(TenantModelForm):
                   "marker_cost", "seconds_per_marker", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
+    def _post_clean(self):
+        """Refuse, on saving, an order its pattern cannot be cut for: a piece wider than the
+        fabric or longer than the table, or no piece of the material."""
+        from jinxiu.apps.cutting.adapter import PlanInputError, order_problem
+
+        super()._post_clean()
+        if not self.errors and self.instance.pattern_id:
+            try:
+                order_problem(self.instance)
+            except PlanInputError as exc:
+                self.add_error(None, str(exc))
+
 
 class MarkerForm(RestrictedModelForm):
     class Meta:
