@@ -234,3 +234,15 @@ def test_copy_keeps_the_planned_order_and_starts_a_draft(org, admin, client):
     client.force_login(viewer)
     assert client.post(f"/cutting/orders/{order.pk}/copy/").status_code == 403
     assert CutOrder.objects.count() == 2
+
+
+def test_api_marker_list_leaves_out_the_marker_document(org, admin):
+    from rest_framework.test import APIClient
+
+    marker = make_marker(org)
+    api = APIClient()
+    api.force_authenticate(admin)
+    (row,) = api.get("/api/cutting/markers/").json()["results"]
+    assert "result" not in row and row["ratio"] == {"S": 1, "M": 1}
+    detail = api.get(f"/api/cutting/markers/{marker.pk}/").json()
+    assert len(detail["result"]["placements"]) == 2 and detail["length"] == 600.0

@@ -112,7 +112,7 @@ def engine_order(order) -> EngineCutOrder:
         raise PlanInputError(str(exc)) from None
 
 
-def _key(ratio: dict[str, int]) -> tuple[tuple[str, int], ...]:
+def ratio_key(ratio: dict[str, int]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted((s, n) for s, n in ratio.items() if n))
 
 
@@ -154,7 +154,7 @@ def plan_with_markers(
         return total
 
     def length(ratio: dict[str, int]) -> float:
-        key = _key(ratio)
+        key = ratio_key(ratio)
         if key in nested:
             return nested[key].length
         done = [r.utilization for r in nested.values()]
@@ -163,11 +163,11 @@ def plan_with_markers(
         return estimate * PENALTY if unusable(ratio) else estimate
 
     def unusable(ratio: dict[str, int]) -> bool:
-        return _key(ratio) in failures or (
+        return ratio_key(ratio) in failures or (
             base.max_length is not None and area_of(ratio) / base.width > base.max_length)
 
     def nest(ratio: dict[str, int], label: str) -> None:
-        key = _key(ratio)
+        key = ratio_key(ratio)
 
         def progress(p: Progress) -> None:
             if best[0] is None or p.utilization > best[0]:
@@ -208,28 +208,28 @@ def plan_with_markers(
                 "even one garment needs more fabric than the maximum marker length")
             raise PlanInputError(_("No plan fits the fabric and the table: %(r)s")
                                  % {"r": reasons})
-        todo = [lay.ratio for lay in plan.lays if _key(lay.ratio) not in nested]
-        todo = list({_key(r): r for r in todo}.values())
+        todo = [lay.ratio for lay in plan.lays if ratio_key(lay.ratio) not in nested]
+        todo = list({ratio_key(r): r for r in todo}.values())
         if not todo:
             exact = True
             break
         for i, ratio in enumerate(todo, start=1):
             label = _("round %(round)d, marker %(i)d of %(n)d (%(ratio)s)") % {
                 "round": rounds, "i": i, "n": len(todo),
-                "ratio": " ".join(f"{s}×{n}" if s else f"×{n}" for s, n in _key(ratio))}
+                "ratio": " ".join(f"{s}×{n}" if s else f"×{n}" for s, n in ratio_key(ratio))}
             if report:
                 report(label, best[0])
             nest(ratio, label)
     assert plan is not None
-    missing = [lay.ratio for lay in plan.lays if _key(lay.ratio) not in nested]
+    missing = [lay.ratio for lay in plan.lays if ratio_key(lay.ratio) not in nested]
     for ratio in missing:  # after the last round: the plan's own markers, nested
-        nest(ratio, " ".join(f"{s}×{n}" for s, n in _key(ratio)))
-        if _key(ratio) not in nested:
+        nest(ratio, " ".join(f"{s}×{n}" for s, n in ratio_key(ratio)))
+        if ratio_key(ratio) not in nested:
             from jinxiu.apps.cutting.reasons import reason
 
-            raise PlanInputError(reason(failures[_key(ratio)]))
+            raise PlanInputError(reason(failures[ratio_key(ratio)]))
     return PlanRun(plan=plan, markers={k: v for k, v in nested.items()
-                                       if k in {_key(lay.ratio) for lay in plan.lays}},
+                                       if k in {ratio_key(lay.ratio) for lay in plan.lays}},
                    rounds=rounds, nested=len(nested), exact=exact, failures=failures,
                    lengths={k: v.length for k, v in nested.items()})
 
@@ -239,7 +239,7 @@ def plan_json(run: PlanRun, order) -> dict:
     lays = []
     numbers: dict[tuple, int] = {}
     for lay in run.plan.lays:
-        key = _key(lay.ratio)
+        key = ratio_key(lay.ratio)
         numbers.setdefault(key, len(numbers) + 1)
         marker = run.markers[key]
         lays.append({"marker": numbers[key], "ratio": dict(key), "plies": lay.plies,
@@ -262,7 +262,7 @@ def plan_json(run: PlanRun, order) -> dict:
         "candidates": run.plan.candidates,
         "rounds": run.rounds,
         "nested": run.nested,
-        "piece_area": sum(run.markers[_key(lay["ratio"])].piece_area * lay["total_plies"]
+        "piece_area": sum(run.markers[ratio_key(lay["ratio"])].piece_area * lay["total_plies"]
                           for lay in lays),
         "numbers": [[list(map(list, k)), n] for k, n in numbers.items()],
     }

@@ -141,11 +141,26 @@ class CutOrderViewSet(RestrictedModelViewSet):
         return Response(self.get_serializer(order).data, status=202)
 
 
+class MarkerListSerializer(MarkerSerializer):
+    """The list leaves out the marker document (every placed polygon); fetch one marker for
+    it, or download its JSON."""
+
+    class Meta(MarkerSerializer.Meta):
+        fields = [f for f in MarkerSerializer.Meta.fields if f != "result"]
+
+
 class MarkerViewSet(RestrictedModelViewSet):
     queryset = Marker.objects.all()
     serializer_class = MarkerSerializer
     filterset_class = filtersets.MarkerFilterSet
     http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset.defer("result") if self.action == "list" else queryset
+
+    def get_serializer_class(self):
+        return MarkerListSerializer if self.action == "list" else MarkerSerializer
 
 
 def register(router) -> None:

@@ -146,14 +146,14 @@ def order_copy(*, source: CutOrder, name: str = "") -> CutOrder:
 @transaction.atomic
 def order_store_plan(*, order: CutOrder, run) -> list[Marker]:
     """Replace the order's plan and markers with a planning run's (one short transaction)."""
-    from jinxiu.apps.cutting.adapter import _key, plan_json
+    from jinxiu.apps.cutting.adapter import plan_json, ratio_key
 
     plan = plan_json(run, order)
     order.markers.all().delete()
     markers = []
     lays_by_key: dict[tuple, list[dict]] = {}
     for lay in plan["lays"]:
-        lays_by_key.setdefault(_key(lay["ratio"]), []).append(lay)
+        lays_by_key.setdefault(ratio_key(lay["ratio"]), []).append(lay)
     for key, number in ((tuple(map(tuple, k)), n) for k, n in plan["numbers"]):
         result = run.markers[key]
         lays = lays_by_key[key]
