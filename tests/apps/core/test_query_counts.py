@@ -48,3 +48,27 @@ def test_query_count_does_not_grow_with_rows(regions, url):
     _fill(org, user, 27)
     many, _response = _count(user, url)
     assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"
+
+
+CUTTING_PAGES = ["/cutting/patterns/", "/cutting/pieces/", "/cutting/orders/",
+                 "/cutting/markers/", "/api/cutting/patterns/", "/api/cutting/pieces/",
+                 "/api/cutting/orders/", "/api/cutting/markers/"]
+
+
+def _fill_cutting(org, n, start):
+    from tests.apps.cutting import factories as f
+
+    for i in range(start, start + n):
+        pattern = f.make_small_pattern(org, f.make_style(org, f"C{i}"))
+        f.make_marker(org, f.make_order(org, pattern, name=f"裁单{i}"))
+
+
+@pytest.mark.parametrize("url", CUTTING_PAGES)
+def test_cutting_lists_run_the_same_queries_at_3_and_30_rows(regions, url):
+    org = make_org("裁剪车间")
+    user = make_user(memberships=[(org, "admin")])
+    _fill_cutting(org, 3, 0)
+    few, _ = _count(user, url)
+    _fill_cutting(org, 27, 3)
+    many, _response = _count(user, url)
+    assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"

@@ -30,6 +30,7 @@ GROUPS = {
     "registry": _("Registry"),
     "data": _("Our data"),
     "production": _("Production lines"),
+    "cutting": _("Cutting room"),
     "system": _("System"),
 }
 
