@@ -108,3 +108,23 @@ def test_candidates_for_missing_and_weak_nodes(gaps):
     assert [r.code for r in b[1].reasons] == ["fills_missing", "size", "strong_link"]
     assert [(c.firm, c.score) for c in ranked["C"]] == [("p1", 54.54)]
     assert ranked["A1"] == []  # nobody in the pool makes A1 (p3 makes A)
+
+
+def test_figures_from_fewer_than_three_firms_are_withheld_from_others():
+    # C's figures come from f2 alone: a caller who may not see f2 gets no figure, and the
+    # anchor is judged by tags only; A has three reporters and stays as it is
+    gaps = analyse(TAXONOMY, FIRMS, LINKS, year=2025, reference=REFERENCE, params=PARAMS,
+                   visible=set())
+    c = gaps["C"]
+    assert c.suppressed and (c.output, c.share, c.lq, c.growth) == (None, None, None, None)
+    assert c.verdict == "weak"
+    assert _reasons(c) == [("withheld", 1), ("few_firms", 1), ("no_anchor", 90)]
+    assert not gaps["A"].suppressed and gaps["A"].output == 180.0
+    # A1: f1 and f4 reported (two): withheld; f1's anchor status comes from its tag
+    a1 = gaps["A1"]
+    assert a1.suppressed and a1.anchors == ("f1",) and a1.verdict == "strong"
+    # whoever may see f1, f2 and f4 (the region's statistician) sees everything
+    seen = analyse(TAXONOMY, FIRMS, LINKS, year=2025, reference=REFERENCE, params=PARAMS,
+                   visible={"f1", "f2", "f4"})
+    assert not any(g.suppressed for g in seen.values())
+    assert seen["C"].output == 50.0

@@ -17,6 +17,11 @@ Per node (its whole subtree counted, each firm once):
 - ``growth``: compound yearly growth of the output of the firms that reported both in the year
   and ``growth_years`` before.
 
+Privacy: ``visible`` names the firms whose figures the caller may see (None: all). A node whose
+figures come from fewer than ``min_reported`` firms, one of which the caller may not see, has
+its figures withheld (output, share, lq, growth are None, ``suppressed`` is set) and its anchor
+judged by tags alone, so that neither a figure nor a verdict reveals one firm's numbers.
+
 Verdict: no local firm → **missing** (缺链). Otherwise **weak** (弱链) for any of: fewer than
 ``min_firms`` firms, no anchor, ``lq`` below ``lq_strong``, negative growth; else **strong**
 (强链). Every verdict carries its reasons as codes with the figure that triggered them.
@@ -57,6 +62,7 @@ class GapParams:
     min_firms: int = 3
     lq_strong: float = 1.0
     growth_years: int = 2
+    min_reported: int = 3  # privacy: fewest firms behind a figure shown to others
 
 
 @dataclass(frozen=True)
@@ -69,7 +75,7 @@ class VerdictReason:
 class NodeGap:
     node: str
     firms: tuple  # firm ids
-    output: float
+    output: float | None
     reported: int
     share: float | None
     lq: float | None
@@ -77,6 +83,7 @@ class NodeGap:
     growth: float | None
     verdict: str
     reasons: tuple[VerdictReason, ...]
+    suppressed: bool = False
 
 
 def _cagr(before: float, after: float, years: int) -> float | None:
@@ -86,8 +93,8 @@ def _cagr(before: float, after: float, years: int) -> float | None:
 
 
 def analyse(taxonomy: Taxonomy, firms: list[FirmFigures], links: dict, *, year: int,
-            reference: Reference | None = None,
-            params: GapParams = GapParams()) -> dict[str, NodeGap]:
+            reference: Reference | None = None, params: GapParams = GapParams(),
+            visible: set | None = None) -> dict[str, NodeGap]:
     """``links``: firm id -> node codes it is linked to (only the links that count)."""
     by_id = {f.id: f for f in firms}
     members: dict[str, set] = {n.code: set() for n in taxonomy.nodes}
@@ -113,9 +120,6 @@ def analyse(taxonomy: Taxonomy, firms: list[FirmFigures], links: dict, *, year: 
         if reference and ref_node and reference.local_total and reference.reference_total \
                 and reported:
             lq = (output / reference.local_total) / (ref_node / reference.reference_total)
-        anchors = tuple(i for i in ids
-                        if (by_id[i].outputs.get(year) or 0) >= params.anchor_output
-                        or set(by_id[i].tags) & set(params.anchor_tags))
         before = year - params.growth_years
         both = [by_id[i] for i in ids
                 if by_id[i].outputs.get(year) is not None
@@ -123,7 +127,19 @@ def analyse(taxonomy: Taxonomy, firms: list[FirmFigures], links: dict, *, year: 
         growth = _cagr(sum(f.outputs[before] for f in both),
                        sum(f.outputs[year] for f in both), params.growth_years) \
             if both else None
+        reporters = {i for i, v in zip(ids, figures, strict=True) if v is not None}
+        reporters |= {f.id for f in both}
+        suppressed = (visible is not None and 0 < len(reporters) < params.min_reported
+                      and not reporters <= set(visible))
+        if suppressed:
+            output, share, lq, growth = None, None, None, None
+        anchors = tuple(i for i in ids
+                        if (not suppressed
+                            and (by_id[i].outputs.get(year) or 0) >= params.anchor_output)
+                        or set(by_id[i].tags) & set(params.anchor_tags))
         reasons: list[VerdictReason] = []
+        if suppressed:
+            reasons.append(VerdictReason("withheld", len(reporters)))
         if not ids:
             verdict = MISSING
             reasons.append(VerdictReason("no_firm", 0))
@@ -136,7 +152,7 @@ def analyse(taxonomy: Taxonomy, firms: list[FirmFigures], links: dict, *, year: 
                 reasons.append(VerdictReason("low_lq", round(lq, 4)))
             if growth is not None and growth < 0:
                 reasons.append(VerdictReason("declining", round(growth, 4)))
-            verdict = WEAK if reasons else STRONG
+            verdict = WEAK if [r for r in reasons if r.code != "withheld"] else STRONG
             if anchors:
                 reasons.append(VerdictReason("anchor", len(anchors)))
             if lq is not None and lq >= params.lq_strong:
@@ -144,7 +160,7 @@ def analyse(taxonomy: Taxonomy, firms: list[FirmFigures], links: dict, *, year: 
             if growth is not None and growth >= 0:
                 reasons.append(VerdictReason("growing", round(growth, 4)))
         result[node.code] = NodeGap(node.code, tuple(ids), output, reported, share, lq,
-                                    anchors, growth, verdict, tuple(reasons))
+                                    anchors, growth, verdict, tuple(reasons), suppressed)
     return result
 
 
