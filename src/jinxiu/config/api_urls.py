@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from jinxiu.apps.chain.api import register as register_chain
 from jinxiu.apps.core.api.urls import register as register_core
 from jinxiu.apps.documents.api import register as register_documents
 from jinxiu.apps.enterprises.api import register as register_enterprises
@@ -12,4 +13,5 @@ register_core(router)
 register_documents(router)
 register_production(router)
 register_enterprises(router)
+register_chain(router)
 urlpatterns = router.urls

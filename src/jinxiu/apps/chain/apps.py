@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChainConfig(AppConfig):
+    name = "jinxiu.apps.chain"
+    label = "chain"
+    verbose_name = _("Industry chain atlas")
+
+    def ready(self) -> None:
+        from jinxiu.apps.chain import demo, jobs  # noqa: F401  (demo step, job kinds)
+        from jinxiu.apps.core.navigation import GROUPS, MenuItem, register_menu_item
+
+        GROUPS.setdefault("chain", _("Industry chain"))
+
+        for order, label, url, icon in [
+            (30, _("Chain atlas"), "chain:atlas", "diagram-3"),
+            (31, _("Gap analysis"), "chain:gaps", "exclamation-diamond"),
+            (32, _("Investment targets"), "chain:candidates", "bullseye"),
+            (33, _("Chain links"), "chain:enterpriselink_list", "link-45deg"),
+            (34, _("Chain nodes"), "chain:chainnode_list", "list-nested"),
+            (35, _("Reference figures"), "chain:chainbenchmark_list", "bar-chart"),
+        ]:
+            register_menu_item(MenuItem("chain", label, url, icon, order=order))
