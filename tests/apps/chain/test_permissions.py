@@ -137,3 +137,43 @@ class TestChainBenchmarkPermissions(PermissionMatrix):
 
     def export_marker(self, obj):
         return obj.name
+
+
+# --- privacy of the aggregates ---------------------------------------------------------------
+
+def _gap_page(client, user):
+    client.force_login(user)
+    response = client.get(reverse("chain:gaps"), {"region": "350500", "year": "2025"})
+    assert response.status_code == 200
+    return {r["node"].code: r for r in response.context["rows"]}, response.content.decode()
+
+
+def test_figures_from_fewer_than_three_firms_are_withheld_from_others(client, cluster):
+    rows, body = _gap_page(client, cluster["stranger"])
+    dye = rows["fabric_dyeing"]  # one firm, 印染丁: 8000
+    assert dye["suppressed"] and dye["output"] is None and dye["share"] is None
+    assert dye["growth"] is None and "8000" not in body and "8,000" not in body
+    assert rows["knit_fabric"]["output"] == 90000  # three firms: shown
+    # the same on the map's county rows: 石狮 has two knitting firms, 晋江 one
+    from jinxiu.apps.chain.selectors import atlas, distribution
+    from jinxiu.apps.core.models import Region
+
+    data = atlas(user=cluster["stranger"], region=Region.objects.get(code="350500"), year=2025)
+    assert {r["region"].name: (r["firms"], r["output"], r["withheld"])
+            for r in distribution(data, "knit_fabric")} == {
+        "石狮市": (2, None, True), "晋江市": (1, None, True)}
+
+
+def test_the_regions_statistician_sees_the_figures_of_its_own_firms(client, cluster):
+    rows, _body = _gap_page(client, cluster["statistician"])
+    # 印染丁 is in 石狮: the bureau's statistics policy covers it
+    assert not rows["fabric_dyeing"]["suppressed"] and rows["fabric_dyeing"]["output"] == 8000
+    from jinxiu.apps.chain.selectors import atlas, distribution
+    from jinxiu.apps.core.models import Region
+
+    data = atlas(user=cluster["statistician"], region=Region.objects.get(code="350500"),
+                 year=2025)
+    # 石狮's two firms are its own; 晋江's single firm is not
+    assert {r["region"].name: (r["output"], r["withheld"])
+            for r in distribution(data, "knit_fabric")} == {
+        "石狮市": (80000.0, False), "晋江市": (None, True)}
