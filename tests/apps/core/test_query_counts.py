@@ -48,3 +48,41 @@ def test_query_count_does_not_grow_with_rows(regions, url):
     _fill(org, user, 27)
     many, _response = _count(user, url)
     assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"
+
+
+CHAIN_PAGES = ["/chain/nodes/", "/chain/links/", "/chain/benchmarks/",
+               "/api/chain/nodes/", "/api/chain/links/", "/api/chain/benchmarks/",
+               "/chain/gaps/?region=350581&year=2025", "/chain/?region=350581&year=2025",
+               "/chain/candidates/?region=350581&year=2025"]
+
+
+def _fill_chain(org, n):
+    from decimal import Decimal
+
+    from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+    from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+
+    with change_context(user=None, source="system"):
+        root, _ = ChainNode.objects.get_or_create(code="tafc", defaults={"name": "链"})
+        for _i in range(n):
+            firm_org = make_org(region_code="350581")
+            firm = Enterprise.objects.create(organization=firm_org, main_industry="1761")
+            YearlyIndicator.objects.create(organization=firm_org, year=2025,
+                                           industrial_output=Decimal("100"))
+            node = ChainNode.objects.create(code=f"n{ChainNode.objects.count()}", name="节点",
+                                            parent=root, organization=org, region=org.region)
+            EnterpriseLink.objects.create(enterprise=firm, node=node, grade="strong")
+            ChainBenchmark.objects.create(organization=org, name="参照", region=org.region,
+                                          year=2025, local_total_output=1, reference_name="省",
+                                          reference_total_output=1, source="年鉴")
+
+
+@pytest.mark.parametrize("url", CHAIN_PAGES)
+def test_chain_query_count_does_not_grow_with_rows(regions, url):
+    org = make_org("本局", kind="bureau")
+    user = make_user(memberships=[(org, "admin", True)])
+    _fill_chain(org, 3)
+    few, _ = _count(user, url)
+    _fill_chain(org, 27)
+    many, _response = _count(user, url)
+    assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"
