@@ -128,3 +128,22 @@ def test_figures_from_fewer_than_three_firms_are_withheld_from_others():
                    visible={"f1", "f2", "f4"})
     assert not any(g.suppressed for g in seen.values())
     assert seen["C"].output == 50.0
+
+
+def test_command_line_gaps(tmp_path, capsys):
+    import json
+
+    from jinxiu.engines.chain.cli import main
+
+    case = {"year": 2025, "firms": [{"id": "f1", "outputs": {"2025": 60000},
+                                     "tags": ["leader"]}],
+            "links": {"f1": ["knit_fabric"]}, "params": {"min_firms": 1},
+            "pool": [{"id": "p1", "outputs": {"2025": 1000}}],
+            "pool_links": {"p1": ["shoes"]}}
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    assert main(["gaps", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "针织 [knit_fabric] strong: 1 firms, output 60000.0 (anchor=1)" in out
+    assert "成鞋 [shoes] missing: 0 firms" in out
+    assert "candidate shoes: p1 40.3 (fills_missing, size)" in out

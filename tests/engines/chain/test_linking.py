@@ -77,3 +77,16 @@ def test_taxonomy_errors_name_the_node():
                                        "children": [{"code": "a", "name": "乙"}]}]})
     with pytest.raises(TaxonomyError, match="node a: keywords must be a list"):
         taxonomy_from_dict({"nodes": [{"code": "a", "name": "甲", "keywords": "棉"}]})
+
+
+def test_command_line_links_a_csv(tmp_path, capsys):
+    from jinxiu.engines.chain.cli import main
+
+    path = tmp_path / "firms.csv"
+    path.write_text("id,main_industry,secondary_industries,business_scope\n"
+                    "a,1953,1951;1954,塑料鞋制造\n", encoding="utf-8")
+    assert main(["link", str(path)]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0] == "id,node,grade,reasons"
+    assert "a,plastic_rubber_shoes,strong," in "\n".join(lines)
+    assert "a,textile_shoes,medium,secondary_industry:1951" in "\n".join(lines)
