@@ -46,3 +46,15 @@ def make_benchmark(organization, **extra) -> ChainBenchmark:
         benchmark.full_clean()
         benchmark.save()
         return benchmark
+
+
+def make_project(organization, **extra):
+    from jinxiu.apps.chain.models import KeyProject
+
+    with change_context(user=None, source="system"):
+        values = {"code": f"P{next(_seq):03d}", "name": "测试项目", "region":
+                  organization.region, **extra}
+        project = KeyProject(organization=organization, **values)
+        project.full_clean()
+        project.save()
+        return project

@@ -4,13 +4,14 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
 from jinxiu.apps.core.models import ObjectPermission
 from tests.apps.chain.factories import (
     enterprise_of,
     make_benchmark,
     make_link,
     make_node,
+    make_project,
     root,
 )
 from tests.helpers.factories import make_org, make_regions, make_user
@@ -177,3 +178,30 @@ def test_the_regions_statistician_sees_the_figures_of_its_own_firms(client, clus
     assert {r["region"].name: (r["output"], r["withheld"])
             for r in distribution(data, "knit_fabric")} == {
         "石狮市": (80000.0, False), "晋江市": (None, True)}
+
+
+class TestKeyProjectPermissions(PermissionMatrix):
+    """The ledger is the keeping organization's data (investment figures: category
+    financial): its members, whom it shares with, and statisticians above it see it."""
+
+    model = KeyProject
+    url_base = "chain:keyproject"
+    api_base = "keyproject"
+
+    def make_object(self, organization):
+        return make_project(organization, investments={"2025": {"planned": 100}})
+
+    def form_data(self, organization):
+        return {"organization": organization.pk, "code": f"X{next(_codes)}", "name": "新项目",
+                "region": organization.region.pk, "kind": "new", "status": "planned",
+                "investments": "2025, 1200, 800"}
+
+    def api_data(self, organization):
+        return {**self.form_data(organization),
+                "investments": {"2025": {"planned": 1200, "completed": 800}}}
+
+    def changed_field(self):
+        return "name", "改名项目"
+
+    def export_marker(self, obj):
+        return obj.code

@@ -53,13 +53,23 @@ def test_query_count_does_not_grow_with_rows(regions, url):
 CHAIN_PAGES = ["/chain/nodes/", "/chain/links/", "/chain/benchmarks/",
                "/api/chain/nodes/", "/api/chain/links/", "/api/chain/benchmarks/",
                "/chain/gaps/?region=350581&year=2025", "/chain/?region=350581&year=2025",
-               "/chain/candidates/?region=350581&year=2025"]
+               "/chain/candidates/?region=350581&year=2025", "/chain/projects/",
+               "/api/chain/projects/", "/chain/projects/overdue/",
+               "/chain/projects/rollup/?by=node", "/chain/projects/rollup/?by=year"]
 
 
 def _fill_chain(org, n):
     from decimal import Decimal
 
-    from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+    import datetime as dt
+
+    from jinxiu.apps.chain.models import (
+        ChainBenchmark,
+        ChainNode,
+        EnterpriseLink,
+        KeyProject,
+        Milestone,
+    )
     from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
 
     with change_context(user=None, source="system"):
@@ -75,6 +85,12 @@ def _fill_chain(org, n):
             ChainBenchmark.objects.create(organization=org, name="参照", region=org.region,
                                           year=2025, local_total_output=1, reference_name="省",
                                           reference_total_output=1, source="年鉴")
+            project = KeyProject.objects.create(
+                organization=org, code=f"P{KeyProject.objects.count()}", name="项目",
+                region=org.region, node=node, owner_enterprise=firm,
+                investments={"2025": {"planned": 10}})
+            Milestone.objects.create(project=project, name="开工",
+                                     planned_date=dt.date(2020, 1, 1))
 
 
 @pytest.mark.parametrize("url", CHAIN_PAGES)

@@ -5,7 +5,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from jinxiu.apps.chain import filtersets
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+from jinxiu.apps.chain.models import (
+    ChainBenchmark,
+    ChainNode,
+    EnterpriseLink,
+    KeyProject,
+    Milestone,
+)
 from jinxiu.apps.core.api.generic import (
     ModelCleanMixin,
     RestrictedModelViewSet,
@@ -76,7 +82,35 @@ class ChainBenchmarkViewSet(RestrictedModelViewSet):
     filterset_class = filtersets.ChainBenchmarkFilterSet
 
 
+class MilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Milestone
+        fields = ["id", "name", "planned_date", "actual_date", "note"]
+
+
+class KeyProjectSerializer(ModelCleanMixin, TenantSerializerMixin,
+                           serializers.ModelSerializer):
+    milestones = MilestoneSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = KeyProject
+        fields = ["id", "organization", "code", "name", "owner_enterprise", "owner_name",
+                  "node", "region", "kind", "status", "planned_investment", "investments",
+                  "start_date", "end_date", "officer", "note", "milestones", "created",
+                  "last_updated"]
+        read_only_fields = ["created", "last_updated"]
+
+
+class KeyProjectViewSet(RestrictedModelViewSet):
+    queryset = KeyProject.objects.select_related(
+        "organization", "owner_enterprise__organization", "node", "region"
+    ).prefetch_related("milestones")
+    serializer_class = KeyProjectSerializer
+    filterset_class = filtersets.KeyProjectFilterSet
+
+
 def register(router) -> None:
     router.register("chain/nodes", ChainNodeViewSet, basename="chainnode")
     router.register("chain/links", EnterpriseLinkViewSet, basename="enterpriselink")
     router.register("chain/benchmarks", ChainBenchmarkViewSet, basename="chainbenchmark")
+    router.register("chain/projects", KeyProjectViewSet, basename="keyproject")

@@ -20,5 +20,8 @@ class ChainConfig(AppConfig):
             (33, _("Chain links"), "chain:enterpriselink_list", "link-45deg"),
             (34, _("Chain nodes"), "chain:chainnode_list", "list-nested"),
             (35, _("Reference figures"), "chain:chainbenchmark_list", "bar-chart"),
+            (36, _("Key projects"), "chain:keyproject_list", "kanban"),
+            (37, _("Overdue milestones"), "chain:overdue", "alarm"),
+            (38, _("Investment roll-up"), "chain:rollup", "bar-chart-line"),
         ]:
             register_menu_item(MenuItem("chain", label, url, icon, order=order))

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
 from jinxiu.apps.core.filtersets import RegionFilter, SearchFilterSet
 
 
@@ -48,3 +48,23 @@ class ChainBenchmarkFilterSet(SearchFilterSet):
     class Meta:
         model = ChainBenchmark
         fields = ["q", "region", "year"]
+
+
+class KeyProjectFilterSet(SearchFilterSet):
+    search_fields = ("code", "name", "owner_name", "owner_enterprise__organization__name",
+                     "officer")
+    region = RegionFilter(field_name="region", label=_("Region code (and below)"))
+    node = django_filters.CharFilter(method="filter_node", label=_("Chain node (and below)"))
+    status = django_filters.ChoiceFilter(choices=KeyProject.Status.choices, label=_("status"))
+    kind = django_filters.ChoiceFilter(choices=KeyProject.Kind.choices, label=_("kind"))
+
+    class Meta:
+        model = KeyProject
+        fields = ["q", "region", "node", "status", "kind"]
+
+    def filter_node(self, queryset, name, value):
+        node = ChainNode.objects.filter(code=value.strip()).first()
+        if node is None:
+            return queryset.none()
+        return queryset.filter(Q(node__path=node.path)
+                               | Q(node__path__startswith=f"{node.path}/"))

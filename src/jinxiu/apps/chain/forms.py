@@ -4,7 +4,13 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+from jinxiu.apps.chain.models import (
+    ChainBenchmark,
+    ChainNode,
+    EnterpriseLink,
+    KeyProject,
+    Milestone,
+)
 from jinxiu.apps.core.forms import RestrictedModelForm, TenantModelForm
 
 
@@ -93,3 +99,80 @@ class ChainBenchmarkForm(TenantModelForm):
         if errors:
             raise forms.ValidationError(errors)
         return out
+
+
+class KeyProjectForm(TenantModelForm):
+    investments = forms.CharField(
+        label=_("investment by year (10,000 yuan)"), required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One year per line: year, planned, completed — e.g. “2025, 1200, 800”."))
+
+    class Meta:
+        model = KeyProject
+        fields = ["organization", "code", "name", "owner_enterprise", "owner_name", "node",
+                  "region", "kind", "status", "planned_investment", "investments",
+                  "start_date", "end_date", "officer", "note"]
+        widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
+                   "end_date": forms.DateInput(attrs={"type": "date"}),
+                   "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        value = self.initial.get("investments")
+        if isinstance(value, dict):
+            self.initial["investments"] = "\n".join(
+                f"{y}, {v.get('planned', '')}, {v.get('completed', '')}"
+                for y, v in sorted(value.items()))
+
+    def clean_investments(self):
+        out, errors = {}, []
+        for number, line in enumerate((self.cleaned_data.get("investments") or "").splitlines(),
+                                      start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in re.split(r"[,，\t]", line)]
+            try:
+                year = str(int(parts[0]))
+                amounts = {}
+                for key, text in zip(("planned", "completed"), parts[1:3], strict=False):
+                    if text:
+                        amounts[key] = float(text)
+                out[year] = amounts
+            except (IndexError, ValueError):
+                errors.append(_("Line %(n)d: “%(line)s” is not “year, planned, completed”.")
+                              % {"n": number, "line": line.strip()})
+        if errors:
+            raise forms.ValidationError(errors)
+        return out
+
+
+MilestoneFormSet = forms.inlineformset_factory(
+    KeyProject, Milestone, fields=["name", "planned_date", "actual_date", "note"], extra=3,
+    can_delete=True,
+    widgets={"planned_date": forms.DateInput(attrs={"type": "date"}),
+             "actual_date": forms.DateInput(attrs={"type": "date"})})
+
+
+class LedgerImportForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=None, label=_("ledger of"))
+    file = forms.FileField(label=_("Excel workbook (.xlsx)"))
+
+    def __init__(self, *args, user, **kwargs):
+        from jinxiu.apps.core.permissions import organizations_for
+
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations_for(user, "add")
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control")
+
+    def clean_file(self):
+        from django.core.exceptions import ValidationError
+
+        from jinxiu.apps.core.uploads import validate_upload
+
+        upload = self.cleaned_data["file"]
+        try:
+            validate_upload(upload, allowed={".xlsx": (b"PK\x03\x04",)})
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        return upload

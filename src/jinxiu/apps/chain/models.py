@@ -19,7 +19,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.models import Organization, Region
-from jinxiu.apps.core.models.base import ChangeLoggedModel, Visibility
+from jinxiu.apps.core.models.base import (
+    ChangeLoggedModel,
+    DataCategory,
+    TenantModel,
+    Visibility,
+)
 from jinxiu.apps.enterprises.industry import validate_industry_codes
 from jinxiu.apps.enterprises.models import Enterprise
 
@@ -228,3 +233,121 @@ class ChainBenchmark(ChangeLoggedModel):
                               % {"code": code, "value": value})
         if errors:
             raise ValidationError({"node_outputs": errors})
+
+
+def _validate_investments(value) -> None:
+    """``{"2025": {"planned": 1200, "completed": 800}, ...}`` (10,000 yuan)."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Investment by year is a mapping of year to amounts."))
+    errors = []
+    for year, amounts in value.items():
+        if not str(year).isdigit() or not 1949 <= int(year) <= 2100:
+            errors.append(_("“%(y)s” is not a year.") % {"y": year})
+            continue
+        if not isinstance(amounts, dict) or set(amounts) - {"planned", "completed"}:
+            errors.append(_("%(y)s: give planned and completed amounts.") % {"y": year})
+            continue
+        for amount in amounts.values():
+            if amount is not None and (not isinstance(amount, (int, float))
+                                       or isinstance(amount, bool) or amount < 0):
+                errors.append(_("%(y)s: %(v)s is not an amount (a number ≥ 0).")
+                              % {"y": year, "v": amount})
+    if errors:
+        raise ValidationError(errors)
+
+
+class KeyProject(TenantModel):
+    """A key project (重点项目) in the ledger (台账) kept by a bureau, association or park."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New build (新建)")
+        EXPANSION = "expansion", _("Expansion (扩建)")
+        UPGRADE = "upgrade", _("Technical upgrade (技改)")
+        INVESTMENT = "investment", _("Attracted investment (招商引进)")
+        PLATFORM = "platform", _("Platform (平台)")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned (谋划)")
+        SIGNED = "signed", _("Signed (签约)")
+        BUILDING = "building", _("Under construction (在建)")
+        COMPLETED = "completed", _("Completed (竣工)")
+        OPERATING = "operating", _("In production (投产)")
+        STALLED = "stalled", _("Stalled (停滞)")
+
+    code = models.CharField(_("project number"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    owner_enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("owner enterprise"))
+    owner_name = models.CharField(_("owner (not in the registry)"), max_length=200, blank=True)
+    node = models.ForeignKey(ChainNode, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="projects", verbose_name=_("chain node"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.NEW)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.PLANNED)
+    planned_investment = models.DecimalField(
+        _("planned total investment (10,000 yuan)"), max_digits=14, decimal_places=2,
+        null=True, blank=True, validators=[MinValueValidator(0)])
+    investments = models.JSONField(_("investment by year (10,000 yuan)"), default=dict,
+                                   blank=True, validators=[_validate_investments])
+    start_date = models.DateField(_("planned start"), null=True, blank=True)
+    end_date = models.DateField(_("planned completion"), null=True, blank=True)
+    officer = models.CharField(_("responsible officer"), max_length=100, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    data_category = DataCategory.FINANCIAL
+
+    class Meta:
+        ordering = ["organization__name", "code"]
+        constraints = [models.UniqueConstraint(fields=["organization", "code"],
+                                               name="unique_project_code")]
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("chain:keyproject_detail", args=[self.pk])
+
+    @property
+    def owner_label(self) -> str:
+        return self.owner_enterprise.organization.name if self.owner_enterprise_id \
+            else self.owner_name
+
+    def year_rows(self) -> list[tuple[int, float | None, float | None]]:
+        return [(int(y), v.get("planned"), v.get("completed"))
+                for y, v in sorted((self.investments or {}).items())]
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("Completion comes after the start.")})
+
+
+class Milestone(ChangeLoggedModel):
+    """A milestone of a key project (reached only through its project's pages)."""
+
+    project = models.ForeignKey(KeyProject, on_delete=models.CASCADE,
+                                related_name="milestones", verbose_name=_("key project"))
+    name = models.CharField(_("name"), max_length=200)
+    planned_date = models.DateField(_("planned date"))
+    actual_date = models.DateField(_("actual date"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["planned_date", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def changelog_organization_id(self) -> int | None:
+        return self.project.organization_id
+
+    def overdue_days(self, today) -> int:
+        if self.actual_date is not None or self.planned_date >= today:
+            return 0
+        return (today - self.planned_date).days

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jinxiu.apps.chain.adapter import firm_from_enterprise, reasons_to_json, taxonomy_from_nodes
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
 from jinxiu.engines.chain import Linker, Taxonomy, read_taxonomy
 
 
@@ -130,3 +130,15 @@ def links_rebuild(*, enterprises, progress=None, every: int = 200) -> dict:
     stats["kept_decisions"] = sum(1 for link in existing.values()
                                   if link.decision != EnterpriseLink.Decision.AUTO)
     return stats
+
+
+def project_save(*, project: KeyProject, user) -> KeyProject:
+    project.full_clean()
+    project.save()
+    return project
+
+
+def milestones_save(*, formset, user) -> None:
+    """Save a project's milestone formset (new, changed and deleted rows) in one go."""
+    with transaction.atomic():
+        formset.save()

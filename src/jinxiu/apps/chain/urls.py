@@ -1,7 +1,7 @@
 from django.urls import path
 
 from jinxiu.apps.chain import views as v
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
 from jinxiu.apps.core.generic_views import crud_urls
 
 app_name = "chain"
@@ -25,4 +25,12 @@ urlpatterns = [
                detail_view=v.ChainBenchmarkDetailView, edit_view=v.ChainBenchmarkEditView,
                delete_view=v.ChainBenchmarkDeleteView,
                changelog_view=v.ChainBenchmarkChangeLogView),
+    path("projects/overdue/", v.OverdueMilestoneView.as_view(), name="overdue"),
+    path("projects/rollup/", v.InvestmentRollupView.as_view(), name="rollup"),
+    path("projects/import/", v.LedgerImportView.as_view(), name="ledger_import"),
+    *crud_urls(KeyProject, prefix="projects/", list_view=v.KeyProjectListView,
+               detail_view=v.KeyProjectDetailView, edit_view=v.KeyProjectEditView,
+               delete_view=v.KeyProjectDeleteView, changelog_view=v.KeyProjectChangeLogView),
+    path("projects/<int:pk>/milestones/", v.KeyProjectMilestonesView.as_view(),
+         name="keyproject_milestones"),
 ]

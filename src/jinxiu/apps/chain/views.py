@@ -14,15 +14,43 @@ from jinxiu.apps.chain.filtersets import (
     ChainBenchmarkFilterSet,
     ChainNodeFilterSet,
     EnterpriseLinkFilterSet,
+    KeyProjectFilterSet,
 )
-from jinxiu.apps.chain.forms import ChainBenchmarkForm, ChainNodeForm, EnterpriseLinkForm
+from jinxiu.apps.chain.forms import (
+    ChainBenchmarkForm,
+    ChainNodeForm,
+    EnterpriseLinkForm,
+    KeyProjectForm,
+    LedgerImportForm,
+    MilestoneFormSet,
+)
 from jinxiu.apps.chain.labels import evidence_text
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+from jinxiu.apps.chain.ledger import (
+    LedgerImportError,
+    investment_rollup,
+    ledger_import,
+    ledger_xlsx,
+    overdue_milestones,
+    problems_xlsx,
+)
+from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
 from jinxiu.apps.chain.presets import presets
 from jinxiu.apps.chain.reports import candidates_pdf, candidates_xlsx, gaps_xlsx
 from jinxiu.apps.chain.selectors import atlas, candidates, drill_url
-from jinxiu.apps.chain.services import benchmark_save, link_decide, link_save, node_save
-from jinxiu.apps.chain.tables import ChainBenchmarkTable, ChainNodeTable, EnterpriseLinkTable
+from jinxiu.apps.chain.services import (
+    benchmark_save,
+    link_decide,
+    link_save,
+    milestones_save,
+    node_save,
+    project_save,
+)
+from jinxiu.apps.chain.tables import (
+    ChainBenchmarkTable,
+    ChainNodeTable,
+    EnterpriseLinkTable,
+    KeyProjectTable,
+)
 from jinxiu.apps.core.generic_views import (
     ObjectChangeLogView,
     ObjectDeleteView,
@@ -34,6 +62,7 @@ from jinxiu.apps.core.generic_views import (
 from jinxiu.apps.core.jobs.services import job_enqueue
 from jinxiu.apps.core.models import Region
 from jinxiu.apps.core.permissions import ALL, permission_q
+from jinxiu.apps.core.uploads import too_large_response, upload_was_cut_short
 from jinxiu.apps.enterprises.models import YearlyIndicator
 from jinxiu.engines.chain import GapParams
 
@@ -279,7 +308,8 @@ class AtlasView(_AtlasMixin, View):
         context = self.base_context(request)
         preset_id = request.GET.get("preset") or "jiangxi_4m5l"
         preset = presets().get(preset_id) or presets()["jiangxi_4m5l"]
-        context.update({"preset": preset, "presets": presets().values()})
+        context.update({"preset": preset, "presets": presets().values(),
+                        "overdue": len(overdue_milestones(user=request.user))})
         data = context.get("atlas")
         if data is not None:
             node_code = request.GET.get("node") or data.taxonomy.nodes[0].code
@@ -333,3 +363,138 @@ class CandidateView(_AtlasMixin, View):
 def node_for_code(request, code):
     node = get_object_or_404(ChainNode.objects.restrict(request.user, "view"), code=code)
     return redirect(node.get_absolute_url())
+
+
+# --- key-project ledger --------------------------------------------------------------------
+
+_PROJECTS = KeyProject.objects.select_related("organization", "owner_enterprise__organization",
+                                              "node", "region")
+
+
+class KeyProjectListView(ObjectListView):
+    model = KeyProject
+    queryset = _PROJECTS
+    table = KeyProjectTable
+    filterset = KeyProjectFilterSet
+    template_name = "chain/keyproject_list.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "ledger":
+            if permission_q(request.user, KeyProject, "export") is None:
+                raise PermissionDenied(_("You may not export these records."))
+            rows = KeyProjectFilterSet(request.GET, queryset=self.restricted("export"),
+                                       request=request)
+            return _attachment(ledger_xlsx(rows.qs if rows.is_valid() else []), XLSX,
+                               f"重点项目台账-{dt.date.today():%Y%m%d}.xlsx")
+        return super().get(request, *args, **kwargs)
+
+
+class KeyProjectDetailView(ObjectDetailView):
+    model = KeyProject
+    queryset = _PROJECTS
+    template_name = "chain/keyproject_detail.html"
+    fields = ("code", "name", "owner_enterprise", "owner_name", "node", "region", "kind",
+              "status", "planned_investment", "start_date", "end_date", "officer", "note",
+              "organization")
+
+    def extra_context(self, obj):
+        today = dt.date.today()
+        return {"milestones": [(m, m.overdue_days(today)) for m in obj.milestones.all()],
+                "year_rows": obj.year_rows()}
+
+
+class KeyProjectEditView(ObjectEditView):
+    model = KeyProject
+    form = KeyProjectForm
+
+    def save_form(self, form):
+        return project_save(project=form.instance, user=self.request.user)
+
+
+class KeyProjectDeleteView(ObjectDeleteView):
+    model = KeyProject
+
+
+class KeyProjectChangeLogView(ObjectChangeLogView):
+    model = KeyProject
+
+
+class KeyProjectMilestonesView(ObjectViewMixin, View):
+    """The project's milestones, edited together (planned and actual dates)."""
+
+    model = KeyProject
+    queryset = _PROJECTS
+
+    def _render(self, project, formset, status=200):
+        return render(self.request, "chain/milestones_edit.html",
+                      {**self.common_context(), "object": project, "formset": formset},
+                      status=status)
+
+    def get(self, request, pk):
+        project = self.get_object("change")
+        return self._render(project, MilestoneFormSet(instance=project))
+
+    def post(self, request, pk):
+        project = self.get_object("change")
+        formset = MilestoneFormSet(request.POST, instance=project)
+        if not formset.is_valid():
+            return self._render(project, formset, status=400)
+        milestones_save(formset=formset, user=request.user)
+        messages.success(request, _("Milestones saved."))
+        return redirect(project.get_absolute_url())
+
+
+class OverdueMilestoneView(ObjectViewMixin, View):
+    model = KeyProject
+
+    def get(self, request):
+        return render(request, "chain/overdue.html", {
+            **self.common_context(), "rows": overdue_milestones(user=request.user)})
+
+
+class InvestmentRollupView(ObjectViewMixin, View):
+    model = KeyProject
+
+    def get(self, request):
+        by = request.GET.get("by") if request.GET.get("by") in ("node", "region", "year") \
+            else "node"
+        rows = investment_rollup(user=request.user, by=by)
+        chart = {"tooltip": {"trigger": "axis"}, "legend": {},
+                 "xAxis": {"type": "category", "data": [r["key"] for r in rows]},
+                 "yAxis": {"type": "value", "name": _("10,000 yuan")},
+                 "series": [{"type": "bar", "name": _("planned"),
+                             "data": [round(r["planned"], 2) for r in rows]},
+                            {"type": "bar", "name": _("completed"),
+                             "data": [round(r["completed"], 2) for r in rows]}]}
+        return render(request, "chain/rollup.html", {**self.common_context(), "rows": rows,
+                                                     "by": by, "chart": chart})
+
+
+class LedgerImportView(ObjectViewMixin, View):
+    model = KeyProject
+
+    def _render(self, form, problems=None, status=200):
+        return render(self.request, "chain/ledger_import.html",
+                      {**self.common_context(), "form": form, "problems": problems or []},
+                      status=status)
+
+    def get(self, request):
+        return self._render(LedgerImportForm(user=request.user))
+
+    def post(self, request):
+        if upload_was_cut_short(request):
+            return too_large_response(request)
+        form = LedgerImportForm(request.POST, request.FILES, user=request.user)
+        if not form.is_valid():
+            return self._render(form, status=400)
+        try:
+            stats = ledger_import(file=form.cleaned_data["file"],
+                                  organization=form.cleaned_data["organization"],
+                                  user=request.user)
+        except LedgerImportError as exc:
+            if request.POST.get("report") == "xlsx":
+                return _attachment(problems_xlsx(exc.problems), XLSX, "导入问题.xlsx")
+            return self._render(form, exc.problems, status=400)
+        messages.success(request, _("%(created)d projects added, %(updated)d updated, "
+                                    "%(milestones)d milestones.") % stats)
+        return redirect(reverse("chain:keyproject_list"))
