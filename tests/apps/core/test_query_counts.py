@@ -59,9 +59,8 @@ CHAIN_PAGES = ["/chain/nodes/", "/chain/links/", "/chain/benchmarks/",
 
 
 def _fill_chain(org, n):
-    from decimal import Decimal
-
     import datetime as dt
+    from decimal import Decimal
 
     from jinxiu.apps.chain.models import (
         ChainBenchmark,
