@@ -26,6 +26,10 @@ FIRMS = [
 
 @pytest.fixture
 def cluster(db):
+    return build_cluster()
+
+
+def build_cluster(password: str = "pw-Test-12345") -> dict:
     make_regions()
     taxonomy_load()
     firms = {}
@@ -47,7 +51,8 @@ def cluster(db):
             node_outputs={"knit_fabric": 5000000}, source="测试年鉴")
     return {
         "firms": firms, "bureau": bureau, "benchmark": benchmark,
-        "statistician": make_user("statistician", memberships=[(bureau, "officer", True)]),
+        "statistician": make_user("statistician", memberships=[(bureau, "officer", True)],
+                                  password=password),
         "stranger": make_user("stranger", memberships=[(make_org("外企业",
                                                                  region_code="330302"),
                                                         "admin")]),

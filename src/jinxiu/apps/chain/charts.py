@@ -26,7 +26,8 @@ def gap_rows(atlas) -> list[dict]:
     for node, gap, depth in atlas.rows():
         rows.append({
             "node": node, "depth": depth, "indent": "　" * depth, "gap": gap,
-            "firms": len(gap.firms), "output": gap.output, "output_text": _yi(gap.output),
+            "firms": len(gap.firms), "output": gap.output if gap.firms else None,
+            "output_text": _yi(gap.output if gap.firms else None),
             "share": gap.share, "lq": gap.lq, "growth": gap.growth,
             "anchors": len(gap.anchors), "verdict": gap.verdict,
             "verdict_label": verdict_label(gap.verdict), "suppressed": gap.suppressed,
