@@ -87,20 +87,29 @@ class Linker:
         for word in sorted(words):
             self._tokenizer.add_word(word, freq=200000)
         self._phrases = {w: tuple(self._tokenizer.lcut(w)) for w in words}
+        self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        for word, tokens in self._phrases.items():
+            if tokens:
+                self._by_first.setdefault(tokens[0], []).append((word, tokens))
 
     def words(self, text: str) -> list[list[str]]:
         """The scope cut into items, each item into words."""
         return [[t for t in self._tokenizer.lcut(item) if t.strip()]
                 for item in _ITEM_SPLIT.split(text or "") if item.strip()]
 
-    def _found(self, phrase: str, items: list[list[str]]) -> bool:
-        tokens = self._phrases[phrase]
-        size = len(tokens)
-        return any(tuple(item[i:i + size]) == tokens
-                   for item in items for i in range(len(item) - size + 1))
+    def _present(self, items: list[list[str]]) -> set[str]:
+        """The keywords and products whose words appear in a row in one item."""
+        found = set()
+        for item in items:
+            for i, token in enumerate(item):
+                for word, tokens in self._by_first.get(token, ()):
+                    if tuple(item[i:i + len(tokens)]) == tokens:
+                        found.add(word)
+        return found
 
     def link(self, firm: Firm) -> list[Link]:
         items = self.words(firm.business_scope)
+        present = self._present(items)
         main = (firm.main_industry or "").strip()
         secondary = [c.strip() for c in firm.secondary_industries if c and c.strip()]
         links = []
@@ -113,12 +122,11 @@ class Linker:
                     if sec.startswith(code) and Reason("secondary_industry", sec) not in reasons:
                         reasons.append(Reason("secondary_industry", sec))
             reasons = list(dict.fromkeys(reasons))
-            if items:
-                reasons += [Reason("scope_product", p) for p in node.products
-                            if self._found(p, items)]
+            if present:
+                reasons += [Reason("scope_product", p) for p in node.products if p in present]
                 products = {r.value for r in reasons}
                 reasons += [Reason("scope_keyword", k) for k in node.keywords
-                            if k not in products and self._found(k, items)]
+                            if k not in products and k in present]
             grade = _grade(reasons)
             if grade is not None:
                 links.append(Link(firm.id, node.code, grade, tuple(reasons)))
