@@ -92,3 +92,26 @@ def test_taxonomy_command_is_idempotent(db):
     assert ChainNode.objects.get(code="knit_sportswear").path == \
         "tafc/end_products/apparel/knit_apparel/knit_sportswear"
     assert ChainNode.objects.get(code="knit_sportswear").level == 5
+
+
+def test_api_decision_records_who_and_a_manual_link_is_confirmed(cluster):
+    from rest_framework.test import APIClient
+
+    from jinxiu.apps.chain.models import ChainNode
+
+    api = APIClient()
+    api.force_authenticate(cluster["admin"])
+    link = EnterpriseLink.objects.filter(decision="auto").first()
+    response = api.patch(reverse("enterpriselink-detail", args=[link.pk]),
+                         {"decision": "rejected"}, format="json")
+    assert response.status_code == 200
+    link.refresh_from_db()
+    assert (link.decision, link.decided_by) == ("rejected", cluster["admin"])
+    firm = cluster["firms"]["印染丁"]
+    node = ChainNode.objects.get(code="dyes_auxiliaries")
+    response = api.post(reverse("enterpriselink-list"),
+                        {"enterprise": firm.pk, "node": node.pk, "grade": "medium"},
+                        format="json")
+    assert response.status_code == 201, response.json()
+    made = EnterpriseLink.objects.get(pk=response.json()["id"])
+    assert (made.decision, made.reasons) == ("confirmed", [{"kind": "manual", "value": ""}])

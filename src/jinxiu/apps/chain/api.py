@@ -70,6 +70,10 @@ class EnterpriseLinkViewSet(RestrictedModelViewSet):
         extra = {}
         if action == "add" or "decision" in serializer.validated_data:
             extra = {"decided_by": self.request.user, "decided_at": timezone.now()}
+        if action == "add":  # a link a person adds is that person's confirmation
+            extra["reasons"] = [{"kind": "manual", "value": ""}]
+            if serializer.validated_data.get("decision", "auto") == "auto":
+                extra["decision"] = EnterpriseLink.Decision.CONFIRMED
         with transaction.atomic():
             obj = serializer.save(**extra)
             if not user_can(self.request.user, obj, action):
