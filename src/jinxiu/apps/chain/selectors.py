@@ -86,14 +86,14 @@ class Atlas:
         return self.visible is None or firm_id in self.visible
 
 
-def _visible_firms(user, enterprises: list[Enterprise], years: list[int]) -> set | None:
+def _visible_firms(user, enterprises: list[Enterprise], region_q: Q,
+                   years: list[int]) -> set | None:
     if user.is_superuser:
         return None
     org_to_firm = {e.organization_id: e.pk for e in enterprises}
     seen = YearlyIndicator.objects.restrict(user, "view").filter(
-        organization_id__in=list(org_to_firm), year__in=years).values_list("organization_id",
-                                                                            flat=True)
-    return {org_to_firm[o] for o in seen}
+        region_q, year__in=years).values_list("organization_id", flat=True)
+    return {org_to_firm[o] for o in seen if o in org_to_firm}
 
 
 def atlas(*, user, region: Region, year: int, benchmark: ChainBenchmark | None = None,
@@ -101,20 +101,23 @@ def atlas(*, user, region: Region, year: int, benchmark: ChainBenchmark | None =
     params = params or GapParams()
     nodes = nodes_for_region(region)
     taxonomy = taxonomy_from_nodes(nodes)
-    enterprises = list(Enterprise.objects.filter(_in_region(region)).exclude(status__in=ENDED)
-                       .select_related("organization__region"))
+    # subqueries, not lists of ids: a province holds more firms than SQLite takes parameters
+    in_region = Enterprise.objects.filter(_in_region(region)).exclude(status__in=ENDED)
+    enterprises = list(in_region.select_related("organization__region"))
     years = [year, year - params.growth_years]
+    codes = {n.code for n in nodes}
     links: dict[int, set[str]] = {}
     for firm_id, code in EnterpriseLink.objects.filter(
-            EnterpriseLink.COUNTED, enterprise__in=enterprises,
-            node__in=nodes).values_list("enterprise_id", "node__code"):
-        links.setdefault(firm_id, set()).add(code)
+            EnterpriseLink.COUNTED, enterprise__in=in_region.values("pk")).values_list(
+            "enterprise_id", "node__code"):
+        if code in codes:
+            links.setdefault(firm_id, set()).add(code)
     # aggregation reads every figure; what is shown is decided by ``visible`` below
-    indicators = YearlyIndicator.objects.filter(
-        organization_id__in=[e.organization_id for e in enterprises], year__in=years
-    ).values_list("organization_id", "year", "industrial_output")
+    region_q = Q(organization_id__in=in_region.values("organization_id"))
+    indicators = YearlyIndicator.objects.filter(region_q, year__in=years).values_list(
+        "organization_id", "year", "industrial_output")
     figures = figures_for(enterprises, indicators)
-    visible = _visible_firms(user, enterprises, years)
+    visible = _visible_firms(user, enterprises, region_q, years)
     gaps = analyse(taxonomy, figures, links, year=year,
                    reference=reference_from_benchmark(benchmark), params=params,
                    visible=visible)
@@ -187,10 +190,10 @@ def candidates(*, user, atlas: Atlas, limit: int = 10) -> list[CandidateRow]:
     taxonomy = atlas.taxonomy
     pool_links: dict[int, set[str]] = {}
     grades: dict[tuple[int, str], str] = {}
-    rows = EnterpriseLink.objects.filter(EnterpriseLink.COUNTED).exclude(
-        enterprise__organization__region__code__startswith=region.prefix).exclude(
-        enterprise__status__in=ENDED).filter(node__code__in=list(atlas.nodes)).values_list(
-        "enterprise_id", "node__code", "grade")
+    outside = Enterprise.objects.exclude(_in_region(region)).exclude(status__in=ENDED)
+    rows = EnterpriseLink.objects.filter(
+        EnterpriseLink.COUNTED, enterprise__in=outside.values("pk"),
+        node__code__in=list(atlas.nodes)).values_list("enterprise_id", "node__code", "grade")
     for firm_id, code, grade in rows:
         for on_path in taxonomy.path(code):
             if on_path in wanted:
@@ -198,10 +201,11 @@ def candidates(*, user, atlas: Atlas, limit: int = 10) -> list[CandidateRow]:
         grades[(firm_id, code)] = grade
     if not pool_links:
         return []
-    pool = list(Enterprise.objects.filter(pk__in=list(pool_links))
-                .select_related("organization__region"))
+    linked = outside.filter(pk__in=EnterpriseLink.objects.filter(
+        EnterpriseLink.COUNTED, node__code__in=list(wanted)).values("enterprise_id"))
+    pool = [e for e in linked.select_related("organization__region") if e.pk in pool_links]
     indicators = YearlyIndicator.objects.restrict(user, "view").filter(
-        organization_id__in=[e.organization_id for e in pool],
+        organization_id__in=linked.values("organization_id"),
         year__in=[year, year - params.growth_years],
     ).values_list("organization_id", "year", "industrial_output")
     figures = figures_for(pool, indicators)

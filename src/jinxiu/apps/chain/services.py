@@ -88,10 +88,13 @@ def links_rebuild(*, enterprises, progress=None, every: int = 200) -> dict:
     nodes = list(ChainNode.objects.select_related("region"))
     linker = Linker(taxonomy_from_nodes(nodes))
     by_code = {n.code: n for n in nodes}
+    if hasattr(enterprises, "values"):  # a queryset: read the links through a subquery
+        scope = EnterpriseLink.objects.filter(enterprise__in=enterprises.values("pk"))
+    else:
+        scope = EnterpriseLink.objects.filter(enterprise__in=[e.pk for e in enterprises])
     enterprises = list(enterprises)
     existing: dict[tuple[int, int], EnterpriseLink] = {
-        (link.enterprise_id, link.node_id): link
-        for link in EnterpriseLink.objects.filter(enterprise__in=enterprises)}
+        (link.enterprise_id, link.node_id): link for link in scope}
     stats = {"enterprises": len(enterprises), "created": 0, "updated": 0, "removed": 0,
              "kept_decisions": 0}
     seen: set[tuple[int, int]] = set()
