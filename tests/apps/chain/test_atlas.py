@@ -81,9 +81,9 @@ def test_candidates_use_only_the_figures_the_user_may_see(cluster):
 
 def test_distribution_per_county_and_drill_down(cluster, client):
     data = atlas(user=cluster["admin"], region=_quanzhou(), year=2025)
-    rows = {r["region"].name: (r["firms"], r["output"]) for r in
+    rows = {r["region"].name: (r["firms"], r["output"], r["share"]) for r in
             distribution(data, "knit_fabric")}
-    assert rows == {"石狮市": (2, 80000.0), "晋江市": (1, 10000.0)}
+    assert rows == {"石狮市": (2, 80000.0, 80000 / 90000), "晋江市": (1, 10000.0, 10000 / 90000)}
     client.force_login(cluster["stranger"])
     response = client.get(reverse("enterprises:enterprise_list"),
                           {"chain_node": "weaving", "region": "350500"})

@@ -160,8 +160,10 @@ def distribution(atlas: Atlas, node_code: str) -> list[dict]:
         reported = [i for i in ids if outputs.get(i) is not None]
         shown = bool(reported) and (len(reported) >= atlas.params.min_reported
                                     or all(atlas.may_see(i) for i in reported))
-        rows.append({"region": part, "firms": len(ids),
-                     "output": sum(outputs[i] for i in reported) if shown else None,
+        output = sum(outputs[i] for i in reported) if shown else None
+        rows.append({"region": part, "firms": len(ids), "output": output,
+                     "share": output / gap.output
+                     if output is not None and gap.output and not gap.suppressed else None,
                      "withheld": bool(reported) and not shown,
                      "url": drill_url(node_code, part)})
     return rows
