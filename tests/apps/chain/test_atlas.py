@@ -141,3 +141,19 @@ def test_candidate_exports(cluster, client):
     assert cells and cells[0][5] == 95.0 and cells[0][6] == 90000
     response = client.get(reverse("chain:candidates"), {**query, "export": "pdf"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(("code", "parts"), [("350000", {"泉州市": 3}),
+                                             ("350581", {"石狮市": 2})])
+def test_province_and_county_atlas(cluster, client, code, parts):
+    client.force_login(cluster["statistician"])
+    response = client.get(reverse("chain:atlas"), {"region": code, "year": "2025",
+                                                  "preset": "jincheng_7",
+                                                  "node": "knit_fabric"})
+    assert response.status_code == 200
+    section = next(s for s in response.context["sections"] if s["kind"] == "region_map")
+    assert {r["region"].name: r["firms"] for r in section["rows"] if r["firms"]} == parts
+    # a province is drawn as bars per city; a county on its city's map (assets built)
+    from jinxiu.apps.chain.geo import city_maps
+
+    assert ("map_script" in section) is (code == "350581" and bool(city_maps()))
