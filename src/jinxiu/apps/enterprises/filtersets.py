@@ -23,6 +23,13 @@ def _visible_enterprises(request):
         kind=Organization.Kind.ENTERPRISE)
 
 
+def _chain_node_choices() -> list[tuple[str, str]]:
+    from jinxiu.apps.chain.models import ChainNode
+
+    return [(code, "　" * (level - 1) + name) for code, name, level in
+            ChainNode.objects.order_by("path").values_list("code", "name", "level")]
+
+
 class EnterpriseFilterSet(SearchFilterSet):
     search_fields = ("organization__name", "organization__short_name",
                      "organization__credit_code", "business_scope")
@@ -31,8 +38,9 @@ class EnterpriseFilterSet(SearchFilterSet):
                                          label=_("Industry code (prefix)"))
     tag = django_filters.ChoiceFilter(choices=tag_choices, method="filter_tag", label=_("tag"))
     status = django_filters.ChoiceFilter(choices=Enterprise.Status.choices, label=_("status"))
-    chain_node = django_filters.CharFilter(method="filter_chain_node",
-                                           label=_("Chain node (and below)"))
+    chain_node = django_filters.ChoiceFilter(choices=lambda: _chain_node_choices(),
+                                             method="filter_chain_node",
+                                             label=_("Chain node (and below)"))
 
     class Meta:
         model = Enterprise
