@@ -173,3 +173,18 @@ def test_milestones_page_saves_the_formset(client, bureau_world):
     viewer = make_user(memberships=[(bureau_world["bureau"], "viewer")])
     client.force_login(viewer)
     assert client.post(url, data).status_code == 403
+
+
+def test_home_page_tile_counts_overdue_milestones(client, bureau_world):
+    from django.utils import timezone
+
+    project = make_project(bureau_world["bureau"])
+    Milestone.objects.create(project=project, name="封顶",
+                             planned_date=timezone.localdate() - dt.timedelta(days=3))
+    client.force_login(bureau_world["officer"])
+    tiles = client.get("/").context["tiles"]
+    assert [(str(t["label"]), t["value"], t["alert"]) for t in tiles] in (
+        [("Overdue milestones", 1, True)], [("逾期节点", 1, True)])
+    # someone who may see no project gets no tile
+    client.force_login(make_user())
+    assert client.get("/").context["tiles"] == []

@@ -9,7 +9,13 @@ class ChainConfig(AppConfig):
 
     def ready(self) -> None:
         from jinxiu.apps.chain import demo, jobs  # noqa: F401  (demo step, job kinds)
-        from jinxiu.apps.core.navigation import GROUPS, MenuItem, register_menu_item
+        from jinxiu.apps.core.navigation import (
+            GROUPS,
+            HomeTile,
+            MenuItem,
+            register_home_tile,
+            register_menu_item,
+        )
 
         GROUPS.setdefault("chain", _("Industry chain"))
 
@@ -25,3 +31,16 @@ class ChainConfig(AppConfig):
             (38, _("Investment roll-up"), "chain:rollup", "bar-chart-line"),
         ]:
             register_menu_item(MenuItem("chain", label, url, icon, order=order))
+        register_home_tile(HomeTile(_("Overdue milestones"), "chain:overdue", _overdue_count,
+                                    icon="alarm", alert=True, order=30))
+
+
+def _overdue_count(request):
+    """Overdue milestones of the key projects the user may see (hidden when none may be)."""
+    from jinxiu.apps.chain.ledger import overdue_milestones
+    from jinxiu.apps.chain.models import KeyProject
+    from jinxiu.apps.core.permissions import permission_q
+
+    if permission_q(request.user, KeyProject, "view") is None:
+        return None
+    return len(overdue_milestones(user=request.user))
