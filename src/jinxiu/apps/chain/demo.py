@@ -52,4 +52,44 @@ def _chain(state: DemoState) -> None:
         perm.object_types.add(ContentType.objects.get_for_model(EnterpriseLink))
         for user in bureau_users:
             perm.users.add(user)
+        _projects(bureau)
     links_rebuild(enterprises=Enterprise.objects.select_related("organization__region"))
+
+
+# (number, name, node, kind, status, planned total, {year: (planned, completed)},
+#  [(milestone, planned date, actual date)]) — invented
+PROJECTS = [
+    ("SS-2025-01", "【示例】智能针织生产线技改项目", "knit_fabric", "upgrade", "building", 8600,
+     {"2025": (3000, 2400), "2026": (5600, None)},
+     [("设备招标", "2025-04-30", "2025-05-12"), ("设备安装", "2025-10-31", None),
+      ("试产", "2026-06-30", None)]),
+    ("SS-2025-02", "【示例】印染废水集中处理提升项目", "fabric_dyeing", "upgrade", "signed", 4200,
+     {"2025": (1200, 800)},
+     [("环评批复", "2025-06-30", "2025-07-20"), ("开工", "2025-09-30", None)]),
+    ("SS-2026-01", "【示例】鞋材新材料招商项目", "soles", "investment", "planned", 30000,
+     {"2026": (10000, None)}, [("签约", "2026-12-31", None)]),
+]
+
+
+def _projects(bureau) -> None:
+    import datetime as dt
+
+    from jinxiu.apps.chain.models import ChainNode, KeyProject, Milestone
+
+    for code, name, node, kind, status, total, years, milestones in PROJECTS:
+        if KeyProject.objects.filter(organization=bureau, code=code).exists():
+            continue
+        project = KeyProject(
+            organization=bureau, code=code, name=name, node=ChainNode.objects.get(code=node),
+            region=bureau.region, kind=kind, status=status, planned_investment=Decimal(total),
+            investments={y: {k: v for k, v in zip(("planned", "completed"), amounts,
+                                                  strict=True) if v is not None}
+                         for y, amounts in years.items()},
+            officer="王科长（示例）", note="示例数据（虚构）")
+        project.full_clean()
+        project.save()
+        for title, planned, actual in milestones:
+            Milestone.objects.create(project=project, name=title,
+                                     planned_date=dt.date.fromisoformat(planned),
+                                     actual_date=dt.date.fromisoformat(actual) if actual
+                                     else None)
