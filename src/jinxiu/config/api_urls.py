@@ -2,6 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
+from jinxiu.apps.chain.api import register as register_chain
 from jinxiu.apps.core.api.urls import register as register_core
 from jinxiu.apps.cutting.api import register as register_cutting
 from jinxiu.apps.documents.api import register as register_documents
@@ -14,4 +15,5 @@ register_documents(router)
 register_production(router)
 register_enterprises(router)
 register_cutting(router)
+register_chain(router)
 urlpatterns = router.urls

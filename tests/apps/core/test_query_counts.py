@@ -72,3 +72,56 @@ def test_cutting_lists_run_the_same_queries_at_3_and_30_rows(regions, url):
     _fill_cutting(org, 27, 3)
     many, _response = _count(user, url)
     assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"
+
+
+CHAIN_PAGES = ["/chain/nodes/", "/chain/links/", "/chain/benchmarks/",
+               "/api/chain/nodes/", "/api/chain/links/", "/api/chain/benchmarks/",
+               "/chain/gaps/?region=350581&year=2025", "/chain/?region=350581&year=2025",
+               "/chain/candidates/?region=350581&year=2025", "/chain/projects/",
+               "/api/chain/projects/", "/chain/projects/overdue/",
+               "/chain/projects/rollup/?by=node", "/chain/projects/rollup/?by=year"]
+
+
+def _fill_chain(org, n):
+    import datetime as dt
+    from decimal import Decimal
+
+    from jinxiu.apps.chain.models import (
+        ChainBenchmark,
+        ChainNode,
+        EnterpriseLink,
+        KeyProject,
+        Milestone,
+    )
+    from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+
+    with change_context(user=None, source="system"):
+        root, _ = ChainNode.objects.get_or_create(code="tafc", defaults={"name": "链"})
+        for _i in range(n):
+            firm_org = make_org(region_code="350581")
+            firm = Enterprise.objects.create(organization=firm_org, main_industry="1761")
+            YearlyIndicator.objects.create(organization=firm_org, year=2025,
+                                           industrial_output=Decimal("100"))
+            node = ChainNode.objects.create(code=f"n{ChainNode.objects.count()}", name="节点",
+                                            parent=root, organization=org, region=org.region)
+            EnterpriseLink.objects.create(enterprise=firm, node=node, grade="strong")
+            ChainBenchmark.objects.create(organization=org, name="参照", region=org.region,
+                                          year=2025, local_total_output=1, reference_name="省",
+                                          reference_total_output=1, source="年鉴")
+            project = KeyProject.objects.create(
+                organization=org, code=f"P{KeyProject.objects.count()}", name="项目",
+                region=org.region, node=node, owner_enterprise=firm,
+                investments={"2025": {"planned": 10}})
+            Milestone.objects.create(project=project, name="开工",
+                                     planned_date=dt.date(2020, 1, 1))
+
+
+@pytest.mark.parametrize("url", CHAIN_PAGES)
+def test_chain_query_count_does_not_grow_with_rows(regions, url):
+    org = make_org("本局", kind="bureau")
+    user = make_user(memberships=[(org, "admin", True)])
+    _fill_chain(org, 3)
+    few, _ = _count(user, url)
+    _fill_chain(org, 27)
+    many, _response = _count(user, url)
+    assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"

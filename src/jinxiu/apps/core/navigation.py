@@ -6,6 +6,7 @@ organization is of one of its ``kinds`` (or always, when ``kinds`` is empty).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -67,3 +68,36 @@ register_menu_item(
     MenuItem("system", _("Change log"), "core:objectchange_list", "clock-history", order=910)
 )
 register_menu_item(MenuItem("system", _("API"), "api-docs", "braces", order=920))
+
+
+@dataclass(frozen=True)
+class HomeTile:
+    """A figure on the home page (dashboard): ``value(request)`` returns it, or None to hide
+    the tile for this user; ``alert`` colours a non-zero value as a warning."""
+
+    label: object
+    url_name: str
+    value: Callable
+    icon: str = "info-circle"
+    alert: bool = False
+    order: int = 100
+
+
+_TILES: list[HomeTile] = []
+
+
+def register_home_tile(tile: HomeTile) -> None:
+    if tile not in _TILES:
+        _TILES.append(tile)
+        _TILES.sort(key=lambda t: (t.order, t.url_name))
+
+
+def tiles_for(request) -> list[dict]:
+    out = []
+    for tile in _TILES:
+        value = tile.value(request)
+        if value is None:
+            continue
+        out.append({"label": tile.label, "value": value, "url": reverse(tile.url_name),
+                    "icon": tile.icon, "alert": tile.alert and bool(value)})
+    return out

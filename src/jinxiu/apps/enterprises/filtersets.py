@@ -23,6 +23,13 @@ def _visible_enterprises(request):
         kind=Organization.Kind.ENTERPRISE)
 
 
+def _chain_node_choices() -> list[tuple[str, str]]:
+    from jinxiu.apps.chain.models import ChainNode
+
+    return [(code, "　" * (level - 1) + name) for code, name, level in
+            ChainNode.objects.order_by("path").values_list("code", "name", "level")]
+
+
 class EnterpriseFilterSet(SearchFilterSet):
     search_fields = ("organization__name", "organization__short_name",
                      "organization__credit_code", "business_scope")
@@ -31,10 +38,13 @@ class EnterpriseFilterSet(SearchFilterSet):
                                          label=_("Industry code (prefix)"))
     tag = django_filters.ChoiceFilter(choices=tag_choices, method="filter_tag", label=_("tag"))
     status = django_filters.ChoiceFilter(choices=Enterprise.Status.choices, label=_("status"))
+    chain_node = django_filters.ChoiceFilter(choices=lambda: _chain_node_choices(),
+                                             method="filter_chain_node",
+                                             label=_("Chain node (and below)"))
 
     class Meta:
         model = Enterprise
-        fields = ["q", "region", "industry", "tag", "status"]
+        fields = ["q", "region", "industry", "tag", "status", "chain_node"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -53,6 +63,17 @@ class EnterpriseFilterSet(SearchFilterSet):
         # secondary codes are a JSON list of strings: match '"<prefix>' in its text
         return queryset.filter(Q(main_industry__startswith=value)
                                | Q(secondary_industries__icontains=f'"{value}'))
+
+    def filter_chain_node(self, queryset, name, value: str):
+        """Enterprises the chain atlas counts on the node or below it (apps/chain)."""
+        from jinxiu.apps.chain.models import ChainNode, EnterpriseLink
+
+        node = ChainNode.objects.filter(code=value.strip()).only("path").first()
+        if node is None:
+            return queryset.none()
+        links = EnterpriseLink.objects.filter(EnterpriseLink.COUNTED).filter(
+            Q(node__path=node.path) | Q(node__path__startswith=f"{node.path}/"))
+        return queryset.filter(pk__in=links.values("enterprise_id"))
 
     def filter_tag(self, queryset, name, value: str):
         if not value:

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jinxiu.apps.production",
     "jinxiu.apps.enterprises",
     "jinxiu.apps.cutting",
+    "jinxiu.apps.chain",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,10 @@
       el.style.height = el.dataset.height || "320px";
       var chart = echarts.init(el, null, { renderer: "svg" });
       chart.setOption(JSON.parse(el.dataset.option));
+      // a data item with a url (chain atlas nodes, map regions, bars) drills down on click
+      chart.on("click", function (params) {
+        if (params.data && params.data.url) window.location.href = params.data.url;
+      });
       el.dataset.drawn = "1";
       window.addEventListener("resize", function () { chart.resize(); });
     });

@@ -33,6 +33,7 @@ from jinxiu.apps.core.jobs.services import (
 )
 from jinxiu.apps.core.middleware import ACTIVE_ORG_SESSION_KEY
 from jinxiu.apps.core.models import JobRun, ObjectChange, Organization
+from jinxiu.apps.core.navigation import tiles_for
 from jinxiu.apps.core.permissions import user_can
 from jinxiu.apps.core.tables import JobRunTable, ObjectChangeTable, OrganizationTable
 
@@ -42,6 +43,7 @@ def home(request):
     return render(request, "core/home.html", {
         "kind_chart": selectors.organization_kind_chart(user=request.user),
         "recent_jobs": selectors.job_list(user=request.user)[:5],
+        "tiles": tiles_for(request),
     })
 
 

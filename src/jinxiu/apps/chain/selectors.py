@@ -1,0 +1,224 @@
+"""Reads of the chain atlas: nodes, links, the gap analysis and the 招商 candidates.
+
+Privacy: registry facts (who is linked where) are public. Figures come from yearly
+indicators: the atlas aggregates all of them, but a figure resting on fewer than three firms
+is shown only to whom may see each of those firms' indicators (the engine's ``visible``);
+candidate figures are only those the user may see one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.urls import reverse
+
+from jinxiu.apps.chain.adapter import (
+    figures_for,
+    reference_from_benchmark,
+    taxonomy_from_nodes,
+)
+from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+from jinxiu.apps.core.models import Region
+from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+from jinxiu.engines.chain import GapParams, analyse, rank_candidates
+
+ENDED = (Enterprise.Status.REVOKED, Enterprise.Status.CANCELLED, Enterprise.Status.MOVED_OUT)
+
+
+def node_list(*, user):
+    return ChainNode.objects.select_related("parent", "region", "organization") \
+        .restrict(user, "view")
+
+
+def link_list(*, user):
+    return EnterpriseLink.objects.select_related(
+        "enterprise__organization__region", "node", "decided_by").restrict(user, "view")
+
+
+def benchmark_list(*, user):
+    return ChainBenchmark.objects.select_related("region", "organization").restrict(user,
+                                                                                    "view")
+
+
+def nodes_for_region(region: Region | None) -> list[ChainNode]:
+    """The shipped nodes and the region's own nodes (its own, its parents' and its
+    children's extensions)."""
+    nodes = list(ChainNode.objects.select_related("region").order_by("path"))
+    if region is None:
+        return [n for n in nodes if n.region_id is None]
+    return [n for n in nodes if n.region_id is None
+            or n.region.code.startswith(region.prefix) or region.code.startswith(n.region.prefix)]
+
+
+def _in_region(region: Region) -> Q:
+    return Q(organization__region__code__startswith=region.prefix)
+
+
+@dataclass
+class Atlas:
+    region: Region
+    year: int
+    taxonomy: object
+    nodes: dict  # code -> ChainNode
+    gaps: dict  # code -> NodeGap
+    firms: dict  # enterprise pk -> Enterprise
+    visible: set | None
+    benchmark: ChainBenchmark | None
+    params: GapParams
+    links: dict = field(default_factory=dict)  # enterprise pk -> set of node codes
+    figures: dict = field(default_factory=dict)  # enterprise pk -> FirmFigures
+
+    def rows(self):
+        """(node, gap, depth) in tree order."""
+        out = []
+
+        def walk(code, depth):
+            out.append((self.nodes[code], self.gaps[code], depth))
+            for child in self.taxonomy.children.get(code, []):
+                walk(child, depth + 1)
+
+        for root in self.taxonomy.children.get(None, []):
+            walk(root, 0)
+        return out
+
+    def may_see(self, firm_id) -> bool:
+        return self.visible is None or firm_id in self.visible
+
+
+def _visible_firms(user, enterprises: list[Enterprise], region_q: Q,
+                   years: list[int]) -> set | None:
+    if user.is_superuser:
+        return None
+    org_to_firm = {e.organization_id: e.pk for e in enterprises}
+    seen = YearlyIndicator.objects.restrict(user, "view").filter(
+        region_q, year__in=years).values_list("organization_id", flat=True)
+    return {org_to_firm[o] for o in seen if o in org_to_firm}
+
+
+def atlas(*, user, region: Region, year: int, benchmark: ChainBenchmark | None = None,
+          params: GapParams | None = None) -> Atlas:
+    params = params or GapParams()
+    nodes = nodes_for_region(region)
+    taxonomy = taxonomy_from_nodes(nodes)
+    # subqueries, not lists of ids: a province holds more firms than SQLite takes parameters
+    in_region = Enterprise.objects.filter(_in_region(region)).exclude(status__in=ENDED)
+    enterprises = list(in_region.select_related("organization__region"))
+    years = [year, year - params.growth_years]
+    codes = {n.code for n in nodes}
+    links: dict[int, set[str]] = {}
+    for firm_id, code in EnterpriseLink.objects.filter(
+            EnterpriseLink.COUNTED, enterprise__in=in_region.values("pk")).values_list(
+            "enterprise_id", "node__code"):
+        if code in codes:
+            links.setdefault(firm_id, set()).add(code)
+    # aggregation reads every figure; what is shown is decided by ``visible`` below
+    region_q = Q(organization_id__in=in_region.values("organization_id"))
+    indicators = YearlyIndicator.objects.filter(region_q, year__in=years).values_list(
+        "organization_id", "year", "industrial_output")
+    figures = figures_for(enterprises, indicators)
+    visible = _visible_firms(user, enterprises, region_q, years)
+    gaps = analyse(taxonomy, figures, links, year=year,
+                   reference=reference_from_benchmark(benchmark), params=params,
+                   visible=visible)
+    return Atlas(region, year, taxonomy, {n.code: n for n in nodes}, gaps,
+                 {e.pk: e for e in enterprises}, visible, benchmark, params, links,
+                 {f.id: f for f in figures})
+
+
+def drill_url(node_code: str | None, region: Region | None) -> str:
+    params = []
+    if node_code:
+        params.append(f"chain_node={node_code}")
+    if region is not None:
+        params.append(f"region={region.code}")
+    return reverse("enterprises:enterprise_list") + ("?" + "&".join(params) if params else "")
+
+
+def distribution(atlas: Atlas, node_code: str) -> list[dict]:
+    """Firms (and output, where allowed) of a node per sub-region: counties of a city, cities
+    of a province; a county shows itself."""
+    region = atlas.region
+    if region.level == Region.Level.COUNTY:
+        parts = [region]
+    else:
+        parts = list(Region.objects.filter(parent=region).order_by("code"))
+    gap = atlas.gaps[node_code]
+    year = atlas.year
+    rows = []
+    by_region: dict[str, list[int]] = {}
+    for firm_id in gap.firms:
+        firm = atlas.firms[firm_id]
+        code = firm.organization.region.code if firm.organization.region else ""
+        for part in parts:
+            if code.startswith(part.prefix):
+                by_region.setdefault(part.code, []).append(firm_id)
+                break
+    outputs = {i: f.outputs.get(year) for i, f in atlas.figures.items()}
+    for part in parts:
+        ids = by_region.get(part.code, [])
+        reported = [i for i in ids if outputs.get(i) is not None]
+        shown = bool(reported) and (len(reported) >= atlas.params.min_reported
+                                    or all(atlas.may_see(i) for i in reported))
+        output = sum(outputs[i] for i in reported) if shown else None
+        rows.append({"region": part, "firms": len(ids), "output": output,
+                     "share": output / gap.output
+                     if output is not None and gap.output and not gap.suppressed else None,
+                     "withheld": bool(reported) and not shown,
+                     "url": drill_url(node_code, part)})
+    return rows
+
+
+@dataclass
+class CandidateRow:
+    node: ChainNode
+    verdict: str
+    enterprise: Enterprise
+    score: float
+    reasons: tuple
+    output: float | None
+
+
+def candidates(*, user, atlas: Atlas, limit: int = 10) -> list[CandidateRow]:
+    """For each missing or weak node of the atlas, the best firms outside the region.
+
+    The pool is every registry enterprise outside the region linked to the node (the same
+    import path fills it); its figures are those ``user`` may see, one by one.
+    """
+    region, year, params = atlas.region, atlas.year, atlas.params
+    wanted = {c for c, g in atlas.gaps.items() if g.verdict in ("missing", "weak")}
+    if not wanted:
+        return []
+    taxonomy = atlas.taxonomy
+    pool_links: dict[int, set[str]] = {}
+    grades: dict[tuple[int, str], str] = {}
+    outside = Enterprise.objects.exclude(_in_region(region)).exclude(status__in=ENDED)
+    rows = EnterpriseLink.objects.filter(
+        EnterpriseLink.COUNTED, enterprise__in=outside.values("pk"),
+        node__code__in=list(atlas.nodes)).values_list("enterprise_id", "node__code", "grade")
+    for firm_id, code, grade in rows:
+        for on_path in taxonomy.path(code):
+            if on_path in wanted:
+                pool_links.setdefault(firm_id, set()).add(on_path)
+        grades[(firm_id, code)] = grade
+    if not pool_links:
+        return []
+    linked = outside.filter(pk__in=EnterpriseLink.objects.filter(
+        EnterpriseLink.COUNTED, node__code__in=list(wanted)).values("enterprise_id"))
+    pool = [e for e in linked.select_related("organization__region") if e.pk in pool_links]
+    indicators = YearlyIndicator.objects.restrict(user, "view").filter(
+        organization_id__in=linked.values("organization_id"),
+        year__in=[year, year - params.growth_years],
+    ).values_list("organization_id", "year", "industrial_output")
+    figures = figures_for(pool, indicators)
+    ranked = rank_candidates(atlas.gaps, figures, pool_links, year=year, gap_params=params,
+                             grades=grades)
+    by_pk = {e.pk: e for e in pool}
+    outputs = {f.id: f.outputs.get(year) for f in figures}
+    out = []
+    for row_node, _gap, _depth in atlas.rows():
+        for cand in ranked.get(row_node.code, [])[:limit]:
+            out.append(CandidateRow(row_node, atlas.gaps[row_node.code].verdict,
+                                    by_pk[cand.firm], cand.score, cand.reasons,
+                                    outputs.get(cand.firm)))
+    return out

@@ -1,0 +1,147 @@
+"""Writes of the chain atlas: the taxonomy, links and their decisions, reference figures."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from jinxiu.apps.chain.adapter import firm_from_enterprise, reasons_to_json, taxonomy_from_nodes
+from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
+from jinxiu.engines.chain import Linker, Taxonomy, read_taxonomy
+
+
+def taxonomy_load(*, taxonomy: Taxonomy | None = None) -> dict:
+    """Create or update the shipped nodes from the taxonomy file; idempotent. A region's own
+    nodes are left alone; a shipped node that left the file stays (links may refer to it)."""
+    taxonomy = taxonomy or read_taxonomy()
+    created = updated = 0
+    with transaction.atomic():
+        for order, node in enumerate(taxonomy.nodes):
+            values = {
+                "name": node.name, "name_en": node.en, "sort_order": order,
+                "industry_codes": list(node.industry_codes), "keywords": list(node.keywords),
+                "products": list(node.products), "technologies": list(node.technologies),
+                "applications": list(node.applications), "source": node.source,
+                "parent": ChainNode.objects.get(code=node.parent) if node.parent else None,
+            }
+            row = ChainNode.objects.filter(code=node.code).first()
+            if row is None:
+                row = ChainNode(code=node.code, **values)
+                row.full_clean()
+                row.save()
+                created += 1
+                continue
+            if any(getattr(row, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(row, key, value)
+                row.full_clean()
+                row.save()
+                updated += 1
+    return {"created": created, "updated": updated, "nodes": len(taxonomy.nodes)}
+
+
+def node_save(*, node: ChainNode, user) -> ChainNode:
+    node.full_clean()
+    node.save()
+    return node
+
+
+def benchmark_save(*, benchmark: ChainBenchmark, user) -> ChainBenchmark:
+    benchmark.full_clean()
+    benchmark.save()
+    return benchmark
+
+
+def link_save(*, link: EnterpriseLink, user) -> EnterpriseLink:
+    """A link saved by a person is that person's decision (a manual link is confirmed)."""
+    if link.pk is None and link.decision == EnterpriseLink.Decision.AUTO:
+        link.decision = EnterpriseLink.Decision.CONFIRMED
+        link.reasons = [{"kind": "manual", "value": ""}]
+    if link.pk is None or link.decision != EnterpriseLink.Decision.AUTO:
+        link.decided_by = user if user is not None and user.is_authenticated else None
+        link.decided_at = timezone.now()
+    link.full_clean()
+    link.save()
+    return link
+
+
+def link_decide(*, link: EnterpriseLink, decision: str, user, note: str = "") -> EnterpriseLink:
+    if decision not in EnterpriseLink.Decision.values:
+        raise ValueError(decision)
+    link.decision = decision
+    link.decided_by = user if user is not None and user.is_authenticated else None
+    link.decided_at = timezone.now()
+    if note:
+        link.note = note[:200]
+    link.full_clean()
+    link.save()
+    return link
+
+
+def links_rebuild(*, enterprises, progress=None, every: int = 200) -> dict:
+    """Re-run the linker over ``enterprises`` and store the result.
+
+    A link someone confirmed or rejected keeps its decision (its evidence is refreshed); an
+    automatic link the linker no longer finds is removed; new ones are added. A region's own
+    node links only enterprises of that region. Safe to run again.
+    """
+    nodes = list(ChainNode.objects.select_related("region"))
+    linker = Linker(taxonomy_from_nodes(nodes))
+    by_code = {n.code: n for n in nodes}
+    if hasattr(enterprises, "values"):  # a queryset: read the links through a subquery
+        scope = EnterpriseLink.objects.filter(enterprise__in=enterprises.values("pk"))
+    else:
+        scope = EnterpriseLink.objects.filter(enterprise__in=[e.pk for e in enterprises])
+    enterprises = list(enterprises)
+    existing: dict[tuple[int, int], EnterpriseLink] = {
+        (link.enterprise_id, link.node_id): link for link in scope}
+    stats = {"enterprises": len(enterprises), "created": 0, "updated": 0, "removed": 0,
+             "kept_decisions": 0}
+    seen: set[tuple[int, int]] = set()
+    create, update = [], []
+    for i, enterprise in enumerate(enterprises):
+        region = enterprise.organization.region
+        for found in linker.link(firm_from_enterprise(enterprise)):
+            node = by_code[found.node]
+            if node.region_id and (region is None
+                                   or not region.code.startswith(node.region.prefix)):
+                continue
+            key = (enterprise.pk, node.pk)
+            seen.add(key)
+            reasons = reasons_to_json(found.reasons)
+            link = existing.get(key)
+            if link is None:
+                create.append(EnterpriseLink(enterprise=enterprise, node=node,
+                                             grade=found.grade, reasons=reasons))
+            elif link.grade != found.grade or link.reasons != reasons:
+                link.grade, link.reasons = found.grade, reasons
+                update.append(link)
+        if progress is not None and i % every == 0:
+            progress(i, len(enterprises))
+    stale = [link for key, link in existing.items() if key not in seen]
+    with transaction.atomic():
+        # links are registry facts: every write goes through save() for the change log
+        for link in create:
+            link.save()
+        for link in update:
+            link.save(update_fields=["grade", "reasons", "last_updated"])
+        for link in stale:
+            if link.decision == EnterpriseLink.Decision.AUTO:
+                link.delete()
+                stats["removed"] += 1
+    stats["created"], stats["updated"] = len(create), len(update)
+    stats["kept_decisions"] = sum(1 for link in existing.values()
+                                  if link.decision != EnterpriseLink.Decision.AUTO)
+    return stats
+
+
+def project_save(*, project: KeyProject, user) -> KeyProject:
+    project.full_clean()
+    project.save()
+    return project
+
+
+def milestones_save(*, formset, user) -> None:
+    """Save a project's milestone formset (new, changed and deleted rows) in one go."""
+    with transaction.atomic():
+        formset.save()

@@ -1,0 +1,3 @@
+from jinxiu.engines.chain.cli import main
+
+raise SystemExit(main())
