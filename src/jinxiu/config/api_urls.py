@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from jinxiu.apps.core.api.urls import register as register_core
+from jinxiu.apps.cultivation.api import register as register_cultivation
 from jinxiu.apps.documents.api import register as register_documents
 from jinxiu.apps.enterprises.api import register as register_enterprises
 from jinxiu.apps.production.api import register as register_production
@@ -12,4 +13,5 @@ register_core(router)
 register_documents(router)
 register_production(router)
 register_enterprises(router)
+register_cultivation(router)
 urlpatterns = router.urls

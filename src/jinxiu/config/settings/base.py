@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "jinxiu.apps.documents",
     "jinxiu.apps.production",
     "jinxiu.apps.enterprises",
+    "jinxiu.apps.cultivation",
 ]
 
 MIDDLEWARE = [
