@@ -19,10 +19,6 @@ from jinxiu.engines.rules import (
     parse_ruleset,
     verdict_data,
 )
-from jinxiu.engines.rules.expr import names as expr_names
-
-YEARS_BACK = 3  # yearly facts an application asks for: the last three complete years
-
 
 @lru_cache(maxsize=64)
 def _parse(text: str, file: str):
@@ -132,34 +128,59 @@ def _score_facts(criteria):
                     yield item.score_fact
 
 
-def referenced_facts(ruleset, version) -> list[str]:
-    """The catalogue facts a version reads (derived values expanded), in catalogue order."""
+def _years_used(node, into: dict[str, set]) -> None:
+    """Fact name -> year offsets (relative to the assessment year) an expression reads."""
+    from jinxiu.engines.rules.expr import Call, Const, Ref, walk
+
+    for n in walk(node):
+        if isinstance(n, Ref):
+            into.setdefault(n.name, set())
+            if n.rel is not None:
+                into[n.name].add(n.rel)
+        elif isinstance(n, Call) and n.args and isinstance(n.args[0], Ref):
+            name = n.args[0].name
+            consts = [a.value for a in n.args[1:] if isinstance(a, Const)]
+            if n.func in ("total", "avg", "all_years") and len(consts) == 2:
+                lo, hi = sorted(int(c) for c in consts)
+                into.setdefault(name, set()).update(range(lo, hi + 1))
+            elif n.func in ("avg_growth", "cagr") and consts:
+                into.setdefault(name, set()).update(range(-int(consts[0]) - 1, 0))
+
+
+def referenced_facts(ruleset, version) -> dict[str, set]:
+    """The catalogue facts a version reads (derived values expanded), in catalogue order,
+    each with the year offsets it is read at (empty: the latest or undated value)."""
     derived = dict(version.derived)
-    seen: set[str] = set()
-    stack = [n for node in _criteria_nodes((*version.criteria, *version.classes))
-             for n in expr_names(node)]
-    stack += list(_score_facts(version.criteria))
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        if name in derived:
-            stack.extend(expr_names(derived[name]))
-    order = list(ruleset.catalogue)
-    return sorted((n for n in seen if n in ruleset.catalogue),
-                  key=lambda n: order.index(n))
+    used: dict[str, set] = {}
+    for node in _criteria_nodes((*version.criteria, *version.classes)):
+        _years_used(node, used)
+    for name in _score_facts(version.criteria):
+        used.setdefault(name, set())
+    expanded: set[str] = set()
+    while True:
+        todo = [n for n in used if n in derived and n not in expanded]
+        if not todo:
+            break
+        for name in todo:
+            expanded.add(name)
+            _years_used(derived[name], used)
+    order = {name: i for i, name in enumerate(ruleset.catalogue)}
+    return {n: used[n] for n in sorted((n for n in used if n in ruleset.catalogue),
+                                       key=order.get)}
 
 
 def fact_fields(ruleset, *, on: dt.date, language: str = "zh") -> list[FactField]:
-    """The form fields for the version in force on ``on``: one per undated fact, one per
-    year (the last three complete years) for a yearly fact."""
+    """The form fields for the version in force on ``on``: one per undated fact, and for a
+    yearly fact one per year the rules read (上年度 when they read only the latest value)."""
     version = ruleset.version_on(on)
     fields = []
-    for name in referenced_facts(ruleset, version):
+    for name, offsets in referenced_facts(ruleset, version).items():
         spec = ruleset.catalogue[name]
         label = spec.label_zh if language.startswith("zh") else spec.label_en
-        years = [on.year - k for k in range(1, YEARS_BACK + 1)] if spec.yearly else [None]
+        if spec.yearly:
+            years = [on.year + k for k in sorted(offsets or {-1}, reverse=True)]
+        else:
+            years = [None]
         for year in years:
             fields.append(FactField(name, year, label, spec.unit, spec.type, spec.values,
                                     spec.manual))

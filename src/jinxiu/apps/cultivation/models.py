@@ -101,6 +101,11 @@ class RuleSetRevision(TenantModel):
             parsed = self.parsed()
         except RuleSetError as exc:
             errors["text"] = [str(p) for p in exc.problems]
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            # a shape the engine's loader does not check yet (e.g. a number where a list of
+            # criteria belongs): refused all the same, never a server error
+            errors["text"] = [_("%(file)s: the rules engine cannot read this file (%(e)s).")
+                              % {"file": self.file_label, "e": type(exc).__name__}]
         else:
             if self.code and parsed.id != self.code:
                 errors.setdefault("text", []).append(
