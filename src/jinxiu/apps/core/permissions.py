@@ -193,7 +193,9 @@ def permission_q(user, model: type[Model], action: str):
     membership_applies = tenant_lookup is not None and not (
         action in ("add", "delete") and tenant_lookup == "pk")
     if visibility in ("tenant", "public") and membership_applies:
-        roles = None if action == "view" else getattr(model, "tenant_write_roles", None)
+        # write roles limit writes; reading and exporting follow the role's own actions
+        roles = None if action in ("view", "export") else getattr(model, "tenant_write_roles",
+                                                                   None)
         org_ids = perms.organization_ids_for(action, roles)
         if org_ids:
             clauses.append(Q(**{f"{tenant_lookup}__in": org_ids}))

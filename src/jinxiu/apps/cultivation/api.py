@@ -51,8 +51,12 @@ class EvaluationRunSerializer(_Tenant):
         model = EvaluationRun
         fields = ["id", "organization", "ruleset", "assessed_on", "filters", "job", "counts",
                   "finished", "note"]
-        read_only_fields = ["organization", "ruleset", "assessed_on", "filters", "job",
-                            "counts", "finished"]
+        read_only_fields = ["job", "counts", "finished"]
+
+    def validate(self, attrs):
+        if self.instance is not None:  # a run's rules, date and scope are what it ran with
+            attrs = {k: v for k, v in attrs.items() if k == "note"}
+        return super().validate(attrs)
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
@@ -71,25 +75,37 @@ class ApplicationSerializer(_Tenant):
                   "status", "precheck_status", "precheck", "submitted_at", "decided_at",
                   "reasons", "record"]
         # facts change on the page, where the pre-check runs with them
-        read_only_fields = ["organization", "tier", "ruleset", "assessed_on", "facts",
-                            "status", "precheck_status", "precheck", "submitted_at",
-                            "decided_at", "reasons", "record"]
+        read_only_fields = ["ruleset", "facts", "status", "precheck_status", "precheck",
+                            "submitted_at", "decided_at", "reasons", "record"]
+
+    def validate(self, attrs):
+        if self.instance is not None:  # the enterprise and the tier are fixed once made
+            attrs.pop("organization", None)
+            attrs.pop("tier", None)
+        elif attrs.get("tier"):
+            from jinxiu.apps.cultivation.selectors import ruleset_current
+            from jinxiu.apps.cultivation.tiers import tier
+
+            attrs["ruleset"] = ruleset_current(user=self.context["request"].user,
+                                               code=tier(attrs["tier"]).ruleset)
+        return super().validate(attrs)
 
 
 class RuleSetRevisionViewSet(RestrictedModelViewSet):
+    """Rule-set revisions; the text is checked by the engine's loader (ModelCleanMixin runs
+    the model's clean, which parses it) and a new one gets the next revision number."""
+
     queryset = RuleSetRevision.objects.select_related("organization")
     serializer_class = RuleSetRevisionSerializer
     filterset_class = filtersets.RuleSetRevisionFilterSet
-    http_method_names = ["get", "patch", "head", "options"]
 
-    def perform_update(self, serializer):
-        from django.core.exceptions import ValidationError as DjangoValidationError
-        from rest_framework.exceptions import ValidationError
+    def perform_create(self, serializer):
+        from jinxiu.apps.cultivation.services import ruleset_next_revision
 
-        try:
-            super().perform_update(serializer)
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from exc
+        data = serializer.validated_data
+        serializer.validated_data["revision"] = ruleset_next_revision(data.get("organization"),
+                                                               data.get("code", ""))
+        super().perform_create(serializer)
 
 
 class TierRecordViewSet(RestrictedModelViewSet):
@@ -119,10 +135,28 @@ class TierRecordViewSet(RestrictedModelViewSet):
 
 
 class EvaluationRunViewSet(RestrictedModelViewSet):
+    """Creating a run starts the evaluation job, as on the page."""
+
     queryset = EvaluationRun.objects.select_related("ruleset")
     serializer_class = EvaluationRunSerializer
     filterset_class = filtersets.EvaluationRunFilterSet
-    http_method_names = ["get", "patch", "delete", "head", "options"]
+
+    def perform_create(self, serializer):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from django.db import transaction
+        from rest_framework.exceptions import ValidationError
+
+        from jinxiu.apps.cultivation.services import evaluation_run_start
+
+        data = serializer.validated_data
+        try:
+            with transaction.atomic():
+                serializer.instance = evaluation_run_start(
+                    user=self.request.user, organization=data["organization"],
+                    ruleset=data["ruleset"], assessed_on=data["assessed_on"],
+                    filters=data.get("filters") or {}, note=data.get("note", ""))
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
 
 
 class EvaluationViewSet(RestrictedModelViewSet):
@@ -138,7 +172,30 @@ class ApplicationViewSet(RestrictedModelViewSet):
     queryset = Application.objects.all()
     serializer_class = ApplicationSerializer
     filterset_class = filtersets.ApplicationFilterSet
-    http_method_names = ["get", "patch", "head", "options"]
+
+    def _precheck(self, application):
+        from jinxiu.apps.cultivation.selectors import enterprise_facts
+        from jinxiu.apps.cultivation.services import application_precheck
+        from jinxiu.apps.enterprises.models import Enterprise
+
+        enterprise = Enterprise.objects.filter(organization_id=application.organization_id) \
+            .select_related("organization").first()
+        base = enterprise_facts(user=self.request.user, enterprise=enterprise,
+                                on=application.assessed_on) if enterprise else {"facts": {}}
+        application_precheck(application=application, base_facts=base)
+        application.save()
+
+    def perform_create(self, serializer):
+        super().perform_create(serializer)
+        self._precheck(serializer.instance)
+
+    def perform_destroy(self, instance):
+        from django.utils.translation import gettext as _
+        from rest_framework.exceptions import PermissionDenied
+
+        if instance.status != Application.Status.DRAFT:
+            raise PermissionDenied(_("Only a draft can be deleted."))
+        super().perform_destroy(instance)
 
     def perform_update(self, serializer):
         from django.utils.translation import gettext as _
@@ -148,6 +205,7 @@ class ApplicationViewSet(RestrictedModelViewSet):
             raise ValidationError(
                 {"status": _("Only a draft or a returned application can be changed.")})
         super().perform_update(serializer)
+        self._precheck(serializer.instance)
 
 
 def register(router) -> None:

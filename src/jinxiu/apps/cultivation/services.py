@@ -54,7 +54,7 @@ def ruleset_sync_shipped() -> list[RuleSetRevision]:
     return created
 
 
-def _next_revision(organization, code: str) -> int:
+def ruleset_next_revision(organization, code: str) -> int:
     top = RuleSetRevision._base_manager.filter(organization=organization, code=code).aggregate(
         top=Max("revision"))["top"]
     return (top or 0) + 1
@@ -69,7 +69,7 @@ def ruleset_copy(*, source: RuleSetRevision, organization, user,
     if effective_from is not None:
         text = _with_new_version(text, effective_from, version_id or f"{effective_from:%Y%m%d}")
     revision = RuleSetRevision(organization=organization, code=source.code, text=text,
-                               revision=_next_revision(organization, source.code),
+                               revision=ruleset_next_revision(organization, source.code),
                                based_on=source, note=_("Copied from %(src)s.") % {"src": source})
     revision.full_clean()
     revision.save()
@@ -102,6 +102,9 @@ def _with_new_version(text: str, start: dt.date, version_id: str) -> str:
 
 
 def ruleset_save(*, revision: RuleSetRevision, user) -> RuleSetRevision:
+    """Validate (the engine's loader) and save; a new revision gets the next number."""
+    if revision.pk is None:
+        revision.revision = ruleset_next_revision(revision.organization, revision.code)
     revision.full_clean()
     revision.save()
     return revision
