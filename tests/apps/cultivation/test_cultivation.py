@@ -317,8 +317,8 @@ def test_candidates_are_ranked_by_how_little_is_missing(world, regions):
     ranked = candidates(user=world["officer"], tier_id="zjtx", on=ON)
     assert [e.organization.name for e in ranked] == ["候选2", "候选1", "候选0", "候选3"]
     make_record(orgs[2], "zjtx", granted=dt.date(2026, 1, 1))  # holds it now: left out
-    assert [e.organization.name for e in candidates(user=world["officer"], tier_id="zjtx",
-                                                    on=ON)][0] == "候选1"
+    ranked = candidates(user=world["officer"], tier_id="zjtx", on=ON)
+    assert ranked[0].organization.name == "候选1"
     assert candidates(user=world["far_officer"], tier_id="zjtx", on=ON) == []
 
 

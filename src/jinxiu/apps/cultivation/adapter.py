@@ -20,6 +20,7 @@ from jinxiu.engines.rules import (
     verdict_data,
 )
 
+
 @lru_cache(maxsize=64)
 def _parse(text: str, file: str):
     return parse_ruleset(text, file=file)

@@ -8,7 +8,8 @@ from jinxiu.apps.core.demo import DemoState, demo_step
 
 # (enterprise key, tier, granted on, certificate number, granted by)
 RECORDS = [
-    ("ent_knit", "innovative_sme", "2023-12-20", "示例-CX-2023-0107", "福建省工业和信息化厅（示例）"),
+    ("ent_knit", "innovative_sme", "2023-12-20", "示例-CX-2023-0107",
+     "福建省工业和信息化厅（示例）"),
     ("ent_knit", "zjtx", "2024-11-28", "示例-ZJTX-2024-0311", "福建省工业和信息化厅（示例）"),
     ("ent_shoe", "high_tech", "2024-12-05", "示例GR202435000123", "福建省科学技术厅等（示例）"),
 ]
