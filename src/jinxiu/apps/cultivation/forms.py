@@ -50,7 +50,7 @@ class RuleSetCopyForm(forms.Form):
     organization = forms.ModelChoiceField(queryset=None, label=_("Keep the copy for"))
     effective_from = forms.DateField(
         label=_("New version in force from"), required=False,
-        widget=forms.DateInput(attrs=DATE),
+        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
         help_text=_("Leave empty to copy the rule set as it is."))
     version_id = forms.CharField(label=_("New version id"), max_length=32, required=False)
 
@@ -66,9 +66,9 @@ class TierRecordForm(RestrictedModelForm):
         model = TierRecord
         fields = ["organization", "tier", "granted_on", "expires_on", "certificate_no",
                   "granted_by", "ruleset", "version", "revoked_on", "note"]
-        widgets = {"granted_on": forms.DateInput(attrs=DATE),
-                   "expires_on": forms.DateInput(attrs=DATE),
-                   "revoked_on": forms.DateInput(attrs=DATE)}
+        widgets = {"granted_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+                   "expires_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
+                   "revoked_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -93,7 +93,7 @@ class EvaluationRunForm(TenantModelForm):
     class Meta:
         model = EvaluationRun
         fields = ["organization", "ruleset", "assessed_on", "note"]
-        widgets = {"assessed_on": forms.DateInput(attrs=DATE)}
+        widgets = {"assessed_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -122,7 +122,7 @@ class ApplicationForm(TenantModelForm):
     class Meta:
         model = Application
         fields = ["organization", "tier", "assessed_on", "note", "attachments"]
-        widgets = {"assessed_on": forms.DateInput(attrs=DATE),
+        widgets = {"assessed_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                    "attachments": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, user, ruleset=None, **kwargs):
@@ -163,7 +163,7 @@ class ApplicationForm(TenantModelForm):
                 field = forms.FloatField(label=label, required=False)
             elif spec.type == "date":
                 field = forms.DateField(label=label, required=False,
-                                        widget=forms.DateInput(attrs=DATE))
+                                        widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
             else:
                 field = forms.CharField(label=label, required=False, max_length=200)
             field.help_text = help_text
@@ -209,7 +209,7 @@ class ReturnForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    granted_on = forms.DateField(label=_("Date granted"), widget=forms.DateInput(attrs={
+    granted_on = forms.DateField(label=_("Date granted"), widget=forms.DateInput(format="%Y-%m-%d", attrs={
         **DATE, "class": "form-control form-control-sm"}))
     certificate_no = forms.CharField(label=_("certificate number"), required=False,
                                      max_length=64, widget=forms.TextInput(attrs={
