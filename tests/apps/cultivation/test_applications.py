@@ -151,3 +151,26 @@ def test_an_approved_application_cannot_be_approved_twice(client, world):
     client.post(base + "approve/", {"granted_on": "2026-07-15"})
     client.post(base + "approve/", {"granted_on": "2026-07-16"})
     assert TierRecord.objects.count() == 1
+
+
+def test_a_reviewer_downloads_the_attachments_of_an_application_only(client, world):
+    from jinxiu.apps.documents.models import Document
+
+    application = _draft(client, world)
+    pdf = SimpleUploadedFile("营业执照.pdf", b"%PDF-1.4\n%%EOF\n")
+    client.post(f"/cultivation/applications/{application.pk}/edit/",
+                {"assessed_on": "2026-06-30", "upload": pdf, "upload_title": "营业执照"})
+    document = application.attachments.get()
+    loose = Document.objects.create(organization=world["firm"], title="未附上的文件")
+    client.force_login(world["officer"])
+    url = f"/cultivation/applications/{application.pk}/attachments/"
+    response = client.get(f"{url}{document.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == \
+        b"%PDF-1.4\n%%EOF\n"
+    assert client.get(f"{url}{loose.pk}/").status_code == 404
+    assert client.get(f"/documents/{document.pk}/").status_code == 404  # not shared at large
+    client.force_login(world["far"])
+    assert client.get(f"{url}{document.pk}/").status_code == 404
+    client.force_login(world["officer"])
+    page = client.get(f"/cultivation/applications/{application.pk}/").content.decode()
+    assert "营业执照" in page

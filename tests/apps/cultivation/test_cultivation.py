@@ -120,7 +120,7 @@ def test_a_revision_used_by_a_verdict_is_frozen(world):
     copy.text = copy.text + "\n# edited\n"
     with pytest.raises(ValidationError) as exc:
         ruleset_save(revision=copy, user=world["officer"])
-    assert "copy it" in " ".join(exc.value.message_dict["text"])
+    assert "请先复制" in " ".join(exc.value.message_dict["text"])
 
 
 def test_the_facts_an_application_asks_for_follow_the_years_the_rules_read(db):
@@ -182,7 +182,7 @@ def test_import_writes_every_row_or_nothing_and_names_row_column_and_reason(worl
         tierrecord_import(uploaded=bad, user=world["officer"], allowed_organizations=allowed)
     assert [(e.row, e.column) for e in exc.value.errors] == [
         (3, "统一社会信用代码"), (4, "称号"), (5, "认定日期")]
-    assert exc.value.errors[0].reason == "this enterprise is outside your region"
+    assert exc.value.errors[0].reason == "该企业不在本单位辖区内"
     assert not TierRecord.objects.exists()
 
     good = _xlsx([HEADER,

@@ -39,6 +39,8 @@ urlpatterns = [
                delete_view=a.ApplicationDeleteView, changelog_view=a.ApplicationChangeLogView),
     path("applications/<int:pk>/precheck/", a.ApplicationPrecheckView.as_view(),
          name="application_precheck"),
+    path("applications/<int:pk>/attachments/<int:document>/",
+         a.ApplicationAttachmentView.as_view(), name="application_attachment"),
     path("applications/<int:pk>/<str:step>/", a.ApplicationStepView.as_view(),
          name="application_step"),
 ]

@@ -130,8 +130,25 @@ class ApplicationPrecheckView(ObjectViewMixin, View):
                       {"verdict": application.precheck, "live": True})
 
 
+def _fact_rows(application) -> list[tuple[str, str]]:
+    """The enterprise's facts with the catalogue's labels, yearly ones year by year."""
+    catalogue = parse_revision(application.ruleset).catalogue
+    rows = []
+    for name, value in (application.facts or {}).items():
+        spec = catalogue.get(name)
+        label = spec.label_zh if spec else name
+        unit = f" {spec.unit}" if spec and spec.unit and spec.unit != "ratio" else ""
+        if isinstance(value, dict):
+            for year, v in sorted(value.items()):
+                rows.append((f"{label}（{year}）", f"{v}{unit}"))
+        else:
+            rows.append((label, f"{value}{unit}"))
+    return rows
+
+
 class ApplicationDetailView(ObjectViewMixin, View):
-    """The reviewer's view: the pre-check, its evidence and the attachments side by side."""
+    """The reviewer's view: the pre-check, its evidence and the attachments side by side.
+    Attaching a document to an application shows it to whoever may view the application."""
 
     model = Application
     queryset = Application.objects.select_related("organization", "ruleset", "reviewer",
@@ -140,11 +157,10 @@ class ApplicationDetailView(ObjectViewMixin, View):
     def get(self, request, pk):
         application = self.get_object("view")
         user = request.user
-        attachments = application.attachments.restrict(user, "view").order_by("title")
         context = {
             **self.common_context(), "object": application, "application": application,
-            "verdict": application.precheck, "attachments": attachments,
-            "hidden_attachments": application.attachments.count() - attachments.count(),
+            "verdict": application.precheck, "facts": _fact_rows(application),
+            "attachments": application.attachments.order_by("title"),
             "can_change": application.editable and user_can(user, application, "change"),
             "can_review": user_can(user, application, "review"),
             "return_form": forms.ReturnForm(),
@@ -152,6 +168,22 @@ class ApplicationDetailView(ObjectViewMixin, View):
             "tier": tier(application.tier),
         }
         return render(request, "cultivation/application_detail.html", context)
+
+
+class ApplicationAttachmentView(ObjectViewMixin, View):
+    """An attachment's file, to those who may view the application it is attached to."""
+
+    model = Application
+
+    def get(self, request, pk, document):
+        from django.http import FileResponse, Http404
+
+        application = self.get_object("view")
+        attached = application.attachments.filter(pk=document).first()
+        if attached is None or not attached.file:
+            raise Http404
+        return FileResponse(attached.file.open("rb"), as_attachment=True,
+                            filename=attached.original_name or attached.file.name)
 
 
 class ApplicationStepView(ObjectViewMixin, View):

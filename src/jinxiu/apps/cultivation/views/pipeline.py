@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from jinxiu.apps.core.permissions import permission_q
-from jinxiu.apps.cultivation.models import Evaluation, TierRecord
+from jinxiu.apps.cultivation.models import Evaluation, EvaluationRun, TierRecord
 from jinxiu.apps.cultivation.selectors import (
     candidates,
     funnel_option,
+    is_reviewer,
     pipeline_counts,
     tierrecord_expiring,
 )
@@ -71,6 +72,9 @@ def _pipeline(request) -> dict:
 class PipelineView(LoginRequiredMixin, View):
     def get(self, request):
         context = _pipeline(request)
+        context["can_import"] = permission_q(request.user, TierRecord, "add") is not None
+        context["can_run"] = permission_q(request.user, EvaluationRun, "add") is not None and \
+            is_reviewer(request.user)
         context["region_rows"] = [
             (code, name, [counts.get(t.id, 0) for t in context["tiers"]])
             for code, name, counts in context["counts"]["regions"]]
