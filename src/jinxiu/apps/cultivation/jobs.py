@@ -34,10 +34,14 @@ def evaluate_job(ctx):
     a failed or cancelled run leaves no half-written results and can be retried."""
     from jinxiu.apps.cultivation.adapter import judge, merge_facts, parse_revision, title_facts
     from jinxiu.apps.cultivation.models import Evaluation, EvaluationRun, TierRecord
+    from jinxiu.apps.cultivation.tiers import previous_tier, tiers
     from jinxiu.apps.enterprises.models import YearlyIndicator
     from jinxiu.apps.enterprises.qualification import facts_from_indicators
 
     run = EvaluationRun.objects.select_related("ruleset").get(pk=ctx.params["run"])
+    decided = [t for t in tiers().values() if t.ruleset == run.ruleset.code]
+    rung = previous_tier(decided[0].id) if decided else None
+    below = rung.id if rung else None
     user = ctx.user
     ruleset = parse_revision(run.ruleset)
     enterprises = _enterprises(run, user)
@@ -55,10 +59,15 @@ def evaluate_job(ctx):
         if i % 25 == 0:
             ctx.progress(90 * i / total, _("%(i)d of %(n)d enterprises")
                          % {"i": i, "n": len(enterprises)})
+        held = records.get(enterprise.organization_id, [])
         facts = facts_from_indicators(enterprise, indicators.get(enterprise.organization_id, []))
-        facts = merge_facts(facts, {"facts": title_facts(
-            records.get(enterprise.organization_id, []), run.assessed_on)})
-        results.append((enterprise, judge(ruleset, facts, on=run.assessed_on)))
+        facts = merge_facts(facts, {"facts": title_facts(held, run.assessed_on)})
+        # gap lists are what ranks the candidates for a tier: on a rung of the ladder only
+        # the holders of the rung below are candidates, so only they need one
+        with_gaps = below is None or any(
+            r.tier == below and r.is_valid(run.assessed_on) for r in held)
+        results.append((enterprise, judge(ruleset, facts, on=run.assessed_on,
+                                          with_gaps=with_gaps)))
     ctx.progress(95, _("Saving the verdicts"))
     counts: dict[str, int] = {}
     with transaction.atomic():
