@@ -339,3 +339,24 @@ def test_every_step_is_in_the_change_log(world):
     record = make_record(world["firms"]["锦程针织"])
     assert ObjectChange.objects.filter(changed_object_id=record.pk,
                                        object_repr__contains="专精特新").exists()
+
+
+def test_a_run_over_a_filtered_list(world, django_capture_on_commit_callbacks):
+    with change_context(user=world["officer"], source="web"), \
+            django_capture_on_commit_callbacks(execute=True):
+        run = evaluation_run_start(user=world["officer"], organization=world["bureau"],
+                                   ruleset=shipped("above_scale"), assessed_on=ON,
+                                   filters={"q": "华彩"})
+    assert [e.organization.name for e in Evaluation.objects.filter(run=run)] == ["华彩印染"]
+
+
+def test_an_application_dated_before_any_version_is_refused_on_the_page(client, world):
+    from tests.apps.cultivation.factories import make_application
+
+    application = make_application(world["firms"]["锦程针织"])
+    client.force_login(world["owner"])
+    response = client.post(f"/cultivation/applications/{application.pk}/edit/",
+                           {"assessed_on": "2000-01-01", "note": "x"})
+    assert response.status_code == 400 and "assessed_on" in response.context["form"].errors
+    application.refresh_from_db()
+    assert application.assessed_on == ON

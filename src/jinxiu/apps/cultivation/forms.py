@@ -86,6 +86,7 @@ class TierImportForm(forms.Form):
 class EvaluationRunForm(TenantModelForm):
     """A new run: which rule set, on which date, over which part of the registry."""
 
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     region = forms.CharField(label=_("Region code (and below)"), required=False, max_length=12)
     industry = forms.CharField(label=_("Industry code"), required=False, max_length=4)
     tag = forms.ChoiceField(label=_("tag"), required=False)
@@ -98,7 +99,7 @@ class EvaluationRunForm(TenantModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         if self.instance.pk is not None:  # a finished run: only its note changes
-            for name in ("ruleset", "assessed_on", "region", "industry", "tag"):
+            for name in ("ruleset", "assessed_on", "q", "region", "industry", "tag"):
                 self.fields.pop(name)
             return
         field = self.fields["organization"]
@@ -108,7 +109,7 @@ class EvaluationRunForm(TenantModelForm):
         self.initial.setdefault("assessed_on", timezone.localdate())
 
     def filters(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("region", "industry", "tag")
+        return {k: self.cleaned_data[k] for k in ("q", "region", "industry", "tag")
                 if self.cleaned_data.get(k)}
 
 

@@ -100,6 +100,18 @@ class ApplicationEditView(ObjectEditView):
             application.attachments.add(document)
         return application
 
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError as exc:  # from the services (e.g. no version in force)
+            obj, _action = self.get_instance()
+            form = self.get_form(obj, request.POST)
+            form.is_valid()
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+            for field, messages_ in errors.items():
+                form.add_error(field if field in form.fields else None, messages_)
+            return self._render(obj, form, status=400)
+
     def _render(self, obj, form, status=200):
         context = {**self.common_context(), "object": obj, "form": form,
                    "is_new": obj.pk is None, "application": obj}
