@@ -36,7 +36,7 @@ from random import Random  # noqa: E402
 from django.db import transaction  # noqa: E402
 
 from jinxiu.apps.core.changelog import change_context  # noqa: E402
-from jinxiu.apps.core.models import Membership, Organization, Region, StatisticsPolicy, User  # noqa: E402,E501
+from jinxiu.apps.core.models import Membership, Organization, Region, StatisticsPolicy, User  # noqa: E402
 from jinxiu.apps.cultivation.models import EvaluationRun, RuleSetRevision  # noqa: E402
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator  # noqa: E402
 
@@ -48,7 +48,7 @@ with change_context(user=None, source="system"), transaction.atomic():
     county = Region.objects.create(code="350581", name="石狮市", level=3, parent=city,
                                    full_name="福建省泉州市石狮市")
     bureau = Organization.objects.create(name="基准工信局", kind="bureau", region=county)
-    officer = User.objects.create_user("bench", password="x")
+    officer = User.objects.create_user("bench")  # never logs in: no password
     Membership.objects.create(user=officer, organization=bureau, role="officer",
                               is_statistician=True)
     StatisticsPolicy.objects.create(bureau=bureau, categories=["financial"], basis="bench",
@@ -68,14 +68,15 @@ with change_context(user=None, source="system"), transaction.atomic():
                 employees=rng.randint(20, 1200), invention_patents=rng.randint(0, 8))
     setup_s = time.perf_counter() - t0
 
+from django.urls import reverse  # noqa: E402
+
 from jinxiu.apps.core.jobs.services import job_enqueue  # noqa: E402
 from jinxiu.apps.cultivation.jobs import evaluate_job  # noqa: E402,F401
 
-from django.urls import reverse  # noqa: E402
-
 reverse("cultivation:pipeline")  # import the URL modules once, outside the timings
 results = []
-for code in os.environ.get("BENCH_RULESETS", "innovative_sme,zjtx_sme,little_giant,high_tech,tech_sme").split(","):
+RULESETS = "innovative_sme,zjtx_sme,little_giant,high_tech,tech_sme"
+for code in os.environ.get("BENCH_RULESETS", RULESETS).split(","):
     revision = RuleSetRevision.objects.filter(code=code).order_by("-revision").first()
     with change_context(user=officer, source="cli"):
         run = EvaluationRun.objects.create(organization=bureau, ruleset=revision,

@@ -128,6 +128,8 @@ class ApplicationForm(TenantModelForm):
 
     def __init__(self, *args, user, ruleset=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        owner = self.fields["organization"]
+        owner.queryset = owner.queryset.filter(kind="enterprise")
         self.initial.setdefault("assessed_on", timezone.localdate())
         self.fact_fields = []
         attachments = self.fields["attachments"]
@@ -210,8 +212,8 @@ class ReturnForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    granted_on = forms.DateField(label=_("Date granted"), widget=forms.DateInput(format="%Y-%m-%d", attrs={
-        **DATE, "class": "form-control form-control-sm"}))
+    granted_on = forms.DateField(label=_("Date granted"), widget=forms.DateInput(
+        format="%Y-%m-%d", attrs={**DATE, "class": "form-control form-control-sm"}))
     certificate_no = forms.CharField(label=_("certificate number"), required=False,
                                      max_length=64, widget=forms.TextInput(attrs={
                                          "class": "form-control form-control-sm"}))

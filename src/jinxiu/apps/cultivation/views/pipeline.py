@@ -23,6 +23,7 @@ from jinxiu.apps.cultivation.selectors import (
     funnel_option,
     is_reviewer,
     pipeline_counts,
+    reviewable_organizations,
     tierrecord_expiring,
 )
 from jinxiu.apps.cultivation.tiers import tier, tiers
@@ -52,8 +53,6 @@ def _fmt(value) -> str:
 
 
 def _pipeline(request) -> dict:
-    from jinxiu.apps.enterprises.models import Enterprise
-
     user, on = request.user, timezone.localdate()
     counts = pipeline_counts(user=user, on=on)
     rows = []
@@ -63,10 +62,20 @@ def _pipeline(request) -> dict:
                          "changes": [_change_text(c) for c in evaluation.changes]})
     return {
         "on": on, "counts": counts, "tiers": list(tiers().values()),
-        "chart": funnel_option(counts, Enterprise.objects.count()),
+        "chart": funnel_option(counts, _registry_size(user)),
         "candidates": rows, "days": _days(request),
         "expiring": list(tierrecord_expiring(user=user, on=on, within_days=_days(request))),
     }
+
+
+def _registry_size(user) -> int:
+    """The funnel's base: the registry of the reviewer's region, or the whole registry."""
+    from jinxiu.apps.enterprises.models import Enterprise
+
+    if is_reviewer(user) and not user.is_superuser:
+        return Enterprise.objects.filter(
+            organization__in=reviewable_organizations(user=user)).count()
+    return Enterprise.objects.count()
 
 
 class PipelineView(LoginRequiredMixin, View):
