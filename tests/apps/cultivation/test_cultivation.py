@@ -360,3 +360,9 @@ def test_an_application_dated_before_any_version_is_refused_on_the_page(client, 
     assert response.status_code == 400 and "assessed_on" in response.context["form"].errors
     application.refresh_from_db()
     assert application.assessed_on == ON
+
+
+def test_the_api_schema_builds(client, db):
+    client.force_login(make_user())
+    response = client.get("/api/schema/")
+    assert response.status_code == 200 and b"/api/cultivation/records/" in response.content

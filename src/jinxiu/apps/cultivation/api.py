@@ -60,6 +60,9 @@ class EvaluationRunSerializer(_Tenant):
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
+    # verdicts as the engine writes them: qualifies / does_not_qualify / cannot_tell
+    status = serializers.CharField(read_only=True)
+
     class Meta:
         model = Evaluation
         fields = ["id", "organization", "run", "ruleset", "version", "content_hash",
@@ -69,6 +72,10 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
 
 class ApplicationSerializer(_Tenant):
+    # draft / submitted / under_review / approved / returned; the verdict as the engine's
+    status = serializers.CharField(read_only=True)
+    precheck_status = serializers.CharField(read_only=True)
+
     class Meta:
         model = Application
         fields = ["id", "organization", "tier", "ruleset", "assessed_on", "facts", "note",

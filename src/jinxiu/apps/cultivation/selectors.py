@@ -36,6 +36,8 @@ def reviewable_organizations(*, user):
     """Enterprises in the regions where ``user`` reviews (admin/officer of a bureau or an
     association); every enterprise for a superuser."""
     qs = Organization.objects.filter(kind=Organization.Kind.ENTERPRISE)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return qs.none()
     if user.is_superuser:
         return qs
     q = Q(pk__in=[])
@@ -47,6 +49,8 @@ def reviewable_organizations(*, user):
 
 
 def is_reviewer(user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
     if user.is_superuser:
         return True
     return any(m.organization.kind in REVIEWER_KINDS for m in user_permissions(user).memberships)
