@@ -51,6 +51,8 @@ def test_a_draft_uses_the_current_rule_set_and_asks_for_its_facts(client, world)
     assert application.status == "draft" and application.precheck_status == "cannot_tell"
     page = client.get(f"/cultivation/applications/{application.pk}/edit/").content.decode()
     assert 'name="f__is_sme"' in page and 'name="f__rd_expense__2025"' in page
+    # what the registry holds shows as the field's hint
+    assert 'placeholder="企业库：2120.0"' in page
     assert "hx-post" in page
 
 

@@ -17,11 +17,10 @@ RECORDS = [
 
 @demo_step(70, "cultivation")
 def _cultivation(state: DemoState) -> None:
-    from jinxiu.apps.cultivation.imports import _expiry
     from jinxiu.apps.cultivation.models import Application, TierRecord
     from jinxiu.apps.cultivation.selectors import ruleset_current
     from jinxiu.apps.cultivation.services import ruleset_sync_shipped, tierrecord_save
-    from jinxiu.apps.cultivation.tiers import tier
+    from jinxiu.apps.cultivation.tiers import expiry_for, tier
 
     ruleset_sync_shipped()
     for key, tier_id, granted, number, by in RECORDS:
@@ -32,7 +31,7 @@ def _cultivation(state: DemoState) -> None:
             continue
         tierrecord_save(record=TierRecord(
             organization=org, tier=tier_id, granted_on=granted_on,
-            expires_on=_expiry(granted_on, tier(tier_id).valid_years), certificate_no=number,
+            expires_on=expiry_for(granted_on, tier_id), certificate_no=number,
             granted_by=by, source=TierRecord.Source.IMPORTED,
             note="示例数据（虚构）。Synthetic demo record."), user=None)
     org = state.organizations["ent_dye"]

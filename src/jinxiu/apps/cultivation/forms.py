@@ -98,8 +98,9 @@ class EvaluationRunForm(TenantModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
-        if self.instance.pk is not None:  # a finished run: only its note changes
-            for name in ("ruleset", "assessed_on", "q", "region", "industry", "tag"):
+        if self.instance.pk is not None:  # a run: only its note changes
+            for name in ("organization", "ruleset", "assessed_on", "q", "region", "industry",
+                         "tag"):
                 self.fields.pop(name)
             return
         field = self.fields["organization"]
@@ -126,8 +127,9 @@ class ApplicationForm(TenantModelForm):
         widgets = {"assessed_on": forms.DateInput(attrs=DATE, format="%Y-%m-%d"),
                    "attachments": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, user, ruleset=None, **kwargs):
+    def __init__(self, *args, user, ruleset=None, registry_facts=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
+        self.registry_facts = (registry_facts or {}).get("facts", {})
         owner = self.fields["organization"]
         owner.queryset = owner.queryset.filter(kind="enterprise")
         self.initial.setdefault("assessed_on", timezone.localdate())
@@ -172,6 +174,9 @@ class ApplicationForm(TenantModelForm):
             field.help_text = help_text
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css + " form-control-sm")
+            known = _registry_value(self.registry_facts.get(spec.name), spec.year)
+            if known is not None:
+                field.widget.attrs["placeholder"] = _("registry: %(value)s") % {"value": known}
             value = stored.get(spec.name)
             if spec.year is not None:
                 value = (value or {}).get(str(spec.year)) if isinstance(value, dict) else None
@@ -204,6 +209,16 @@ class ApplicationForm(TenantModelForm):
 
     def fact_bound_fields(self):
         return [self[spec.key] for spec in self.fact_fields]
+
+
+def _registry_value(fact, year):
+    """The value the registry holds for a fact (of ``year``), or None."""
+    if not isinstance(fact, dict):
+        return fact if year is None else None
+    if "by_year" in fact:
+        value = fact["by_year"].get(str(year)) if year is not None else None
+        return value.get("value") if isinstance(value, dict) else value
+    return fact.get("value") if year is None else None
 
 
 class ReturnForm(forms.Form):

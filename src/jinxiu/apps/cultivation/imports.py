@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jinxiu.apps.core.models import Organization
 from jinxiu.apps.core.uploads import validate_upload
 from jinxiu.apps.cultivation.models import TierRecord
-from jinxiu.apps.cultivation.tiers import tiers
+from jinxiu.apps.cultivation.tiers import expiry_for, tiers
 
 COLUMNS = {
     "credit_code": ("统一社会信用代码", "信用代码", "credit code", "uscc"),
@@ -165,7 +165,7 @@ def tierrecord_import(*, uploaded, user, allowed_organizations) -> list[TierReco
             errors.append(RowError(number, COLUMNS["granted_on"][0], "", _("required")))
             continue
         granted = dates["granted_on"]
-        expires = dates["expires_on"] or _expiry(granted, info.valid_years)
+        expires = dates["expires_on"] or expiry_for(granted, info.id)
         if expires <= granted:
             errors.append(RowError(number, COLUMNS["expires_on"][0], str(expires),
                                    _("the expiry date comes after the date granted")))
@@ -189,10 +189,3 @@ def tierrecord_import(*, uploaded, user, allowed_organizations) -> list[TierReco
             tierrecord_save(record=record, user=user)
     return records
 
-
-def _expiry(granted: dt.date, years: int) -> dt.date:
-    try:
-        end = granted.replace(year=granted.year + years)
-    except ValueError:
-        end = granted.replace(year=granted.year + years, day=28)
-    return end - dt.timedelta(days=1)

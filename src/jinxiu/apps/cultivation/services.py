@@ -27,7 +27,7 @@ from jinxiu.apps.cultivation.models import (
     RuleSetRevision,
     TierRecord,
 )
-from jinxiu.apps.cultivation.tiers import tier, tiers
+from jinxiu.apps.cultivation.tiers import expiry_for, tier, tiers
 from jinxiu.engines.rules import RuleSetError
 
 
@@ -257,16 +257,11 @@ def application_approve(*, application: Application, user, granted_on: dt.date,
     tags follow."""
     _reviewing(application, user)
     _transition(application, (Application.Status.UNDER_REVIEW,), Application.Status.APPROVED)
-    info = tier(application.tier)
-    try:
-        expires = granted_on.replace(year=granted_on.year + info.valid_years)
-    except ValueError:  # 29 February
-        expires = granted_on.replace(year=granted_on.year + info.valid_years, day=28)
     record = TierRecord(
         organization=application.organization, tier=application.tier,
         ruleset=application.ruleset,
         version=(application.precheck.get("version") or {}).get("id", ""),
-        granted_on=granted_on, expires_on=expires - dt.timedelta(days=1),
+        granted_on=granted_on, expires_on=expiry_for(granted_on, application.tier),
         certificate_no=certificate_no, source=TierRecord.Source.REVIEW,
         granted_by=", ".join(m.organization.name for m in user.memberships.all()
                              .select_related("organization")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -50,3 +51,14 @@ def ladder() -> list[Tier]:
 
 def previous_tier(tier_id: str) -> Tier | None:
     return next((t for t in tiers().values() if t.next == tier_id), None)
+
+
+def expiry_for(granted: dt.date, tier_id: str) -> dt.date:
+    """The last day a title granted on ``granted`` is valid: the tier's validity period in
+    years, ending the day before the anniversary (granted 2024-11-28, 3 years → 2027-11-27)."""
+    years = tier(tier_id).valid_years
+    try:
+        end = granted.replace(year=granted.year + years)
+    except ValueError:  # granted on 29 February
+        end = granted.replace(year=granted.year + years, day=28)
+    return end - dt.timedelta(days=1)

@@ -72,8 +72,9 @@ class ApplicationEditView(ObjectEditView):
         active = getattr(self.request, "organization", None)
         if obj.pk is None and active is not None:
             initial["organization"] = active.pk
+        registry = _base_facts(self.request.user, obj) if obj.pk is not None else None
         return self.form(data=data, files=files, instance=obj, initial=initial,
-                         user=self.request.user, ruleset=ruleset)
+                         user=self.request.user, ruleset=ruleset, registry_facts=registry)
 
     def save_form(self, form):
         from jinxiu.apps.documents.models import Document
