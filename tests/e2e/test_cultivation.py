@@ -66,3 +66,9 @@ def test_application_from_draft_to_approval(page, live_server, people):
     record = TierRecord.objects.get()
     assert (record.tier, record.certificate_no, str(record.expires_on)) == (
         "innovative_sme", "CX-2026-001", "2029-07-14")
+    # the pipeline counts the new title and draws the funnel
+    page.goto(f"{live_server.url}/cultivation/")
+    expect(page.locator("#tier-counts td[data-tier='innovative_sme']")).to_have_text("1")
+    expect(page.locator("#tier-funnel canvas, #tier-funnel svg").first).to_be_visible()
+    if __import__("os").environ.get("JINXIU_SCREENSHOT"):
+        page.screenshot(path="/tmp/cultivation-pipeline.png", full_page=True)
