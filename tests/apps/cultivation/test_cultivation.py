@@ -366,3 +366,26 @@ def test_the_api_schema_builds(client, db):
     client.force_login(make_user())
     response = client.get("/api/schema/")
     assert response.status_code == 200 and b"/api/cultivation/records/" in response.content
+
+
+def test_demo_titles_set_tags_and_the_demo_application_has_its_precheck(db, settings):
+    from pathlib import Path
+
+    from jinxiu.apps.core.demo import demo_load
+    from jinxiu.apps.core.regions import region_load
+    from jinxiu.apps.cultivation.models import Application
+
+    if not (Path(settings.JINXIU_REGION_DATA_DIR) / "areas.json").exists():
+        pytest.skip("region data not built (run make assets)")
+    region_load()
+    with change_context(user=None, source="cli"):
+        state = demo_load()
+    knit = Enterprise.objects.get(organization=state.organizations["ent_knit"])
+    assert set(knit.tags) >= {"innovative_sme", "zjtx"}
+    application = Application.objects.get(organization=state.organizations["ent_dye"])
+    assert application.precheck_status in {"cannot_tell", "does_not_qualify", "qualifies"}
+    assert application.precheck["ruleset_id"] == "innovative_sme"
+    count = TierRecord.objects.count()
+    with change_context(user=None, source="cli"):
+        demo_load()
+    assert TierRecord.objects.count() == count and Application.objects.count() == 1

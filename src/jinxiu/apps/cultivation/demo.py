@@ -37,9 +37,17 @@ def _cultivation(state: DemoState) -> None:
     org = state.organizations["ent_dye"]
     admin = state.users.get("admin")
     if admin is not None and not Application.objects.filter(organization=org).exists():
+        from jinxiu.apps.cultivation.selectors import enterprise_facts
+        from jinxiu.apps.cultivation.services import application_save
+        from jinxiu.apps.enterprises.models import Enterprise
+
         revision = ruleset_current(user=admin, code=tier("innovative_sme").ruleset)
-        Application.objects.create(
+        application = Application(
             organization=org, tier="innovative_sme", ruleset=revision,
             assessed_on=dt.date(2026, 6, 30),
-            facts={"is_sme": True, "rd_expense": {"2025": 48}},
+            facts={"is_sme": True, "abnormal_operation_listed": False},
             note="示例申请（虚构）：申报创新型中小企业。Synthetic demo application.")
+        enterprise = Enterprise.objects.filter(organization=org).first()
+        base = enterprise_facts(user=admin, enterprise=enterprise, on=application.assessed_on) \
+            if enterprise else {"facts": {}}
+        application_save(application=application, user=admin, base_facts=base)
