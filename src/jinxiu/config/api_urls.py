@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from jinxiu.apps.chain.api import register as register_chain
 from jinxiu.apps.core.api.urls import register as register_core
+from jinxiu.apps.cultivation.api import register as register_cultivation
 from jinxiu.apps.cutting.api import register as register_cutting
 from jinxiu.apps.documents.api import register as register_documents
 from jinxiu.apps.enterprises.api import register as register_enterprises
@@ -16,4 +17,5 @@ register_production(router)
 register_enterprises(router)
 register_cutting(router)
 register_chain(router)
+register_cultivation(router)
 urlpatterns = router.urls

@@ -125,3 +125,44 @@ def test_chain_query_count_does_not_grow_with_rows(regions, url):
     _fill_chain(org, 27)
     many, _response = _count(user, url)
     assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"
+
+
+CULTIVATION_PAGES = ["/cultivation/", "/cultivation/expiring/",
+                     "/cultivation/records/", "/cultivation/runs/",
+                     "/cultivation/evaluations/", "/cultivation/applications/",
+                     "/cultivation/rulesets/", "/api/cultivation/records/",
+                     "/api/cultivation/runs/", "/api/cultivation/evaluations/",
+                     "/api/cultivation/applications/", "/api/cultivation/rulesets/"]
+
+
+def _fill_cultivation(bureau, run, n):
+    import datetime as dt
+
+    from tests.apps.cultivation.factories import make_application, make_evaluation, make_record
+
+    for _i in range(n):
+        firm = make_org()
+        make_record(firm, "innovative_sme", granted=dt.date.today() - dt.timedelta(days=1000))
+        make_evaluation(firm, run, "does_not_qualify", change_count=1,
+                        changes=[{"fact": "rd_expense", "year": 2025, "label": "研发费用",
+                                  "current": 1, "required": 2, "measure": ""}])
+        make_application(firm)
+
+
+@pytest.mark.parametrize("url", CULTIVATION_PAGES)
+def test_cultivation_query_count_does_not_grow_with_rows(regions, url):
+    from django.utils import timezone
+
+    from tests.apps.cultivation.factories import make_run
+
+    bureau = make_org("本局", kind="bureau")
+    user = make_user(memberships=[(bureau, "officer")])
+    run = make_run(bureau, code="innovative_sme")
+    with change_context(user=None, source="system"):
+        run.finished = timezone.now()
+        run.save()
+    _fill_cultivation(bureau, run, 3)
+    few, _ = _count(user, url)
+    _fill_cultivation(bureau, run, 27)
+    many, _response = _count(user, url)
+    assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"

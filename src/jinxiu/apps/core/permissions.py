@@ -193,10 +193,24 @@ def permission_q(user, model: type[Model], action: str):
     membership_applies = tenant_lookup is not None and not (
         action in ("add", "delete") and tenant_lookup == "pk")
     if visibility in ("tenant", "public") and membership_applies:
-        roles = None if action == "view" else getattr(model, "tenant_write_roles", None)
+        # write roles limit writes; reading and exporting follow the role's own actions
+        roles = None if action in ("view", "export") else getattr(model, "tenant_write_roles",
+                                                                   None)
         org_ids = perms.organization_ids_for(action, roles)
         if org_ids:
             clauses.append(Q(**{f"{tenant_lookup}__in": org_ids}))
+    # Region reviewers: members (admins and officers; any role for "view") of a bureau or an
+    # association reach the rows of owners in their region, for the actions the model names
+    # per organization kind (e.g. the 梯度培育 applications a bureau reviews).
+    reviewers = getattr(model, "region_reviewers", None)
+    if reviewers and tenant_lookup is not None:
+        owner = tenant_lookup.removesuffix("_id")
+        for m in perms.memberships:
+            org = m.organization
+            if action not in reviewers.get(org.kind, ()) or org.region is None:
+                continue
+            if action == "view" or m.role in ("admin", "officer"):
+                clauses.append(Q(**{f"{owner}__region__code__startswith": org.region.prefix}))
     if visibility == "tenant" and action == "view" and tenant_lookup is not None:
         category = getattr(model, "data_category", None)
         if category:

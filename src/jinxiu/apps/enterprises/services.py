@@ -18,3 +18,14 @@ def indicator_save(*, indicator: YearlyIndicator, user) -> YearlyIndicator:
     indicator.full_clean()
     indicator.save()
     return indicator
+
+
+def enterprise_tags_update(*, enterprise: Enterprise, add=(), remove=(), user=None) -> Enterprise:
+    """Add and remove registry tags (the cultivation app keeps the tier tags in step with the
+    valid tier records); saves only when the tags change."""
+    tags = [t for t in enterprise.tags or [] if t not in remove]
+    tags += [t for t in add if t not in tags]
+    if tags != list(enterprise.tags or []):
+        enterprise.tags = tags
+        enterprise_save(enterprise=enterprise, user=user)
+    return enterprise

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "jinxiu.apps.enterprises",
     "jinxiu.apps.cutting",
     "jinxiu.apps.chain",
+    "jinxiu.apps.cultivation",
 ]
 
 MIDDLEWARE = [
