@@ -6,10 +6,13 @@ from jinxiu.apps.core.api.urls import register as register_core
 from jinxiu.apps.documents.api import register as register_documents
 from jinxiu.apps.enterprises.api import register as register_enterprises
 from jinxiu.apps.production.api import register as register_production
+from jinxiu.apps.tracking.api import ingest_urlpatterns
+from jinxiu.apps.tracking.api import register as register_tracking
 
 router = DefaultRouter()
 register_core(router)
 register_documents(router)
 register_production(router)
 register_enterprises(router)
-urlpatterns = router.urls
+register_tracking(router)
+urlpatterns = [*ingest_urlpatterns, *router.urls]

@@ -26,6 +26,7 @@ urlpatterns = [
     path("documents/", include("jinxiu.apps.documents.urls")),
     path("production/", include("jinxiu.apps.production.urls")),
     path("registry/", include("jinxiu.apps.enterprises.urls")),
+    path("tracking/", include("jinxiu.apps.tracking.urls")),
     path("api/", include("jinxiu.config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

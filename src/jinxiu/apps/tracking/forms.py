@@ -1,0 +1,57 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from jinxiu.apps.core.forms import TenantModelForm
+from jinxiu.apps.tracking.models import Bundle, Device, ProductionOrder
+
+
+class ProductionOrderForm(TenantModelForm):
+    class Meta:
+        model = ProductionOrder
+        fields = ["organization", "number", "style", "line", "customer", "quantity",
+                  "due_date", "status"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"})}
+
+
+class BundleForm(TenantModelForm):
+    class Meta:
+        model = Bundle
+        fields = ["organization", "order", "number", "size", "colour", "quantity", "lay",
+                  "ply_from", "ply_to", "tag"]
+
+
+class DeviceForm(TenantModelForm):
+    class Meta:
+        model = Device
+        fields = ["organization", "name", "kind", "line", "station", "active"]
+
+
+class SizeRatioField(forms.CharField):
+    """Marker size ratio typed as "S:1, M:2, L:1" (Chinese punctuation too)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        ratio: dict[str, int] = {}
+        for part in re.split(r"[,，、;；\s]+", value or ""):
+            if not part:
+                continue
+            match = re.fullmatch(r"(.+?)[:：=](\d+)", part)
+            if match is None:
+                raise ValidationError(_("“%(part)s”: write size:copies, e.g. M:2.")
+                                      % {"part": part})
+            size = match.group(1)
+            ratio[size] = ratio.get(size, 0) + int(match.group(2))
+        return ratio
+
+
+class CutForm(forms.Form):
+    lay = forms.IntegerField(label=_("lay number"), min_value=1, initial=1)
+    plies = forms.IntegerField(label=_("plies"), min_value=1, max_value=500,
+                               help_text=_("Layers of fabric in this lay."))
+    sizes = SizeRatioField(label=_("marker size ratio"),
+                           help_text=_("Copies of each size in the marker, e.g. S:1, M:2, L:1."))
+    bundle_plies = forms.IntegerField(label=_("plies per bundle"), min_value=1, initial=20)
+    colour = forms.CharField(label=_("colour"), max_length=30, required=False)
