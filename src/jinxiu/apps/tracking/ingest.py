@@ -193,6 +193,8 @@ def _validate_scan(obj, event, resolver, err) -> None:
     elif event.operator is None:
         err("operator", _("No operator of this enterprise has the employee number "
                           "%(no)s.") % {"no": number})
+    if bundle is None and "qty" not in obj:
+        return _validate_outcome(obj, event, err)  # the bundle's own error says enough
     qty = obj.get("qty", bundle.quantity if bundle is not None else None)
     if not isinstance(qty, int) or isinstance(qty, bool) or qty < 1:
         err("qty", _("The number of pieces must be a whole number of at least 1."))
@@ -200,6 +202,10 @@ def _validate_scan(obj, event, resolver, err) -> None:
         err("qty", _("The bundle has only %(n)d pieces.") % {"n": bundle.quantity})
     else:
         event.quantity = qty
+    _validate_outcome(obj, event, err)
+
+
+def _validate_outcome(obj, event, err) -> None:
     outcome = _text(obj, "outcome", 8) or "good"
     if outcome not in OUTCOMES:
         err("outcome", _("Expected good or rework."))

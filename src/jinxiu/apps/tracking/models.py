@@ -227,3 +227,6 @@ class FloorEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.event_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracking:floorevent_detail", args=[self.pk])
