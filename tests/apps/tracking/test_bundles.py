@@ -38,7 +38,7 @@ def test_the_same_lay_is_not_cut_twice_and_nothing_is_written(regions):
     order = make_order(org)
     with change_context(user=None, source="system"):
         bundles_cut(order=order, lay=1, plies=10, sizes={"M": 1}, bundle_plies=5)
-        with pytest.raises(ValidationError, match="Lay 1"):
+        with pytest.raises(ValidationError, match="本订单第 1 床已分扎"):
             bundles_cut(order=order, lay=1, plies=10, sizes={"M": 1}, bundle_plies=5)
     assert order.bundles.count() == 2
 

@@ -92,8 +92,8 @@ def test_one_bad_line_refuses_the_batch_with_reasons_and_stores_nothing(client, 
     errors = {(e["line"], e["field"]): e["reason"] for e in response.json()["errors"]}
     assert set(errors) == {(2, "operation"), (3, "operator"), (4, "defect"), (5, "qty"),
                            (6, "at"), (7, "reason"), (8, "id"), (8, "type"), (9, "bundle")}
-    assert errors[(5, "qty")] == "The bundle has only 20 pieces."
-    assert errors[(2, "operation")] == "The bundle's style has no operation 99."
+    assert errors[(5, "qty")] == "该扎只有 20 件。"
+    assert errors[(2, "operation")] == "该扎的款式没有工序 99。"
     assert FloorEvent.objects.count() == 0
 
 
@@ -155,4 +155,4 @@ def test_too_many_lines_is_refused(floor, settings):
     settings.JINXIU_INGEST_MAX_LINES = 2
     with pytest.raises(IngestError) as exc:
         events_ingest(device=floor["device"], items=[scan(f"e{i}", i) for i in range(3)])
-    assert exc.value.errors[0]["reason"] == "At most 2 events in one batch."
+    assert exc.value.errors[0]["reason"] == "一个批次最多 2 个事件。"
