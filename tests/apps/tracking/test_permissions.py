@@ -1,4 +1,6 @@
+import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -7,7 +9,14 @@ from rest_framework.test import APIClient
 from jinxiu.apps.core.models import DataShare, ObjectPermission
 from jinxiu.apps.production.models import Line, Style
 from jinxiu.apps.tracking.ingest import events_ingest
-from jinxiu.apps.tracking.models import Bundle, Device, FloorEvent, ProductionOrder
+from jinxiu.apps.tracking.models import (
+    Attendance,
+    Bundle,
+    Device,
+    FloorEvent,
+    PieceRate,
+    ProductionOrder,
+)
 from tests.apps.production.factories import make_line, make_style
 from tests.apps.tracking.factories import make_device, make_floor, make_order, scan
 from tests.helpers.factories import make_org, make_user
@@ -158,3 +167,72 @@ def test_a_bureau_sees_events_only_when_the_enterprise_shares_production_data(tw
     DataShare.objects.create(organization=own, grantee=bureau_org, categories=["production"])
     bureau = type(bureau).objects.get(pk=bureau.pk)
     assert _seen(bureau) == ["a1", "a2"]
+
+
+def _operator(org):
+    from jinxiu.apps.production.models import Operator
+    from tests.apps.production.factories import make_operator
+
+    return Operator.objects.filter(organization=org).first() or make_operator(org, name="工")
+
+
+def _operation(org):
+    from jinxiu.apps.production.models import Operation
+
+    return Operation.objects.filter(organization=org).first() or \
+        _style(org).operations.first() or make_style(org, code="R").operations.first()
+
+
+class TestAttendancePermissions(PermissionMatrix):
+    model = Attendance
+    url_base = "tracking:attendance"
+    api_base = "attendance"
+
+    def make_object(self, organization):
+        from jinxiu.apps.core.changelog import change_context
+        from tests.apps.tracking.factories import T0
+
+        n = Attendance.objects.count()
+        with change_context(user=None, source="system"):
+            return Attendance.objects.create(
+                organization=organization, operator=_operator(organization),
+                date=dt.date(2026, 3, 2 + n), clock_in=T0 + dt.timedelta(days=n),
+                clock_out=T0 + dt.timedelta(days=n, hours=8))
+
+    def form_data(self, organization):
+        return {"organization": organization.pk, "operator": _operator(organization).pk,
+                "date": "2026-04-01", "shift": "day", "clock_in": "2026-04-01T20:00",
+                "clock_out": "2026-04-02T04:00", "off_standard": "meeting: 15"}
+
+    def api_data(self, organization):
+        return {**self.form_data(organization), "off_standard": {"meeting": 15}}
+
+    def changed_field(self):
+        return "shift", "night"
+
+    def export_marker(self, obj):
+        return str(obj.date)
+
+
+class TestPieceRatePermissions(PermissionMatrix):
+    model = PieceRate
+    url_base = "tracking:piecerate"
+    api_base = "piecerate"
+
+    def make_object(self, organization):
+        from jinxiu.apps.core.changelog import change_context
+
+        with change_context(user=None, source="system"):
+            return PieceRate.objects.create(
+                organization=organization, operation=_operation(organization),
+                rate=Decimal("0.12"), valid_from=dt.date(2026, 1, 1 + PieceRate.objects.count()))
+
+    def form_data(self, organization):
+        return {"organization": organization.pk, "operation": _operation(organization).pk,
+                "rate": "0.2500", "valid_from": "2026-05-01"}
+
+    def changed_field(self):
+        return "rate", Decimal("0.3000")
+
+    def export_marker(self, obj):
+        return str(obj.valid_from)

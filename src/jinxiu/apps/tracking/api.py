@@ -26,7 +26,14 @@ from jinxiu.apps.tracking.ingest import (
     events_ingest,
     parse_lines,
 )
-from jinxiu.apps.tracking.models import Bundle, Device, FloorEvent, ProductionOrder
+from jinxiu.apps.tracking.models import (
+    Attendance,
+    Bundle,
+    Device,
+    FloorEvent,
+    PieceRate,
+    ProductionOrder,
+)
 
 
 class _Tenant(ModelCleanMixin, TenantSerializerMixin, serializers.ModelSerializer):
@@ -65,6 +72,21 @@ class FloorEventSerializer(serializers.ModelSerializer):
                   "quantity", "outcome", "defect_code", "machine_state", "reason"]
 
 
+class AttendanceSerializer(_Tenant):
+    attended_minutes = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "organization", "operator", "date", "shift", "clock_in", "clock_out",
+                  "attended_minutes", "off_standard"]
+
+
+class PieceRateSerializer(_Tenant):
+    class Meta:
+        model = PieceRate
+        fields = ["id", "organization", "operation", "rate", "valid_from"]
+
+
 class ProductionOrderViewSet(RestrictedModelViewSet):
     queryset = ProductionOrder.objects.all()
     serializer_class = ProductionOrderSerializer
@@ -92,11 +114,25 @@ class FloorEventViewSet(RestrictedModelViewSet):
     http_method_names = ["get", "head", "options"]
 
 
+class AttendanceViewSet(RestrictedModelViewSet):
+    queryset = Attendance.objects.all()
+    serializer_class = AttendanceSerializer
+    filterset_class = filtersets.AttendanceFilterSet
+
+
+class PieceRateViewSet(RestrictedModelViewSet):
+    queryset = PieceRate.objects.all()
+    serializer_class = PieceRateSerializer
+    filterset_class = filtersets.PieceRateFilterSet
+
+
 def register(router) -> None:
     router.register("tracking/orders", ProductionOrderViewSet, basename="productionorder")
     router.register("tracking/bundles", BundleViewSet, basename="bundle")
     router.register("tracking/devices", DeviceViewSet, basename="device")
     router.register("tracking/events", FloorEventViewSet, basename="floorevent")
+    router.register("tracking/attendance", AttendanceViewSet, basename="attendance")
+    router.register("tracking/rates", PieceRateViewSet, basename="piecerate")
 
 
 # --- device ingestion -------------------------------------------------------------------------

@@ -2,8 +2,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.filtersets import SearchFilterSet
-from jinxiu.apps.production.models import Line, Operator, Style
-from jinxiu.apps.tracking.models import Bundle, Device, FloorEvent, ProductionOrder
+from jinxiu.apps.production.models import Line, Operation, Operator, Style
+from jinxiu.apps.tracking.models import (
+    Attendance,
+    Bundle,
+    Device,
+    FloorEvent,
+    PieceRate,
+    ProductionOrder,
+)
 
 
 def _visible(model):
@@ -61,3 +68,25 @@ class FloorEventFilterSet(SearchFilterSet):
     class Meta:
         model = FloorEvent
         fields = ["q", "line", "operator", "kind", "outcome", "since"]
+
+
+class AttendanceFilterSet(SearchFilterSet):
+    search_fields = ("operator__name", "operator__employee_no")
+    operator = django_filters.ModelChoiceFilter(queryset=_visible(Operator),
+                                                label=_("operator"))
+    date = django_filters.DateFilter(label=_("date"))
+    shift = django_filters.ChoiceFilter(choices=Attendance.Shift.choices, label=_("shift"))
+
+    class Meta:
+        model = Attendance
+        fields = ["q", "operator", "date", "shift"]
+
+
+class PieceRateFilterSet(SearchFilterSet):
+    search_fields = ("operation__code", "operation__name", "operation__style__code")
+    operation = django_filters.ModelChoiceFilter(queryset=_visible(Operation),
+                                                 label=_("operation"))
+
+    class Meta:
+        model = PieceRate
+        fields = ["q", "operation"]

@@ -3,18 +3,26 @@ floor, and the events they report. All of it is the enterprise's own production 
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import secrets
+from decimal import Decimal
+from pathlib import Path
 
+import yaml
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.models.base import DataCategory, Visibility
 from jinxiu.apps.core.querysets import RestrictedManager
 from jinxiu.apps.production.models import Line, Operation, Operator, ProductionModel, Style
+
+REASONS = Path(__file__).parent / "data" / "off_standard_reasons.yaml"
 
 
 def _same_org(obj, *fields: str) -> None:
@@ -230,3 +238,106 @@ class FloorEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tracking:floorevent_detail", args=[self.pk])
+
+
+def off_standard_reasons() -> dict[str, tuple[str, str]]:
+    """Off-standard reasons from ``data/off_standard_reasons.yaml``: code → (zh, en)."""
+    return _reasons()
+
+
+@functools.cache
+def _reasons() -> dict[str, tuple[str, str]]:
+    with open(REASONS, encoding="utf-8") as fh:
+        return {k: tuple(v) for k, v in yaml.safe_load(fh).items()}
+
+
+def reason_label(code: str) -> str:
+    zh_name, en = off_standard_reasons().get(code, (code, code))
+    return zh_name if (get_language() or "zh-hans").startswith("zh") else en
+
+
+class Attendance(ProductionModel):
+    """An operator's shift (班次) on one day: clock-in and clock-out, and off-standard minutes
+    by reason."""
+
+    class Shift(models.TextChoices):
+        DAY = "day", _("Day shift")
+        NIGHT = "night", _("Night shift")
+
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE,
+                                 related_name="attendances", verbose_name=_("operator"))
+    date = models.DateField(_("date"))
+    shift = models.CharField(_("shift"), max_length=8, choices=Shift.choices,
+                             default=Shift.DAY)
+    clock_in = models.DateTimeField(_("clock in"))
+    clock_out = models.DateTimeField(_("clock out"))
+    off_standard = models.JSONField(
+        _("off-standard minutes"), default=dict, blank=True,
+        help_text=_("Minutes by reason, e.g. {\"waiting_work\": 20, \"meeting\": 15}."))
+
+    class Meta:
+        ordering = ["-date", "operator"]
+        constraints = [models.UniqueConstraint(fields=["operator", "date", "shift"],
+                                               name="unique_attendance_shift")]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+
+    def __str__(self) -> str:
+        return f"{self.operator} {self.date} {self.get_shift_display()}"
+
+    @property
+    def attended_minutes(self) -> int:
+        return int((self.clock_out - self.clock_in).total_seconds() // 60)
+
+    def clean(self) -> None:
+        _same_org(self, "operator")
+        if self.clock_in and self.clock_out:
+            if self.clock_out <= self.clock_in:
+                raise ValidationError({"clock_out": _("Clock-out must come after clock-in.")})
+            if self.clock_out - self.clock_in > dt.timedelta(hours=16):
+                raise ValidationError({"clock_out": _("A shift is at most 16 hours.")})
+        if not isinstance(self.off_standard, dict):
+            raise ValidationError({"off_standard": _("Give an object of reason → minutes.")})
+        reasons = off_standard_reasons()
+        for key, value in self.off_standard.items():
+            if key not in reasons:
+                raise ValidationError({"off_standard": _(
+                    "Unknown reason “%(reason)s”; known: %(known)s.")
+                    % {"reason": key, "known": ", ".join(reasons)}})
+            if not isinstance(value, int | float) or value < 0:
+                raise ValidationError({"off_standard": _(
+                    "Minutes for “%(reason)s” must be a number of at least 0.")
+                    % {"reason": key}})
+        if self.clock_in and self.clock_out and \
+                sum(self.off_standard.values()) > self.attended_minutes:
+            raise ValidationError({"off_standard": _(
+                "Off-standard minutes exceed the attended minutes.")})
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracking:attendance_detail", args=[self.pk])
+
+
+class PieceRate(ProductionModel):
+    """The piece rate (工价) of an operation from a date on."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("operation"))
+    rate = models.DecimalField(_("rate per piece (yuan)"), max_digits=8, decimal_places=4,
+                               validators=[MinValueValidator(Decimal("0"))])
+    valid_from = models.DateField(_("valid from"))
+
+    class Meta:
+        ordering = ["operation__style", "operation__sequence", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["operation", "valid_from"],
+                                               name="unique_piece_rate_from")]
+        verbose_name = _("piece rate")
+        verbose_name_plural = _("piece rates")
+
+    def __str__(self) -> str:
+        return f"{self.operation} ¥{self.rate}"
+
+    def clean(self) -> None:
+        _same_org(self, "operation")
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracking:piecerate_detail", args=[self.pk])

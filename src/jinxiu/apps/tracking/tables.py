@@ -2,7 +2,14 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.tables import BaseTable
-from jinxiu.apps.tracking.models import Bundle, Device, FloorEvent, ProductionOrder
+from jinxiu.apps.tracking.models import (
+    Attendance,
+    Bundle,
+    Device,
+    FloorEvent,
+    PieceRate,
+    ProductionOrder,
+)
 
 
 class ProductionOrderTable(BaseTable):
@@ -49,3 +56,26 @@ class FloorEventTable(BaseTable):
         model = FloorEvent
         fields = ("occurred_at", "kind", "event_id", "line", "station", "bundle", "operation",
                   "operator", "quantity", "outcome", "defect_code", "machine_state", "reason")
+
+
+class AttendanceTable(BaseTable):
+    operator = tables.Column(linkify=True, verbose_name=_("operator"))
+    attended = tables.Column(accessor="attended_minutes", verbose_name=_("attended minutes"),
+                             orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Attendance
+        fields = ("date", "shift", "operator", "clock_in", "clock_out", "attended",
+                  "off_standard")
+
+    def render_off_standard(self, value):
+        return ", ".join(f"{k} {v:g}" for k, v in value.items())
+
+
+class PieceRateTable(BaseTable):
+    operation = tables.Column(linkify=True, verbose_name=_("operation"))
+    style = tables.Column(accessor="operation__style", verbose_name=_("style"))
+
+    class Meta(BaseTable.Meta):
+        model = PieceRate
+        fields = ("style", "operation", "rate", "valid_from")

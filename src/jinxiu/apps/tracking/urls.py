@@ -2,7 +2,14 @@ from django.urls import path
 
 from jinxiu.apps.core.generic_views import crud_urls
 from jinxiu.apps.tracking import views as v
-from jinxiu.apps.tracking.models import Bundle, Device, FloorEvent, ProductionOrder
+from jinxiu.apps.tracking.models import (
+    Attendance,
+    Bundle,
+    Device,
+    FloorEvent,
+    PieceRate,
+    ProductionOrder,
+)
 
 app_name = "tracking"
 
@@ -25,4 +32,14 @@ urlpatterns = [
     path("devices/<int:pk>/token/", v.DeviceTokenView.as_view(), name="device_token"),
     *crud_urls(FloorEvent, prefix="events/", list_view=v.FloorEventListView,
                detail_view=v.FloorEventDetailView),
+    *crud_urls(Attendance, prefix="attendance/", list_view=v.AttendanceListView,
+               detail_view=v.AttendanceDetailView, edit_view=v.AttendanceEditView,
+               delete_view=v.AttendanceDeleteView, changelog_view=v.AttendanceChangeLogView),
+    *crud_urls(PieceRate, prefix="rates/", list_view=v.PieceRateListView,
+               detail_view=v.PieceRateDetailView, edit_view=v.PieceRateEditView,
+               delete_view=v.PieceRateDeleteView, changelog_view=v.PieceRateChangeLogView),
+    path("boards/", v.BoardIndexView.as_view(), name="boards"),
+    path("lines/<int:pk>/board/", v.LineBoardView.as_view(), name="line_board"),
+    path("figures/", v.OperatorFiguresView.as_view(), name="figures"),
+    path("pay/", v.PayView.as_view(), name="pay"),
 ]

@@ -26,6 +26,15 @@ from jinxiu.apps.tracking.models import Bundle, Device, FloorEvent, ProductionOr
 from jinxiu.apps.tracking.services import bundles_cut, device_rotate_token
 from jinxiu.apps.tracking.tickets import tickets_pdf
 
+__all__ = [
+    "BundleChangeLogView", "BundleDeleteView", "BundleDetailView", "BundleEditView",
+    "BundleListView", "BundleTicketView", "DeviceChangeLogView", "DeviceDeleteView",
+    "DeviceDetailView", "DeviceEditView", "DeviceListView", "DeviceTokenView",
+    "FloorEventDetailView", "FloorEventListView", "ProductionOrderChangeLogView",
+    "ProductionOrderCutView", "ProductionOrderDeleteView", "ProductionOrderDetailView",
+    "ProductionOrderEditView", "ProductionOrderListView", "ProductionOrderTicketsView",
+]
+
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
