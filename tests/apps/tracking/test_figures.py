@@ -30,6 +30,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from jinxiu.apps.core.changelog import change_context
+from jinxiu.apps.production.models import Operation
 from jinxiu.apps.tracking.figures import MachineEvent, downtime, wip_before
 from jinxiu.apps.tracking.models import Attendance
 from jinxiu.apps.tracking.selectors import (
@@ -134,3 +136,72 @@ def test_attendance_rules(worked):
     a.off_standard = {"meeting": 20}
     a.full_clean()
     assert a.attended_minutes == 180
+
+
+def test_alerts_on_the_worked_day_at_half_past_ten(worked):
+    """Window 10:00–10:30 (data/alert_rules.yaml: 30 minutes). Station S1 worked operations 2
+    and 3 so far and made 12 + 8 = 20 pieces of operation 3 in the window: 10 per operation,
+    against 30 × 60 / 48 s takt = 37.5 (alert below 0.9 × 37.5). 陈红 earned 12 × 40 s = 8
+    minutes in 30 (27 %), 李明 8 × 40 s = 5.33 minutes (18 %): both under 60 %."""
+    from jinxiu.apps.tracking.figures import AlertRules, floor_alerts
+    from jinxiu.apps.tracking.models import FloorEvent
+    from jinxiu.apps.tracking.selectors import _counted_for, _scans, _seconds
+
+    scans = _scans(FloorEvent.objects.all())
+    alerts = floor_alerts(scans, _counted_for(scans), _seconds({s.operation for s in scans}),
+                          {}, takt_seconds=48.0, target_per_hour=75.0, until=at(10, 30),
+                          rules=AlertRules())
+    a1, a2 = worked["a1"].pk, worked["a2"].pk
+    assert [(a.kind, a.subject, a.value, a.limit) for a in alerts] == [
+        ("station", "S1", 10.0, 37.5), ("operator", a1, 0.27, 0.6), ("operator", a2, 0.18, 0.6)]
+    # WIP over an hour of target (75 pieces) before an operation
+    pile = floor_alerts([], {}, {}, {7: 80, 8: 75}, takt_seconds=48.0, target_per_hour=75.0,
+                        until=at(10, 30), rules=AlertRules())
+    assert [(a.kind, a.subject, a.value, a.limit) for a in pile] == [("wip", 7, 80, 75.0)]
+    board = line_dashboard(user=worked["admin"], line=worked["line"], day=DAY, now=at(10, 30))
+    assert len(board["alerts"]) == 3
+    assert board["alerts"][0] == "工位 S1 在最近时段内每道工序做了 10.0 件，节拍要求 37.5 件。"
+
+
+def test_rebalance_now_uses_the_observed_performance(client, worked,
+                                                     django_capture_on_commit_callbacks):
+    """Over the worked day 陈红 performed at 23 / 480 = 0.0479 and 李明 at 5.3333 / 240 =
+    0.0222; the line's average is 0.0351, so the engine gets 1.37 and 0.63 (relative speed) on
+    the machine types each can run. Best two-station split of 20/30/40/10 s with 1 → 2 → 4 and
+    3 → 4: 李明 does 合肩 (20 s / 0.63 = 31.7 s), 陈红 the rest (80 s / 1.37 = 58.4 s)."""
+    from jinxiu.apps.production.models import BalancePlan
+    from jinxiu.apps.tracking.rebalance import (
+        line_rebalance,
+        observed_performance,
+        observed_skills,
+    )
+
+    perf = observed_performance(user=worked["admin"], line=worked["line"], today=DAY)
+    assert perf == {worked["a1"].pk: 1.37, worked["a2"].pk: 0.63}
+    assert observed_skills([worked["a1"]], {worked["a1"].pk: 0.85}) == {
+        "陈红 (A1)": {"lockstitch": 0.85}}
+    with change_context(user=None, source="system"):
+        for person in (worked["a1"], worked["a2"]):
+            person.skills = {"lockstitch": 1.0, "overlock": 1.0, "iron": 1.0}
+            person.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        plan = line_rebalance(line=worked["line"], user=worked["admin"], today=DAY)
+    plan.refresh_from_db()
+    assert (plan.mode, plan.use_operator_skills, plan.style) == (
+        "max_output", True, worked["order"].style)
+    assert plan.status == "done", plan.job.error
+    assert plan.result["observed_skills"]["陈红 (A1)"] == {
+        "lockstitch": 1.37, "overlock": 1.37, "iron": 1.37}
+    ops = {op.pk: op.code for op in Operation.objects.filter(style=plan.style)}
+    assert [([ops[pk] for pk in st["operations"]], st["operator"])
+            for st in plan.result["stations"]] == [(["1"], "李明 (A2)"),
+                                                   (["2", "3", "4"], "陈红 (A1)")]
+    assert plan.result["cycle_seconds"] == 58.4 and plan.result["proven_optimal"]
+    client.force_login(worked["admin"])
+    response = client.post(f"/tracking/lines/{worked['line'].pk}/rebalance/")
+    assert response.status_code == 302
+    assert response["Location"] == BalancePlan.objects.order_by("-pk").first().get_absolute_url()
+    viewer = make_user("v", memberships=[(worked["org"], "viewer")])
+    client.force_login(viewer)
+    assert client.post(f"/tracking/lines/{worked['line'].pk}/rebalance/").status_code == 403
+    assert BalancePlan.objects.count() == 2

@@ -38,6 +38,7 @@ class Scan:
     quantity: int
     good: bool
     defect: str = ""
+    station: str = ""
 
 
 def counted_pieces(scans: list[Scan]) -> dict[tuple[int, str], int]:
@@ -205,3 +206,66 @@ def pay_lines(scans: list[Scan], counted: dict, rate_for) -> dict[tuple[int, int
     for line in lines.values():
         line.pay = line.pay.quantize(CENT, rounding=ROUND_HALF_UP)
     return lines
+
+
+@dataclass(frozen=True)
+class AlertRules:
+    window_minutes: int = 30
+    station_below_takt: float = 0.9
+    wip_hours: float = 1.0
+    operator_performance: float = 0.6
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str  # "station", "wip", "operator"
+    subject: object  # station name, operation id, operator id
+    value: float
+    limit: float
+
+
+def floor_alerts(scans: list[Scan], counted: dict, seconds: dict[int, Decimal],
+                 wip: dict[int, int], *,
+                 takt_seconds: float, target_per_hour: float, until: dt.datetime,
+                 rules: AlertRules) -> list[Alert]:
+    """The alerts of a line at ``until``:
+
+    * a station whose output over the window (pieces per operation it worked) is below
+      ``station_below_takt`` × window / takt — once the line has run a whole window;
+    * an operation with more than ``wip_hours`` × the hourly target waiting in front of it;
+    * an operator who scanned in the window and earned less than ``operator_performance`` ×
+      the window's minutes.
+    """
+    window = dt.timedelta(minutes=rules.window_minutes)
+    since = until - window
+    alerts: list[Alert] = []
+    scans = [s for s in scans if s.at < until]
+    recent = [s for s in scans if since <= s.at < until]
+    if scans and min(s.at for s in scans) <= since and takt_seconds > 0:
+        expected = rules.window_minutes * 60 / takt_seconds
+        pieces: dict[str, int] = defaultdict(int)
+        operations: dict[str, set] = defaultdict(set)
+        for s in scans:
+            operations[s.station].add(s.operation)
+        for s in recent:
+            pieces[s.station] += counted.get(s.key, 0)
+        for station in sorted(operations):
+            if not station:
+                continue
+            made = pieces.get(station, 0) / len(operations[station])
+            if made < rules.station_below_takt * expected:
+                alerts.append(Alert("station", station, round(made, 1), round(expected, 1)))
+    limit = rules.wip_hours * target_per_hour
+    for op, waiting in wip.items():
+        if waiting > limit:
+            alerts.append(Alert("wip", op, waiting, round(limit, 1)))
+    earned: dict[int, Decimal] = defaultdict(Decimal)
+    for s in recent:
+        if s.operator is not None:
+            earned[s.operator] += counted.get(s.key, 0) * seconds.get(s.operation, 0) / 60
+    for operator, minutes in sorted(earned.items()):
+        performance = float(minutes) / rules.window_minutes
+        if performance < rules.operator_performance:
+            alerts.append(Alert("operator", operator, round(performance, 2),
+                                rules.operator_performance))
+    return alerts

@@ -5,19 +5,25 @@ scans, so an operator who sees only their own scans still sees their own pay cor
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from bisect import bisect_right
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
+import yaml
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jinxiu.apps.production.models import Operation, Operator
 from jinxiu.apps.tracking.figures import (
+    AlertRules,
     MachineEvent,
     Scan,
     Shift,
     counted_pieces,
     downtime,
+    floor_alerts,
     operator_figures,
     pay_lines,
     wip_before,
@@ -25,13 +31,21 @@ from jinxiu.apps.tracking.figures import (
 from jinxiu.apps.tracking.models import Attendance, FloorEvent, PieceRate
 
 SCAN_FIELDS = ("device_id", "event_id", "occurred_at", "bundle_id", "bundle__quantity",
-               "operation_id", "operator_id", "quantity", "outcome", "defect_code")
+               "operation_id", "operator_id", "quantity", "outcome", "defect_code", "station")
+RULES = Path(__file__).parent / "data" / "alert_rules.yaml"
+
+
+@functools.cache
+def alert_rules() -> AlertRules:
+    """The thresholds of ``data/alert_rules.yaml``."""
+    with open(RULES, encoding="utf-8") as fh:
+        return AlertRules(**yaml.safe_load(fh))
 
 
 def _scan(row) -> Scan:
     return Scan(key=(row[0], row[1]), at=row[2], bundle=row[3], bundle_qty=row[4],
                 operation=row[5], operator=row[6], quantity=row[7], good=row[8] == "good",
-                defect=row[9])
+                defect=row[9], station=row[10])
 
 
 def _scans(qs) -> list[Scan]:
@@ -177,8 +191,12 @@ def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) 
     machine = [MachineEvent(*row) for row in events.filter(kind=FloorEvent.Kind.MACHINE)
                .values_list("station", "occurred_at", "machine_state", "reason")]
     down = downtime(machine, until)
-    operators = Operator.objects.in_bulk(set(defects_operator))
     target_per_hour = line.target_output * 60 / line.shift_minutes
+    alerts = floor_alerts(scans, counted, _seconds(ops), wip,
+                          takt_seconds=float(line.takt_seconds),
+                          target_per_hour=target_per_hour, until=until, rules=alert_rules())
+    operators = Operator.objects.in_bulk(
+        set(defects_operator) | {a.subject for a in alerts if a.kind == "operator"})
     return {
         "hours": _hours(hourly, start, until, tz),
         "target_per_hour": round(target_per_hour, 1),
@@ -194,9 +212,28 @@ def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) 
             key=lambda pair: -pair[1]),
         "downtime": sorted(((station, reason, round(m, 1)) for (station, reason), m
                             in down.items()), key=lambda r: -r[2]),
+        "alerts": _alert_texts(alerts, {op.pk: op for op in operations}, operators),
         "output": sum(hourly.values()),
         "loaded": loaded,
     }
+
+
+def _alert_texts(alerts, operations, operators) -> list[str]:
+    texts = []
+    for a in alerts:
+        if a.kind == "station":
+            texts.append(_("Station %(station)s made %(made)s pieces per operation in the last "
+                           "window; takt asks for %(limit)s.")
+                         % {"station": a.subject, "made": a.value, "limit": a.limit})
+        elif a.kind == "wip":
+            op = operations[a.subject]
+            texts.append(_("%(n)d pieces are piling up before %(op)s (limit %(limit)s).")
+                         % {"n": a.value, "op": f"{op.code} {op.name}", "limit": a.limit})
+        else:
+            texts.append(_("%(operator)s works at %(pct)d%% of standard in the last window.")
+                         % {"operator": operators.get(a.subject, a.subject),
+                            "pct": round(a.value * 100)})
+    return texts
 
 
 def _hours(hourly: dict[int, int], start, until, tz) -> list[tuple[int, int]]:

@@ -40,6 +40,7 @@ urlpatterns = [
                delete_view=v.PieceRateDeleteView, changelog_view=v.PieceRateChangeLogView),
     path("boards/", v.BoardIndexView.as_view(), name="boards"),
     path("lines/<int:pk>/board/", v.LineBoardView.as_view(), name="line_board"),
+    path("lines/<int:pk>/rebalance/", v.LineRebalanceView.as_view(), name="line_rebalance"),
     path("figures/", v.OperatorFiguresView.as_view(), name="figures"),
     path("pay/", v.PayView.as_view(), name="pay"),
 ]

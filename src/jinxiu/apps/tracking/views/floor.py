@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views import View
 
 from jinxiu.apps.core.generic_views import (
@@ -22,6 +25,7 @@ from jinxiu.apps.production.models import Line
 from jinxiu.apps.tracking import charts, filtersets, forms, tables
 from jinxiu.apps.tracking.models import Attendance, PieceRate, reason_label
 from jinxiu.apps.tracking.payroll import pay_xlsx
+from jinxiu.apps.tracking.rebalance import line_rebalance
 from jinxiu.apps.tracking.selectors import (
     line_dashboard,
     operator_figures_for_day,
@@ -31,6 +35,7 @@ from jinxiu.apps.tracking.selectors import (
 __all__ = [
     "AttendanceChangeLogView", "AttendanceDeleteView", "AttendanceDetailView",
     "AttendanceEditView", "AttendanceListView", "BoardIndexView", "LineBoardView",
+    "LineRebalanceView",
     "OperatorFiguresView", "PayView", "PieceRateChangeLogView", "PieceRateDeleteView",
     "PieceRateDetailView",
     "PieceRateEditView", "PieceRateListView",
@@ -116,6 +121,7 @@ class LineBoardView(ObjectViewMixin, View):
         board = line_dashboard(user=request.user, line=line, day=day)
         mode = request.GET.get("mode", "")
         context = {"line": line, "day": day, "board": board, "mode": mode,
+                   "alerts": board["alerts"],
                    "output_chart": charts.output_chart(board),
                    "wip_chart": charts.wip_chart(board),
                    "defects_chart": charts.defects_chart(board),
@@ -136,6 +142,27 @@ class BoardIndexView(ObjectViewMixin, View):
         return render(request, "tracking/board_index.html",
                       {"lines": Line.objects.restrict(request.user, "view")
                        .select_related("organization")})
+
+
+class LineRebalanceView(ObjectViewMixin, View):
+    """“Re-balance now”: a new balancing plan on the observed performance; opens its page."""
+
+    model = Line
+
+    def url_name(self, view: str) -> str:
+        return f"production:line_{view}"
+
+    def post(self, request, pk):
+        line = self.get_object("run")
+        try:
+            plan = line_rebalance(line=line, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("tracking:line_board", pk=line.pk)
+        messages.success(request, _("Re-balancing started; compare the proposal with the plan "
+                                    "in use when it is done."))
+        return redirect(plan.get_absolute_url())
 
 
 # --- operator figures and pay -------------------------------------------------------------------
