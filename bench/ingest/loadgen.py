@@ -18,6 +18,7 @@ there exactly once, and nothing else. It prints one JSON line of results.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import http.client
 import json
@@ -133,19 +134,21 @@ class Ingest:
     """The ingest process (gunicorn or mqtt-ingest), which --kill-at kills with SIGKILL."""
 
     def __init__(self, args, env):
-        self.args, self.env, self.proc = args, env, None
+        self.args, self.env, self.procs = args, env, []
 
     def start(self):
         jinxiu = str(REPO / ".venv/bin/jinxiu")
         if self.args.transport == "http":
-            argv = [jinxiu, "serve", "--port", str(self.args.port), "--workers",
-                    str(self.args.workers)]
+            argvs = [[jinxiu, "serve", "--port", str(self.args.port), "--workers",
+                      str(self.args.workers)]]
         else:
-            argv = [jinxiu, "mqtt-ingest", "--url", "mqtt://127.0.0.1:1883",
-                    "--client-id", f"jinxiu-bench-{self.args.db}-{os.getpid()}"]
-        self.proc = subprocess.Popen(argv, env=self.env, stdout=subprocess.DEVNULL,
-                                     stderr=open(f"/tmp/jinxiu-bench-{self.args.transport}.log",
-                                                 "a"), start_new_session=True)
+            argvs = [[jinxiu, "mqtt-ingest", "--url", "mqtt://127.0.0.1:1883", "--client-id",
+                      f"jinxiu-bench-{self.args.db}-{os.getpid()}-{i}"]
+                     + (["--share", "bench"] if self.args.workers > 1 else [])
+                     for i in range(self.args.workers)]
+        log = open(f"/tmp/jinxiu-bench-{self.args.transport}.log", "a")  # noqa: SIM115
+        self.procs = [subprocess.Popen(argv, env=self.env, stdout=subprocess.DEVNULL,
+                                       stderr=log, start_new_session=True) for argv in argvs]
         if self.args.transport == "http":
             warm = 0
             for _ in range(600):  # until every worker has loaded the application
@@ -162,15 +165,15 @@ class Ingest:
             time.sleep(3)  # the subscriber loads the application and subscribes
 
     def kill(self):
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait()
+        for proc in self.procs:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
 
     def stop(self):
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        self.proc.wait(timeout=30)
+        for proc in self.procs:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
 
 
 def http_sender(line, args, deadline, stats, acked):
@@ -268,7 +271,8 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--kill-at", type=float, default=0, help="SIGKILL the ingest at S s")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn workers (HTTP) or subscribers sharing the load (MQTT)")
     parser.add_argument("--ack-timeout", type=float, default=10)
     args = parser.parse_args(argv)
     env = configure(args)

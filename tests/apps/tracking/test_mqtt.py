@@ -64,13 +64,14 @@ def test_broker_urls_are_read_and_a_missing_url_is_explained(settings):
 
 @pytest.mark.skipif(not _broker_up(), reason="no MQTT broker at 127.0.0.1:1883")
 @pytest.mark.django_db(transaction=True)
-def test_end_to_end_through_mosquitto(regions):
+@pytest.mark.parametrize("share", ["", "jinxiu-test"])
+def test_end_to_end_through_mosquitto(regions, share):
     import paho.mqtt.client as mqtt
 
     floor = make_floor(make_org("甲企业"))
     device, token = floor["device"], floor["token"]
     subscriber = make_subscriber("mqtt://127.0.0.1:1883",
-                                 client_id=f"jinxiu-test-{uuid.uuid4().hex[:8]}")
+                                 client_id=f"jinxiu-test-{uuid.uuid4().hex[:8]}", share=share)
     subscribed = threading.Event()
     original = subscriber.on_connect
 

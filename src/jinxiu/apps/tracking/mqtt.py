@@ -78,8 +78,10 @@ def broker_address(url: str) -> tuple[str, int, str | None, str | None, bool]:
             parsed.username, parsed.password, tls)
 
 
-def make_subscriber(url: str, *, client_id: str = "jinxiu-ingest"):
-    """A paho client subscribed to every device's events, acknowledging after commit."""
+def make_subscriber(url: str, *, client_id: str = "jinxiu-ingest", share: str = ""):
+    """A paho client subscribed to every device's events, acknowledging after commit. With
+    ``share``, several subscribers (each with its own client id) split the batches between
+    them through the broker's shared subscription ``$share/<share>/...``."""
     import paho.mqtt.client as mqtt
 
     host, port, user, password, tls = broker_address(url)
@@ -94,8 +96,9 @@ def make_subscriber(url: str, *, client_id: str = "jinxiu-ingest"):
         if reason_code.is_failure:
             log.error("mqtt: connection refused: %s", reason_code)
             return
-        client.subscribe(EVENTS_TOPIC, qos=1)
-        log.info("mqtt: subscribed to %s on %s:%s", EVENTS_TOPIC, host, port)
+        topic = f"$share/{share}/{EVENTS_TOPIC}" if share else EVENTS_TOPIC
+        client.subscribe(topic, qos=1)
+        log.info("mqtt: subscribed to %s on %s:%s", topic, host, port)
 
     def on_message(client, userdata, msg):
         close_old_connections()
