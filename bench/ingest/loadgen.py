@@ -274,6 +274,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2,
                         help="gunicorn workers (HTTP) or subscribers sharing the load (MQTT)")
     parser.add_argument("--ack-timeout", type=float, default=10)
+    parser.add_argument("--keep-db", action="store_true",
+                        help="keep the PostgreSQL database the run created (default: drop it)")
     args = parser.parse_args(argv)
     env = configure(args)
     t0 = time.monotonic()
@@ -317,6 +319,13 @@ def main(argv=None) -> int:
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     print(json.dumps(result, ensure_ascii=False))
+    if args.db == "postgres" and not args.keep_db:
+        from django.db import connection
+
+        connection.close()
+        name = env["JINXIU_DATABASE_URL"].rsplit("/", 1)[1]
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
+                        f"DROP DATABASE {name}"], check=False)
     ok = result["duplicates"] == 0 and result["acknowledged_missing"] == 0
     return 0 if ok else 1
 
