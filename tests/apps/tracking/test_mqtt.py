@@ -64,14 +64,16 @@ def test_broker_urls_are_read_and_a_missing_url_is_explained(settings):
 
 @pytest.mark.skipif(not _broker_up(), reason="no MQTT broker at 127.0.0.1:1883")
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("share", ["", "jinxiu-test"])
-def test_end_to_end_through_mosquitto(regions, share):
+@pytest.mark.parametrize("shared", [False, True])
+def test_end_to_end_through_mosquitto(regions, shared):
     import paho.mqtt.client as mqtt
 
     floor = make_floor(make_org("甲企业"))
     device, token = floor["device"], floor["token"]
-    subscriber = make_subscriber("mqtt://127.0.0.1:1883",
-                                 client_id=f"jinxiu-test-{uuid.uuid4().hex[:8]}", share=share)
+    run = uuid.uuid4().hex[:8]  # a group of its own: no session left by an earlier run joins
+    client_id = f"jinxiu-test-{run}"
+    subscriber = make_subscriber("mqtt://127.0.0.1:1883", client_id=client_id,
+                                 share=f"jinxiu-test-{run}" if shared else "")
     subscribed = threading.Event()
     original = subscriber.on_connect
 
@@ -108,6 +110,10 @@ def test_end_to_end_through_mosquitto(regions, share):
         device_client.disconnect()
         subscriber.loop_stop()
         subscriber.disconnect()
+        cleaner = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+                              clean_session=True)  # ends the test's persistent session
+        cleaner.connect(*BROKER)
+        cleaner.disconnect()
     assert sorted(a["stored"] for a in acks) == [0, 3]
     assert all(a["batch"] == "b1" and a["received"] == 3 for a in acks)
     assert sorted(FloorEvent.objects.values_list("event_id", flat=True)) == ["e1", "e2", "e3"]
