@@ -135,6 +135,8 @@ class Ingest:
 
     def __init__(self, args, env):
         self.args, self.env, self.procs = args, env, []
+        self.run = uuid.uuid4().hex[:8]  # client ids and share group of this run only
+        self.client_ids = [f"jinxiu-bench-{self.run}-{i}" for i in range(args.workers)]
 
     def start(self):
         jinxiu = str(REPO / ".venv/bin/jinxiu")
@@ -143,9 +145,9 @@ class Ingest:
                       str(self.args.workers)]]
         else:
             argvs = [[jinxiu, "mqtt-ingest", "--url", "mqtt://127.0.0.1:1883", "--client-id",
-                      f"jinxiu-bench-{self.args.db}-{os.getpid()}-{i}"]
-                     + (["--share", "bench"] if self.args.workers > 1 else [])
-                     for i in range(self.args.workers)]
+                      client_id]
+                     + (["--share", f"bench-{self.run}"] if self.args.workers > 1 else [])
+                     for client_id in self.client_ids]
         log = open(f"/tmp/jinxiu-bench-{self.args.transport}.log", "a")  # noqa: SIM115
         self.procs = [subprocess.Popen(argv, env=self.env, stdout=subprocess.DEVNULL,
                                        stderr=log, start_new_session=True) for argv in argvs]
@@ -174,6 +176,14 @@ class Ingest:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=30)
+        if self.args.transport == "mqtt":  # end the subscribers' persistent sessions
+            import paho.mqtt.client as mqtt
+
+            for client_id in self.client_ids:
+                cleaner = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+                                      clean_session=True)
+                cleaner.connect("127.0.0.1", 1883)
+                cleaner.disconnect()
 
 
 def http_sender(line, args, deadline, stats, acked):
