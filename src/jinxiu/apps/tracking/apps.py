@@ -9,7 +9,7 @@ class TrackingConfig(AppConfig):
 
     def ready(self) -> None:
         from jinxiu.apps.core.navigation import MenuItem, register_menu_item
-        from jinxiu.apps.tracking import rebalance  # noqa: F401  (job kind)
+        from jinxiu.apps.tracking import demo, rebalance  # noqa: F401  (demo step, job kind)
 
         for order, label, url, icon in [
             (64, _("Line boards"), "tracking:boards", "display"),
