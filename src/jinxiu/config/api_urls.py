@@ -9,6 +9,8 @@ from jinxiu.apps.cutting.api import register as register_cutting
 from jinxiu.apps.documents.api import register as register_documents
 from jinxiu.apps.enterprises.api import register as register_enterprises
 from jinxiu.apps.production.api import register as register_production
+from jinxiu.apps.tracking.api import ingest_urlpatterns
+from jinxiu.apps.tracking.api import register as register_tracking
 
 router = DefaultRouter()
 register_core(router)
@@ -18,4 +20,5 @@ register_enterprises(router)
 register_cutting(router)
 register_chain(router)
 register_cultivation(router)
-urlpatterns = router.urls
+register_tracking(router)
+urlpatterns = [*ingest_urlpatterns, *router.urls]

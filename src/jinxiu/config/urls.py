@@ -29,6 +29,7 @@ urlpatterns = [
     path("cutting/", include("jinxiu.apps.cutting.urls")),
     path("chain/", include("jinxiu.apps.chain.urls")),
     path("cultivation/", include("jinxiu.apps.cultivation.urls")),
+    path("tracking/", include("jinxiu.apps.tracking.urls")),
     path("api/", include("jinxiu.config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -15,6 +15,8 @@ TESTS = Path(__file__).resolve().parents[2]
 COVERED_ELSEWHERE = {
     "core.membership": "tests/apps/core/test_permissions.py",
     "core.datashare": "tests/apps/core/test_permissions.py",
+    # floor events are facts written only by device ingestion: read-only pages and API
+    "tracking.floorevent": "tests/apps/tracking/test_permissions.py",
 }
 
 

@@ -1,5 +1,8 @@
 """List pages and API lists run the same number of queries at 3 rows and at 30."""
 
+import datetime as dt
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -164,5 +167,48 @@ def test_cultivation_query_count_does_not_grow_with_rows(regions, url):
     _fill_cultivation(bureau, run, 3)
     few, _ = _count(user, url)
     _fill_cultivation(bureau, run, 27)
+    many, _response = _count(user, url)
+    assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"
+
+
+TRACKING_PAGES = ["/tracking/orders/", "/tracking/bundles/", "/tracking/devices/",
+                  "/tracking/events/", "/api/tracking/orders/", "/api/tracking/bundles/",
+                  "/api/tracking/devices/", "/api/tracking/events/", "/tracking/attendance/",
+                  "/tracking/rates/", "/api/tracking/attendance/", "/api/tracking/rates/"]
+
+
+@pytest.mark.parametrize("url", TRACKING_PAGES)
+def test_tracking_query_count_does_not_grow_with_rows(regions, url):
+    from jinxiu.apps.tracking.ingest import events_ingest
+    from jinxiu.apps.tracking.models import Attendance, PieceRate
+    from jinxiu.apps.tracking.services import bundles_cut
+    from tests.apps.tracking.factories import T0, make_device, make_floor, make_order, scan
+
+    org = make_org("本企业")
+    user = make_user(memberships=[(org, "admin")])
+    floor = make_floor(org)
+    operation = floor["order"].style.operations.first()
+
+    def fill(start, n):
+        with change_context(user=user, source="system"):
+            for i in range(start, start + n):
+                order = make_order(org, number=f"Q{i}", style=floor["order"].style,
+                                   line=floor["line"])
+                bundles_cut(order=order, lay=1, plies=20, sizes={"M": 1}, bundle_plies=20)
+                make_device(org, line=floor["line"], name=f"d{i}")
+                day = T0 + dt.timedelta(days=i)
+                Attendance.objects.create(organization=org, operator=floor["a1"],
+                                          date=day.date(), clock_in=day,
+                                          clock_out=day + dt.timedelta(hours=8))
+                PieceRate.objects.create(organization=org, operation=operation,
+                                         rate=Decimal("0.1"), valid_from=day.date())
+        events_ingest(device=floor["device"], items=[
+            scan(f"e{i}", i % 50, bundle=f"Q{i}-0001", operator=("A1", "A2")[i % 2])
+            for i in range(start, start + n)])
+
+    fill(0, 3)
+    _count(user, url)  # warms the content-type cache, as any earlier request would
+    few, _ = _count(user, url)
+    fill(3, 27)
     many, _response = _count(user, url)
     assert few == many, f"{url}: {few} queries at 3 rows, {many} at 30"

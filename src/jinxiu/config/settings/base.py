@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "jinxiu.apps.cutting",
     "jinxiu.apps.chain",
     "jinxiu.apps.cultivation",
+    "jinxiu.apps.tracking",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,11 @@ MAX_UPLOAD_MB = env_int("JINXIU_MAX_UPLOAD_MB", 20)
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # non-file form data
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# --- shop-floor events (tracking): HTTP batches and the MQTT subscriber ---------------------
+JINXIU_INGEST_MAX_BYTES = env_int("JINXIU_INGEST_MAX_BYTES", 1024 * 1024)
+JINXIU_INGEST_MAX_LINES = env_int("JINXIU_INGEST_MAX_LINES", 5000)
+JINXIU_INGEST_RATE_PER_MINUTE = env_int("JINXIU_INGEST_RATE_PER_MINUTE", 600)
+JINXIU_MQTT_URL = env_str("JINXIU_MQTT_URL", "")  # e.g. mqtt://127.0.0.1:1883; empty: off
 FILE_UPLOAD_HANDLERS = [
     "jinxiu.apps.core.uploads.SizeLimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

@@ -1,0 +1,117 @@
+"""The MQTT way in: a subscriber that stores device batches and acknowledges after commit.
+
+Topics (``docs/tracking-events.md`` for vendors):
+
+* a device publishes a batch to ``jinxiu/v1/devices/<token prefix>/events`` at QoS 1, payload
+  ``{"token": "<device token>", "batch": "<its own batch id>", "events": [<event>, ...]}``;
+* the subscriber answers on ``jinxiu/v1/devices/<token prefix>/ack`` at QoS 1 with
+  ``{"batch": ..., "received": n, "stored": n, "duplicates": n}`` once the batch is committed,
+  or ``{"batch": ..., "stored": 0, "errors": [...]}`` when it was refused.
+
+The subscriber keeps a persistent session (``clean_session=False``, a fixed client id) and
+acknowledges each PUBLISH to the broker only after the batch is committed (paho's manual
+acknowledgement): a subscriber killed in the middle leaves the message with the broker, which
+delivers it again to the restarted subscriber; the event ids make that second delivery a
+no-op. A device resends a batch for which it saw no ack; the same ids again store nothing new.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from urllib.parse import urlparse
+
+from django.db import close_old_connections
+from django.utils.translation import gettext as _
+
+from jinxiu.apps.tracking.ingest import IngestError, device_for_token, events_ingest
+
+log = logging.getLogger("jinxiu.tracking.mqtt")
+
+TOPIC_PREFIX = "jinxiu/v1/devices"
+EVENTS_TOPIC = f"{TOPIC_PREFIX}/+/events"
+
+
+def ack_topic(prefix: str) -> str:
+    return f"{TOPIC_PREFIX}/{prefix}/ack"
+
+
+def handle_message(topic: str, payload: bytes) -> tuple[str | None, dict]:
+    """Store one published batch; (topic to answer on, answer). A message on a malformed
+    topic or with an unknown token gets no answer (there is nobody to answer)."""
+    parts = topic.split("/")
+    if len(parts) != 5 or parts[-1] != "events":
+        return None, {}
+    prefix = parts[3]
+    try:
+        message = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        return ack_topic(prefix), {"batch": None, "stored": 0, "errors": [
+            {"line": 0, "field": "", "reason": _("Not valid JSON: %(error)s") % {"error": exc}}]}
+    if not isinstance(message, dict):
+        message = {}
+    batch = message.get("batch")
+    device = device_for_token(str(message.get("token") or ""))
+    if device is None or device.token_prefix != prefix:
+        log.warning("mqtt: refused a batch on %s (unknown token)", topic)
+        return None, {}
+    events = message.get("events")
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        return ack_topic(prefix), {"batch": batch, "stored": 0, "errors": [
+            {"line": 0, "field": "events", "reason": _("Give the events as a list of "
+                                                       "objects.")}]}
+    items = [{**e, "_line": i} for i, e in enumerate(events, start=1)]
+    try:
+        result = events_ingest(device=device, items=items)
+    except IngestError as exc:
+        return ack_topic(prefix), {"batch": batch, **exc.as_dict()}
+    return ack_topic(prefix), {"batch": batch, **result.as_dict()}
+
+
+def broker_address(url: str) -> tuple[str, int, str | None, str | None, bool]:
+    """``mqtt://user:pass@host:1883`` or ``mqtts://...`` → host, port, user, password, tls."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("mqtt", "mqtts", "tcp"):
+        raise ValueError(f"JINXIU_MQTT_URL: expected mqtt:// or mqtts://, got {url!r}")
+    tls = parsed.scheme == "mqtts"
+    return (parsed.hostname or "127.0.0.1", parsed.port or (8883 if tls else 1883),
+            parsed.username, parsed.password, tls)
+
+
+def make_subscriber(url: str, *, client_id: str = "jinxiu-ingest", share: str = ""):
+    """A paho client subscribed to every device's events, acknowledging after commit. With
+    ``share``, several subscribers (each with its own client id) split the batches between
+    them through the broker's shared subscription ``$share/<share>/...``."""
+    import paho.mqtt.client as mqtt
+
+    host, port, user, password, tls = broker_address(url)
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+                         clean_session=False, manual_ack=True)
+    if user:
+        client.username_pw_set(user, password)
+    if tls:
+        client.tls_set()
+
+    def on_connect(client, userdata, flags, reason_code, properties):
+        if reason_code.is_failure:
+            log.error("mqtt: connection refused: %s", reason_code)
+            return
+        topic = f"$share/{share}/{EVENTS_TOPIC}" if share else EVENTS_TOPIC
+        client.subscribe(topic, qos=1)
+        log.info("mqtt: subscribed to %s on %s:%s", topic, host, port)
+
+    def on_message(client, userdata, msg):
+        close_old_connections()
+        try:
+            reply_topic, reply = handle_message(msg.topic, msg.payload)
+        except Exception:  # the database is away: no ack, the broker delivers it again
+            log.exception("mqtt: batch on %s not stored; it stays with the broker", msg.topic)
+            return
+        if reply_topic:
+            client.publish(reply_topic, json.dumps(reply, ensure_ascii=False), qos=1)
+        client.ack(msg.mid, msg.qos)
+
+    client.on_connect = on_connect
+    client.on_message = on_message
+    client.connect(host, port, keepalive=30)
+    return client
