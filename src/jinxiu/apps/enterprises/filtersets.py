@@ -4,8 +4,6 @@ There is no size-class filter: the size class is computed from yearly indicators
 users may not see, so filtering by it would reveal it (and it would take an evaluation per row).
 """
 
-import json
-
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jinxiu.apps.core.filtersets import RegionFilter, SearchFilterSet
 from jinxiu.apps.core.models import Organization
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+from jinxiu.apps.enterprises.search import search_q
 from jinxiu.apps.enterprises.tags import tag_choices
 
 
@@ -24,8 +23,7 @@ def _visible_enterprises(request):
 
 
 class EnterpriseFilterSet(SearchFilterSet):
-    search_fields = ("organization__name", "organization__short_name",
-                     "organization__credit_code", "business_scope")
+    search_fields = ("search_index",)
     region = RegionFilter(field_name="organization__region", label=_("Region code (and below)"))
     industry = django_filters.CharFilter(method="filter_industry",
                                          label=_("Industry code (prefix)"))
@@ -37,14 +35,14 @@ class EnterpriseFilterSet(SearchFilterSet):
         fields = ["q", "region", "industry", "tag", "status"]
 
     def search(self, queryset, name, value):
+        """Name, short and former names, credit code and business scope, through the jieba
+        search index (``search.py``); a code is also matched from its start."""
         value = value.strip()
         if not value:
             return queryset
-        # former names are a JSON list: its stored text may escape non-ASCII (SQLite) or not
-        # (PostgreSQL), so match both spellings
-        escaped = json.dumps(value)[1:-1]
-        return super().search(queryset, name, value) | queryset.filter(
-            Q(former_names__icontains=value) | Q(former_names__icontains=escaped))
+        code = value.upper().replace(" ", "")
+        return queryset.filter(search_q(value)
+                               | Q(organization__credit_code__startswith=code))
 
     def filter_industry(self, queryset, name, value: str):
         value = value.strip()
