@@ -49,11 +49,21 @@ def header_unit(header: str, default: Decimal = TEN_THOUSAND) -> Decimal:
     return UNITS[found.group(1)] if found else default
 
 
+MAX_YUAN = Decimal(10) ** 16  # 1 亿亿元: more than any enterprise's figure
+
+
 def parse_amount(value, *, unit: Decimal = Decimal(1)) -> Decimal | None:
     """The amount in yuan, exactly; None for an empty cell. ``unit``: yuan per bare number.
 
     Raises :class:`AmountError` naming what is wrong.
     """
+    amount = _parse_amount(value, unit)
+    if amount is not None and abs(amount) >= MAX_YUAN:
+        raise AmountError(_("implausibly large"))
+    return amount
+
+
+def _parse_amount(value, unit: Decimal) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool):

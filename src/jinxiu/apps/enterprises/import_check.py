@@ -13,7 +13,6 @@ from jinxiu.apps.enterprises.imports import (
     FIELDS,
     MAX_ERRORS,
     CheckResult,
-    Matcher,
     RowError,
     Table,
     _cell_text,
@@ -21,6 +20,7 @@ from jinxiu.apps.enterprises.imports import (
     fields_for,
     parse_value,
 )
+from jinxiu.apps.enterprises.matching import Matcher
 
 CHUNK = 500
 NEW = "new"

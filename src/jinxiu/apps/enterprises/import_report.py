@@ -31,7 +31,7 @@ def error_report(table: Table, errors: list[dict]) -> bytes:
     data = book.active
     data.title = _("data (fix and import again)")[:31]
     explain = "错误说明"
-    data.append([*table.headers, explain])
+    data.append([*(_plain(h) for h in table.headers), explain])
     for cell in data[1]:
         cell.font = bold
     header_index = {h: i for i, h in enumerate(table.headers)}
@@ -39,7 +39,8 @@ def error_report(table: Table, errors: list[dict]) -> bytes:
         row_errors = by_row.get(number, [])
         values = [_plain(c) for c in cells] + [""] * (len(table.headers) - len(cells))
         values = values[:len(table.headers)]
-        data.append([*values, "；".join(f"{e['column']}：{e['reason']}" for e in row_errors)])
+        data.append([*values, _plain("；".join(f"{e['column']}：{e['reason']}"
+                                               for e in row_errors))])
         for error in row_errors:
             index = header_index.get(error["column"])
             if index is not None:
@@ -52,7 +53,8 @@ def error_report(table: Table, errors: list[dict]) -> bytes:
     for cell in sheet[1]:
         cell.font = bold
     for error in errors:
-        sheet.append([error["row"], error["column"], error["value"], error["reason"]])
+        sheet.append([error["row"], _plain(error["column"]), _plain(error["value"]),
+                      _plain(error["reason"])])
     for column, width in zip("ABCD", (8, 24, 28, 80), strict=True):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
@@ -61,8 +63,13 @@ def error_report(table: Table, errors: list[dict]) -> bytes:
 
 
 def _plain(value):
-    if value is None:
-        return None
-    if isinstance(value, int | float | str):
+    """A value openpyxl can write: control characters (possible in a CSV) are dropped."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or isinstance(value, bool | int | float):
         return value
-    return str(value) if not hasattr(value, "isoformat") else value
+    if isinstance(value, float) and value != value:
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value))

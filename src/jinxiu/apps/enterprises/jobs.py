@@ -127,9 +127,9 @@ def _write_enterprises(ctx, records, user) -> dict:
             created, updated = created + is_new, updated + (not is_new)
         else:
             unchanged += 1
+    _check_allowed(Organization, new_orgs, user, "add", _("new organizations"))
     _check_allowed(Enterprise, touched[True], user, "add", _("enterprise records"))
     _check_allowed(Enterprise, touched[False], user, "change", _("enterprise records"))
-    _check_allowed(Organization, new_orgs, user, "add", _("new organizations"))
     return {"created": created, "updated": updated, "unchanged": unchanged,
             "rows": len(records)}
 
