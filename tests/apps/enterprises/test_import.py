@@ -298,7 +298,7 @@ def test_only_granted_users_register_new_organizations(db, django_capture_on_com
     from jinxiu.apps.core.permissions import forget_permissions
 
     forget_permissions(officer)
-    batch = checked(officer, "enterprises", rows + [[CODE_C, "温州企业"]], organization=bureau)
+    batch = checked(officer, "enterprises", [*rows, [CODE_C, "温州企业"]], organization=bureau)
     assert batch.errors == []
     job = run_import(batch, officer, django_capture_on_commit_callbacks)
     assert job.status == "failed" and "new organizations" in job.error
