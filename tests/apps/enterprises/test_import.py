@@ -308,3 +308,20 @@ def test_only_granted_users_register_new_organizations(db, django_capture_on_com
                      django_capture_on_commit_callbacks)
     assert job.status == "succeeded", job.error
     assert Enterprise.objects.get().organization.credit_code == CODE_A
+
+
+def test_an_unchanged_row_of_someone_elses_figures_is_refused_too(
+        db, django_capture_on_commit_callbacks):
+    """Otherwise "1 unchanged" would confirm a guess of another enterprise's figures."""
+    make_regions()
+    mine = make_org("我的企业", credit_code=CODE_A)
+    theirs = make_org("别人的企业", credit_code=CODE_B)
+    for org in (mine, theirs):
+        make_enterprise(org)
+    make_indicator(theirs, 2024, revenue=200)
+    guesser = make_user(memberships=[(mine, "admin")])
+    rows = [["统一社会信用代码", "年度", "营业收入"], [CODE_B, 2024, "200"]]
+    job = run_import(checked(guesser, "indicators", rows, organization=mine), guesser,
+                     django_capture_on_commit_callbacks)
+    assert job.status == "failed" and job.result is None
+    assert "you may not write 1 of the yearly indicators" in job.error

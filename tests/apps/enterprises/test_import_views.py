@@ -97,3 +97,30 @@ def test_a_huge_request_is_refused_unread(admin, client, settings):
                            CONTENT_LENGTH=str(settings.MAX_UPLOAD_BYTES + 1))
     assert response.status_code == 413
     assert not ImportBatch.objects.exists()
+
+
+def test_a_failed_job_leaves_the_import_open_to_fix_and_retry(
+        db, client, django_capture_on_commit_callbacks):
+    from jinxiu.apps.enterprises.models import YearlyIndicator
+    from tests.apps.enterprises.factories import make_enterprise
+    from tests.apps.enterprises.test_import import CODE_B
+
+    make_regions()
+    mine = make_org("我的企业", credit_code=CODE_A)
+    make_enterprise(mine)
+    make_enterprise(make_org("别人的企业", credit_code=CODE_B))
+    user = make_user(memberships=[(mine, "admin")])
+    client.force_login(user)
+    rows = [["统一社会信用代码", "年度", "营业收入"], [CODE_A, 2024, "1"], [CODE_B, 2024, "2"]]
+    client.post(reverse("enterprises:import_start"), {"kind": "indicators",
+                                                       "file": upload(rows)})
+    batch = ImportBatch.objects.get()
+    client.post(batch.get_absolute_url(),
+                {"action": "check", **{f"col-{i}": k for i, k in batch.mapping.items()}})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(batch.get_absolute_url(), {"action": "start"})
+    page = client.get(batch.get_absolute_url())
+    batch.refresh_from_db()
+    assert batch.status == "failed" and batch.job.status == "failed"
+    assert 'id="import-mapping"' in page.content.decode()
+    assert not YearlyIndicator.objects.exists()

@@ -74,6 +74,11 @@ def _batch(request, pk) -> ImportBatch:
 class ImportDetailView(LoginRequiredMixin, View):
     def get(self, request, pk, status=200):
         batch = _batch(request, pk)
+        if batch.status == ImportBatch.Status.QUEUED and batch.job is not None and \
+                batch.job.status in ("failed", "cancelled"):
+            # the job wrote nothing (its transaction rolled back, this row's status too)
+            batch.status = ImportBatch.Status.FAILED
+            batch.save(update_fields=["status"])
         try:
             table = batch_table(batch)
         except ImportRefused as exc:  # the stored file is gone or unreadable
@@ -100,7 +105,8 @@ class ImportDetailView(LoginRequiredMixin, View):
             "proposals": batch.proposals, "decisions": batch.decisions, "new": NEW,
             "editable": batch.status in (ImportBatch.Status.UPLOADED,
                                          ImportBatch.Status.REJECTED,
-                                         ImportBatch.Status.READY),
+                                         ImportBatch.Status.READY,
+                                         ImportBatch.Status.FAILED),
             "can_start": batch.status == ImportBatch.Status.READY and not batch.undecided,
         }
         if batch.job is not None:

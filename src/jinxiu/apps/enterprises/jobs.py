@@ -123,10 +123,10 @@ def _write_enterprises(ctx, records, user) -> dict:
                                  % {"row": record["row"], "error": exc}) from exc
         if is_new or _snapshot(ent) != before or org.pk in new_orgs:
             ent.save()
-            touched[is_new].append(ent.pk)
             created, updated = created + is_new, updated + (not is_new)
         else:
             unchanged += 1
+        touched[is_new].append(ent.pk)
     _check_allowed(Organization, new_orgs, user, "add", _("new organizations"))
     _check_allowed(Enterprise, touched[True], user, "add", _("enterprise records"))
     _check_allowed(Enterprise, touched[False], user, "change", _("enterprise records"))
@@ -164,10 +164,11 @@ def _write_indicators(ctx, records, user) -> dict:
             item.source = YearlyIndicator.Source.IMPORTED
         if is_new or _snapshot(item) != before:
             item.save()
-            touched[is_new].append(item.pk)
             created, updated = created + is_new, updated + (not is_new)
         else:
             unchanged += 1
+        # unchanged rows too: "unchanged" must not tell anyone else what the figures are
+        touched[is_new].append(item.pk)
     _check_allowed(YearlyIndicator, touched[True], user, "add", _("yearly indicators"))
     _check_allowed(YearlyIndicator, touched[False], user, "change", _("yearly indicators"))
     return {"created": created, "updated": updated, "unchanged": unchanged,
