@@ -118,7 +118,7 @@ def test_a_good_file_imports_every_row_and_logs_it(admin, django_capture_on_comm
     assert c.organization.region.code == "330302" and c.tags == ["leader", "high_tech"]
     assert c.established_on == dt.date(2003, 8, 9)
     logged = ObjectChange.objects.filter(
-        changed_object_type=ContentType.objects.get_for_model(Enterprise), source="job")
+        changed_object_type=ContentType.objects.get_for_model(Enterprise), source="import")
     assert logged.count() == 3 and {o.user_id for o in logged} == {admin.pk}
 
 
@@ -140,7 +140,7 @@ def test_reimport_updates_by_code_and_logs_the_change(admin, django_capture_on_c
         changed_object_id=a.pk, action="update").get()
     assert change.prechange_data["legal_representative"] == "陈一"
     assert change.postchange_data["legal_representative"] == "陈四"
-    assert change.source == "job"
+    assert change.source == "import" and change.user == admin
 
 
 def test_indicator_amounts_and_units(admin, django_capture_on_commit_callbacks):

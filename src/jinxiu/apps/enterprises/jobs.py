@@ -1,8 +1,8 @@
 """The import job: checks the stored file again, then writes every row or none.
 
-It runs inside one transaction (``core.jobs``) under the uploader's change context, so every
-created or changed record is in the change log with source "job"; a bad row, a refused
-permission or a cancel leaves nothing written.
+It runs inside one transaction (``core.jobs``); every created or changed record is in the
+change log as the uploader's, with source "import"; a bad row, a refused permission or a
+cancel leaves nothing written.
 """
 
 from __future__ import annotations
@@ -10,8 +10,10 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinxiu.apps.core.changelog import change_context
 from jinxiu.apps.core.jobs.registry import job_kind
 from jinxiu.apps.core.models import Organization
+from jinxiu.apps.core.models.changelog import ChangeSource
 from jinxiu.apps.enterprises.import_check import _chunks, _region_from_code, check_rows
 from jinxiu.apps.enterprises.imports import read_table
 from jinxiu.apps.enterprises.models import Enterprise, ImportBatch, YearlyIndicator
@@ -51,7 +53,8 @@ def enterprise_import_job(ctx) -> dict:
         raise ImportRejected(_("confirm the proposed matches first (rows %(rows)s)")
                              % {"rows": ", ".join(map(str, missing[:10]))})
     write = _write_enterprises if batch.kind == "enterprises" else _write_indicators
-    summary = write(ctx, result.records, user)
+    with change_context(user=user, source=ChangeSource.IMPORT):
+        summary = write(ctx, result.records, user)
     batch.status = ImportBatch.Status.DONE
     batch.summary = summary
     batch.save(update_fields=["status", "summary"])
