@@ -325,3 +325,16 @@ def test_an_unchanged_row_of_someone_elses_figures_is_refused_too(
                      django_capture_on_commit_callbacks)
     assert job.status == "failed" and job.result is None
     assert "you may not write 1 of the yearly indicators" in job.error
+
+
+def test_one_name_under_two_codes_and_a_rename_onto_a_taken_name(admin):
+    make_enterprise(make_org("石狮乙印染有限公司", credit_code=CODE_B))
+    make_enterprise(make_org("已有的名称"))
+    rows = [["统一社会信用代码", "企业名称", "所属区县"],
+            [CODE_A, "同名公司", "350581"], [CODE_C, "同名公司", "330302"],
+            [CODE_B, "已有的名称", "350581"]]
+    batch = checked(admin, "enterprises", rows)
+    assert [(e["row"], e["column"], e["reason"]) for e in batch.errors] == [
+        (3, "企业名称", "duplicate of row 2 in this file"),
+        (4, "企业名称", "another registered organization already has this name"),
+    ]

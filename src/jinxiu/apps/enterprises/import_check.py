@@ -102,6 +102,14 @@ def check_rows(kind: str, table: Table, mapping: dict[str, str], *, user,
                                        % {"row": seen[key]}))
         else:
             seen[key] = number
+            if kind == "enterprises" and code and name:
+                # two codes under one name: names are unique in the registry
+                if f"name:{name}" in seen:
+                    row_errors.append(RowError(number, header("name"), name, _(
+                        "duplicate of row %(row)d in this file")
+                        % {"row": seen[f"name:{name}"]}))
+                else:
+                    seen[f"name:{name}"] = number
         errors.extend(row_errors)
         result.records.append({"row": number, "code": code, "name": name, "values": values,
                                "bad": bool(row_errors)})
@@ -145,6 +153,10 @@ def _resolve(kind, result: CheckResult, *, user, decisions, header) -> None:
             result.errors.append(RowError(number, header("region"), region.code, _(
                 "differs from the registered region %(region)s; a system administrator "
                 "changes it") % {"region": org.region.code if org.region else "-"}))
+            continue
+        if org is not None and name and name != org.name and name in by_name:
+            result.errors.append(RowError(number, header("name"), name, _(
+                "another registered organization already has this name")))
             continue
         if org is not None:
             record["org_id"] = org.pk
