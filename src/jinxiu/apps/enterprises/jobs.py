@@ -14,6 +14,7 @@ from jinxiu.apps.core.changelog import change_context
 from jinxiu.apps.core.jobs.registry import job_kind
 from jinxiu.apps.core.models import Organization
 from jinxiu.apps.core.models.changelog import ChangeSource
+from jinxiu.apps.enterprises.bulk import bulk_create_logged
 from jinxiu.apps.enterprises.import_check import _chunks, _region_from_code, check_rows
 from jinxiu.apps.enterprises.imports import read_table
 from jinxiu.apps.enterprises.models import Enterprise, ImportBatch, YearlyIndicator
@@ -76,27 +77,31 @@ def _existing_orgs(records) -> dict[int, Organization]:
 
 
 def _write_enterprises(ctx, records, user) -> dict:
+    """New organizations and registry records are written in bulk (with their change-log
+    records, ``bulk.py``); registered ones are updated one by one, so each change is logged
+    with its values before and after."""
     orgs = _existing_orgs(records)
     enterprises = {}
     for chunk in _chunks(list(orgs)):
         for ent in Enterprise.objects.filter(organization_id__in=chunk):
             enterprises[ent.organization_id] = ent
+    fresh = [r for r in records if not r["org_id"]]
+    created_orgs = bulk_create_logged(Organization, [
+        Organization(kind=Organization.Kind.ENTERPRISE, name=r["name"],
+                     credit_code=r["code"] or None,
+                     region=r["values"].get("region") or _region_from_code(r["code"]),
+                     short_name=r["values"].get("short_name") or "")
+        for r in fresh])
+    new_org_for = {r["row"]: org for r, org in zip(fresh, created_orgs, strict=True)}
     created = updated = unchanged = 0
-    new_orgs, touched = [], {True: [], False: []}
+    touched: dict[bool, list] = {True: [], False: []}
+    new_records = []
     for index, record in enumerate(records):
         _progress(ctx, index, len(records))
         values = record["values"]
-        org = orgs.get(record["org_id"]) if record["org_id"] else None
-        former = list(enterprises[org.pk].former_names or []) \
-            if org is not None and org.pk in enterprises else []
-        if org is None:
-            org = Organization(kind=Organization.Kind.ENTERPRISE, name=record["name"],
-                               credit_code=record["code"] or None,
-                               region=values.get("region") or _region_from_code(record["code"]),
-                               short_name=values.get("short_name") or "")
-            org.save()
-            new_orgs.append(org.pk)
-        else:
+        org = orgs[record["org_id"]] if record["org_id"] else new_org_for[record["row"]]
+        former = list(enterprises[org.pk].former_names or []) if org.pk in enterprises else []
+        if record["org_id"]:
             changed = False
             if record["name"] and record["name"] != org.name:
                 former.append(org.name)  # a renamed enterprise keeps its old name
@@ -124,13 +129,21 @@ def _write_enterprises(ctx, records, user) -> dict:
         except Exception as exc:
             raise ImportRejected(_("row %(row)d: %(error)s")
                                  % {"row": record["row"], "error": exc}) from exc
-        if is_new or _snapshot(ent) != before or org.pk in new_orgs:
+        if is_new:
+            ent.search_index = ent.build_search_index()
+            new_records.append(ent)
+            created += 1
+        elif _snapshot(ent) != before:
             ent.save()
-            created, updated = created + is_new, updated + (not is_new)
+            updated += 1
+            touched[False].append(ent.pk)
         else:
             unchanged += 1
-        touched[is_new].append(ent.pk)
-    _check_allowed(Organization, new_orgs, user, "add", _("new organizations"))
+            touched[False].append(ent.pk)
+    ctx.progress(96, _("writing new records"))
+    touched[True] = [e.pk for e in bulk_create_logged(Enterprise, new_records)]
+    _check_allowed(Organization, [o.pk for o in created_orgs], user, "add",
+                   _("new organizations"))
     _check_allowed(Enterprise, touched[True], user, "add", _("enterprise records"))
     _check_allowed(Enterprise, touched[False], user, "change", _("enterprise records"))
     return {"created": created, "updated": updated, "unchanged": unchanged,
@@ -148,30 +161,35 @@ def _write_indicators(ctx, records, user) -> dict:
         for item in YearlyIndicator.objects.filter(organization_id__in=chunk):
             existing[(item.organization_id, item.year)] = item
     created = updated = unchanged = 0
-    touched = {True: [], False: []}
+    touched: dict[bool, list] = {True: [], False: []}
+    new_items = []
     for index, record in enumerate(records):
         _progress(ctx, index, len(records))
         values = record["values"]
         item = existing.get((record["org_id"], values["year"]))
-        is_new = item is None
-        if is_new:
+        if item is None:
             item = YearlyIndicator(organization_id=record["org_id"], year=values["year"],
                                    source=YearlyIndicator.Source.IMPORTED, entered_by=user)
-            before = None
-        else:
-            before = _snapshot(item)
+            for key in INDICATOR_VALUES:
+                if values.get(key) is not None:
+                    setattr(item, key, values[key])
+            new_items.append(item)
+            created += 1
+            continue
+        before = _snapshot(item)
         for key in INDICATOR_VALUES:
             if values.get(key) is not None:
                 setattr(item, key, values[key])
-        if not is_new and _snapshot(item) != before:
+        if _snapshot(item) != before:
             item.source = YearlyIndicator.Source.IMPORTED
-        if is_new or _snapshot(item) != before:
             item.save()
-            created, updated = created + is_new, updated + (not is_new)
+            updated += 1
         else:
             unchanged += 1
         # unchanged rows too: "unchanged" must not tell anyone else what the figures are
-        touched[is_new].append(item.pk)
+        touched[False].append(item.pk)
+    ctx.progress(96, _("writing new records"))
+    touched[True] = [i.pk for i in bulk_create_logged(YearlyIndicator, new_items)]
     _check_allowed(YearlyIndicator, touched[True], user, "add", _("yearly indicators"))
     _check_allowed(YearlyIndicator, touched[False], user, "change", _("yearly indicators"))
     return {"created": created, "updated": updated, "unchanged": unchanged,
