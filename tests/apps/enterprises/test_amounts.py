@@ -15,6 +15,22 @@ from jinxiu.apps.enterprises.amounts import (
 WAN = Decimal(10_000)
 
 
+@pytest.fixture(autouse=True)
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+def test_reasons_are_chinese_first():
+    from django.utils import translation
+
+    with translation.override("zh-hans"), pytest.raises(AmountError) as err:
+        parse_amount("12%")
+    assert str(err.value) == "百分比不是金额"
+
+
 @pytest.mark.parametrize(("text", "yuan"), [
     ("1,234.5万元", "12345000"),
     ("12.3亿", "1230000000"),
