@@ -31,9 +31,16 @@ class Candidate:
     score: float
 
 
-@cache
 def region_names() -> tuple[frozenset[str], int]:
-    """Region names with and without their administrative suffix, and the longest length."""
+    """Region names with and without their administrative suffix, and the longest length
+    (read again whenever the number of regions changes, e.g. after ``regions load``)."""
+    from jinxiu.apps.core.models import Region
+
+    return _region_names(Region.objects.count())
+
+
+@cache
+def _region_names(count: int) -> tuple[frozenset[str], int]:
     from jinxiu.apps.core.models import Region
 
     names = set()
@@ -55,8 +62,8 @@ def name_key(name: str, regions: tuple[frozenset[str], int] | None = None) -> st
     changed = True
     while changed:
         changed = False
-        for size in range(min(longest, len(text) - 1), 1, -1):
-            if text[:size] in names:
+        for size in range(min(longest, len(text) - 2), 1, -1):
+            if text[:size] in names:  # at least two characters stay
                 text, changed = text[size:], True
                 break
     for form in COMPANY_FORMS:
