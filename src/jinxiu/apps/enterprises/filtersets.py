@@ -4,12 +4,15 @@ There is no size-class filter: the size class is computed from yearly indicators
 users may not see, so filtering by it would reveal it (and it would take an evaluation per row).
 """
 
+import re
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.filtersets import RegionFilter, SearchFilterSet
 from jinxiu.apps.core.models import Organization
+from jinxiu.apps.core.uscc import normalize
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
 from jinxiu.apps.enterprises.search import search_q
 from jinxiu.apps.enterprises.tags import tag_choices
@@ -36,13 +39,20 @@ class EnterpriseFilterSet(SearchFilterSet):
 
     def search(self, queryset, name, value):
         """Name, short and former names, credit code and business scope, through the jieba
-        search index (``search.py``); a code is also matched from its start."""
+        search index (``search.py``). A query that looks like a credit code (digits and code
+        letters only, at least six, starting with a digit) matches codes from their start,
+        through the code's unique index instead of a scan."""
         value = value.strip()
         if not value:
             return queryset
-        code = value.upper().replace(" ", "")
-        return queryset.filter(search_q(value)
-                               | Q(organization__credit_code__startswith=code))
+        code = normalize(value)
+        if re.fullmatch(r"[0-9][0-9A-HJ-NP-RTUWXY]{5,17}", code):
+            # the range lets the database walk the unique index (SQLite's LIKE cannot: it
+            # ignores case); startswith keeps the match exact whatever the collation
+            return queryset.filter(organization__credit_code__gte=code,
+                                   organization__credit_code__lte=code + "Z" * (18 - len(code)),
+                                   organization__credit_code__startswith=code)
+        return queryset.filter(search_q(value))
 
     def filter_industry(self, queryset, name, value: str):
         value = value.strip()
