@@ -9,9 +9,11 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from jinxiu.apps.core.navigation import MenuItem, register_menu_item
-        from jinxiu.apps.enterprises import demo  # noqa: F401  (demo data step)
+        from jinxiu.apps.enterprises import demo, jobs, signals  # noqa: F401  (registrations)
 
         register_menu_item(MenuItem("registry", _("Enterprises"), "enterprises:enterprise_list",
                                     "buildings", order=20))
         register_menu_item(MenuItem("registry", _("Yearly indicators"),
                                     "enterprises:yearlyindicator_list", "graph-up", order=21))
+        register_menu_item(MenuItem("registry", _("Import"), "enterprises:import_start",
+                                    "upload", order=22))

@@ -104,3 +104,16 @@ def _registry(state: DemoState) -> None:
                 design_patents=patents[2], software_copyrights=patents[3],
                 source=YearlyIndicator.Source.SELF_REPORTED,
             )
+
+
+@demo_step(45, "registry cluster")
+def _registry_cluster(state: DemoState) -> None:
+    """The synthetic cluster of ``synthetic.py`` (``JINXIU_DEMO_CLUSTER_FIRMS`` firms; 0 in
+    the test settings, where each test builds what it needs)."""
+    from django.conf import settings
+
+    from jinxiu.apps.enterprises.synthetic import generate, load
+
+    firms = getattr(settings, "JINXIU_DEMO_CLUSTER_FIRMS", 3000)
+    if firms > 0:
+        load(generate(firms=firms))

@@ -4,7 +4,7 @@ There is no size-class filter: the size class is computed from yearly indicators
 users may not see, so filtering by it would reveal it (and it would take an evaluation per row).
 """
 
-import json
+import re
 
 import django_filters
 from django.db.models import Q
@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.filtersets import RegionFilter, SearchFilterSet
 from jinxiu.apps.core.models import Organization
+from jinxiu.apps.core.uscc import normalize
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+from jinxiu.apps.enterprises.search import search_q
 from jinxiu.apps.enterprises.tags import tag_choices
 
 
@@ -31,8 +33,7 @@ def _chain_node_choices() -> list[tuple[str, str]]:
 
 
 class EnterpriseFilterSet(SearchFilterSet):
-    search_fields = ("organization__name", "organization__short_name",
-                     "organization__credit_code", "business_scope")
+    search_fields = ("search_index",)
     region = RegionFilter(field_name="organization__region", label=_("Region code (and below)"))
     industry = django_filters.CharFilter(method="filter_industry",
                                          label=_("Industry code (prefix)"))
@@ -47,14 +48,21 @@ class EnterpriseFilterSet(SearchFilterSet):
         fields = ["q", "region", "industry", "tag", "status", "chain_node"]
 
     def search(self, queryset, name, value):
+        """Name, short and former names, credit code and business scope, through the jieba
+        search index (``search.py``). A query that looks like a credit code (digits and code
+        letters only, at least six, starting with a digit) matches codes from their start,
+        through the code's unique index instead of a scan."""
         value = value.strip()
         if not value:
             return queryset
-        # former names are a JSON list: its stored text may escape non-ASCII (SQLite) or not
-        # (PostgreSQL), so match both spellings
-        escaped = json.dumps(value)[1:-1]
-        return super().search(queryset, name, value) | queryset.filter(
-            Q(former_names__icontains=value) | Q(former_names__icontains=escaped))
+        code = normalize(value)
+        if re.fullmatch(r"[0-9][0-9A-HJ-NP-RTUWXY]{5,17}", code):
+            # the range lets the database walk the unique index (SQLite's LIKE cannot: it
+            # ignores case); startswith keeps the match exact whatever the collation
+            return queryset.filter(organization__credit_code__gte=code,
+                                   organization__credit_code__lte=code + "Z" * (18 - len(code)),
+                                   organization__credit_code__startswith=code)
+        return queryset.filter(search_q(value))
 
     def filter_industry(self, queryset, name, value: str):
         value = value.strip()

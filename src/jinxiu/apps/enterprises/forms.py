@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from jinxiu.apps.core.forms import TenantModelForm
 from jinxiu.apps.core.models import Organization
 from jinxiu.apps.enterprises.industry import industry_choices
-from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+from jinxiu.apps.enterprises.models import Enterprise, ImportKind, YearlyIndicator
 from jinxiu.apps.enterprises.tags import tag_choices
 
 
@@ -69,3 +69,10 @@ class YearlyIndicatorForm(TenantModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = self.fields["organization"].queryset.filter(
             kind=Organization.Kind.ENTERPRISE)
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
+    file = forms.FileField(label=_("Excel (.xlsx) or CSV file"),
+                           help_text=_("First sheet; one row per enterprise (or per enterprise "
+                                       "and year); Chinese headers as your office writes them."))

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.models import Organization, TenantModel
 from jinxiu.apps.core.models.base import ChangeLoggedModel, DataCategory, Visibility
+from jinxiu.apps.core.querysets import RestrictedManager
 from jinxiu.apps.core.uscc import normalize, validate_uscc
 from jinxiu.apps.enterprises.industry import (
     industry_label,
@@ -73,12 +74,15 @@ class Enterprise(ChangeLoggedModel):
         _("secondary industries (GB/T 4754-2017)"), default=list, blank=True,
         validators=[validate_industry_codes])
     tags = models.JSONField(_("tags"), default=list, blank=True, validators=[validate_tags])
+    # name, former names, code and scope with their jieba tokens (search.py); rebuilt on save
+    search_index = models.TextField(_("search index"), blank=True, default="", editable=False)
 
     # Registry facts: every signed-in user reads them; the enterprise's own administrators and
     # officers change them (core.permissions reads tenant_lookup / tenant_write_roles).
     visibility = Visibility.PUBLIC
     tenant_lookup = "organization_id"
     tenant_write_roles = ("admin", "officer")
+    changelog_exclude = ("search_index",)
 
     class Meta:
         ordering = ["organization__name"]
@@ -145,7 +149,20 @@ class Enterprise(ChangeLoggedModel):
         if org.credit_code:
             normalized = normalize(org.credit_code)
             validate_uscc(normalized, region=org.region)
+        self.search_index = self.build_search_index()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_index" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_index"]
         super().save(*args, **kwargs)
+
+    def build_search_index(self) -> str:
+        from jinxiu.apps.enterprises.search import index_text
+
+        org = self.organization
+        return index_text(name=org.name, short_name=org.short_name,
+                          former_names=self.former_names or [],
+                          credit_code=org.credit_code or "",
+                          business_scope=self.business_scope)
 
 
 class YearlyIndicator(TenantModel):
@@ -199,3 +216,90 @@ class YearlyIndicator(TenantModel):
         if self.organization_id and self.organization.kind != Organization.Kind.ENTERPRISE:
             raise ValidationError(
                 {"organization": _("Yearly indicators belong to an enterprise.")})
+
+
+class ImportKind(models.TextChoices):
+    ENTERPRISES = "enterprises", _("Enterprises (registry facts)")
+    INDICATORS = "indicators", _("Yearly indicators")
+
+
+class ImportMapping(models.Model):
+    """How an organization's spreadsheets name their columns, remembered for the next file:
+    normalized header → field."""
+
+    organization = models.ForeignKey(Organization, null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="+",
+                                     verbose_name=_("organization"))
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    last_updated = models.DateTimeField(_("last updated"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "kind"],
+                                               name="unique_import_mapping")]
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+
+    def __str__(self) -> str:
+        return f"{self.organization or '-'} {self.kind}"
+
+
+def _import_upload_to(instance, filename: str) -> str:
+    import uuid
+    from pathlib import Path
+
+    return f"imports/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet on its way into the registry: mapping, preview (errors and
+    name matches to confirm), then one all-or-nothing job. Seen only by whoever uploaded it."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded: map the columns")
+        REJECTED = "rejected", _("Rejected: see the error report")
+        READY = "ready", _("Checked: ready to import")
+        QUEUED = "queued", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed: nothing was written")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=ImportKind.choices)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="+", verbose_name=_("owner"))
+    organization = models.ForeignKey(Organization, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name=_("organization"))
+    file = models.FileField(_("file"), upload_to=_import_upload_to)
+    filename = models.CharField(_("file name"), max_length=200)
+    headers = models.JSONField(_("headers"), default=list, blank=True)
+    mapping = models.JSONField(_("mapping"), default=dict, blank=True)  # column index → field
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.UPLOADED)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # rows without a credit code whose name resembles registered enterprises:
+    # [{"row": n, "name": ..., "candidates": [{"id": org id, "name": ..., "score": ...}]}]
+    proposals = models.JSONField(_("proposed matches"), default=list, blank=True)
+    decisions = models.JSONField(_("confirmed matches"), default=dict, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    job = models.ForeignKey("core.JobRun", null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+", verbose_name=_("job"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = RestrictedManager()
+    visibility = "owner"
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.filename}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:import_detail", args=[self.pk])
+
+    @property
+    def undecided(self) -> list[dict]:
+        return [p for p in self.proposals if str(p["row"]) not in self.decisions]

@@ -143,6 +143,8 @@ TASKS = {"default": _TASK_BACKENDS[TASK_BACKEND]}
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAULT_TIMEOUT": 3600}}
 # A running job whose heartbeat is older than this is taken as lost (its worker died).
 JINXIU_JOB_STALE_SECONDS = env_int("JINXIU_JOB_STALE_SECONDS", 600)
+# Firms in the synthetic registry cluster that `jinxiu demo load` (make run) adds.
+JINXIU_DEMO_CLUSTER_FIRMS = env_int("JINXIU_DEMO_CLUSTER_FIRMS", 3000)
 
 # --- auth and security ---------------------------------------------------------------------
 PASSWORD_HASHERS = [

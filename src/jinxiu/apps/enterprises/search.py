@@ -1,0 +1,68 @@
+"""Full-text search over the registry with Chinese word segmentation (jieba).
+
+Each enterprise keeps ``search_index``: its name, short name, former names, credit code and
+business scope as written, followed by their jieba search-mode tokens, lower case. It is
+rebuilt whenever the enterprise is saved, and when its organization's name or code changes
+(``signals.py``). A query matches an enterprise when the whole query is a substring of the
+index, or when every token of the query is; plain ``icontains`` lookups, so the same code
+runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import cache
+
+from django.db.models import Q
+
+MAX_TERMS = 8
+
+
+@cache
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return jieba
+
+
+def tokens(text: str) -> list[str]:
+    """Search-mode tokens of ``text`` (lower case, punctuation and spaces dropped)."""
+    text = (text or "").strip().lower()
+    if not text:
+        return []
+    found = []
+    for token in _jieba().cut_for_search(text):
+        token = token.strip()
+        if token and re.search(r"\w", token):
+            found.append(token)
+    return found
+
+
+def index_text(*, name: str, short_name: str = "", former_names=(), credit_code: str = "",
+               business_scope: str = "") -> str:
+    raw = [name, short_name, *former_names, credit_code, business_scope]
+    raw = [r.strip().lower() for r in raw if r and r.strip()]
+    seen: dict[str, None] = {}
+    for part in raw[:-1] if business_scope else raw:
+        for token in tokens(part):
+            seen.setdefault(token, None)
+    if business_scope:
+        for token in tokens(business_scope):
+            seen.setdefault(token, None)
+    return " ".join(raw) + " | " + " ".join(seen)
+
+
+def search_q(value: str, field: str = "search_index") -> Q:
+    """Rows whose index holds the whole query, or every one of its tokens."""
+    value = value.strip().lower()
+    whole = Q(**{f"{field}__icontains": value})
+    terms = [t for t in dict.fromkeys(tokens(value)) if t != value][:MAX_TERMS]
+    if len(terms) < 2:
+        return whole
+    every = Q()
+    for term in terms:
+        every &= Q(**{f"{field}__icontains": term})
+    return whole | every
