@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
 from jinxiu.engines.linebal.bbr import Salbp1, first_station_loads
+from jinxiu.engines.linebal.cbfs import Bbr, Decision
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cpsat import solve_cp
 from jinxiu.engines.linebal.problem import ProblemData
@@ -48,6 +49,7 @@ class SolveParams:
     first_share: float = 0.6  # share of the time left for the complete search, narrower side
     random_restarts: int = 8  # randomised priority-rule runs per direction
     salbp2_cp_share: float = 0.5  # SALBP-2: share of the time for the CP-SAT model
+    bbr_share: float = 0.4  # share of the time left for the BB&R decisions (CBFS)
 
 
 class _Clock:
@@ -140,17 +142,46 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     stations suffice). Returns (solution or None, upper, lower, proven, nodes)."""
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    lower = max(fwd.lower_bound(), rev.lower_bound())
+    bf, br = Bbr(fwd), Bbr(rev)
+    lower = max(bf.lower_bound(), br.lower_bound())
     if target is not None and lower > target:
         return None, target + 1, lower, True, 0
-    best = _heuristics([fwd, rev], rng, params.random_restarts,
-                       deadline=time.perf_counter() + clock.share(params.heuristic_share, 2.0))
+    # priority rules (the capped Hoffmann of _heuristics is left out: the exact one below
+    # finds fuller loads)
+    best = _heuristics([fwd, rev], rng, params.random_restarts if target is None else 0,
+                       deadline=time.perf_counter())
     upper = len(best)
     nodes = 0
 
     def done() -> bool:
         return lower >= upper or (target is not None and upper <= target)
 
+    # Hoffmann's rule with exact fullest loads, both directions
+    hoff_end = time.perf_counter() + clock.share(params.heuristic_share, 1.0)
+    for b in (bf, br):
+        if done():
+            break
+        sol = b.hoffmann(lambda: time.perf_counter() >= hoff_end)
+        if sol is not None and len(sol) < upper:
+            best, upper = _orient(sol, b is br), len(sol)
+    if done() or clock.remaining() <= 0:
+        return best, upper, lower, lower >= upper, nodes
+    # 1. BB&R decisions from the lower bound upwards, both directions interleaved
+    end = time.perf_counter() + clock.share(params.bbr_share, 30.0)
+    m = lower if target is None else target
+    while not done() and time.perf_counter() < end:
+        dec, mirrored = _race((bf, br), m, end, clock)
+        nodes += dec.nodes
+        if dec.stations is not None:
+            if len(dec.stations) < upper:
+                best, upper = _orient(dec.stations, mirrored), len(dec.stations)
+            if target is None:
+                lower = max(lower, m)  # every smaller count was proven infeasible
+        elif dec.complete:
+            lower = max(lower, m + 1)
+            m += 1
+        else:
+            break
     if done() or clock.remaining() <= 0:
         return best, upper, lower, lower >= upper, nodes
     f1, f2 = first_station_loads(fwd), first_station_loads(rev)
@@ -171,7 +202,7 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
                 lower = max(lower, target + 1)
         return done()
 
-    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
+    # 2. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
     if params.use_cpsat and clock.remaining() > 0.2:
         goal = upper - 1 if target is None else target
         cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
@@ -185,7 +216,7 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
             lower = max(lower, cp.bound)
         if done():
             return best, upper, lower, lower >= upper, nodes
-    # 2. heuristic dives in both directions (first loads only)
+    # 3. heuristic dives of the depth-first search in both directions (first loads only)
     for core in (fwd, rev):
         out = core.search(upper if target is None else target + 1, None, lower=lower,
                           should_stop=clock.deadline_stop(clock.share(params.dive_share, 1.0)),
@@ -196,12 +227,39 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
             best, upper = _orient(out.stations, core is rev), out.upper
         if done():
             return best, upper, lower, lower >= upper, nodes
-    # 3. complete search in the narrower direction
+    # 4. depth-first complete search in the narrower direction, then the other one
     if complete(first, params.first_share):
         return best, upper, lower, lower >= upper, nodes
-    # 4. complete search in the other direction with the time left
     complete(second, 1.0)
     return best, upper, lower, lower >= upper, nodes
+
+
+def _race(searches: tuple[Bbr, Bbr], m: int, end: float, clock: _Clock,
+          slice_s: float = 0.05) -> tuple[Decision, bool]:
+    """Run the BB&R decision for ``m`` stations forward and on the mirror graph in turns
+    of ``slice_s`` seconds (no work is lost between turns) until one of them answers.
+    Returns the answer and whether it came from the mirror graph."""
+
+    def out_of_time() -> bool:
+        return time.perf_counter() >= end or clock.stop(0)
+
+    gens = [s.decide(m, deadline=out_of_time) for s in searches]
+    used = [0.0, 0.0]
+    while True:
+        d = 0 if used[0] <= used[1] else 1
+        t0 = time.perf_counter()
+        stop_at = t0 + slice_s
+        try:
+            while time.perf_counter() < stop_at:
+                next(gens[d])
+        except StopIteration as fin:
+            gens[1 - d].close()
+            return fin.value, d == 1
+        used[d] += time.perf_counter() - t0
+        if out_of_time():
+            for g in gens:
+                g.close()
+            return Decision(None, False, 0), False
 
 
 def _orient(stations: list[list[int]], mirrored: bool) -> list[list[int]]:
