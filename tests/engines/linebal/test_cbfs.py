@@ -15,8 +15,18 @@ from jinxiu.engines.linebal.result import make_result
 
 from .test_solve import small_dags
 
-SMALL = ("MERTENS", "BOWMAN8", "JAESCHKE", "JACKSON", "MANSOOR", "MITCHELL", "HESKIA",
-         "ROSZIEG", "BUXEY", "SAWYER30")
+SMALL = (
+    "MERTENS",
+    "BOWMAN8",
+    "JAESCHKE",
+    "JACKSON",
+    "MANSOOR",
+    "MITCHELL",
+    "HESKIA",
+    "ROSZIEG",
+    "BUXEY",
+    "SAWYER30",
+)
 
 
 def _both(data: ProblemData) -> list[tuple[Bbr, bool]]:
@@ -28,8 +38,15 @@ def _both(data: ProblemData) -> list[tuple[Bbr, bool]]:
 
 def _plan_ok(data: ProblemData, stations, mirrored: bool) -> bool:
     plan = list(reversed(stations)) if mirrored else stations
-    res = make_result(data, plan, cycle_time=data.cycle_time, lower_bound=1, proven=False,
-                      runtime_s=0.0, stop_reason="error")
+    res = make_result(
+        data,
+        plan,
+        cycle_time=data.cycle_time,
+        lower_bound=1,
+        proven=False,
+        runtime_s=0.0,
+        stop_reason="error",
+    )
     return check_solution(data, res) == []
 
 
@@ -122,8 +139,9 @@ def test_a_wrong_bound_is_caught(scholl, monkeypatch):
     data = read_in2(scholl / "JAESCHKE.IN2").problem(cycle_time=6)
     bbr = Bbr(Salbp1(data.times, data.precedences, 6))
     assert len(bbr.run(8).stations) == 8
-    monkeypatch.setattr("jinxiu.engines.linebal.cbfs.incremented_times",
-                        lambda core: [core.c] * core.n)
+    monkeypatch.setattr(
+        "jinxiu.engines.linebal.cbfs.incremented_times", lambda core: [core.c] * core.n
+    )
     wrong = Bbr(Salbp1(data.times, data.precedences, 6))
     assert wrong.lower_bound() == 9
     answer = wrong.run(8)

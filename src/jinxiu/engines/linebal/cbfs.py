@@ -26,7 +26,9 @@ The search is complete: when every heap is empty the answer "no" is proven (``co
 
 from __future__ import annotations
 
+import contextlib
 import heapq
+import itertools
 import sys
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -87,8 +89,7 @@ class Bbr:
         self.core = core
         n, c = core.n, core.c
         self.tp = incremented_times(core)
-        self.packed = [(self.tp[k] << _SH1) | (core.w2[k] << _SH2) | core.w3[k]
-                       for k in range(n)]
+        self.packed = [(self.tp[k] << _SH1) | (core.w2[k] << _SH2) | core.w3[k] for k in range(n)]
         self.fol_tp = [sum(self.tp[i] for i in _bits(core.fol[k])) for k in range(n)]
         self.total = core.total
         self.root_packed = sum(self.packed)
@@ -98,11 +99,16 @@ class Bbr:
         """Root bound with the incremented times (at least the plain one)."""
         p = self.root_packed
         c = self.core.c
-        return max(self.core.lower_bound(), ceil_div(p >> _SH1, c),
-                   ceil_div((p >> _SH2) & _M20, 2), ceil_div(p & _M20, 6))
+        return max(
+            self.core.lower_bound(),
+            ceil_div(p >> _SH1, c),
+            ceil_div((p >> _SH2) & _M20, 2),
+            ceil_div(p & _M20, 6),
+        )
 
-    def decide(self, m: int, *, deadline: Callable[[], bool] | None = None,
-               memo_limit: int = 4_000_000) -> Generator[None, None, Decision]:
+    def decide(
+        self, m: int, *, deadline: Callable[[], bool] | None = None, memo_limit: int = 4_000_000
+    ) -> Generator[None, None, Decision]:
         """Find a plan with at most ``m`` stations, or prove there is none.
 
         A generator: it yields after every expanded node so that a caller can interleave
@@ -142,7 +148,7 @@ class Bbr:
             while chain[-1] in parent:
                 chain.append(parent[chain[-1]])
             chain.reverse()
-            return [list(_bits(b ^ a)) for a, b in zip(chain, chain[1:], strict=False)]
+            return [list(_bits(b ^ a)) for a, b in itertools.pairwise(chain)]
 
         level = 0
         while open_nodes:
@@ -172,8 +178,9 @@ class Bbr:
                     parent[nd] = done
                     return Decision(core.to_original(plan(nd)), True, nodes)
                 r = rp - pl
-                lb = max(ceil_div(r >> _SH1, c), ceil_div((r >> _SH2) & _M20, 2),
-                         ceil_div(r & _M20, 6))
+                lb = max(
+                    ceil_div(r >> _SH1, c), ceil_div((r >> _SH2) & _M20, 2), ceil_div(r & _M20, 6)
+                )
                 if k + 1 + lb > m:
                     continue
                 old = seen.get(nd)
@@ -202,9 +209,14 @@ class Bbr:
         except StopIteration as stop:
             return stop.value
 
-    def _loads(self, done: int, forced: int, min_load: int,
-               deadline: Callable[[], bool] | None = None,
-               fullest: bool = False) -> list[tuple[int, int, int]]:
+    def _loads(
+        self,
+        done: int,
+        forced: int,
+        min_load: int,
+        deadline: Callable[[], bool] | None = None,
+        fullest: bool = False,
+    ) -> list[tuple[int, int, int]]:
         """Maximal loads ``(mask, load, packed weights)`` of the next station with at least
         ``min_load`` and every task of ``forced``, not dominated (Jackson).
 
@@ -315,10 +327,8 @@ class Bbr:
                 elif not dominated(S, load):
                     out.append((S, load, pl))
 
-        try:
+        with contextlib.suppress(_Full):
             gen(avail, 0, 0, 0, c + 1)
-        except _Full:
-            pass
         return out
 
     def hoffmann(self, deadline: Callable[[], bool] | None = None) -> list[list[int]] | None:

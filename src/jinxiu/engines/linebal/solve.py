@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
 from jinxiu.engines.linebal.bbr import Salbp1, first_station_loads
-from jinxiu.engines.linebal.cbfs import Bbr, Decision
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
+from jinxiu.engines.linebal.cbfs import Bbr, Decision
 from jinxiu.engines.linebal.cpsat import solve_cp
 from jinxiu.engines.linebal.problem import ProblemData
 from jinxiu.engines.linebal.result import Result, make_result
