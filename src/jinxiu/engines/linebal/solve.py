@@ -45,6 +45,7 @@ class SolveParams:
     dive_leaf_cap: int = 30  # loads enumerated per node in the heuristic dives
     dive_width: int = 3  # of which the fullest are tried
     cpsat_share: float = 0.15  # share of the time left given to the CP-SAT probe
+    cpsat_cap: float = 1.5  # ... and at most this many seconds
     dive_share: float = 0.1  # share of the time left given to each dive
     first_share: float = 0.6  # share of the time left for the complete search, narrower side
     random_restarts: int = 8  # randomised priority-rule runs per direction
@@ -166,7 +167,32 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
             best, upper = _orient(sol, b is br), len(sol)
     if done() or clock.remaining() <= 0:
         return best, upper, lower, lower >= upper, nodes
-    # 1. BB&R decisions from the lower bound upwards, both directions interleaved
+    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
+    if params.use_cpsat and clock.remaining() > 0.2:
+        goal = upper - 1 if target is None else target
+        cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
+                      time_limit=min(params.cpsat_cap, clock.share(params.cpsat_share, 1.0)), seed=seed,
+                      workers=params.workers, hint=best, objective_upper=goal,
+                      objective_lower=lower)
+        if cp.infeasible:
+            lower = max(lower, goal + 1)
+        elif cp.stations is not None and len(cp.stations) < upper:
+            best, upper = cp.stations, len(cp.stations)
+            lower = max(lower, cp.bound)
+        if done():
+            return best, upper, lower, lower >= upper, nodes
+    # 2. heuristic dives of the depth-first search in both directions (first loads only)
+    for core in (fwd, rev):
+        out = core.search(upper if target is None else target + 1, None, lower=lower,
+                          should_stop=clock.deadline_stop(clock.share(params.dive_share, 1.0)),
+                          leaf_cap=params.dive_leaf_cap, dive_width=params.dive_width,
+                          first_only=target is not None)
+        nodes += out.nodes
+        if out.stations is not None and out.upper < upper:
+            best, upper = _orient(out.stations, core is rev), out.upper
+        if done():
+            return best, upper, lower, lower >= upper, nodes
+    # 3. BB&R decisions from the lower bound upwards, both directions interleaved
     end = time.perf_counter() + clock.share(params.bbr_share, 30.0)
     m = lower if target is None else target
     while not done() and time.perf_counter() < end:
@@ -202,31 +228,6 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
                 lower = max(lower, target + 1)
         return done()
 
-    # 2. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
-    if params.use_cpsat and clock.remaining() > 0.2:
-        goal = upper - 1 if target is None else target
-        cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
-                      time_limit=clock.share(params.cpsat_share, 1.0), seed=seed,
-                      workers=params.workers, hint=best, objective_upper=goal,
-                      objective_lower=lower)
-        if cp.infeasible:
-            lower = max(lower, goal + 1)
-        elif cp.stations is not None and len(cp.stations) < upper:
-            best, upper = cp.stations, len(cp.stations)
-            lower = max(lower, cp.bound)
-        if done():
-            return best, upper, lower, lower >= upper, nodes
-    # 3. heuristic dives of the depth-first search in both directions (first loads only)
-    for core in (fwd, rev):
-        out = core.search(upper if target is None else target + 1, None, lower=lower,
-                          should_stop=clock.deadline_stop(clock.share(params.dive_share, 1.0)),
-                          leaf_cap=params.dive_leaf_cap, dive_width=params.dive_width,
-                          first_only=target is not None)
-        nodes += out.nodes
-        if out.stations is not None and out.upper < upper:
-            best, upper = _orient(out.stations, core is rev), out.upper
-        if done():
-            return best, upper, lower, lower >= upper, nodes
     # 4. depth-first complete search in the narrower direction, then the other one
     if complete(first, params.first_share):
         return best, upper, lower, lower >= upper, nodes
