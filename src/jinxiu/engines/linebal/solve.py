@@ -49,8 +49,9 @@ class SolveParams:
     dive_share: float = 0.1  # share of the time left given to each dive
     first_share: float = 0.6  # share of the time left for the complete search, narrower side
     random_restarts: int = 8  # randomised priority-rule runs per direction
-    salbp2_cp_share: float = 0.5  # SALBP-2: share of the time for the CP-SAT model
-    bbr_share: float = 0.4  # share of the time left for the BB&R decisions (CBFS)
+    salbp2_cp_share: float = 0.25  # SALBP-2: share of the time for the CP-SAT model
+    bbr_first_share: float = 0.1  # share of the time left for a first BB&R run (CBFS)
+    bbr_share: float = 0.5  # ... and for its second run, after CP-SAT and the dives
 
 
 class _Clock:
@@ -155,7 +156,7 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     nodes = 0
 
     def done() -> bool:
-        return lower >= upper or (target is not None and upper <= target)
+        return lower >= upper or (target is not None and (upper <= target or lower > target))
 
     # Hoffmann's rule with exact fullest loads, both directions
     hoff_end = time.perf_counter() + clock.share(params.heuristic_share, 1.0)
@@ -167,11 +168,38 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
             best, upper = _orient(sol, b is br), len(sol)
     if done() or clock.remaining() <= 0:
         return best, upper, lower, lower >= upper, nodes
+    # 0. BB&R decisions from the lower bound upwards, both directions in turns (short)
+    race = _Race((bf, br), clock)
+    m = lower if target is None else target
+
+    def bbr_phase(share: float) -> bool:
+        nonlocal best, upper, lower, nodes, m
+        end = time.perf_counter() + clock.share(share, 30.0 * share)
+        while not done() and time.perf_counter() < end:
+            dec, mirrored = race.run(m, end)
+            if dec is None:
+                break
+            nodes += dec.nodes
+            if dec.stations is not None:
+                if len(dec.stations) < upper:
+                    best, upper = _orient(dec.stations, mirrored), len(dec.stations)
+                if target is None:
+                    lower = max(lower, m)  # every smaller count was proven infeasible
+            else:  # proven: no plan with m stations
+                lower = max(lower, m + 1)
+                if target is not None:
+                    break
+                m += 1
+        return done()
+
+    if bbr_phase(params.bbr_first_share):
+        return best, upper, lower, lower >= upper, nodes
     # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
     if params.use_cpsat and clock.remaining() > 0.2:
         goal = upper - 1 if target is None else target
         cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
-                      time_limit=min(params.cpsat_cap, clock.share(params.cpsat_share, 1.0)), seed=seed,
+                      time_limit=min(params.cpsat_cap, clock.share(params.cpsat_share, 1.0)),
+                      seed=seed,
                       workers=params.workers, hint=best, objective_upper=goal,
                       objective_lower=lower)
         if cp.infeasible:
@@ -192,24 +220,11 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
             best, upper = _orient(out.stations, core is rev), out.upper
         if done():
             return best, upper, lower, lower >= upper, nodes
-    # 3. BB&R decisions from the lower bound upwards, both directions interleaved
-    end = time.perf_counter() + clock.share(params.bbr_share, 30.0)
-    m = lower if target is None else target
-    while not done() and time.perf_counter() < end:
-        dec, mirrored = _race((bf, br), m, end, clock)
-        nodes += dec.nodes
-        if dec.stations is not None:
-            if len(dec.stations) < upper:
-                best, upper = _orient(dec.stations, mirrored), len(dec.stations)
-            if target is None:
-                lower = max(lower, m)  # every smaller count was proven infeasible
-        elif dec.complete:
-            lower = max(lower, m + 1)
-            m += 1
-        else:
-            break
-    if done() or clock.remaining() <= 0:
+    # 3. the BB&R decisions again, where phase 0 stopped
+    if bbr_phase(params.bbr_share) or clock.remaining() <= 0:
+        race.close()
         return best, upper, lower, lower >= upper, nodes
+    race.close()
     f1, f2 = first_station_loads(fwd), first_station_loads(rev)
     first, second = (fwd, rev) if f1 <= f2 else (rev, fwd)
 
@@ -235,32 +250,52 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     return best, upper, lower, lower >= upper, nodes
 
 
-def _race(searches: tuple[Bbr, Bbr], m: int, end: float, clock: _Clock,
-          slice_s: float = 0.05) -> tuple[Decision, bool]:
-    """Run the BB&R decision for ``m`` stations forward and on the mirror graph in turns
-    of ``slice_s`` seconds (no work is lost between turns) until one of them answers.
-    Returns the answer and whether it came from the mirror graph."""
+class _Race:
+    """The BB&R decision "``m`` stations?" forward and on the mirror graph, run in turns of
+    ``slice_s`` seconds; it keeps its searches between calls, so a later phase of the
+    portfolio goes on where an earlier one stopped."""
 
-    def out_of_time() -> bool:
-        return time.perf_counter() >= end or clock.stop(0)
+    def __init__(self, searches: tuple[Bbr, Bbr], clock: _Clock, slice_s: float = 0.05):
+        self.searches, self.clock, self.slice_s = searches, clock, slice_s
+        self.m: int | None = None
+        self.gens: list = []
+        self.used = [0.0, 0.0]
+        self.end = 0.0
 
-    gens = [s.decide(m, deadline=out_of_time) for s in searches]
-    used = [0.0, 0.0]
-    while True:
-        d = 0 if used[0] <= used[1] else 1
-        t0 = time.perf_counter()
-        stop_at = t0 + slice_s
-        try:
-            while time.perf_counter() < stop_at:
-                next(gens[d])
-        except StopIteration as fin:
-            gens[1 - d].close()
-            return fin.value, d == 1
-        used[d] += time.perf_counter() - t0
-        if out_of_time():
-            for g in gens:
-                g.close()
-            return Decision(None, False, 0), False
+    def _out_of_time(self) -> bool:
+        return time.perf_counter() >= self.end or self.clock.stop(0)
+
+    def close(self) -> None:
+        for g in self.gens:
+            g.close()
+        self.gens, self.m = [], None
+
+    def run(self, m: int, end: float) -> tuple[Decision | None, bool]:
+        """Advance the decision for ``m`` until ``end``. Returns (answer, from the mirror
+        graph), or (None, False) when the time ran out first."""
+        self.end = end
+        if self.m != m:
+            self.close()
+            self.m = m
+            self.gens = [s.decide(m, deadline=self._out_of_time) for s in self.searches]
+            self.used = [0.0, 0.0]
+        while not self._out_of_time():
+            d = 0 if self.used[0] <= self.used[1] else 1
+            t0 = time.perf_counter()
+            stop_at = min(end, t0 + self.slice_s)
+            try:
+                while time.perf_counter() < stop_at:
+                    next(self.gens[d])
+            except StopIteration as fin:
+                dec = fin.value
+                if dec.stations is None and not dec.complete:  # stopped inside a node
+                    self.gens[d] = self.searches[d].decide(m, deadline=self._out_of_time)
+                    return None, False
+                self.close()
+                return dec, d == 1
+            finally:
+                self.used[d] += time.perf_counter() - t0
+        return None, False
 
 
 def _orient(stations: list[list[int]], mirrored: bool) -> list[list[int]]:
@@ -283,8 +318,8 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     lo = salbp2_lower_bound(t, m)
 
     def bounds_fit(c: int) -> bool:  # windows and bounds in both directions allow m stations
-        f = Salbp1(t, data.precedences, c)
-        r = Salbp1(t, [(j, i) for i, j in data.precedences], c)
+        f = Bbr(Salbp1(t, data.precedences, c))
+        r = Bbr(Salbp1(t, [(j, i) for i, j in data.precedences], c))
         return max(f.lower_bound(), r.lower_bound()) <= m
 
     lo = first_cycle(lo, max(lo, sum(t)), bounds_fit)
@@ -302,6 +337,16 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     while a < b and time.perf_counter() < bisect_until:
         mid = (a + b) // 2
         sol = _heur_at(data, mid, rng, params)
+        if len(sol) <= m:
+            b, best_hi = mid, sol
+        else:
+            a = mid + 1
+    # the same with Hoffmann's rule (exact fullest loads) below the priority rules' bound
+    a = lo
+    bisect_until = time.perf_counter() + clock.share(params.heuristic_share, 2.0)
+    while a < b and time.perf_counter() < bisect_until:
+        mid = (a + b) // 2
+        sol = _heur_at(data, mid, rng, params, hoffmann=True)
         if len(sol) <= m:
             b, best_hi = mid, sol
         else:
@@ -334,10 +379,18 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
                        nodes=nodes)
 
 
-def _heur_at(data: ProblemData, c: int, rng, params) -> list[list[int]]:
+def _heur_at(data: ProblemData, c: int, rng, params, hoffmann: bool = False) -> list[list[int]]:
+    """Priority rules at cycle ``c`` in both directions (and, with ``hoffmann``, Hoffmann's
+    rule with exact fullest loads)."""
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    return _heuristics([fwd, rev], rng, 2, deadline=time.perf_counter())  # priority rules
+    best = _heuristics([fwd, rev], rng, 2, deadline=time.perf_counter())
+    if hoffmann:
+        for core, mirrored in ((fwd, False), (rev, True)):
+            sol = Bbr(core).hoffmann()
+            if sol is not None and len(sol) < len(best):
+                best = _orient(sol, mirrored)
+    return best
 
 
 # --------------------------------------------------------------------------- extensions
