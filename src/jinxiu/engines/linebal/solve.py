@@ -3,17 +3,19 @@
 Plain SALBP-1 (no garment extension) runs a portfolio, chosen by measurement on the Scholl
 set (see docs/engines/linebal.md):
 
-1. lower bound max(LB1, LB2, LB3, earliest stations) in both directions;
-2. priority-rule and Hoffmann heuristics, forward and on the mirror graph;
-3. if the gap is open: a short CP-SAT run asked for ``UB - 1`` stations (it often proves
-   infeasibility at once), short heuristic dives of the station-oriented search (first
-   loads only) in both directions, then the complete branch, bound and remember search in
-   the direction with fewer first-station loads, then in the other one.
+1. lower bounds in both directions (the mirror graph has the same optimum): LB1-LB3 with
+   Scholl & Klein's incremented task times, the bin-packing bound L2, earliest stations;
+2. priority rules and Hoffmann's rule with exact fullest loads, forward and mirrored;
+3. if the gap is open, in turns: the BB&R decisions "m stations?" from the lower bound up
+   (``cbfs.py``, both directions interleaved; a short first run), a short CP-SAT run asked
+   for ``UB - 1`` stations (it proves some infeasibilities at once), heuristic dives of the
+   depth-first search, the BB&R decisions again where they stopped (half of the time
+   left), then the depth-first search of ``bbr.py`` with the rest.
 
-Plain SALBP-2: an upper bound on the cycle time from the heuristics by bisection, then the
-CP-SAT SALBP-2 model (minimise c, windows for the upper bound) for half of the time, then
-the cycle time upwards from the lower bound, each step a SALBP-1 decision problem
-("m stations at cycle c?") answered by the same pieces as above.
+Plain SALBP-2: an upper bound on the cycle time by bisection with the priority rules, then
+with Hoffmann's rule; the CP-SAT SALBP-2 model (minimise c, windows for the upper bound)
+for a quarter of the time; then bisection on the cycle time between the bounds, each step a
+SALBP-1 decision problem ("m stations at cycle c?") answered by the same pieces as above.
 
 Problems with machine types, zoning, splitting or named operators go to the CP-SAT model.
 """
@@ -50,7 +52,7 @@ class SolveParams:
     first_share: float = 0.6  # share of the time left for the complete search, narrower side
     random_restarts: int = 8  # randomised priority-rule runs per direction
     salbp2_cp_share: float = 0.25  # SALBP-2: share of the time for the CP-SAT model
-    bbr_first_share: float = 0.1  # share of the time left for a first BB&R run (CBFS)
+    bbr_first_share: float = 0.25  # share of the time left for a first BB&R run (CBFS)
     bbr_share: float = 0.5  # ... and for its second run, after CP-SAT and the dives
 
 
@@ -361,15 +363,16 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         if cp.stations is not None and cp.objective is not None and cp.objective < hi:
             hi, best_hi = cp.objective, cp.stations
         lo = max(lo, min(cp.bound, hi)) if not cp.infeasible else lo
-    # exact: decide each cycle time from the lower bound upwards
+    # exact: bisection on the cycle time, each step the decision "m stations at c?"
+    # (a plan found lowers the upper bound, a proof of "no" raises the lower bound)
     while lo < hi and clock.remaining() > 0:
-        sol, upper, lower, _, n_ = _exact_salbp1(data, lo, clock, rng, seed, params, target=m)
+        mid = (lo + hi) // 2
+        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m)
         nodes += n_
         if sol is not None and upper <= m:
-            hi, best_hi = lo, sol
-            break
-        if lower > m:
-            lo += 1
+            hi, best_hi = mid, sol
+        elif lower > m:
+            lo = mid + 1
         else:
             break  # time ran out on this cycle time
     proven = lo >= hi
