@@ -228,11 +228,13 @@ class Bbr:
         packed = self.packed
         dom_by, fol = core.dom_by, core.fol
         undone = ~done
-        anc = core.anc
         # A task can join this load only if it and its unassigned ancestors fit in one
-        # station; suf[u]: time of such tasks numbered u or higher (what a load can still get).
+        # station; ``chain`` is the longest path of unassigned tasks ending in a task (a
+        # lower bound on their time, so the cut stays sound). suf[u]: time of the tasks
+        # numbered u or higher that pass (what a load can still get).
         avail = 0
         impossible = 0
+        chain = [0] * n
         reach = [0] * n
         m = ((1 << n) - 1) & undone
         while m:
@@ -242,21 +244,24 @@ class Bbr:
             p = pred[v] & undone
             if not p:
                 avail |= low
-                chain = t[v]
+                ch = t[v]
             elif p & impossible:
                 impossible |= low
                 continue
             else:
-                chain = t[v]
-                a = anc[v] & undone
-                while a:
-                    la = a & -a
-                    chain += t[la.bit_length() - 1]
-                    a ^= la
-            if chain > c:
-                impossible |= low
-            else:
+                longest = 0
+                while p:
+                    lp = p & -p
+                    x = chain[lp.bit_length() - 1]
+                    if x > longest:
+                        longest = x
+                    p ^= lp
+                ch = t[v] + longest
+            if ch <= c:
+                chain[v] = ch
                 reach[v] = t[v]
+            else:
+                impossible |= low  # and so is everything after it
         suf = [0] * (n + 1)
         s = 0
         for u in range(n - 1, -1, -1):
