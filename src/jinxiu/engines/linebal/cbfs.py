@@ -7,8 +7,9 @@ Jacobson 2014), written here from the papers:
   its children are the *maximal* loads of station ``k + 1``, enumerated in topological task
   order with bit masks (a skipped task that still fits makes the load non-maximal).
 * Idle budget: ``m`` stations leave ``m·c − Σt`` idle time in all, so a load may leave at most
-  what is left of it; the enumeration stops a branch as soon as even every remaining task
-  with a higher number could not fill the station enough.
+  what is left of it; the enumeration stops a branch as soon as even every task it could
+  still take (higher number, and a chain of unassigned predecessors that fits in one
+  station) could not fill the station enough.
 * Bounds at every child: ``k + 1 + max(LB1, LB2, LB3)`` of the remaining tasks with the
   *incremented* task times (Scholl & Klein: a task that cannot share a station with any
   other task counts as a full cycle), and latest-station windows for ``m``: a task whose
