@@ -14,7 +14,7 @@ set (see docs/engines/linebal.md):
 
 Plain SALBP-2: an upper bound on the cycle time by bisection with the priority rules, then
 with Hoffmann's rule; the CP-SAT SALBP-2 model (minimise c, windows for the upper bound)
-for a quarter of the time; then bisection on the cycle time between the bounds, each step a
+for half of the time; then bisection on the cycle time between the bounds, each step a
 SALBP-1 decision problem ("m stations at cycle c?") answered by the same pieces as above.
 
 Problems with machine types, zoning, splitting or named operators go to the CP-SAT model.
@@ -51,7 +51,7 @@ class SolveParams:
     dive_share: float = 0.1  # share of the time left given to each dive
     first_share: float = 0.6  # share of the time left for the complete search, narrower side
     random_restarts: int = 8  # randomised priority-rule runs per direction
-    salbp2_cp_share: float = 0.25  # SALBP-2: share of the time for the CP-SAT model
+    salbp2_cp_share: float = 0.5  # SALBP-2: share of the time for the CP-SAT model
     bbr_first_share: float = 0.25  # share of the time left for a first BB&R run (CBFS)
     bbr_share: float = 0.5  # ... and for its second run, after CP-SAT and the dives
 
