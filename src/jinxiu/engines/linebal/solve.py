@@ -14,8 +14,9 @@ set (see docs/engines/linebal.md):
 
 Plain SALBP-2: an upper bound on the cycle time by bisection with the priority rules, then
 with Hoffmann's rule; the CP-SAT SALBP-2 model (minimise c, windows for the upper bound)
-for half of the time; then bisection on the cycle time between the bounds, each step a
-SALBP-1 decision problem ("m stations at cycle c?") answered by the same pieces as above.
+for half of the time; then the cycle time at the lower bound, then bisection between the
+bounds, each step a SALBP-1 decision problem ("m stations at cycle c?") answered by the same
+pieces as above.
 
 Problems with machine types, zoning, splitting or named operators go to the CP-SAT model.
 """
@@ -363,10 +364,13 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         if cp.stations is not None and cp.objective is not None and cp.objective < hi:
             hi, best_hi = cp.objective, cp.stations
         lo = max(lo, min(cp.bound, hi)) if not cp.infeasible else lo
-    # exact: bisection on the cycle time, each step the decision "m stations at c?"
-    # (a plan found lowers the upper bound, a proof of "no" raises the lower bound)
+    # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
+    # most instances), then bisection on the cycle time (a plan found lowers the upper
+    # bound, a proof of "no" raises the lower bound)
+    first = True
     while lo < hi and clock.remaining() > 0:
-        mid = (lo + hi) // 2
+        mid = lo if first else (lo + hi) // 2
+        first = False
         sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m)
         nodes += n_
         if sol is not None and upper <= m:
