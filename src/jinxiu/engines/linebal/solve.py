@@ -3,17 +3,20 @@
 Plain SALBP-1 (no garment extension) runs a portfolio, chosen by measurement on the Scholl
 set (see docs/engines/linebal.md):
 
-1. lower bound max(LB1, LB2, LB3, earliest stations) in both directions;
-2. priority-rule and Hoffmann heuristics, forward and on the mirror graph;
-3. if the gap is open: a short CP-SAT run asked for ``UB - 1`` stations (it often proves
-   infeasibility at once), short heuristic dives of the station-oriented search (first
-   loads only) in both directions, then the complete branch, bound and remember search in
-   the direction with fewer first-station loads, then in the other one.
+1. lower bounds in both directions (the mirror graph has the same optimum): LB1-LB3 with
+   Scholl & Klein's incremented task times, the bin-packing bound L2, earliest stations;
+2. priority rules and Hoffmann's rule with exact fullest loads, forward and mirrored;
+3. if the gap is open, in turns: the BB&R decisions "m stations?" from the lower bound up
+   (``cbfs.py``, both directions interleaved; a short first run), a short CP-SAT run asked
+   for ``UB - 1`` stations (it proves some infeasibilities at once), heuristic dives of the
+   depth-first search, the BB&R decisions again where they stopped (half of the time
+   left), then the depth-first search of ``bbr.py`` with the rest.
 
-Plain SALBP-2: an upper bound on the cycle time from the heuristics by bisection, then the
-CP-SAT SALBP-2 model (minimise c, windows for the upper bound) for half of the time, then
-the cycle time upwards from the lower bound, each step a SALBP-1 decision problem
-("m stations at cycle c?") answered by the same pieces as above.
+Plain SALBP-2: an upper bound on the cycle time by bisection with the priority rules, then
+with Hoffmann's rule; the CP-SAT SALBP-2 model (minimise c, windows for the upper bound)
+for half of the time; then the cycle time at the lower bound, then bisection between the
+bounds, each step a SALBP-1 decision problem ("m stations at cycle c?") answered by the same
+pieces as above.
 
 Problems with machine types, zoning, splitting or named operators go to the CP-SAT model.
 """
@@ -29,6 +32,7 @@ from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
 from jinxiu.engines.linebal.bbr import Salbp1, first_station_loads
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
+from jinxiu.engines.linebal.cbfs import Bbr, Decision
 from jinxiu.engines.linebal.cpsat import solve_cp
 from jinxiu.engines.linebal.problem import ProblemData
 from jinxiu.engines.linebal.result import Result, make_result
@@ -44,10 +48,13 @@ class SolveParams:
     dive_leaf_cap: int = 30  # loads enumerated per node in the heuristic dives
     dive_width: int = 3  # of which the fullest are tried
     cpsat_share: float = 0.15  # share of the time left given to the CP-SAT probe
+    cpsat_cap: float = 1.5  # ... and at most this many seconds
     dive_share: float = 0.1  # share of the time left given to each dive
     first_share: float = 0.6  # share of the time left for the complete search, narrower side
     random_restarts: int = 8  # randomised priority-rule runs per direction
     salbp2_cp_share: float = 0.5  # SALBP-2: share of the time for the CP-SAT model
+    bbr_first_share: float = 0.25  # share of the time left for a first BB&R run (CBFS)
+    bbr_share: float = 0.5  # ... and for its second run, after CP-SAT and the dives
 
 
 class _Clock:
@@ -140,19 +147,87 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     stations suffice). Returns (solution or None, upper, lower, proven, nodes)."""
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    lower = max(fwd.lower_bound(), rev.lower_bound())
+    bf, br = Bbr(fwd), Bbr(rev)
+    lower = max(bf.lower_bound(), br.lower_bound())
     if target is not None and lower > target:
         return None, target + 1, lower, True, 0
-    best = _heuristics([fwd, rev], rng, params.random_restarts,
-                       deadline=time.perf_counter() + clock.share(params.heuristic_share, 2.0))
+    # priority rules (the capped Hoffmann of _heuristics is left out: the exact one below
+    # finds fuller loads)
+    best = _heuristics([fwd, rev], rng, params.random_restarts if target is None else 0,
+                       deadline=time.perf_counter())
     upper = len(best)
     nodes = 0
 
     def done() -> bool:
-        return lower >= upper or (target is not None and upper <= target)
+        return lower >= upper or (target is not None and (upper <= target or lower > target))
 
+    # Hoffmann's rule with exact fullest loads, both directions
+    hoff_end = time.perf_counter() + clock.share(params.heuristic_share, 1.0)
+    for b in (bf, br):
+        if done():
+            break
+        sol = b.hoffmann(lambda: time.perf_counter() >= hoff_end)
+        if sol is not None and len(sol) < upper:
+            best, upper = _orient(sol, b is br), len(sol)
     if done() or clock.remaining() <= 0:
         return best, upper, lower, lower >= upper, nodes
+    # 0. BB&R decisions from the lower bound upwards, both directions in turns (short)
+    race = _Race((bf, br), clock)
+    m = lower if target is None else target
+
+    def bbr_phase(share: float) -> bool:
+        nonlocal best, upper, lower, nodes, m
+        end = time.perf_counter() + clock.share(share, 30.0 * share)
+        while not done() and time.perf_counter() < end:
+            dec, mirrored = race.run(m, end)
+            if dec is None:
+                break
+            nodes += dec.nodes
+            if dec.stations is not None:
+                if len(dec.stations) < upper:
+                    best, upper = _orient(dec.stations, mirrored), len(dec.stations)
+                if target is None:
+                    lower = max(lower, m)  # every smaller count was proven infeasible
+            else:  # proven: no plan with m stations
+                lower = max(lower, m + 1)
+                if target is not None:
+                    break
+                m += 1
+        return done()
+
+    if bbr_phase(params.bbr_first_share):
+        return best, upper, lower, lower >= upper, nodes
+    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
+    if params.use_cpsat and clock.remaining() > 0.2:
+        goal = upper - 1 if target is None else target
+        cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
+                      time_limit=min(params.cpsat_cap, clock.share(params.cpsat_share, 1.0)),
+                      seed=seed,
+                      workers=params.workers, hint=best, objective_upper=goal,
+                      objective_lower=lower)
+        if cp.infeasible:
+            lower = max(lower, goal + 1)
+        elif cp.stations is not None and len(cp.stations) < upper:
+            best, upper = cp.stations, len(cp.stations)
+            lower = max(lower, cp.bound)
+        if done():
+            return best, upper, lower, lower >= upper, nodes
+    # 2. heuristic dives of the depth-first search in both directions (first loads only)
+    for core in (fwd, rev):
+        out = core.search(upper if target is None else target + 1, None, lower=lower,
+                          should_stop=clock.deadline_stop(clock.share(params.dive_share, 1.0)),
+                          leaf_cap=params.dive_leaf_cap, dive_width=params.dive_width,
+                          first_only=target is not None)
+        nodes += out.nodes
+        if out.stations is not None and out.upper < upper:
+            best, upper = _orient(out.stations, core is rev), out.upper
+        if done():
+            return best, upper, lower, lower >= upper, nodes
+    # 3. the BB&R decisions again, where phase 0 stopped
+    if bbr_phase(params.bbr_share) or clock.remaining() <= 0:
+        race.close()
+        return best, upper, lower, lower >= upper, nodes
+    race.close()
     f1, f2 = first_station_loads(fwd), first_station_loads(rev)
     first, second = (fwd, rev) if f1 <= f2 else (rev, fwd)
 
@@ -171,37 +246,59 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
                 lower = max(lower, target + 1)
         return done()
 
-    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
-    if params.use_cpsat and clock.remaining() > 0.2:
-        goal = upper - 1 if target is None else target
-        cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
-                      time_limit=clock.share(params.cpsat_share, 1.0), seed=seed,
-                      workers=params.workers, hint=best, objective_upper=goal,
-                      objective_lower=lower)
-        if cp.infeasible:
-            lower = max(lower, goal + 1)
-        elif cp.stations is not None and len(cp.stations) < upper:
-            best, upper = cp.stations, len(cp.stations)
-            lower = max(lower, cp.bound)
-        if done():
-            return best, upper, lower, lower >= upper, nodes
-    # 2. heuristic dives in both directions (first loads only)
-    for core in (fwd, rev):
-        out = core.search(upper if target is None else target + 1, None, lower=lower,
-                          should_stop=clock.deadline_stop(clock.share(params.dive_share, 1.0)),
-                          leaf_cap=params.dive_leaf_cap, dive_width=params.dive_width,
-                          first_only=target is not None)
-        nodes += out.nodes
-        if out.stations is not None and out.upper < upper:
-            best, upper = _orient(out.stations, core is rev), out.upper
-        if done():
-            return best, upper, lower, lower >= upper, nodes
-    # 3. complete search in the narrower direction
+    # 4. depth-first complete search in the narrower direction, then the other one
     if complete(first, params.first_share):
         return best, upper, lower, lower >= upper, nodes
-    # 4. complete search in the other direction with the time left
     complete(second, 1.0)
     return best, upper, lower, lower >= upper, nodes
+
+
+class _Race:
+    """The BB&R decision "``m`` stations?" forward and on the mirror graph, run in turns of
+    ``slice_s`` seconds; it keeps its searches between calls, so a later phase of the
+    portfolio goes on where an earlier one stopped."""
+
+    def __init__(self, searches: tuple[Bbr, Bbr], clock: _Clock, slice_s: float = 0.05):
+        self.searches, self.clock, self.slice_s = searches, clock, slice_s
+        self.m: int | None = None
+        self.gens: list = []
+        self.used = [0.0, 0.0]
+        self.end = 0.0
+
+    def _out_of_time(self) -> bool:
+        return time.perf_counter() >= self.end or self.clock.stop(0)
+
+    def close(self) -> None:
+        for g in self.gens:
+            g.close()
+        self.gens, self.m = [], None
+
+    def run(self, m: int, end: float) -> tuple[Decision | None, bool]:
+        """Advance the decision for ``m`` until ``end``. Returns (answer, from the mirror
+        graph), or (None, False) when the time ran out first."""
+        self.end = end
+        if self.m != m:
+            self.close()
+            self.m = m
+            self.gens = [s.decide(m, deadline=self._out_of_time) for s in self.searches]
+            self.used = [0.0, 0.0]
+        while not self._out_of_time():
+            d = 0 if self.used[0] <= self.used[1] else 1
+            t0 = time.perf_counter()
+            stop_at = min(end, t0 + self.slice_s)
+            try:
+                while time.perf_counter() < stop_at:
+                    next(self.gens[d])
+            except StopIteration as fin:
+                dec = fin.value
+                if dec.stations is None and not dec.complete:  # stopped inside a node
+                    self.gens[d] = self.searches[d].decide(m, deadline=self._out_of_time)
+                    return None, False
+                self.close()
+                return dec, d == 1
+            finally:
+                self.used[d] += time.perf_counter() - t0
+        return None, False
 
 
 def _orient(stations: list[list[int]], mirrored: bool) -> list[list[int]]:
@@ -224,8 +321,8 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     lo = salbp2_lower_bound(t, m)
 
     def bounds_fit(c: int) -> bool:  # windows and bounds in both directions allow m stations
-        f = Salbp1(t, data.precedences, c)
-        r = Salbp1(t, [(j, i) for i, j in data.precedences], c)
+        f = Bbr(Salbp1(t, data.precedences, c))
+        r = Bbr(Salbp1(t, [(j, i) for i, j in data.precedences], c))
         return max(f.lower_bound(), r.lower_bound()) <= m
 
     lo = first_cycle(lo, max(lo, sum(t)), bounds_fit)
@@ -247,6 +344,16 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             b, best_hi = mid, sol
         else:
             a = mid + 1
+    # the same with Hoffmann's rule (exact fullest loads) below the priority rules' bound
+    a = lo
+    bisect_until = time.perf_counter() + clock.share(params.heuristic_share, 2.0)
+    while a < b and time.perf_counter() < bisect_until:
+        mid = (a + b) // 2
+        sol = _heur_at(data, mid, rng, params, hoffmann=True)
+        if len(sol) <= m:
+            b, best_hi = mid, sol
+        else:
+            a = mid + 1
     hi = b
     nodes = 0
     # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound)
@@ -257,15 +364,19 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         if cp.stations is not None and cp.objective is not None and cp.objective < hi:
             hi, best_hi = cp.objective, cp.stations
         lo = max(lo, min(cp.bound, hi)) if not cp.infeasible else lo
-    # exact: decide each cycle time from the lower bound upwards
+    # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
+    # most instances), then bisection on the cycle time (a plan found lowers the upper
+    # bound, a proof of "no" raises the lower bound)
+    first = True
     while lo < hi and clock.remaining() > 0:
-        sol, upper, lower, _, n_ = _exact_salbp1(data, lo, clock, rng, seed, params, target=m)
+        mid = lo if first else (lo + hi) // 2
+        first = False
+        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m)
         nodes += n_
         if sol is not None and upper <= m:
-            hi, best_hi = lo, sol
-            break
-        if lower > m:
-            lo += 1
+            hi, best_hi = mid, sol
+        elif lower > m:
+            lo = mid + 1
         else:
             break  # time ran out on this cycle time
     proven = lo >= hi
@@ -275,10 +386,18 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
                        nodes=nodes)
 
 
-def _heur_at(data: ProblemData, c: int, rng, params) -> list[list[int]]:
+def _heur_at(data: ProblemData, c: int, rng, params, hoffmann: bool = False) -> list[list[int]]:
+    """Priority rules at cycle ``c`` in both directions (and, with ``hoffmann``, Hoffmann's
+    rule with exact fullest loads)."""
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    return _heuristics([fwd, rev], rng, 2, deadline=time.perf_counter())  # priority rules
+    best = _heuristics([fwd, rev], rng, 2, deadline=time.perf_counter())
+    if hoffmann:
+        for core, mirrored in ((fwd, False), (rev, True)):
+            sol = Bbr(core).hoffmann()
+            if sol is not None and len(sol) < len(best):
+                best = _orient(sol, mirrored)
+    return best
 
 
 # --------------------------------------------------------------------------- extensions
