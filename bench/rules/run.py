@@ -31,9 +31,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-import synth  # noqa: E402
+import synth
 
-from jinxiu.engines.rules import (  # noqa: E402
+from jinxiu.engines.rules import (
     NoVersionInForce,
     Status,
     evaluate,
@@ -150,12 +150,20 @@ def main() -> None:
     facts_cpu = sum(p["facts"] for p in parts)
     try:
         version = subprocess.run(
-            ["git", "describe", "--always", "--dirty"], capture_output=True, text=True,
-            cwd=Path(__file__).parent, check=False,
+            ["git", "describe", "--always", "--dirty"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parent,
+            check=False,
         ).stdout.strip()
     except OSError:
         version = ""
-    uptime = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout
+    uptime = subprocess.run(
+        ["uptime"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
     result = {
         "command": "python bench/rules/run.py " + " ".join(sys.argv[1:]),
         "firms": args.firms,

@@ -86,10 +86,12 @@ def firm(rng: Random, index: int) -> dict:
         "registered_on": date(rng.randint(1995, 2023), rng.randint(1, 12), rng.randint(1, 28)),
         "employees": {"source": "统计年报", "by_year": employees},
         "revenue": {"source": "审计报告", "by_year": revenue},
-        "main_revenue": {"by_year": {y: round(v * rng.uniform(0.85, 1.0), 2)
-                                     for y, v in revenue.items()}},
-        "total_income": {"by_year": {y: round(v * rng.uniform(1.0, 1.05), 2)
-                                     for y, v in revenue.items()}},
+        "main_revenue": {
+            "by_year": {y: round(v * rng.uniform(0.85, 1.0), 2) for y, v in revenue.items()}
+        },
+        "total_income": {
+            "by_year": {y: round(v * rng.uniform(1.0, 1.05), 2) for y, v in revenue.items()}
+        },
         "total_assets": {"by_year": {2025: round(assets, 2)}},
         "total_liabilities": {"by_year": {2025: round(assets * rng.uniform(0.2, 0.8), 2)}},
         "total_cost": {"by_year": cost},
@@ -104,8 +106,9 @@ def firm(rng: Random, index: int) -> dict:
         "major_incident_3y": rng.random() < 0.02,
         "major_incident_1y": rng.random() < 0.01,
         "rd_expense": {"source": "研发辅助账", "by_year": rd},
-        "rd_expense_domestic": {"by_year": {y: round(v * rng.uniform(0.9, 1.0), 2)
-                                            for y, v in rd.items()}},
+        "rd_expense_domestic": {
+            "by_year": {y: round(v * rng.uniform(0.9, 1.0), 2) for y, v in rd.items()}
+        },
         "rd_staff": {"by_year": rd_staff},
         "tech_staff": {"by_year": tech_staff},
         "rd_institution_level": rng.choice(RD_LEVELS[2:] if innovative else RD_LEVELS[:3]),
@@ -129,8 +132,9 @@ def firm(rng: Random, index: int) -> dict:
         "title_zjtx_sme": innovative and rng.random() < 0.2,
         "chuangke_top500_3y": rng.random() < 0.01,
         "chuangke_top50_3y": rng.random() < 0.002,
-        "equity_financing": {"by_year": {y: rng.choice((0, 0, 0, 0, 200, 500, 2000))
-                                         for y in YEARS}},
+        "equity_financing": {
+            "by_year": {y: rng.choice((0, 0, 0, 0, 200, 500, 2000)) for y in YEARS}
+        },
         "niche_years": rng.randint(0, 25),
         "strategic_emerging": rng.random() < 0.1,
         "main_product_domain": rng.choice(("other", "other", "supporting", "breakthrough")),
@@ -149,41 +153,57 @@ def firm(rng: Random, index: int) -> dict:
         "mgmt_or_product_cert": rng.random() < 0.5,
         "local_feature_score": rng.randint(0, 15),
         "zjtx_platform_score": {"by_year": {2026: rng.randint(40, 100)}},
-        "hightech_revenue": {"by_year": {y: round(v * (rng.uniform(0.4, 0.9) if innovative
-                                                       else rng.uniform(0, 0.3)), 2)
-                                         for y, v in revenue.items()}},
+        "hightech_revenue": {
+            "by_year": {
+                y: round(v * (rng.uniform(0.4, 0.9) if innovative else rng.uniform(0, 0.3)), 2)
+                for y, v in revenue.items()
+            }
+        },
         "conversions_3y_avg": rng.choice((0, 1, 2, 3, 5, 8)),
         "ui_months_paid": rng.choice((6, 12, 12, 12, 24)),
-        "ui_insured_avg": {"by_year": {y: max(1, int(v * rng.uniform(0.8, 1.0)))
-                                       for y, v in employees.items()}},
-        "ui_new_claimants": {"by_year": {y: int(v * rng.uniform(0, 0.08))
-                                         for y, v in employees.items()}},
-        "ui_premium_paid": {"by_year": {y: round(v * rng.uniform(600, 1300), 2)
-                                        for y, v in employees.items()}},
+        "ui_insured_avg": {
+            "by_year": {y: max(1, int(v * rng.uniform(0.8, 1.0))) for y, v in employees.items()}
+        },
+        "ui_new_claimants": {
+            "by_year": {y: int(v * rng.uniform(0, 0.08)) for y, v in employees.items()}
+        },
+        "ui_premium_paid": {
+            "by_year": {y: round(v * rng.uniform(600, 1300), 2) for y, v in employees.items()}
+        },
         "ui_fund_reserve_years": round(rng.uniform(0.8, 3.0), 1),
     }
     if innovative and rng.random() < 0.3:  # an expert has scored the 高企 items
-        facts.update({
-            "hte_tech_advancement": rng.randint(2, 8), "hte_core_support": rng.randint(2, 8),
-            "hte_ip_quantity": rng.randint(1, 8), "hte_ip_acquisition": rng.randint(1, 6),
-            "hte_standards_bonus": rng.randint(0, 2), "hte_conversion": rng.randint(5, 30),
-            "hte_rd_management": rng.randint(5, 20),
-        })
+        facts.update(
+            {
+                "hte_tech_advancement": rng.randint(2, 8),
+                "hte_core_support": rng.randint(2, 8),
+                "hte_ip_quantity": rng.randint(1, 8),
+                "hte_ip_acquisition": rng.randint(1, 6),
+                "hte_standards_bonus": rng.randint(0, 2),
+                "hte_conversion": rng.randint(5, 30),
+                "hte_rd_management": rng.randint(5, 20),
+            }
+        )
     if code in DYEING:
-        facts.update({
-            "dye_product_class": DYEING[code],
-            "dye_energy": {"by_year": {y: round(rng.uniform(20, 40), 1) for y in YEARS}},
-            "dye_water": {"by_year": {y: round(rng.uniform(1.0, 2.2), 2) for y in YEARS}},
-            "water_reuse_rate": {"by_year": {y: round(rng.uniform(0.2, 0.6), 3) for y in YEARS}},
-            "product_pass_rate": {"by_year": {y: round(rng.uniform(0.9, 0.995), 3)
-                                              for y in YEARS}},
-            "online_monitoring": rng.random() < 0.8,
-            "cleaner_production_audit": rng.random() < 0.6,
-            "in_industrial_park": rng.random() < 0.7,
-            "env_violation_1y": rng.random() < 0.08,
-            "tax_per_mu": {"by_year": {y: round(rng.uniform(5, 80), 1) for y in YEARS}},
-            "tax_per_cod_ton": {"by_year": {y: round(rng.uniform(10, 400), 1) for y in YEARS}},
-        })
+        facts.update(
+            {
+                "dye_product_class": DYEING[code],
+                "dye_energy": {"by_year": {y: round(rng.uniform(20, 40), 1) for y in YEARS}},
+                "dye_water": {"by_year": {y: round(rng.uniform(1.0, 2.2), 2) for y in YEARS}},
+                "water_reuse_rate": {
+                    "by_year": {y: round(rng.uniform(0.2, 0.6), 3) for y in YEARS}
+                },
+                "product_pass_rate": {
+                    "by_year": {y: round(rng.uniform(0.9, 0.995), 3) for y in YEARS}
+                },
+                "online_monitoring": rng.random() < 0.8,
+                "cleaner_production_audit": rng.random() < 0.6,
+                "in_industrial_park": rng.random() < 0.7,
+                "env_violation_1y": rng.random() < 0.08,
+                "tax_per_mu": {"by_year": {y: round(rng.uniform(5, 80), 1) for y in YEARS}},
+                "tax_per_cod_ton": {"by_year": {y: round(rng.uniform(10, 400), 1) for y in YEARS}},
+            }
+        )
     for name in list(facts):
         if name not in ("industry_code", "revenue") and rng.random() < p_missing:
             del facts[name]
