@@ -115,6 +115,16 @@ def main() -> None:
         for i in range(-(-args.firms // synth.CHUNK))
     ]
     init = (args.seed, args.date, args.mode == "explain", args.gaps)
+    try:
+        version = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parent,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        version = ""
     load_before = os.getloadavg()
     t0 = time.perf_counter()
     if args.workers > 1:
@@ -148,16 +158,6 @@ def main() -> None:
     evaluate_cpu = sum(r["cpu_seconds"] for r in per_set)
     generate_cpu = sum(p["generate"] for p in parts)
     facts_cpu = sum(p["facts"] for p in parts)
-    try:
-        version = subprocess.run(
-            ["git", "describe", "--always", "--dirty"],  # noqa: S607
-            capture_output=True,
-            text=True,
-            cwd=Path(__file__).parent,
-            check=False,
-        ).stdout.strip()
-    except OSError:
-        version = ""
     uptime = subprocess.run(
         ["uptime"],  # noqa: S607
         capture_output=True,
