@@ -56,6 +56,10 @@ class Evaluation(ex.Context):
         self._uses: list[dict[ex.FactKey, Any]] = [{}]
         self._checks: list[list[ex.CompareRecord]] = [[]]
         self._busy: set[str] = set()
+        # per-version caches, shared by every evaluation of the version (a batch run)
+        self._labels: dict[str, tuple[str, str]] = version.index.setdefault("labels", {})
+        self._units: dict[tuple[str, str], str] = version.index.setdefault("check_units", {})
+        self._commons: dict[str, dict[str, Any]] = version.index.setdefault("commons", {})
 
     # -- the expression context
     def _use(self, name: str, year: int | None, fv: Any) -> None:
@@ -63,15 +67,11 @@ class Evaluation(ex.Context):
             frame[(name, year)] = fv
 
     def _fact_use(self, key: ex.FactKey, fv: Any) -> FactUse:
-        spec = self.catalogue.get(key[0])
-        return FactUse(
-            key[0],
-            key[1],
-            fv.value,
-            fv.source,
-            spec.label_zh if spec else "",
-            spec.unit if spec else "",
-        )
+        labels = self._labels.get(key[0])
+        if labels is None:
+            spec = self.catalogue.get(key[0])
+            labels = self._labels[key[0]] = (spec.label_zh, spec.unit) if spec else ("", "")
+        return FactUse(key[0], key[1], fv.value, fv.source, *labels)
 
     def lookup(self, ref: ex.Ref) -> Any:
         name = ref.name
@@ -146,8 +146,10 @@ class Evaluation(ex.Context):
     def _pop(self) -> tuple[tuple[FactUse, ...], list[ex.CompareRecord]]:
         uses = self._uses.pop()
         checks = self._checks.pop()
-        keys = sorted(uses, key=lambda k: (k[0], k[1] or 0))
-        return tuple(self._fact_use(k, uses[k]) for k in keys), checks
+        if not uses:
+            return (), checks
+        keys = sorted(uses, key=_key_order) if len(uses) > 1 else uses
+        return tuple([self._fact_use(k, uses[k]) for k in keys]), checks
 
     def value(self, node: ex.Node) -> tuple[Any, tuple[FactUse, ...], list[ex.CompareRecord]]:
         if not self.explain:
@@ -231,15 +233,17 @@ class Evaluation(ex.Context):
             fast = self._run_fast(crit)
             if fast is not None:
                 return fast
-        common = {
-            "id": crit.id,
-            "title": crit.title,
-            "kind": crit.kind,
-            "section": crit.section,
-            "assumption": crit.assumption,
-            "manual": crit.manual,
-            "note": crit.note,
-        }
+        common = self._commons.get(crit.id)
+        if common is None:
+            common = self._commons[crit.id] = {
+                "id": crit.id,
+                "title": crit.title,
+                "kind": crit.kind,
+                "section": crit.section,
+                "assumption": crit.assumption,
+                "manual": crit.manual,
+                "note": crit.note,
+            }
         if crit.kind == "test":
             assert crit.test is not None
             v, uses, recs = self.value(crit.test)
@@ -278,12 +282,9 @@ class Evaluation(ex.Context):
     def _checks_of(self, recs: list[ex.CompareRecord]) -> tuple[Check, ...]:
         out = []
         for r in recs:
-            if "/" in r.text.split(f" {r.op} ", 1)[0]:
-                unit = "ratio"  # a quotient on the left: a share, shown as %
-            else:
-                base = r.text.split(" ", 1)[0].split("[", 1)[0]
-                spec = self.catalogue.get(base)
-                unit = spec.unit if spec else self.version.index.get("units", {}).get(base, "")
+            unit = self._units.get((r.text, r.op))
+            if unit is None:
+                unit = self._units[(r.text, r.op)] = self._check_unit(r.text, r.op)
             out.append(
                 Check(
                     r.text,
@@ -295,6 +296,13 @@ class Evaluation(ex.Context):
                 )
             )
         return tuple(out)
+
+    def _check_unit(self, text: str, op: str) -> str:
+        if "/" in text.split(f" {op} ", 1)[0]:
+            return "ratio"  # a quotient on the left: a share, shown as %
+        base = text.split(" ", 1)[0].split("[", 1)[0]
+        spec = self.catalogue.get(base)
+        return spec.unit if spec else self.version.index.get("units", {}).get(base, "")
 
     def score_item(self, item: Item) -> ItemScore:
         facts: list[FactUse] = []
@@ -454,6 +462,10 @@ class Evaluation(ex.Context):
             missing=tuple(sorted(missing)),  # what keeps the total a range
             **common,
         )
+
+
+def _key_order(key: ex.FactKey) -> tuple[str, int]:
+    return key[0], key[1] or 0
 
 
 def _tri(lo: float, hi: float, mark: float, *, strict: bool) -> Status:

@@ -194,12 +194,34 @@ def parse(text: str) -> Node:
     if not isinstance(text, str) or not text.strip():
         raise ExprError("empty expression")
     source = text.strip()
+    if len(source) > MAX_LENGTH:
+        raise ExprError(f"expression longer than {MAX_LENGTH} characters")
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         col = (exc.offset - 1) if exc.offset else None
         raise ExprError(f"syntax error: {exc.msg}", col=col) from None
+    except (RecursionError, MemoryError):
+        raise ExprError(f"expression nested deeper than {MAX_DEPTH} levels") from None
+    if _depth(tree.body) > MAX_DEPTH:
+        raise ExprError(f"expression nested deeper than {MAX_DEPTH} levels")
     return _convert(tree.body, source)
+
+
+MAX_LENGTH = 4000  # characters; official criteria are one line each
+MAX_DEPTH = 60  # evaluation and gap search recurse over the tree
+
+
+def _depth(tree: ast.AST) -> int:
+    """Nesting depth of a parsed expression, without recursion."""
+    deepest = 0
+    stack = [(tree, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        if d <= MAX_DEPTH:
+            stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 def _seg(node: ast.AST, source: str) -> str:

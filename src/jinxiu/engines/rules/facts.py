@@ -168,8 +168,15 @@ def _coerce(name: str, value: Any, spec: FactSpec | None, where: str) -> Any:
     return str(value)
 
 
+_PLAIN = (int, float, bool, str, date)
+
+
+def _is_map(x: Any) -> bool:
+    return x.__class__ is dict or isinstance(x, Mapping)  # dict first: abc checks are slow
+
+
 def _one(name: str, raw: Any, spec: FactSpec | None, where: str, source: str | None) -> FactValue:
-    if isinstance(raw, Mapping):
+    if _is_map(raw):
         unknown = set(raw) - {"value", "source", "year"}
         if unknown:
             raise FactsError(f"{where}: unknown keys {sorted(unknown)} (use value/source/year)")
@@ -202,19 +209,26 @@ def facts_from_dict(
         if catalogue is not None and spec is None:
             warnings.append(f"facts.{name}: not a known fact name (ignored by the rules)")
         where = f"facts.{name}"
-        if isinstance(raw, Mapping) and "by_year" in raw:
+        if _is_map(raw) and "by_year" in raw:
             extra = set(raw) - {"by_year", "source"}
             if extra:
                 raise FactsError(f"{where}: unknown keys {sorted(extra)} beside by_year")
-            if not isinstance(raw["by_year"], Mapping):
+            if not _is_map(raw["by_year"]):
                 raise FactsError(f"{where}.by_year: must be an object of year -> value")
             years: dict[int, FactValue] = {}
+            source = raw.get("source")
             for y, v in raw["by_year"].items():
                 try:
-                    year = int(y)
+                    year = y if y.__class__ is int else int(y)
                 except (TypeError, ValueError):
                     raise FactsError(f"{where}.by_year: {y!r} is not a year") from None
-                fv = _one(name, v, spec, f"{where}.by_year.{y}", raw.get("source"))
+                if v is None or v.__class__ in _PLAIN:  # the common case, without a path text
+                    try:
+                        years[year] = FactValue(_coerce(name, v, spec, where), source, year)
+                        continue
+                    except FactsError:
+                        pass  # raised again below with the year in the path
+                fv = _one(name, v, spec, f"{where}.by_year.{y}", source)
                 years[year] = FactValue(fv.value, fv.source, year)
             yearly[name] = years
             continue

@@ -62,6 +62,26 @@ class RuleSetError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+def _kind(v: Any) -> str:
+    """How a YAML value is called in a problem message."""
+    if isinstance(v, Mapping):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    if v is None:
+        return "nothing"
+    return f"{type(v).__name__} {v!r}"
+
+
+def _canonical(raw: Any) -> Any:
+    """The raw version with every mapping key as text (YAML allows 3: or true: as keys)."""
+    if isinstance(raw, Mapping):
+        return {str(k): _canonical(v) for k, v in raw.items()}
+    if isinstance(raw, list):
+        return [_canonical(v) for v in raw]
+    return raw
+
+
 def _fmt(path: Path_) -> str:
     out = ""
     for part in path:
@@ -179,13 +199,30 @@ class _Builder:
             if k not in allowed:
                 near = difflib.get_close_matches(str(k), sorted(allowed), n=1)
                 hint = f" (did you mean {near[0]!r}?)" if near else ""
-                self.err((*path, k), f"unknown key {k!r}{hint}", key=True)
+                self.err((*path, str(k)), f"unknown key {k!r}{hint}", key=True)
 
     def mapping(self, raw: Any, path: Path_, what: str) -> Mapping[str, Any] | None:
         if not isinstance(raw, Mapping):
-            self.err(path, f"{what} must be a mapping (key: value), got {type(raw).__name__}")
+            self.err(path, f"{what} must be a mapping (key: value), got {_kind(raw)}")
             return None
         return raw
+
+    def seq(self, raw: Mapping[str, Any], key: str, path: Path_, what: str) -> list[Any]:
+        """``raw[key]`` as a list (empty when absent); anything else is reported."""
+        v = raw.get(key)
+        if v is None:
+            return []
+        if not isinstance(v, list):
+            self.err((*path, key), f"{key} must be a list of {what}, got {_kind(v)}")
+            return []
+        return v
+
+    def name(self, v: Any, path: Path_, what: str) -> str | None:
+        """An identifier (text), or None with a problem reported."""
+        if not isinstance(v, str) or not v:
+            self.err(path, f"{what} must be a name (text), got {v!r}")
+            return None
+        return v
 
     def text(self, raw: Mapping[str, Any], key: str, path: Path_, *, required: bool) -> str:
         v = raw.get(key)
@@ -326,7 +363,7 @@ class _Builder:
         if mark_raw is not None:
             mark = self.number(mark_raw, (*path, "pass"), "pass")
         groups: list[Group] = []
-        for i, g in enumerate(m.get("groups") or []):
+        for i, g in enumerate(self.seq(m, "groups", path, "groups")):
             gp = (*path, "groups", i)
             gm = self.mapping(g, gp, "a group")
             if gm is None:
@@ -366,16 +403,22 @@ class _Builder:
         self.ids[iid] = "item"
         imax = self.number(m.get("max"), (*path, "max"), "max")
         group = m.get("group")
-        if group is not None and group not in group_ids:
+        if group is not None and not isinstance(group, str):
+            self.err((*path, "group"), f"group must be a group id (text), got {group!r}")
+            group = None
+        elif group is not None and group not in group_ids:
             self.err((*path, "group"), f"unknown group {group!r} (groups: {sorted(group_ids)})")
         value = (
             self.expression(m["value"], (*path, "value"), self.all_names) if "value" in m else None
         )
         score_fact = m.get("score_fact")
-        if score_fact is not None and score_fact not in self.catalogue:
+        if score_fact is not None and not isinstance(score_fact, str):
+            self.err((*path, "score_fact"), f"score_fact must be a fact name, got {score_fact!r}")
+            score_fact = None
+        elif score_fact is not None and score_fact not in self.catalogue:
             self.err((*path, "score_fact"), f"unknown fact {score_fact!r}")
         bands: list[Band] = []
-        for j, b in enumerate(m.get("bands") or []):
+        for j, b in enumerate(self.seq(m, "bands", path, "bands")):
             band = self.band(b, (*path, "bands", j), has_value=value is not None, imax=imax)
             if band:
                 bands.append(band)
@@ -474,7 +517,8 @@ class _Builder:
         self.ids: dict[str, str] = {}
         self.expr_refs: list[tuple[Path_, ex.Node]] = []
         self.assumption_texts: dict[str, str] = {}
-        for a in m.get("assumptions") or []:
+        assumptions_raw = self.seq(m, "assumptions", path, "assumptions")
+        for a in assumptions_raw:
             if isinstance(a, Mapping) and isinstance(a.get("id"), str):
                 self.assumption_texts[a["id"]] = f"{a['id']}: {a.get('text', '')}"
         derived_raw = m.get("derived") or {}
@@ -500,12 +544,12 @@ class _Builder:
         if kind not in ("qualification", "classification"):
             self.err((*path, "kind"), "kind must be qualification or classification")
         criteria = []
-        for i, c in enumerate(m.get("criteria") or []):
+        for i, c in enumerate(self.seq(m, "criteria", path, "criteria")):
             crit = self.criterion(c, (*path, "criteria", i))
             if crit:
                 criteria.append(crit)
         classes = []
-        for i, c in enumerate(m.get("classes") or []):
+        for i, c in enumerate(self.seq(m, "classes", path, "classes")):
             crit = self.criterion(c, (*path, "classes", i))
             if crit:
                 classes.append(crit)
@@ -516,7 +560,7 @@ class _Builder:
         if kind == "qualification" and m.get("classes"):
             self.err((*path, "classes"), "classes belong to kind: classification")
         outputs = []
-        for i, o in enumerate(m.get("outputs") or []):
+        for i, o in enumerate(self.seq(m, "outputs", path, "outputs")):
             op = (*path, "outputs", i)
             om = self.mapping(o, op, "an output")
             if om is None:
@@ -543,7 +587,7 @@ class _Builder:
                     elif call.func == "points" and kind_of != "points":
                         self.err(epath, f"points({target!r}): that criterion is not a points table")
         assumptions = []
-        for i, a in enumerate(m.get("assumptions") or []):
+        for i, a in enumerate(assumptions_raw):
             ap = (*path, "assumptions", i)
             am = self.mapping(a, ap, "an assumption")
             if am is not None:
@@ -565,7 +609,7 @@ class _Builder:
             self.err(
                 (*path, "effective_to"), f"effective_to {end} is before effective_from {start}"
             )
-        canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str)
+        canonical = json.dumps(_canonical(raw), sort_keys=True, ensure_ascii=False, default=str)
         if start is None:
             return None
         index: dict[str, Any] = {
@@ -605,7 +649,12 @@ class _Builder:
             return None
         self.keys(m, RULESET_KEYS, ())
         rid = self.text(m, "id", (), required=True)
-        for name, body in (m.get("facts") or {}).items():
+        facts_raw = m.get("facts") or {}
+        if not isinstance(facts_raw, Mapping):
+            got = _kind(facts_raw)
+            self.err(("facts",), f"facts must be a mapping name: definition, got {got}")
+            facts_raw = {}
+        for name, body in facts_raw.items():
             fp = ("facts", name)
             bm = self.mapping(body, fp, "a fact")
             if bm is None:
