@@ -187,16 +187,16 @@ class Bbr:
                 loads = self._loads(done, forced, floor, deadline, dominance=False)
             except _Stop:
                 return Decision(None, False, nodes)
+            room = m - k - 1  # stations left after this load
             for S, load, pl in loads:
                 nd = done | S
                 if nd == full:
                     parent[nd] = done
                     return Decision(core.to_original(plan(nd)), True, nodes)
                 r = rp - pl
-                lb = max(
-                    ceil_div(r >> _SH1, c), ceil_div((r >> _SH2) & _M20, 2), ceil_div(r & _M20, 6)
-                )
-                if k + 1 + lb > m:
+                # k + 1 + max(LB1, LB2, LB3) of the rest > m (ceilings as -(-a // b))
+                if (-(-(r >> _SH1) // c) > room or -(-((r >> _SH2) & _M20) // 2) > room
+                        or -(-(r & _M20) // 6) > room):
                     continue
                 old = seen.get(nd)
                 if old is not None and old <= k + 1:
@@ -309,11 +309,8 @@ class Bbr:
                 reach[v] = t[v]
             else:
                 impossible |= low  # and so is everything after it
-        suf = [0] * (n + 1)
-        s = 0
-        for u in range(n - 1, -1, -1):
-            s += reach[u]
-            suf[u] = s
+        suf = list(itertools.accumulate(reversed(reach)))[::-1]
+        suf.append(0)
         vals, le_mask = self.vals, self.le_mask
         out: list[tuple[int, int, int]] = []
         steps = [0]
