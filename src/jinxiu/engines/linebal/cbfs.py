@@ -17,6 +17,11 @@ Jacobson 2014), written here from the papers:
   cuts the node.
 * Jackson's dominance rule on the loads (a load that could swap one of its tasks for an
   unrelated, longer task with at least its followers is skipped).
+* Cost (profiled on SCHOLL, BARTHOL2, WEE-MAG, LUTZ2): the time goes into enumerating the
+  maximal loads (up to about 10^4 per node on SCHOLL), not into per-node overhead, so the
+  enumeration works on masks: the candidates that no longer fit are dropped with one
+  ``le_mask`` (tasks by time), and Jackson's test intersects ``dom_mask[j]`` (the tasks that
+  dominate ``j``) with the unassigned and fitting tasks before any per-task check.
 * Remember: a task set reached before with no more stations is not expanded again.
 * Cyclic best-first search: one heap of open nodes per station count; the search takes
   the node with the least idle time from each level in turn, deepest levels included, so
