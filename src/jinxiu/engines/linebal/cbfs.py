@@ -17,6 +17,11 @@ Jacobson 2014), written here from the papers:
   cuts the node.
 * Jackson's dominance rule on the loads (a load that could swap one of its tasks for an
   unrelated, longer task with at least its followers is skipped).
+* Cost (profiled on SCHOLL, BARTHOL2, WEE-MAG, LUTZ2): the time goes into enumerating the
+  maximal loads (up to about 10^4 per node on SCHOLL), not into per-node overhead, so the
+  enumeration works on masks: the candidates that no longer fit are dropped with one
+  ``le_mask`` (tasks by time), and Jackson's test intersects ``dom_mask[j]`` (the tasks that
+  dominate ``j``) with the unassigned and fitting tasks before any per-task check.
 * Remember: a task set reached before with no more stations is not expanded again.
 * Cyclic best-first search: one heap of open nodes per station count; the search takes
   the node with the least idle time from each level in turn, deepest levels included, so
@@ -31,6 +36,7 @@ import contextlib
 import heapq
 import itertools
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
@@ -95,6 +101,19 @@ class Bbr:
         self.total = core.total
         self.root_packed = sum(self.packed)
         self.need = [ceil_div(self.tp[k] + self.fol_tp[k], c) for k in range(n)]
+        # Jackson's rule as bit masks: dom_mask[j] = the tasks that dominate j; le_mask[x] =
+        # the tasks with time <= vals[x] (vals: the distinct task times, ascending)
+        self.dom_mask = [sum(1 << i for i in core.dom_by[j]) for j in range(n)]
+        self.vals = sorted(set(core.t))
+        self.le_mask = []
+        acc = 0
+        by_time = sorted(range(n), key=lambda k: core.t[k])
+        pos = 0
+        for v in self.vals:
+            while pos < n and core.t[by_time[pos]] <= v:
+                acc |= 1 << by_time[pos]
+                pos += 1
+            self.le_mask.append(acc)
 
     def lower_bound(self) -> int:
         """Root bound with the incremented times (at least the plain one)."""
@@ -170,22 +189,24 @@ class Bbr:
             forced = must[k + 1] & ~done if k + 1 <= m else 0
             floor = c - (budget - idle)  # the least load within the idle budget
             try:
-                loads = self._loads(done, forced, floor, deadline)
+                loads = self._loads(done, forced, floor, deadline, dominance=False)
             except _Stop:
                 return Decision(None, False, nodes)
+            room = m - k - 1  # stations left after this load
             for S, load, pl in loads:
                 nd = done | S
                 if nd == full:
                     parent[nd] = done
                     return Decision(core.to_original(plan(nd)), True, nodes)
                 r = rp - pl
-                lb = max(
-                    ceil_div(r >> _SH1, c), ceil_div((r >> _SH2) & _M20, 2), ceil_div(r & _M20, 6)
-                )
-                if k + 1 + lb > m:
+                # k + 1 + max(LB1, LB2, LB3) of the rest > m (ceilings as -(-a // b))
+                if (-(-(r >> _SH1) // c) > room or -(-((r >> _SH2) & _M20) // 2) > room
+                        or -(-(r & _M20) // 6) > room):
                     continue
                 old = seen.get(nd)
                 if old is not None and old <= k + 1:
+                    continue
+                if self._dominated(done, S, load):
                     continue
                 if old is not None or len(seen) < memo_limit:
                     seen[nd] = k + 1
@@ -210,6 +231,35 @@ class Bbr:
         except StopIteration as stop:
             return stop.value
 
+    def _dominated(self, done: int, S: int, load: int) -> bool:
+        """Jackson's rule: some task ``j`` of the load without a follower in it could be
+        swapped for an available, unassigned task that dominates it and fits."""
+        core = self.core
+        c, t, pred, fol = core.c, core.t, core.pred, core.fol
+        dom_mask, vals, le_mask = self.dom_mask, self.vals, self.le_mask
+        AS = done | S
+        mm = S
+        while mm:
+            low = mm & -mm
+            j = low.bit_length() - 1
+            mm ^= low
+            if fol[j] & S:
+                continue
+            cand = dom_mask[j] & ~AS
+            if not cand:
+                continue
+            x = bisect_right(vals, c - load + t[j]) - 1  # room for a replacement
+            cand &= le_mask[x]
+            if not cand:
+                continue
+            base = AS & ~low
+            while cand:
+                li = cand & -cand
+                cand ^= li
+                if not pred[li.bit_length() - 1] & ~base:
+                    return True
+        return False
+
     def _loads(
         self,
         done: int,
@@ -217,17 +267,18 @@ class Bbr:
         min_load: int,
         deadline: Callable[[], bool] | None = None,
         fullest: bool = False,
+        dominance: bool = True,
     ) -> list[tuple[int, int, int]]:
         """Maximal loads ``(mask, load, packed weights)`` of the next station with at least
         ``min_load`` and every task of ``forced``, not dominated (Jackson).
 
         With ``fullest`` only a fullest load is looked for (branch and bound on the load:
         each load found raises the bar to one more), as in Hoffmann's heuristic; the last
-        element of the list is then a fullest load."""
+        element of the list is then a fullest load. With ``dominance`` false the caller
+        applies Jackson's rule itself (``_dominated``), after its cheaper cuts."""
         core = self.core
         c, t, pred, succ, n = core.c, core.t, core.pred, core.succ_direct, core.n
         packed = self.packed
-        dom_by, fol = core.dom_by, core.fol
         undone = ~done
         # A task can join this load only if it and its unassigned ancestors fit in one
         # station; ``chain`` is the longest path of unassigned tasks ending in a task (a
@@ -263,30 +314,12 @@ class Bbr:
                 reach[v] = t[v]
             else:
                 impossible |= low  # and so is everything after it
-        suf = [0] * (n + 1)
-        s = 0
-        for u in range(n - 1, -1, -1):
-            s += reach[u]
-            suf[u] = s
+        suf = list(itertools.accumulate(reversed(reach)))[::-1]
+        suf.append(0)
+        vals, le_mask = self.vals, self.le_mask
         out: list[tuple[int, int, int]] = []
         steps = [0]
         bar = [min_load]
-
-        def dominated(S: int, load: int) -> bool:
-            AS = done | S
-            mm = S
-            while mm:
-                low = mm & -mm
-                j = low.bit_length() - 1
-                mm ^= low
-                if fol[j] & S:
-                    continue
-                room = c - load + t[j]
-                base = AS & ~low
-                for i in dom_by[j]:
-                    if t[i] <= room and not (AS >> i) & 1 and not (pred[i] & ~base):
-                        return True
-            return False
 
         def gen(cands: int, S: int, load: int, pl: int, min_skip: int) -> None:
             if deadline is not None:
@@ -295,9 +328,16 @@ class Bbr:
                     raise _Stop
             rem = c - load
             need = forced & ~S
-            first_need = (need & -need).bit_length() - 1 if need else n
+            if need:
+                first_need = (need & -need).bit_length() - 1
+                if t[first_need] > rem:
+                    return  # a task that must be in this load no longer fits
+            else:
+                first_need = n
+            x = bisect_right(vals, rem) - 1
+            # only the candidates that fit (times only grow, so a child needs no others)
+            mm = cands & le_mask[x] if x >= 0 else 0
             extended = False
-            mm = cands
             while mm:
                 low = mm & -mm
                 u = low.bit_length() - 1
@@ -305,10 +345,6 @@ class Bbr:
                 if u > first_need or load + suf[u] < bar[0]:
                     break
                 tu = t[u]
-                if tu > rem:
-                    if u == first_need:
-                        break
-                    continue
                 extended = True
                 nxt = mm
                 sm = succ[u]
@@ -330,7 +366,7 @@ class Bbr:
                     bar[0] = load + 1
                     if load == c:
                         raise _Full
-                elif not dominated(S, load):
+                elif not dominance or not self._dominated(done, S, load):
                     out.append((S, load, pl))
 
         with contextlib.suppress(_Full):
