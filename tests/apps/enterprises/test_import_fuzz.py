@@ -5,6 +5,7 @@ back writes nothing."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -102,7 +103,14 @@ def test_bad_enterprise_rows_write_nothing(world, django_capture_on_commit_callb
         (0, corrupted_code()), (3, bad_amount), (4, bad_industry)]))
     rows[1 + bad_row][column] = data.draw(value)
     before = _counts()
-    batch = checked(world["user"], "enterprises", rows, name="f.csv")
+    try:
+        batch = checked(world["user"], "enterprises", rows, name="f.csv")
+    except ValidationError:
+        # a generated cell held a NUL byte: the upload check refuses the whole file as binary
+        # before any row is read, which also writes nothing
+        assert any("\x00" in str(cell) for row in rows for cell in row)
+        assert _counts() == before
+        return
     assert batch.status == ImportBatch.Status.REJECTED
     assert bad_row + 2 in {e["row"] for e in batch.errors}
     assert error_report(batch_table(batch), batch.errors)[:2] == b"PK"

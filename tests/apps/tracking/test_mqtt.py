@@ -74,14 +74,9 @@ def test_end_to_end_through_mosquitto(regions, shared):
     client_id = f"jinxiu-test-{run}"
     subscriber = make_subscriber("mqtt://127.0.0.1:1883", client_id=client_id,
                                  share=f"jinxiu-test-{run}" if shared else "")
+    # ready once the broker acknowledged the subscription (SUBACK), not merely the connection:
+    # a batch published in between reaches no subscriber
     subscribed = threading.Event()
-    original = subscriber.on_connect
-
-    def on_connect(*args):
-        original(*args)
-        subscribed.set()
-
-    subscriber.on_connect = on_connect
     subscriber.on_subscribe = lambda *a: subscribed.set()
     subscriber.loop_start()
     acks: list[dict] = []
