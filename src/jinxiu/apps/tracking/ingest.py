@@ -3,8 +3,9 @@
 A batch is **all or nothing**: every line is validated first; if any line is wrong the whole
 batch is refused with one error per bad line (line number, field, reason) and nothing is
 stored, so the device can fix and resend it as it is. A valid batch is inserted in one
-transaction with conflict-ignore on the unique (device, event id): an event sent again — in
-the same batch, in a later batch, after a lost acknowledgement — is stored once. The caller
+transaction, together with the counted pieces and line tallies it changes (``rollup.py``),
+with conflict-ignore on the unique (device, event id): an event sent again — in the same
+batch, in a later batch, after a lost acknowledgement — is stored once. The caller
 acknowledges only after :func:`events_ingest` has returned, i.e. after the commit. Events may
 arrive in any order and late (devices buffer offline); every figure is computed from
 ``occurred_at``, never from the arrival order.
@@ -18,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from jinxiu.apps.production.models import Operation, Operator
 from jinxiu.apps.tracking.models import Bundle, Device, FloorEvent, hash_token
+from jinxiu.apps.tracking.rollup import events_store
 
 KINDS = {k.value for k in FloorEvent.Kind}
 OUTCOMES = {k.value for k in FloorEvent.Outcome}
@@ -137,6 +139,7 @@ class _Row:
     operation_id: int | None = None
     operator_id: int | None = None
     quantity: int = 0
+    counted: int = 0
     outcome: str = ""
     defect_code: str = ""
     machine_state: str = ""
@@ -241,38 +244,6 @@ def _validate_outcome(obj, event, err) -> None:
         err("defect", _("A rework needs the defect code."))
 
 
-COLUMNS = ("organization_id", "device_id", "event_id", "kind", "occurred_at", "received_at",
-           "line_id", "station", "bundle_id", "operation_id", "operator_id", "quantity",
-           "outcome", "defect_code", "machine_state", "reason")
-CHUNK = 500
-
-
-def _insert_ignoring_conflicts(events: list[_Row]) -> None:
-    """``INSERT … ON CONFLICT (device, event id) DO NOTHING`` in multi-row statements.
-
-    What ``bulk_create(ignore_conflicts=True)`` does, on SQLite (≥ 3.24) and PostgreSQL alike,
-    without Django compiling every value of every row (most of the ingest time otherwise)."""
-    if not events:
-        return
-    ops = connection.ops
-    table = ops.quote_name(FloorEvent._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in COLUMNS)
-    row = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    adapt = ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        for start in range(0, len(events), CHUNK):
-            chunk = events[start:start + CHUNK]
-            params = []
-            for e in chunk:
-                params.extend((e.organization_id, e.device_id, e.event_id, e.kind,
-                               adapt(e.occurred_at), adapt(e.received_at), e.line_id,
-                               e.station, e.bundle_id, e.operation_id, e.operator_id,
-                               e.quantity, e.outcome, e.defect_code, e.machine_state, e.reason))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
-                           f"{', '.join([row] * len(chunk))} "
-                           "ON CONFLICT (device_id, event_id) DO NOTHING", params)
-
-
 def events_ingest(*, device: Device, items: list[dict]) -> IngestResult:
     """Validate and store one batch for ``device``; raises :class:`IngestError` (nothing
     stored) when any line is wrong. Returns after the commit."""
@@ -294,11 +265,9 @@ def events_ingest(*, device: Device, items: list[dict]) -> IngestResult:
     result = IngestResult(received=len(items))
     if not events:
         return result
+    quantities = {r.bundle_id: r.bundle.quantity for r in events.values() if r.bundle}
     with transaction.atomic():
-        existing = set(FloorEvent.objects.filter(
-            device=device, event_id__in=list(events)).values_list("event_id", flat=True))
-        new = [e for key, e in events.items() if key not in existing]
-        _insert_ignoring_conflicts(new)
-    result.stored = len(new)
+        stored = events_store(list(events.values()), quantities)
+    result.stored = stored
     result.duplicates = result.received - result.stored
     return result

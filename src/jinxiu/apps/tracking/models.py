@@ -211,6 +211,10 @@ class FloorEvent(models.Model):
     operator = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("operator"))
     quantity = models.PositiveIntegerField(_("pieces"), default=0)
+    counted = models.PositiveIntegerField(
+        _("counted pieces"), default=0, editable=False,
+        help_text=_("Pieces of this scan that count for output and pay, kept up to date at "
+                    "ingestion over every scan of the bundle and operation."))
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, blank=True)
     defect_code = models.CharField(_("defect code"), max_length=20, blank=True)
     machine_state = models.CharField(_("machine state"), max_length=8,
@@ -238,6 +242,44 @@ class FloorEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tracking:floorevent_detail", args=[self.pk])
+
+
+class LineTally(models.Model):
+    """Scans of a line per hour, operation, operator and station (逐时汇总): the counted
+    pieces, the pieces sent to rework and the number of scans. Kept by ingestion in the
+    transaction that stores the events (see ``rollup.py``), so the line board reads a few
+    hundred tallies instead of a day of scans. Derived data: never edited by hand."""
+
+    organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("organization"))
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("line"))
+    hour = models.DateTimeField(_("hour"), help_text=_("Start of the hour (UTC)."))
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("operation"))
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("operator"))
+    station = models.CharField(_("station"), max_length=20, blank=True)
+    scans = models.PositiveIntegerField(_("scans"), default=0)
+    pieces = models.IntegerField(_("counted pieces"), default=0)
+    rework = models.PositiveIntegerField(_("rework pieces"), default=0)
+
+    objects = RestrictedManager()
+
+    visibility = Visibility.TENANT
+    tenant_lookup = "organization_id"
+    data_category = DataCategory.PRODUCTION
+
+    class Meta:
+        ordering = ["line", "hour"]
+        constraints = [models.UniqueConstraint(
+            fields=["line", "hour", "operation", "operator", "station"],
+            name="unique_line_tally")]
+        verbose_name = _("line tally")
+        verbose_name_plural = _("line tallies")
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.hour:%Y-%m-%d %H}h"
 
 
 def off_standard_reasons() -> dict[str, tuple[str, str]]:

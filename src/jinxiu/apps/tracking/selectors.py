@@ -8,13 +8,16 @@ import datetime as dt
 import functools
 from bisect import bisect_right
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import yaml
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinxiu.apps.core.permissions import ALL, permission_q, user_permissions
 from jinxiu.apps.production.models import Operation, Operator
 from jinxiu.apps.tracking.figures import (
     AlertRules,
@@ -28,7 +31,8 @@ from jinxiu.apps.tracking.figures import (
     pay_lines,
     wip_before,
 )
-from jinxiu.apps.tracking.models import Attendance, FloorEvent, PieceRate
+from jinxiu.apps.tracking.models import Attendance, Bundle, FloorEvent, LineTally, PieceRate
+from jinxiu.apps.tracking.rollup import hour_of
 
 SCAN_FIELDS = ("device_id", "event_id", "occurred_at", "bundle_id", "bundle__quantity",
                "operation_id", "operator_id", "quantity", "outcome", "defect_code", "station")
@@ -139,9 +143,95 @@ def pay_for_month(*, user, year: int, month: int, organization=None, action: str
     return rows
 
 
-def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) -> dict:
+@dataclass
+class _DayFigures:
+    """What the board adds up over a line-day, from the scans or from the tallies."""
+
+    hourly: dict = field(default_factory=lambda: defaultdict(int))  # local hour → finished
+    by_op: dict = field(default_factory=lambda: defaultdict(int))
+    last_hour: dict = field(default_factory=lambda: defaultdict(int))
+    defects_op: dict = field(default_factory=lambda: defaultdict(int))
+    defects_operator: dict = field(default_factory=lambda: defaultdict(int))
+    station_ops: dict = field(default_factory=lambda: defaultdict(set))  # before ``until``
+    ops: set = field(default_factory=set)
+    first_at: dt.datetime | None = None  # the first scan before ``until``
+    recent: list = field(default_factory=list)  # scans for the windows (last hour, alerts)
+    counted: dict = field(default_factory=dict)
+    loaded: int = 0
+
+
+def _add_scans(day: _DayFigures, scans: list[Scan], counted: dict, until, tz) -> list:
+    """Add raw scans; returns [(local hour, operation, pieces)] for the finished output."""
+    finished = []
+    for s in scans:
+        pieces = counted.get(s.key, 0)
+        day.ops.add(s.operation)
+        day.by_op[s.operation] += pieces
+        finished.append((timezone.localtime(s.at, tz).hour, s.operation, pieces))
+        if until - dt.timedelta(hours=1) <= s.at < until:
+            day.last_hour[s.operation] += pieces
+        if s.at < until:
+            day.station_ops[s.station].add(s.operation)
+            if day.first_at is None or s.at < day.first_at:
+                day.first_at = s.at
+        if not s.good:
+            day.defects_op[s.operation] += s.quantity
+            if s.operator:
+                day.defects_operator[s.operator] += s.quantity
+    day.recent.extend(scans)
+    day.counted.update(counted)
+    return finished
+
+
+def _day_from_scans(events, until, tz) -> tuple[_DayFigures, list]:
+    """The reference computation: every scan of the line-day, counted over its slots."""
+    scans = _scans(events)
+    day = _DayFigures()
+    finished = _add_scans(day, scans, _counted_for(scans), until, tz)
+    day.loaded = sum({s.bundle: s.bundle_qty for s in scans}.values())
+    return day, finished
+
+
+def _day_from_tallies(user, line, events, start, end, until, tz) -> tuple[_DayFigures, list]:
+    """Tallies for the whole hours before the last hour's window, the scans (with their
+    stored counted pieces) from there on: the same figures as :func:`_day_from_scans`."""
+    cut = max(start, hour_of(until - dt.timedelta(hours=1)))
+    recent = [(_scan(r), r[-1]) for r in events.filter(
+        kind=FloorEvent.Kind.SCAN, occurred_at__gte=cut).values_list(*SCAN_FIELDS, "counted")]
+    day = _DayFigures()
+    finished = _add_scans(day, [s for s, _c in recent], {s.key: c for s, c in recent},
+                          until, tz)
+    for hour, op, operator, station, pieces, rework in LineTally.objects.restrict(
+            user, "view").filter(line=line, hour__gte=start, hour__lt=cut).values_list(
+            "hour", "operation_id", "operator_id", "station", "pieces", "rework"):
+        day.ops.add(op)
+        day.by_op[op] += pieces
+        finished.append((timezone.localtime(hour, tz).hour, op, pieces))
+        day.station_ops[station].add(op)  # before the cut, so before ``until``
+        if day.first_at is None or hour < day.first_at:
+            day.first_at = hour  # the first scan lies in this hour, before the cut
+        if rework:
+            day.defects_op[op] += rework
+            day.defects_operator[operator] += rework
+    day.loaded = Bundle.objects.filter(pk__in=events.filter(
+        kind=FloorEvent.Kind.SCAN).values("bundle_id")).aggregate(n=Sum("quantity"))["n"] or 0
+    return day, finished
+
+
+def _tallies_apply(user, line, start: dt.datetime) -> bool:
+    """Whether the tallies give this user's board: the user sees every event of the line
+    (tallies hold all of them), and local hours are whole UTC hours (as in China)."""
+    q = permission_q(user, FloorEvent, "view")
+    whole = q is ALL or line.organization_id in user_permissions(user).organization_ids_for(
+        "view")
+    return whole and start.utcoffset() is not None and start.utcoffset().total_seconds() % 3600 == 0
+
+
+def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None,
+                   from_scans: bool = False) -> dict:
     """The live figures of ``line`` on ``day``: output per hour against the target, WIP per
-    operation and station, the bottleneck, defects and downtime."""
+    operation and station, the bottleneck, defects and downtime. Read from the tallies
+    where they apply; ``from_scans`` forces the computation over the day's scans."""
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
     end = start + dt.timedelta(days=1)
@@ -149,9 +239,11 @@ def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) 
     until = min(now, end)
     events = FloorEvent.objects.restrict(user, "view").filter(
         line=line, occurred_at__gte=start, occurred_at__lt=end)
-    scans = _scans(events)
-    counted = _counted_for(scans)
-    ops = {s.operation for s in scans}
+    if not from_scans and _tallies_apply(user, line, start):
+        figures, finished = _day_from_tallies(user, line, events, start, end, until, tz)
+    else:
+        figures, finished = _day_from_scans(events, until, tz)
+    ops = figures.ops
     styles = set(Operation.objects.filter(pk__in=ops).values_list("style_id", flat=True))
     operations = list(Operation.objects.filter(style_id__in=styles).order_by(
         "style_id", "sequence", "code"))
@@ -160,25 +252,13 @@ def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) 
     for op in operations:
         last_op[op.style_id] = op.pk  # the last operation of each bulletin finishes pieces
     finishing = set(last_op.values())
-
     hourly = defaultdict(int)
-    by_op = defaultdict(int)
-    last_hour = defaultdict(int)
-    defects_op, defects_operator = defaultdict(int), defaultdict(int)
-    loaded_bundles = {}
-    for s in scans:
-        loaded_bundles[s.bundle] = s.bundle_qty
-        pieces = counted.get(s.key, 0)
-        by_op[s.operation] += pieces
-        if s.operation in finishing:
-            hourly[timezone.localtime(s.at, tz).hour] += pieces
-        if until - dt.timedelta(hours=1) <= s.at < until:
-            last_hour[s.operation] += pieces
-        if not s.good:
-            defects_op[s.operation] += s.quantity
-            if s.operator:
-                defects_operator[s.operator] += s.quantity
-    loaded = sum(loaded_bundles.values())
+    for hour, op, pieces in finished:
+        if op in finishing:
+            hourly[hour] += pieces
+    by_op, last_hour = figures.by_op, figures.last_hour
+    defects_op, defects_operator = figures.defects_op, figures.defects_operator
+    loaded = figures.loaded
     graph = [(op.pk, [code_to_pk[(op.style_id, p)] for p in op.predecessors
                       if (op.style_id, p) in code_to_pk]) for op in operations]
     wip = wip_before(graph, by_op, loaded)
@@ -192,9 +272,10 @@ def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) 
                .values_list("station", "occurred_at", "machine_state", "reason")]
     down = downtime(machine, until)
     target_per_hour = line.target_output * 60 / line.shift_minutes
-    alerts = floor_alerts(scans, counted, _seconds(ops), wip,
+    alerts = floor_alerts(figures.recent, figures.counted, _seconds(ops), wip,
                           takt_seconds=float(line.takt_seconds),
-                          target_per_hour=target_per_hour, until=until, rules=alert_rules())
+                          target_per_hour=target_per_hour, until=until, rules=alert_rules(),
+                          first_at=figures.first_at, station_operations=figures.station_ops)
     operators = Operator.objects.in_bulk(
         set(defects_operator) | {a.subject for a in alerts if a.kind == "operator"})
     return {
