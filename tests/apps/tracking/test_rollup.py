@@ -138,3 +138,13 @@ def test_tallies_are_seen_by_their_enterprise_only(floor):
     DataShare.objects.create(organization=own, grantee=bureau_org, categories=["production"])
     bureau = type(bureau).objects.get(pk=bureau.pk)
     assert LineTally.objects.restrict(bureau, "view").count() == 1
+
+
+def test_an_id_reused_for_another_bundle_is_not_stored_and_not_counted(floor):
+    events_ingest(device=floor["device"], items=[scan("x", 5, op="4", qty=8)])
+    result = events_ingest(device=floor["device"], items=[
+        scan("x", 6, bundle="PO1-0002", op="4", qty=10), scan("y", 7, op="4", qty=20)])
+    assert (result.stored, result.duplicates) == (1, 1)
+    assert stored_counts() == {"x": 8, "y": 12} == reference_counts()
+    assert [(t[5], t[6]) for t in tallies()] == [(2, 20)]
+    assert boards_agree(floor, at(23))["output"] == 20

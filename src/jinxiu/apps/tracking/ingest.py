@@ -17,6 +17,7 @@ import datetime as dt
 import hmac
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import transaction
@@ -98,6 +99,14 @@ def _text(obj, key, limit) -> str:
     return str(value).strip()[:limit + 1]
 
 
+class _Ref(NamedTuple):
+    """What validation needs of a bundle, operation or operator (no model instances)."""
+
+    pk: int
+    quantity: int = 0
+    style_id: int | None = None
+
+
 class _Resolver:
     """The bundles, operations and operators a batch names, read in three queries."""
 
@@ -105,21 +114,24 @@ class _Resolver:
         org = device.organization_id
         codes = {_text(o, "bundle", 40) for o in items} - {""}
         tags = {_text(o, "tag", 64) for o in items} - {""}
-        self.bundles: dict[str, Bundle] = {}
-        self.tags: dict[str, Bundle] = {}
+        self.bundles: dict[str, _Ref] = {}
+        self.tags: dict[str, _Ref] = {}
         if codes or tags:
-            for b in Bundle.objects.filter(organization_id=org).filter(
-                    Q(code__in=codes) | Q(tag__in=tags)).select_related("order"):
-                self.bundles[b.code] = b
-                if b.tag:
-                    self.tags[b.tag] = b
-        styles = {b.order.style_id for b in self.bundles.values()}
+            for pk, code, tag, quantity, style in Bundle.objects.filter(
+                    organization_id=org).filter(Q(code__in=codes) | Q(tag__in=tags)).order_by(
+                    ).values_list("pk", "code", "tag", "quantity", "order__style_id"):
+                self.bundles[code] = ref = _Ref(pk, quantity, style)
+                if tag:
+                    self.tags[tag] = ref
+        styles = {b.style_id for b in self.bundles.values()}
         op_codes = {_text(o, "operation", 16) for o in items} - {""}
-        self.operations = {(op.style_id, op.code): op for op in Operation.objects.filter(
-            style_id__in=styles, code__in=op_codes)} if styles and op_codes else {}
+        self.operations = {(style, code): _Ref(pk) for pk, style, code in Operation.objects.filter(
+            style_id__in=styles, code__in=op_codes).order_by().values_list(
+            "pk", "style_id", "code")} if styles and op_codes else {}
         numbers = {_text(o, "operator", 20) for o in items} - {""}
-        self.operators = {op.employee_no: op for op in Operator.objects.filter(
-            organization_id=org, employee_no__in=numbers)} if numbers else {}
+        self.operators = {no: _Ref(pk) for pk, no in Operator.objects.filter(
+            organization_id=org, employee_no__in=numbers).order_by().values_list(
+            "pk", "employee_no")} if numbers else {}
 
 
 @dataclass
@@ -134,7 +146,7 @@ class _Row:
     received_at: object
     line_id: int
     station: str
-    bundle: Bundle | None = None
+    bundle: _Ref | None = None
     bundle_id: int | None = None
     operation_id: int | None = None
     operator_id: int | None = None
@@ -209,7 +221,7 @@ def _validate_scan(obj, event, resolver, err) -> None:
     if not op_code:
         err("operation", _("A scan needs the operation code."))
     elif bundle is not None:
-        operation = resolver.operations.get((bundle.order.style_id, op_code))
+        operation = resolver.operations.get((bundle.style_id, op_code))
         event.operation_id = operation.pk if operation is not None else None
         if operation is None:
             err("operation", _("The bundle's style has no operation %(code)s.")

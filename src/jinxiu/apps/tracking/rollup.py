@@ -8,8 +8,9 @@ scan to itself. So when a batch stores scans, in the same transaction:
    lock serialises writers anyway), so two batches never work out the same slot at once;
 2. every stored scan of the (bundle, operation) slots the batch touches is read, and the
    counted pieces are worked out again over the stored scans and the batch's new ones;
-3. the new scans are inserted with their counted pieces (``ON CONFLICT DO NOTHING
-   RETURNING``: only rows really inserted go on), stored scans whose count moved are updated;
+3. the new scans are inserted with their counted pieces in one multi-row ``INSERT … ON
+   CONFLICT DO NOTHING RETURNING`` (only rows really inserted go on; a resent scan is found
+   among the slot's stored scans already), stored scans whose count moved are updated;
 4. the differences are added to :class:`LineTally` rows (line, UTC hour, operation, operator,
    station) with one ``INSERT … ON CONFLICT DO UPDATE`` — only for events really inserted,
    so a resent event never counts twice.
@@ -34,11 +35,6 @@ EVENT_COLUMNS = ("organization_id", "device_id", "event_id", "kind", "occurred_a
 CHUNK = 500
 
 
-class ConcurrentReuse(RuntimeError):
-    """Another batch stored the same (device, event id) for another bundle meanwhile; the
-    transaction is rolled back and the device's resend is then recognised as a duplicate."""
-
-
 def hour_of(at: dt.datetime) -> dt.datetime:
     """The start of the UTC hour ``at`` lies in (the tallies' bucket)."""
     return at.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
@@ -48,99 +44,114 @@ def _table(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _insert_events(rows: list, returning: bool) -> set[str]:
-    """Multi-row ``INSERT … ON CONFLICT (device, event id) DO NOTHING``; with ``returning``
-    the event ids really inserted."""
+def _datetime_adapter():
+    """Datetime → database parameter. On SQLite Django's adapter (naive UTC text) costs more
+    than the rest of a row; this does the same in one step for the usual UTC connection."""
+    ops = connection.ops
+    if connection.vendor != "sqlite" or connection.timezone != dt.UTC:
+        return ops.adapt_datetimefield_value
+    return lambda value: str(value.astimezone(dt.UTC).replace(tzinfo=None))
+
+
+def _insert_events(rows: list) -> set[tuple[int, str]]:
+    """Multi-row ``INSERT … ON CONFLICT (device, event id) DO NOTHING RETURNING``: the
+    (device, event id) of the rows really inserted."""
     from jinxiu.apps.tracking.models import FloorEvent
 
     ops = connection.ops
     table = _table(FloorEvent._meta.db_table)
     columns = ", ".join(ops.quote_name(c) for c in EVENT_COLUMNS)
     one = "(" + ", ".join(["%s"] * len(EVENT_COLUMNS)) + ")"
-    adapt = ops.adapt_datetimefield_value
-    inserted: set[str] = set()
+    adapt = _datetime_adapter()
+    inserted: set[tuple[int, str]] = set()
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start:start + CHUNK]
             params = []
+            received = adapt(chunk[0].received_at)
             for e in chunk:
                 params.extend((e.organization_id, e.device_id, e.event_id, e.kind,
-                               adapt(e.occurred_at), adapt(e.received_at), e.line_id,
+                               adapt(e.occurred_at), received, e.line_id,
                                e.station, e.bundle_id, e.operation_id, e.operator_id,
                                e.quantity, e.counted, e.outcome, e.defect_code,
                                e.machine_state, e.reason))
-            sql = (f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
-                   f"{', '.join([one] * len(chunk))} "
-                   "ON CONFLICT (device_id, event_id) DO NOTHING")
-            if returning:
-                sql += " RETURNING event_id"
-            cursor.execute(sql, params)
-            if returning:
-                inserted.update(r[0] for r in cursor.fetchall())
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+                           f"{', '.join([one] * len(chunk))} "
+                           "ON CONFLICT (device_id, event_id) DO NOTHING "
+                           "RETURNING device_id, event_id", params)
+            inserted.update(map(tuple, cursor.fetchall()))
     return inserted
 
 
 def _slot_scans(slots: set[tuple[int, int]]) -> list[tuple]:
-    """(pk, device, event id, at, bundle, bundle qty, operation, operator, qty, outcome,
-    counted, line, station, organization) of every stored scan of ``slots``."""
+    """(pk, device, event id, at, bundle, operation, operator, qty, outcome, counted, line,
+    station, organization) of every stored scan of ``slots``."""
     from jinxiu.apps.tracking.models import FloorEvent
 
     bundles = {b for b, _op in slots}
     operations = {op for _b, op in slots}
     rows = FloorEvent.objects.filter(kind="scan", bundle_id__in=bundles,
-                                     operation_id__in=operations).values_list(
-        "pk", "device_id", "event_id", "occurred_at", "bundle_id", "bundle__quantity",
-        "operation_id", "operator_id", "quantity", "outcome", "counted", "line_id", "station",
+                                     operation_id__in=operations).order_by().values_list(
+        "pk", "device_id", "event_id", "occurred_at", "bundle_id", "operation_id",
+        "operator_id", "quantity", "outcome", "counted", "line_id", "station",
         "organization_id")
-    return [r for r in rows if (r[4], r[6]) in slots]
+    return [r for r in rows if (r[4], r[5]) in slots]
+
+
+def _plain(r, quantity: dict[int, int]) -> Scan:
+    return Scan(key=(r[1], r[2]), at=r[3], bundle=r[4], bundle_qty=quantity[r[4]],
+                operation=r[5], operator=r[6], quantity=r[7], good=r[8] == "good")
+
+
+def _new_scan(r, quantity: dict[int, int]) -> Scan:
+    return Scan(key=(r.device_id, r.event_id), at=r.occurred_at, bundle=r.bundle_id,
+                bundle_qty=quantity[r.bundle_id], operation=r.operation_id,
+                operator=r.operator_id, quantity=r.quantity, good=r.outcome == "good")
 
 
 def events_store(rows: list, bundle_quantity: dict[int, int]) -> int:
-    """Store validated event rows (``ingest._Row``) of one device inside the caller's
-    transaction, keeping counted pieces and tallies; returns how many were new.
-    ``bundle_quantity``: pieces of each bundle the rows name."""
+    """Store validated event rows (``ingest._Row``) inside the caller's transaction, keeping
+    counted pieces and tallies; returns how many were new. ``bundle_quantity``: pieces of
+    each bundle the rows name."""
     from jinxiu.apps.tracking.models import Bundle, FloorEvent
 
     if not rows:
         return 0
     scans = [r for r in rows if r.kind == "scan"]
-    others = [r for r in rows if r.kind != "scan"]
-    stored = len(_insert_events(others, returning=True)) if others else 0
-    if not scans:
-        return stored
-    bundle_ids = sorted({r.bundle_id for r in scans})
-    list(Bundle.objects.select_for_update().filter(pk__in=bundle_ids).order_by("pk")
-         .values_list("pk", flat=True))
-    device_ids = {r.device_id for r in scans}
-    existing = set(FloorEvent.objects.filter(
-        device_id__in=device_ids, event_id__in=[r.event_id for r in scans]).values_list(
-        "device_id", "event_id"))
-    candidates = [r for r in scans if (r.device_id, r.event_id) not in existing]
-    if not candidates:
-        return stored
-    slots = {(r.bundle_id, r.operation_id) for r in candidates}
-    before = _slot_scans(slots)
-    plain = [Scan(key=(r[1], r[2]), at=r[3], bundle=r[4], bundle_qty=r[5], operation=r[6],
-                  operator=r[7], quantity=r[8], good=r[9] == "good") for r in before]
-    plain += [Scan(key=(r.device_id, r.event_id), at=r.occurred_at, bundle=r.bundle_id,
-                   bundle_qty=bundle_quantity[r.bundle_id], operation=r.operation_id,
-                   operator=r.operator_id, quantity=r.quantity, good=r.outcome == "good")
-              for r in candidates]
-    counted = counted_pieces(plain)
-    for r in candidates:
-        r.counted = counted[(r.device_id, r.event_id)]
-    inserted = _insert_events(candidates, returning=True)
-    if len(inserted) != len(candidates):
-        raise ConcurrentReuse("an event id was stored meanwhile for another bundle")
+    before, candidates = [], []
+    if scans:
+        if connection.features.has_select_for_update:  # SQLite: one writer at a time anyway
+            list(Bundle.objects.select_for_update().filter(
+                pk__in=sorted({r.bundle_id for r in scans})).order_by("pk").values_list(
+                "pk", flat=True))
+        before = _slot_scans({(r.bundle_id, r.operation_id) for r in scans})
+        stored_keys = {(r[1], r[2]) for r in before}
+        # a resent scan names the same bundle and operation: its stored twin is in ``before``
+        candidates = [r for r in scans if (r.device_id, r.event_id) not in stored_keys]
+        counted = counted_pieces([_plain(r, bundle_quantity) for r in before] +
+                                 [_new_scan(r, bundle_quantity) for r in candidates])
+        for r in candidates:
+            r.counted = counted[(r.device_id, r.event_id)]
+    inserted = _insert_events([r for r in rows if r.kind != "scan"] + candidates)
+    new = [r for r in candidates if (r.device_id, r.event_id) in inserted]
+    moved = []
+    if len(new) != len(candidates):
+        # an id the device had used for another bundle or operation: not stored again, so
+        # work the counts out without it
+        counted = counted_pieces([_plain(r, bundle_quantity) for r in before] +
+                                 [_new_scan(r, bundle_quantity) for r in new])
+        for r in new:
+            if counted[(r.device_id, r.event_id)] != r.counted:
+                r.counted = counted[(r.device_id, r.event_id)]
+                moved.append((r.counted, r.device_id, r.event_id))
     # tally differences: (org, line, hour, operation, operator, station) → [scans, pieces, rework]
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    moved = []
     for r in before:
-        new = counted[(r[1], r[2])]
-        if new != r[10]:
-            moved.append((new, r[0]))
-            deltas[(r[13], r[11], hour_of(r[3]), r[6], r[7], r[12])][1] += new - r[10]
-    for r in candidates:
+        now = counted[(r[1], r[2])]
+        if now != r[9]:
+            moved.append((now, r[1], r[2]))
+            deltas[(r[12], r[10], hour_of(r[3]), r[5], r[6], r[11])][1] += now - r[9]
+    for r in new:
         d = deltas[(r.organization_id, r.line_id, hour_of(r.occurred_at), r.operation_id,
                     r.operator_id, r.station)]
         d[0] += 1
@@ -151,9 +162,9 @@ def events_store(rows: list, bundle_quantity: dict[int, int]) -> int:
         with connection.cursor() as cursor:
             cursor.executemany(
                 f"UPDATE {_table(FloorEvent._meta.db_table)} SET counted = %s "  # noqa: S608
-                "WHERE id = %s", moved)
+                "WHERE device_id = %s AND event_id = %s", moved)
     tallies_add(deltas)
-    return stored + len(inserted)
+    return len(inserted)
 
 
 def tallies_add(deltas: dict[tuple, list[int]]) -> None:
@@ -163,9 +174,8 @@ def tallies_add(deltas: dict[tuple, list[int]]) -> None:
 
     if not deltas:
         return
-    ops = connection.ops
     table = _table(LineTally._meta.db_table)
-    adapt = ops.adapt_datetimefield_value
+    adapt = _datetime_adapter()
     items = sorted(deltas.items(), key=lambda kv: (kv[0][1], kv[0][2], kv[0][3], kv[0][4],
                                                    kv[0][5]))
     with connection.cursor() as cursor:
@@ -188,25 +198,25 @@ def tallies_add(deltas: dict[tuple, list[int]]) -> None:
 def tallies_rebuild(event_model, tally_model) -> int:
     """Work out every scan's counted pieces and all tallies afresh from the stored events
     (the migration that introduced them; a repair). Returns the number of tallies."""
-    rows = list(event_model.objects.filter(kind="scan").values_list(
-        "pk", "device_id", "event_id", "occurred_at", "bundle_id", "bundle__quantity",
-        "operation_id", "operator_id", "quantity", "outcome", "counted", "line_id", "station",
+    rows = list(event_model.objects.filter(kind="scan").order_by().values_list(
+        "pk", "device_id", "event_id", "occurred_at", "bundle_id", "operation_id",
+        "operator_id", "quantity", "outcome", "counted", "line_id", "station",
         "organization_id"))
-    counted = counted_pieces([Scan(key=(r[1], r[2]), at=r[3], bundle=r[4], bundle_qty=r[5],
-                                   operation=r[6], operator=r[7], quantity=r[8],
-                                   good=r[9] == "good") for r in rows])
+    quantity = dict(event_model.objects.filter(kind="scan").order_by().values_list(
+        "bundle_id", "bundle__quantity").distinct())
+    counted = counted_pieces([_plain(r, quantity) for r in rows])
     tally_model.objects.all().delete()
     deltas: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     moved = []
     for r in rows:
         new = counted[(r[1], r[2])]
-        if new != r[10]:
+        if new != r[9]:
             moved.append((new, r[0]))
-        d = deltas[(r[13], r[11], hour_of(r[3]), r[6], r[7], r[12])]
+        d = deltas[(r[12], r[10], hour_of(r[3]), r[5], r[6], r[11])]
         d[0] += 1
         d[1] += new
-        if r[9] != "good":
-            d[2] += r[8]
+        if r[8] != "good":
+            d[2] += r[7]
     if moved:
         with connection.cursor() as cursor:
             cursor.executemany(
