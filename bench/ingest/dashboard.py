@@ -149,6 +149,7 @@ def _measure(args, env) -> int:
               "from_scans_p50_ms": round(statistics.median(scan_times), 1),
               "from_scans_p95_ms": round(scan_times[int(0.95 * (len(scan_times) - 1))], 1),
               "output": board["output"],
+              "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
               "machine": f"{platform.node()} {platform.machine()} {os.cpu_count()} cpus",
               "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     print(json.dumps(result, ensure_ascii=False))

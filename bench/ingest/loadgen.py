@@ -324,6 +324,7 @@ def main(argv=None) -> int:
         "rows": db["rows"], "duplicates": db["rows"] - db["distinct"],
         "acknowledged_missing": len(expected - db["ids"]),
         "stored_not_acknowledged": len(db["ids"] - expected),
+        "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
         "machine": f"{platform.node()} {platform.processor() or platform.machine()} "
                    f"{os.cpu_count()} cpus, Python {platform.python_version()}",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
