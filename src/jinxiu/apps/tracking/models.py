@@ -383,3 +383,98 @@ class PieceRate(ProductionModel):
 
     def get_absolute_url(self) -> str:
         return reverse("tracking:piecerate_detail", args=[self.pk])
+
+
+OWN_FIGURES = "tracking: own floor figures"
+SUPERVISED_LINES = "tracking: supervised lines"
+# What a floor account lets its user see, as object-permission constraints on the user's own
+# links ("$user" is the signed-in user): an operator their own scans, attendance and pay, a
+# supervisor the lines named on their account, with those lines' events, attendance and
+# operators. Kept in object permissions (one per model) that every user with a floor account
+# holds; nobody sets them up by hand.
+ACCOUNT_GRANTS = {
+    OWN_FIGURES: [("tracking", "floorevent", {"operator__floor_accounts__user": "$user"}),
+                  ("tracking", "attendance", {"operator__floor_accounts__user": "$user"})],
+    SUPERVISED_LINES: [
+        ("tracking", "floorevent", {"line__floor_accounts__user": "$user"}),
+        ("tracking", "attendance", {"operator__line__floor_accounts__user": "$user"}),
+        ("production", "line", {"floor_accounts__user": "$user"}),
+        ("production", "operator", {"line__floor_accounts__user": "$user"}),
+    ],
+}
+
+
+class FloorAccount(ProductionModel):
+    """A user's place on the shop floor (现场账号): as an **operator** (linked to the operator
+    record with their employee number) they see their own scans, figures and pay; as a
+    **supervisor** (linked to lines) they see those lines' boards, events and figures. The
+    enterprise links the account; the permissions follow from the link."""
+
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE,
+                             related_name="floor_accounts", verbose_name=_("user"))
+    operator = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="floor_accounts", verbose_name=_("operator"),
+                                 help_text=_("The operator record (employee number) of this "
+                                             "user: they see their own figures and pay."))
+    lines = models.ManyToManyField(Line, blank=True, related_name="floor_accounts",
+                                   verbose_name=_("supervised lines"),
+                                   help_text=_("Lines this user supervises: they see their "
+                                               "boards, events and figures."))
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    # who is who on the floor is not production data: no data share reaches it
+    data_category = None
+
+    class Meta:
+        ordering = ["organization", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"],
+                                    name="unique_floor_account_user"),
+            models.UniqueConstraint(fields=["operator"], name="unique_floor_account_operator"),
+        ]
+        verbose_name = _("floor account")
+        verbose_name_plural = _("floor accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization}"
+
+    def clean(self) -> None:
+        _same_org(self, "operator")
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        floor_account_grants_sync(self.user_id)
+
+    def delete(self, *args, **kwargs):
+        user_id = self.user_id
+        result = super().delete(*args, **kwargs)
+        floor_account_grants_sync(user_id)
+        return result
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracking:flooraccount_detail", args=[self.pk])
+
+
+def floor_account_grants_sync(user_id: int) -> None:
+    """The user holds the floor-account permissions while they have a floor account (the
+    permissions, one per model, are created the first time they are needed)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jinxiu.apps.core.changelog import change_context
+    from jinxiu.apps.core.models import ObjectPermission
+
+    has_account = FloorAccount.objects.filter(user_id=user_id).exists()
+    with change_context(user=None, source="system"):
+        for name, items in ACCOUNT_GRANTS.items():
+            for app_label, model, constraints in items:
+                perm, created = ObjectPermission.objects.get_or_create(
+                    name=f"{name} ({model})",
+                    defaults={"actions": ["view"], "constraints": constraints,
+                              "description": "Kept by floor accounts; not for assigning."})
+                if created:
+                    perm.object_types.set([ContentType.objects.get_by_natural_key(
+                        app_label, model)])
+                if has_account:
+                    perm.users.add(user_id)
+                else:
+                    perm.users.remove(user_id)
