@@ -25,3 +25,6 @@ class TrackingConfig(AppConfig):
         ]:
             register_menu_item(MenuItem("production", label, url, icon,
                                         kinds=("enterprise",), order=order))
+        register_menu_item(MenuItem("production", _("Shared floor figures"), "tracking:shared",
+                                    "bar-chart-line", kinds=("bureau", "association"),
+                                    order=73))

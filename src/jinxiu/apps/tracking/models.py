@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jinxiu.apps.core.models.base import DataCategory, Visibility
+from jinxiu.apps.core.models.base import Visibility
 from jinxiu.apps.core.querysets import RestrictedManager
 from jinxiu.apps.production.models import Line, Operation, Operator, ProductionModel, Style
 
@@ -225,7 +225,9 @@ class FloorEvent(models.Model):
 
     visibility = Visibility.TENANT
     tenant_lookup = "organization_id"
-    data_category = DataCategory.PRODUCTION
+    # single scans name operators: a data share never reaches them; a grantee of the
+    # enterprise's production data sees daily aggregates (selectors.shared_daily_aggregates)
+    data_category = None
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -268,7 +270,7 @@ class LineTally(models.Model):
 
     visibility = Visibility.TENANT
     tenant_lookup = "organization_id"
-    data_category = DataCategory.PRODUCTION
+    data_category = None  # per operator and hour: not for sharing (see FloorEvent)
 
     class Meta:
         ordering = ["line", "hour"]
@@ -316,6 +318,8 @@ class Attendance(ProductionModel):
     off_standard = models.JSONField(
         _("off-standard minutes"), default=dict, blank=True,
         help_text=_("Minutes by reason, e.g. {\"waiting_work\": 20, \"meeting\": 15}."))
+
+    data_category = None  # a person's hours: never shared (see FloorEvent)
 
     class Meta:
         ordering = ["-date", "operator"]

@@ -9,7 +9,7 @@ import functools
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import yaml
@@ -17,6 +17,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinxiu.apps.core.models.base import DataCategory
 from jinxiu.apps.core.permissions import ALL, permission_q, user_permissions
 from jinxiu.apps.production.models import Operation, Operator
 from jinxiu.apps.tracking.figures import (
@@ -342,3 +343,76 @@ def _station_wip(events) -> list[tuple[str, int, int]]:
             counts[station][0] += 1
             counts[station][1] += qty
     return sorted((s, c[0], c[1]) for s, c in counts.items())
+
+
+MIN_OPERATORS = 3  # no figure from fewer operators: it would show one person's work
+
+
+@dataclass
+class SharedDay:
+    """One enterprise's day as a bureau sees it when the enterprise shares production data."""
+
+    organization: object
+    day: dt.date
+    operators: int  # operators who scanned that day
+    output: int | None  # finished pieces (last operation of each bulletin); None: withheld
+    efficiency: Decimal | None  # earned / attended minutes of the day; None: withheld
+
+    @property
+    def withheld(self) -> bool:
+        return self.operators < MIN_OPERATORS
+
+
+def shared_daily_aggregates(*, user, date_from: dt.date, date_to: dt.date) -> list[SharedDay]:
+    """Per enterprise and day, the output and efficiency of the enterprises that share their
+    production data with one of ``user``'s organizations (an active ``DataShare``) — never a
+    scan, an operator or pay; days with fewer than :data:`MIN_OPERATORS` operators show the
+    head count only.
+
+    The share is the permission: it is read first, and only the enterprises it names are
+    summed, from the line tallies and attendance (which the grantee cannot read as rows)."""
+    from jinxiu.apps.core.models import Organization
+
+    owners = sorted({s.organization_id for s in user_permissions(user).shares()
+                     if DataCategory.PRODUCTION in s.categories}) \
+        if user is not None and user.is_authenticated and user.is_active else []
+    if not owners or date_to < date_from:
+        return []
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    tallies = list(LineTally.objects.filter(organization_id__in=owners, hour__gte=start,
+                                            hour__lt=end).values_list(
+        "organization_id", "hour", "operation_id", "operator_id", "pieces"))
+    operations = {pk: (style, seconds) for pk, style, seconds in Operation.objects.filter(
+        pk__in={t[2] for t in tallies}).values_list("pk", "style_id", "standard_seconds")}
+    finishing = {}
+    for pk, style in Operation.objects.filter(
+            style_id__in={s for s, _sec in operations.values()}).order_by(
+            "style_id", "sequence", "code").values_list("pk", "style_id"):
+        finishing[style] = pk
+    finishing = set(finishing.values())
+    days: dict[tuple[int, dt.date], dict] = defaultdict(
+        lambda: {"operators": set(), "output": 0, "earned": Decimal(0), "attended": 0})
+    for org, hour, operation, operator, pieces in tallies:
+        day = days[(org, timezone.localtime(hour, tz).date())]
+        day["operators"].add(operator)
+        day["earned"] += pieces * operations[operation][1]
+        if operation in finishing:
+            day["output"] += pieces
+    for org, date, clock_in, clock_out in Attendance.objects.filter(
+            organization_id__in=owners, date__gte=date_from, date__lte=date_to).values_list(
+            "organization_id", "date", "clock_in", "clock_out"):
+        days[(org, date)]["attended"] += int((clock_out - clock_in).total_seconds() // 60)
+    names = Organization.objects.in_bulk(owners)
+    rows = []
+    for (org, date), d in sorted(days.items(), key=lambda kv: (names[kv[0][0]].name, kv[0][1])):
+        count = len(d["operators"])
+        shown = count >= MIN_OPERATORS
+        efficiency = None
+        if shown and d["attended"]:
+            efficiency = (d["earned"] / 60 / d["attended"]).quantize(
+                Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        rows.append(SharedDay(names[org], date, count, d["output"] if shown else None,
+                              efficiency))
+    return rows

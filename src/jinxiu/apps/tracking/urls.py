@@ -47,4 +47,5 @@ urlpatterns = [
     path("lines/<int:pk>/rebalance/", v.LineRebalanceView.as_view(), name="line_rebalance"),
     path("figures/", v.OperatorFiguresView.as_view(), name="figures"),
     path("pay/", v.PayView.as_view(), name="pay"),
+    path("shared/", v.SharedFloorView.as_view(), name="shared"),
 ]

@@ -1,4 +1,12 @@
-"""Floor accounts: which user is which operator, and which lines a supervisor runs."""
+"""Floor accounts (which user is which operator, which lines a supervisor runs) and what a
+grantee of an enterprise's production data sees of its floor."""
+
+import datetime as dt
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import render
+from django.utils import timezone
+from django.views import View
 
 from jinxiu.apps.core.generic_views import (
     ObjectChangeLogView,
@@ -9,9 +17,10 @@ from jinxiu.apps.core.generic_views import (
 )
 from jinxiu.apps.tracking import filtersets, forms, tables
 from jinxiu.apps.tracking.models import FloorAccount
+from jinxiu.apps.tracking.selectors import MIN_OPERATORS, shared_daily_aggregates
 
 __all__ = ["FloorAccountChangeLogView", "FloorAccountDeleteView", "FloorAccountDetailView",
-           "FloorAccountEditView", "FloorAccountListView"]
+           "FloorAccountEditView", "FloorAccountListView", "SharedFloorView"]
 
 
 class FloorAccountListView(ObjectListView):
@@ -39,3 +48,26 @@ class FloorAccountDeleteView(ObjectDeleteView):
 
 class FloorAccountChangeLogView(ObjectChangeLogView):
     model = FloorAccount
+
+
+class SharedFloorView(LoginRequiredMixin, View):
+    """What a bureau (or any grantee) sees of the enterprises that share their production
+    data: per enterprise and day, output and efficiency — never scans, operators or pay."""
+
+    def get(self, request):
+        today = timezone.localdate()
+        try:
+            date_to = dt.date.fromisoformat(request.GET.get("to", ""))
+        except ValueError:
+            date_to = today
+        try:
+            date_from = dt.date.fromisoformat(request.GET.get("from", ""))
+        except ValueError:
+            date_from = date_to - dt.timedelta(days=6)
+        if (date_to - date_from).days > 92:
+            date_from = date_to - dt.timedelta(days=92)
+        rows = shared_daily_aggregates(user=request.user, date_from=date_from,
+                                       date_to=date_to)
+        return render(request, "tracking/shared.html", {
+            "rows": rows, "date_from": date_from, "date_to": date_to,
+            "min_operators": MIN_OPERATORS})
