@@ -284,7 +284,7 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2,
                         help="gunicorn workers (HTTP) or subscribers sharing the load (MQTT)")
-    parser.add_argument("--group-size", type=int, default=20,
+    parser.add_argument("--group-size", type=int, default=1,
                         help="MQTT: batches per commit in mqtt-ingest")
     parser.add_argument("--ack-timeout", type=float, default=10)
     parser.add_argument("--keep-db", action="store_true",

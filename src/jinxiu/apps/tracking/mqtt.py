@@ -8,9 +8,12 @@ Topics (``docs/tracking-events.md`` for vendors):
   ``{"batch": ..., "received": n, "stored": n, "duplicates": n}`` once the batch is committed,
   or ``{"batch": ..., "stored": 0, "errors": [...]}`` when it was refused.
 
-The subscriber stores the batches it receives in groups (up to 20 batches, waiting at most
-50 ms for a group to fill), each batch in its own savepoint, with one commit per group; the
-answers and broker acknowledgements of a group go out after its commit.
+The subscriber hands the batches it receives to a storing thread (the network thread keeps
+reading meanwhile). With ``group_size`` > 1 it stores them in groups (waiting at most
+``group_wait`` for a group to fill), each batch in its own savepoint, with one commit per
+group; the answers and broker acknowledgements of a group go out after its commit. The default
+is one batch per commit: devices wait for their ack before the next batch, and on the bench
+machine groups of 20 halved the throughput (bench/results/ingest.md).
 
 The subscriber keeps a persistent session (``clean_session=False``, a fixed client id) and
 acknowledges each PUBLISH to the broker only after the batch is committed (paho's manual
@@ -143,11 +146,12 @@ class _GroupCommitter(threading.Thread):
 
 
 def make_subscriber(url: str, *, client_id: str = "jinxiu-ingest", share: str = "",
-                    group_size: int = 20, group_wait: float = 0.05):
+                    group_size: int = 1, group_wait: float = 0.05):
     """A paho client subscribed to every device's events, acknowledging after commit. With
     ``share``, several subscribers (each with its own client id) split the batches between
     them through the broker's shared subscription ``$share/<share>/...``. Batches are stored
-    in groups of up to ``group_size`` per commit, waiting at most ``group_wait`` seconds."""
+    in groups of up to ``group_size`` per commit, waiting at most ``group_wait`` seconds
+    for a group to fill."""
     import paho.mqtt.client as mqtt
 
     host, port, user, password, tls = broker_address(url)

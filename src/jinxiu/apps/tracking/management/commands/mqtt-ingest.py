@@ -18,12 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--share", default="",
                             help="Shared-subscription group: run several subscribers (each "
                                  "with its own --client-id) to split the load.")
-        parser.add_argument("--group-size", type=int, default=20,
+        parser.add_argument("--group-size", type=int, default=1,
                             help="Batches stored per commit at most.")
         parser.add_argument("--group-wait", type=float, default=0.05,
                             help="Seconds to wait at most for a group to fill.")
 
-    def handle(self, *args, url="", client_id="jinxiu-ingest", share="", group_size=20,
+    def handle(self, *args, url="", client_id="jinxiu-ingest", share="", group_size=1,
                group_wait=0.05, **options):
         url = url or settings.JINXIU_MQTT_URL
         if not url:
