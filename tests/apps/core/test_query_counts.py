@@ -180,8 +180,8 @@ TRACKING_PAGES = ["/tracking/orders/", "/tracking/bundles/", "/tracking/devices/
 
 @pytest.mark.parametrize("url", TRACKING_PAGES)
 def test_tracking_query_count_does_not_grow_with_rows(regions, url):
-    from jinxiu.apps.tracking.ingest import events_ingest
     from jinxiu.apps.production.models import Operator
+    from jinxiu.apps.tracking.ingest import events_ingest
     from jinxiu.apps.tracking.models import Attendance, FloorAccount, PieceRate
     from jinxiu.apps.tracking.services import bundles_cut
     from tests.apps.tracking.factories import T0, make_device, make_floor, make_order, scan
