@@ -223,6 +223,8 @@ def _tallies_apply(user, line, start: dt.datetime) -> bool:
     """Whether the tallies give this user's board: the user sees every event of the line
     (tallies hold all of them), and local hours are whole UTC hours (as in China)."""
     q = permission_q(user, FloorEvent, "view")
+    if q is None:
+        return False
     whole = q is ALL or line.organization_id in user_permissions(user).organization_ids_for(
         "view")
     return whole and start.utcoffset() is not None and start.utcoffset().total_seconds() % 3600 == 0
