@@ -147,6 +147,7 @@ class Ingest:
             argvs = [[jinxiu, "mqtt-ingest", "--url", "mqtt://127.0.0.1:1883", "--client-id",
                       client_id]
                      + (["--share", f"bench-{self.run}"] if self.args.workers > 1 else [])
+                     + ["--group-size", str(self.args.group_size)]
                      for client_id in self.client_ids]
         log = open(f"/tmp/jinxiu-bench-{self.args.transport}.log", "a")  # noqa: SIM115
         self.procs = [subprocess.Popen(argv, env=self.env, stdout=subprocess.DEVNULL,
@@ -283,6 +284,8 @@ def main(argv=None) -> int:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2,
                         help="gunicorn workers (HTTP) or subscribers sharing the load (MQTT)")
+    parser.add_argument("--group-size", type=int, default=1,
+                        help="MQTT: batches per commit in mqtt-ingest")
     parser.add_argument("--ack-timeout", type=float, default=10)
     parser.add_argument("--keep-db", action="store_true",
                         help="keep the PostgreSQL database the run created (default: drop it)")
@@ -324,6 +327,7 @@ def main(argv=None) -> int:
         "rows": db["rows"], "duplicates": db["rows"] - db["distinct"],
         "acknowledged_missing": len(expected - db["ids"]),
         "stored_not_acknowledged": len(db["ids"] - expected),
+        "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
         "machine": f"{platform.node()} {platform.processor() or platform.machine()} "
                    f"{os.cpu_count()} cpus, Python {platform.python_version()}",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

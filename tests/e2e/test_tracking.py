@@ -34,7 +34,7 @@ def supervisor(transactional_db):
                                      valid_from=dt.date(2020, 1, 1))
         Device.objects.create(organization=org, name="一号线扫描枪", line=line, station="S1")
     make_user("sup", memberships=[(org, "admin")], password=PASSWORD)
-    return {"org": org, "line": line, "order": order}
+    return {"org": org, "line": line, "order": order, "worker": worker}
 
 
 def test_cut_print_scan_and_watch(page, live_server, supervisor):
@@ -79,3 +79,22 @@ def test_cut_print_scan_and_watch(page, live_server, supervisor):
     page.goto(f"{base}/tracking/pay/")
     # 4 operations × 20 pieces × ¥0.10
     expect(page.locator('#pay tr[data-operator="A1"]')).to_contain_text("8.00")
+
+    # 陈红 gets a floor account linked to her operator record: signed in, she sees her own pay
+    # and no line board, with no permission set up by hand
+    from jinxiu.apps.tracking.models import FloorAccount
+
+    chen = make_user("chen", password=PASSWORD)
+    with change_context(user=None, source="system"):
+        FloorAccount.objects.create(organization=supervisor["org"], user=chen,
+                                    operator=supervisor["worker"])
+    page.context.clear_cookies()
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "chen")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#user-menu")).to_be_visible()
+    page.goto(f"{base}/tracking/pay/")
+    expect(page.locator('#pay tr[data-operator="A1"]')).to_contain_text("8.00")
+    board = page.goto(f"{base}/tracking/lines/{supervisor['line'].pk}/board/")
+    assert board.status == 404

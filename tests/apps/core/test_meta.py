@@ -17,6 +17,8 @@ COVERED_ELSEWHERE = {
     "core.datashare": "tests/apps/core/test_permissions.py",
     # floor events are facts written only by device ingestion: read-only pages and API
     "tracking.floorevent": "tests/apps/tracking/test_permissions.py",
+    # line tallies are derived by ingestion and read only by the line board
+    "tracking.linetally": "tests/apps/tracking/test_rollup.py",
 }
 
 

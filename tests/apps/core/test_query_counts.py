@@ -188,13 +188,15 @@ def test_cultivation_query_count_does_not_grow_with_rows(regions, url):
 TRACKING_PAGES = ["/tracking/orders/", "/tracking/bundles/", "/tracking/devices/",
                   "/tracking/events/", "/api/tracking/orders/", "/api/tracking/bundles/",
                   "/api/tracking/devices/", "/api/tracking/events/", "/tracking/attendance/",
-                  "/tracking/rates/", "/api/tracking/attendance/", "/api/tracking/rates/"]
+                  "/tracking/rates/", "/api/tracking/attendance/", "/api/tracking/rates/",
+                  "/tracking/accounts/", "/api/tracking/accounts/"]
 
 
 @pytest.mark.parametrize("url", TRACKING_PAGES)
 def test_tracking_query_count_does_not_grow_with_rows(regions, url):
+    from jinxiu.apps.production.models import Operator
     from jinxiu.apps.tracking.ingest import events_ingest
-    from jinxiu.apps.tracking.models import Attendance, PieceRate
+    from jinxiu.apps.tracking.models import Attendance, FloorAccount, PieceRate
     from jinxiu.apps.tracking.services import bundles_cut
     from tests.apps.tracking.factories import T0, make_device, make_floor, make_order, scan
 
@@ -216,6 +218,11 @@ def test_tracking_query_count_does_not_grow_with_rows(regions, url):
                                           clock_out=day + dt.timedelta(hours=8))
                 PieceRate.objects.create(organization=org, operation=operation,
                                          rate=Decimal("0.1"), valid_from=day.date())
+                account = FloorAccount.objects.create(
+                    organization=org, user=make_user(f"floor{i}"),
+                    operator=Operator.objects.create(organization=org, name=f"工{i}",
+                                                     line=floor["line"], employee_no=f"F{i}"))
+                account.lines.set([floor["line"]])
         events_ingest(device=floor["device"], items=[
             scan(f"e{i}", i % 50, bundle=f"Q{i}-0001", operator=("A1", "A2")[i % 2])
             for i in range(start, start + n)])

@@ -7,7 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from jinxiu.apps.tracking.models import FloorEvent
-from jinxiu.apps.tracking.mqtt import broker_address, handle_message, make_subscriber
+from jinxiu.apps.tracking.mqtt import (
+    broker_address,
+    handle_group,
+    handle_message,
+    make_subscriber,
+)
 from tests.apps.tracking.factories import make_floor, scan
 from tests.helpers.factories import make_org
 
@@ -50,6 +55,28 @@ def test_a_published_batch_is_stored_once_and_answered(regions):
     assert handle_message(_topic(other["device"]), payload) == (None, {})
     assert handle_message(_topic(device), b"\xff")[1]["stored"] == 0
     assert FloorEvent.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_group_of_batches_commits_once_and_each_batch_stays_all_or_nothing(regions):
+    from types import SimpleNamespace
+
+    floor = make_floor(make_org("甲企业"))
+    device, token = floor["device"], floor["token"]
+
+    def msg(mid, batch, events):
+        return SimpleNamespace(mid=mid, qos=1, topic=_topic(device), payload=json.dumps(
+            {"token": token, "batch": batch, "events": events}).encode())
+
+    group = [msg(1, "b1", [scan("e1", 1), scan("e2", 2, op="2")]),
+             msg(2, "b2", [scan("e3", 3), scan("e4", 4, op="99")]),  # refused: bad operation
+             msg(3, "b1", [scan("e1", 1), scan("e2", 2, op="2")]),  # resent in the same group
+             msg(4, "b3", [scan("e5", 5, op="3", qty=5)])]
+    done = handle_group(group)
+    assert [(m.mid, r["batch"], r["stored"]) for m, _t, r in done] == [
+        (1, "b1", 2), (2, "b2", 0), (3, "b1", 0), (4, "b3", 1)]
+    assert done[1][2]["errors"][0]["field"] == "operation"
+    assert sorted(FloorEvent.objects.values_list("event_id", flat=True)) == ["e1", "e2", "e5"]
 
 
 def test_broker_urls_are_read_and_a_missing_url_is_explained(settings):

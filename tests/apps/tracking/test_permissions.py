@@ -159,14 +159,16 @@ def test_a_supervisor_sees_their_line_and_an_operator_their_own_scans(two_floors
 
 
 @pytest.mark.django_db
-def test_a_bureau_sees_events_only_when_the_enterprise_shares_production_data(two_floors):
+def test_a_bureau_never_sees_events_even_when_the_enterprise_shares_production_data(
+        two_floors):
+    """A share gives daily aggregates (test_shared.py), never the scans themselves."""
     own, _other, _a, _b = two_floors
     bureau_org = make_org("石狮市工信局", kind="bureau")
     bureau = make_user("bureau", memberships=[(bureau_org, "viewer")])
     assert _seen(bureau) == []
     DataShare.objects.create(organization=own, grantee=bureau_org, categories=["production"])
     bureau = type(bureau).objects.get(pk=bureau.pk)
-    assert _seen(bureau) == ["a1", "a2"]
+    assert _seen(bureau) == []
 
 
 def _operator(org):

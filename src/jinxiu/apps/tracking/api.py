@@ -19,6 +19,7 @@ from jinxiu.apps.core.api.generic import (
     RestrictedModelViewSet,
     TenantSerializerMixin,
 )
+from jinxiu.apps.core.models import User
 from jinxiu.apps.tracking import filtersets
 from jinxiu.apps.tracking.ingest import (
     IngestError,
@@ -30,6 +31,7 @@ from jinxiu.apps.tracking.models import (
     Attendance,
     Bundle,
     Device,
+    FloorAccount,
     FloorEvent,
     PieceRate,
     ProductionOrder,
@@ -87,6 +89,37 @@ class PieceRateSerializer(_Tenant):
         fields = ["id", "organization", "operation", "rate", "valid_from"]
 
 
+class FloorAccountSerializer(_Tenant):
+    user = serializers.SlugRelatedField(slug_field="username",
+                                        queryset=User.objects.filter(is_active=True))
+
+    class Meta:
+        model = FloorAccount
+        fields = ["id", "organization", "user", "operator", "lines", "notes"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "lines" in attrs:
+            lines = attrs["lines"]
+        else:
+            lines = list(self.instance.lines.all()) if self.instance is not None else []
+        operator = attrs.get("operator", getattr(self.instance, "operator", None))
+        if not operator and not lines:
+            raise serializers.ValidationError(
+                _("Link the account to an operator, to lines, or to both."))
+        org = attrs.get("organization", getattr(self.instance, "organization", None))
+        if org is not None and any(line.organization_id != org.pk for line in lines):
+            raise serializers.ValidationError({"lines": _("It belongs to another "
+                                                          "organization.")})
+        return attrs
+
+
+class FloorAccountViewSet(RestrictedModelViewSet):
+    queryset = FloorAccount.objects.select_related("user").prefetch_related("lines")
+    serializer_class = FloorAccountSerializer
+    filterset_class = filtersets.FloorAccountFilterSet
+
+
 class ProductionOrderViewSet(RestrictedModelViewSet):
     queryset = ProductionOrder.objects.all()
     serializer_class = ProductionOrderSerializer
@@ -133,6 +166,7 @@ def register(router) -> None:
     router.register("tracking/events", FloorEventViewSet, basename="floorevent")
     router.register("tracking/attendance", AttendanceViewSet, basename="attendance")
     router.register("tracking/rates", PieceRateViewSet, basename="piecerate")
+    router.register("tracking/accounts", FloorAccountViewSet, basename="flooraccount")
 
 
 # --- device ingestion -------------------------------------------------------------------------

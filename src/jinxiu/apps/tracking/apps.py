@@ -21,6 +21,10 @@ class TrackingConfig(AppConfig):
             (69, _("Piece rates"), "tracking:piecerate_list", "currency-yen"),
             (70, _("Operator figures"), "tracking:figures", "speedometer2"),
             (71, _("Piece-rate pay"), "tracking:pay", "cash-coin"),
+            (72, _("Floor accounts"), "tracking:flooraccount_list", "person-badge"),
         ]:
             register_menu_item(MenuItem("production", label, url, icon,
                                         kinds=("enterprise",), order=order))
+        register_menu_item(MenuItem("production", _("Shared floor figures"), "tracking:shared",
+                                    "bar-chart-line", kinds=("bureau", "association"),
+                                    order=73))

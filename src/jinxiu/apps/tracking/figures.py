@@ -227,7 +227,8 @@ class Alert:
 def floor_alerts(scans: list[Scan], counted: dict, seconds: dict[int, Decimal],
                  wip: dict[int, int], *,
                  takt_seconds: float, target_per_hour: float, until: dt.datetime,
-                 rules: AlertRules) -> list[Alert]:
+                 rules: AlertRules, first_at: dt.datetime | None = None,
+                 station_operations: dict[str, set] | None = None) -> list[Alert]:
     """The alerts of a line at ``until``:
 
     * a station whose output over the window (pieces per operation it worked) is below
@@ -235,18 +236,26 @@ def floor_alerts(scans: list[Scan], counted: dict, seconds: dict[int, Decimal],
     * an operation with more than ``wip_hours`` × the hourly target waiting in front of it;
     * an operator who scanned in the window and earned less than ``operator_performance`` ×
       the window's minutes.
+
+    ``scans`` must hold at least the window's scans; the line's first scan before ``until``
+    and the operations each station worked before ``until`` come from ``first_at`` and
+    ``station_operations`` when given (read from the tallies), else from ``scans``.
     """
     window = dt.timedelta(minutes=rules.window_minutes)
     since = until - window
     alerts: list[Alert] = []
     scans = [s for s in scans if s.at < until]
     recent = [s for s in scans if since <= s.at < until]
-    if scans and min(s.at for s in scans) <= since and takt_seconds > 0:
+    if first_at is None and scans:
+        first_at = min(s.at for s in scans)
+    if station_operations is None:
+        station_operations = defaultdict(set)
+        for s in scans:
+            station_operations[s.station].add(s.operation)
+    if first_at is not None and first_at <= since and takt_seconds > 0:
         expected = rules.window_minutes * 60 / takt_seconds
         pieces: dict[str, int] = defaultdict(int)
-        operations: dict[str, set] = defaultdict(set)
-        for s in scans:
-            operations[s.station].add(s.operation)
+        operations = station_operations
         for s in recent:
             pieces[s.station] += counted.get(s.key, 0)
         for station in sorted(operations):

@@ -7,6 +7,7 @@ from jinxiu.apps.tracking.models import (
     Attendance,
     Bundle,
     Device,
+    FloorAccount,
     FloorEvent,
     PieceRate,
     ProductionOrder,
@@ -90,3 +91,14 @@ class PieceRateFilterSet(SearchFilterSet):
     class Meta:
         model = PieceRate
         fields = ["q", "operation"]
+
+
+class FloorAccountFilterSet(SearchFilterSet):
+    search_fields = ("user__username", "operator__name", "operator__employee_no")
+    operator = django_filters.ModelChoiceFilter(queryset=_visible(Operator),
+                                                label=_("operator"))
+    lines = django_filters.ModelChoiceFilter(queryset=_visible(Line), label=_("line"))
+
+    class Meta:
+        model = FloorAccount
+        fields = ["q", "operator", "lines"]

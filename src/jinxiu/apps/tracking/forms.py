@@ -6,7 +6,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.forms import TenantModelForm
-from jinxiu.apps.tracking.models import Attendance, Bundle, Device, PieceRate, ProductionOrder
+from jinxiu.apps.core.models import User
+from jinxiu.apps.tracking.models import (
+    Attendance,
+    Bundle,
+    Device,
+    FloorAccount,
+    PieceRate,
+    ProductionOrder,
+)
 
 
 class ProductionOrderForm(TenantModelForm):
@@ -109,3 +117,37 @@ class PieceRateForm(TenantModelForm):
         model = PieceRate
         fields = ["organization", "operation", "rate", "valid_from"]
         widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
+
+
+class FloorAccountForm(TenantModelForm):
+    """The user is named by their user name (no list of the platform's users is shown)."""
+
+    username = forms.CharField(label=_("user name"), max_length=150,
+                               help_text=_("The user name the person signs in with."))
+
+    class Meta:
+        model = FloorAccount
+        fields = ["organization", "username", "operator", "lines", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["username"].initial = self.instance.user.username
+
+    def clean_username(self):
+        name = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise ValidationError(_("No active user has this user name."))
+        self.instance.user = user
+        return name
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("operator") and not data.get("lines"):
+            raise ValidationError(_("Link the account to an operator, to lines, or to both."))
+        org = data.get("organization")
+        for line in data.get("lines") or ():
+            if org is not None and line.organization_id != org.pk:
+                raise ValidationError({"lines": _("It belongs to another organization.")})
+        return data

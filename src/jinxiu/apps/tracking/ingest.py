@@ -3,8 +3,9 @@
 A batch is **all or nothing**: every line is validated first; if any line is wrong the whole
 batch is refused with one error per bad line (line number, field, reason) and nothing is
 stored, so the device can fix and resend it as it is. A valid batch is inserted in one
-transaction with conflict-ignore on the unique (device, event id): an event sent again — in
-the same batch, in a later batch, after a lost acknowledgement — is stored once. The caller
+transaction, together with the counted pieces and line tallies it changes (``rollup.py``),
+with conflict-ignore on the unique (device, event id): an event sent again — in the same
+batch, in a later batch, after a lost acknowledgement — is stored once. The caller
 acknowledges only after :func:`events_ingest` has returned, i.e. after the commit. Events may
 arrive in any order and late (devices buffer offline); every figure is computed from
 ``occurred_at``, never from the arrival order.
@@ -16,9 +17,10 @@ import datetime as dt
 import hmac
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from jinxiu.apps.production.models import Operation, Operator
 from jinxiu.apps.tracking.models import Bundle, Device, FloorEvent, hash_token
+from jinxiu.apps.tracking.rollup import events_store
 
 KINDS = {k.value for k in FloorEvent.Kind}
 OUTCOMES = {k.value for k in FloorEvent.Outcome}
@@ -96,6 +99,14 @@ def _text(obj, key, limit) -> str:
     return str(value).strip()[:limit + 1]
 
 
+class _Ref(NamedTuple):
+    """What validation needs of a bundle, operation or operator (no model instances)."""
+
+    pk: int
+    quantity: int = 0
+    style_id: int | None = None
+
+
 class _Resolver:
     """The bundles, operations and operators a batch names, read in three queries."""
 
@@ -103,21 +114,24 @@ class _Resolver:
         org = device.organization_id
         codes = {_text(o, "bundle", 40) for o in items} - {""}
         tags = {_text(o, "tag", 64) for o in items} - {""}
-        self.bundles: dict[str, Bundle] = {}
-        self.tags: dict[str, Bundle] = {}
+        self.bundles: dict[str, _Ref] = {}
+        self.tags: dict[str, _Ref] = {}
         if codes or tags:
-            for b in Bundle.objects.filter(organization_id=org).filter(
-                    Q(code__in=codes) | Q(tag__in=tags)).select_related("order"):
-                self.bundles[b.code] = b
-                if b.tag:
-                    self.tags[b.tag] = b
-        styles = {b.order.style_id for b in self.bundles.values()}
+            for pk, code, tag, quantity, style in Bundle.objects.filter(
+                    organization_id=org).filter(Q(code__in=codes) | Q(tag__in=tags)).order_by(
+                    ).values_list("pk", "code", "tag", "quantity", "order__style_id"):
+                self.bundles[code] = ref = _Ref(pk, quantity, style)
+                if tag:
+                    self.tags[tag] = ref
+        styles = {b.style_id for b in self.bundles.values()}
         op_codes = {_text(o, "operation", 16) for o in items} - {""}
-        self.operations = {(op.style_id, op.code): op for op in Operation.objects.filter(
-            style_id__in=styles, code__in=op_codes)} if styles and op_codes else {}
+        self.operations = {(style, code): _Ref(pk) for pk, style, code in Operation.objects.filter(
+            style_id__in=styles, code__in=op_codes).order_by().values_list(
+            "pk", "style_id", "code")} if styles and op_codes else {}
         numbers = {_text(o, "operator", 20) for o in items} - {""}
-        self.operators = {op.employee_no: op for op in Operator.objects.filter(
-            organization_id=org, employee_no__in=numbers)} if numbers else {}
+        self.operators = {no: _Ref(pk) for pk, no in Operator.objects.filter(
+            organization_id=org, employee_no__in=numbers).order_by().values_list(
+            "pk", "employee_no")} if numbers else {}
 
 
 @dataclass
@@ -132,11 +146,12 @@ class _Row:
     received_at: object
     line_id: int
     station: str
-    bundle: Bundle | None = None
+    bundle: _Ref | None = None
     bundle_id: int | None = None
     operation_id: int | None = None
     operator_id: int | None = None
     quantity: int = 0
+    counted: int = 0
     outcome: str = ""
     defect_code: str = ""
     machine_state: str = ""
@@ -206,7 +221,7 @@ def _validate_scan(obj, event, resolver, err) -> None:
     if not op_code:
         err("operation", _("A scan needs the operation code."))
     elif bundle is not None:
-        operation = resolver.operations.get((bundle.order.style_id, op_code))
+        operation = resolver.operations.get((bundle.style_id, op_code))
         event.operation_id = operation.pk if operation is not None else None
         if operation is None:
             err("operation", _("The bundle's style has no operation %(code)s.")
@@ -241,38 +256,6 @@ def _validate_outcome(obj, event, err) -> None:
         err("defect", _("A rework needs the defect code."))
 
 
-COLUMNS = ("organization_id", "device_id", "event_id", "kind", "occurred_at", "received_at",
-           "line_id", "station", "bundle_id", "operation_id", "operator_id", "quantity",
-           "outcome", "defect_code", "machine_state", "reason")
-CHUNK = 500
-
-
-def _insert_ignoring_conflicts(events: list[_Row]) -> None:
-    """``INSERT … ON CONFLICT (device, event id) DO NOTHING`` in multi-row statements.
-
-    What ``bulk_create(ignore_conflicts=True)`` does, on SQLite (≥ 3.24) and PostgreSQL alike,
-    without Django compiling every value of every row (most of the ingest time otherwise)."""
-    if not events:
-        return
-    ops = connection.ops
-    table = ops.quote_name(FloorEvent._meta.db_table)
-    columns = ", ".join(ops.quote_name(c) for c in COLUMNS)
-    row = "(" + ", ".join(["%s"] * len(COLUMNS)) + ")"
-    adapt = ops.adapt_datetimefield_value
-    with connection.cursor() as cursor:
-        for start in range(0, len(events), CHUNK):
-            chunk = events[start:start + CHUNK]
-            params = []
-            for e in chunk:
-                params.extend((e.organization_id, e.device_id, e.event_id, e.kind,
-                               adapt(e.occurred_at), adapt(e.received_at), e.line_id,
-                               e.station, e.bundle_id, e.operation_id, e.operator_id,
-                               e.quantity, e.outcome, e.defect_code, e.machine_state, e.reason))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
-                           f"{', '.join([row] * len(chunk))} "
-                           "ON CONFLICT (device_id, event_id) DO NOTHING", params)
-
-
 def events_ingest(*, device: Device, items: list[dict]) -> IngestResult:
     """Validate and store one batch for ``device``; raises :class:`IngestError` (nothing
     stored) when any line is wrong. Returns after the commit."""
@@ -294,11 +277,9 @@ def events_ingest(*, device: Device, items: list[dict]) -> IngestResult:
     result = IngestResult(received=len(items))
     if not events:
         return result
+    quantities = {r.bundle_id: r.bundle.quantity for r in events.values() if r.bundle}
     with transaction.atomic():
-        existing = set(FloorEvent.objects.filter(
-            device=device, event_id__in=list(events)).values_list("event_id", flat=True))
-        new = [e for key, e in events.items() if key not in existing]
-        _insert_ignoring_conflicts(new)
-    result.stored = len(new)
+        stored = events_store(list(events.values()), quantities)
+    result.stored = stored
     result.duplicates = result.received - result.stored
     return result

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from jinxiu.apps.core.models.base import DataCategory, Visibility
+from jinxiu.apps.core.models.base import Visibility
 from jinxiu.apps.core.querysets import RestrictedManager
 from jinxiu.apps.production.models import Line, Operation, Operator, ProductionModel, Style
 
@@ -211,6 +211,10 @@ class FloorEvent(models.Model):
     operator = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("operator"))
     quantity = models.PositiveIntegerField(_("pieces"), default=0)
+    counted = models.PositiveIntegerField(
+        _("counted pieces"), default=0, editable=False,
+        help_text=_("Pieces of this scan that count for output and pay, kept up to date at "
+                    "ingestion over every scan of the bundle and operation."))
     outcome = models.CharField(_("outcome"), max_length=8, choices=Outcome.choices, blank=True)
     defect_code = models.CharField(_("defect code"), max_length=20, blank=True)
     machine_state = models.CharField(_("machine state"), max_length=8,
@@ -221,7 +225,9 @@ class FloorEvent(models.Model):
 
     visibility = Visibility.TENANT
     tenant_lookup = "organization_id"
-    data_category = DataCategory.PRODUCTION
+    # single scans name operators: a data share never reaches them; a grantee of the
+    # enterprise's production data sees daily aggregates (selectors.shared_daily_aggregates)
+    data_category = None
 
     class Meta:
         ordering = ["-occurred_at"]
@@ -238,6 +244,44 @@ class FloorEvent(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("tracking:floorevent_detail", args=[self.pk])
+
+
+class LineTally(models.Model):
+    """Scans of a line per hour, operation, operator and station (逐时汇总): the counted
+    pieces, the pieces sent to rework and the number of scans. Kept by ingestion in the
+    transaction that stores the events (see ``rollup.py``), so the line board reads a few
+    hundred tallies instead of a day of scans. Derived data: never edited by hand."""
+
+    organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("organization"))
+    line = models.ForeignKey(Line, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("line"))
+    hour = models.DateTimeField(_("hour"), help_text=_("Start of the hour (UTC)."))
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="+",
+                                  verbose_name=_("operation"))
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+",
+                                 verbose_name=_("operator"))
+    station = models.CharField(_("station"), max_length=20, blank=True)
+    scans = models.PositiveIntegerField(_("scans"), default=0)
+    pieces = models.IntegerField(_("counted pieces"), default=0)
+    rework = models.PositiveIntegerField(_("rework pieces"), default=0)
+
+    objects = RestrictedManager()
+
+    visibility = Visibility.TENANT
+    tenant_lookup = "organization_id"
+    data_category = None  # per operator and hour: not for sharing (see FloorEvent)
+
+    class Meta:
+        ordering = ["line", "hour"]
+        constraints = [models.UniqueConstraint(
+            fields=["line", "hour", "operation", "operator", "station"],
+            name="unique_line_tally")]
+        verbose_name = _("line tally")
+        verbose_name_plural = _("line tallies")
+
+    def __str__(self) -> str:
+        return f"{self.line_id} {self.hour:%Y-%m-%d %H}h"
 
 
 def off_standard_reasons() -> dict[str, tuple[str, str]]:
@@ -274,6 +318,8 @@ class Attendance(ProductionModel):
     off_standard = models.JSONField(
         _("off-standard minutes"), default=dict, blank=True,
         help_text=_("Minutes by reason, e.g. {\"waiting_work\": 20, \"meeting\": 15}."))
+
+    data_category = None  # a person's hours: never shared (see FloorEvent)
 
     class Meta:
         ordering = ["-date", "operator"]
@@ -341,3 +387,98 @@ class PieceRate(ProductionModel):
 
     def get_absolute_url(self) -> str:
         return reverse("tracking:piecerate_detail", args=[self.pk])
+
+
+OWN_FIGURES = "tracking: own floor figures"
+SUPERVISED_LINES = "tracking: supervised lines"
+# What a floor account lets its user see, as object-permission constraints on the user's own
+# links ("$user" is the signed-in user): an operator their own scans, attendance and pay, a
+# supervisor the lines named on their account, with those lines' events, attendance and
+# operators. Kept in object permissions (one per model) that every user with a floor account
+# holds; nobody sets them up by hand.
+ACCOUNT_GRANTS = {
+    OWN_FIGURES: [("tracking", "floorevent", {"operator__floor_accounts__user": "$user"}),
+                  ("tracking", "attendance", {"operator__floor_accounts__user": "$user"})],
+    SUPERVISED_LINES: [
+        ("tracking", "floorevent", {"line__floor_accounts__user": "$user"}),
+        ("tracking", "attendance", {"operator__line__floor_accounts__user": "$user"}),
+        ("production", "line", {"floor_accounts__user": "$user"}),
+        ("production", "operator", {"line__floor_accounts__user": "$user"}),
+    ],
+}
+
+
+class FloorAccount(ProductionModel):
+    """A user's place on the shop floor (现场账号): as an **operator** (linked to the operator
+    record with their employee number) they see their own scans, figures and pay; as a
+    **supervisor** (linked to lines) they see those lines' boards, events and figures. The
+    enterprise links the account; the permissions follow from the link."""
+
+    user = models.ForeignKey("core.User", on_delete=models.CASCADE,
+                             related_name="floor_accounts", verbose_name=_("user"))
+    operator = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="floor_accounts", verbose_name=_("operator"),
+                                 help_text=_("The operator record (employee number) of this "
+                                             "user: they see their own figures and pay."))
+    lines = models.ManyToManyField(Line, blank=True, related_name="floor_accounts",
+                                   verbose_name=_("supervised lines"),
+                                   help_text=_("Lines this user supervises: they see their "
+                                               "boards, events and figures."))
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    # who is who on the floor is not production data: no data share reaches it
+    data_category = None
+
+    class Meta:
+        ordering = ["organization", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"],
+                                    name="unique_floor_account_user"),
+            models.UniqueConstraint(fields=["operator"], name="unique_floor_account_operator"),
+        ]
+        verbose_name = _("floor account")
+        verbose_name_plural = _("floor accounts")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization}"
+
+    def clean(self) -> None:
+        _same_org(self, "operator")
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        floor_account_grants_sync(self.user_id)
+
+    def delete(self, *args, **kwargs):
+        user_id = self.user_id
+        result = super().delete(*args, **kwargs)
+        floor_account_grants_sync(user_id)
+        return result
+
+    def get_absolute_url(self) -> str:
+        return reverse("tracking:flooraccount_detail", args=[self.pk])
+
+
+def floor_account_grants_sync(user_id: int) -> None:
+    """The user holds the floor-account permissions while they have a floor account (the
+    permissions, one per model, are created the first time they are needed)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from jinxiu.apps.core.changelog import change_context
+    from jinxiu.apps.core.models import ObjectPermission
+
+    has_account = FloorAccount.objects.filter(user_id=user_id).exists()
+    with change_context(user=None, source="system"):
+        for name, items in ACCOUNT_GRANTS.items():
+            for app_label, model, constraints in items:
+                perm, created = ObjectPermission.objects.get_or_create(
+                    name=f"{name} ({model})",
+                    defaults={"actions": ["view"], "constraints": constraints,
+                              "description": "Kept by floor accounts; not for assigning."})
+                if created:
+                    perm.object_types.set([ContentType.objects.get_by_natural_key(
+                        app_label, model)])
+                if has_account:
+                    perm.users.add(user_id)
+                else:
+                    perm.users.remove(user_id)

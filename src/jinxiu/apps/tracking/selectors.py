@@ -8,13 +8,17 @@ import datetime as dt
 import functools
 from bisect import bisect_right
 from collections import defaultdict
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import yaml
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinxiu.apps.core.models.base import DataCategory
+from jinxiu.apps.core.permissions import ALL, permission_q, user_permissions
 from jinxiu.apps.production.models import Operation, Operator
 from jinxiu.apps.tracking.figures import (
     AlertRules,
@@ -28,7 +32,8 @@ from jinxiu.apps.tracking.figures import (
     pay_lines,
     wip_before,
 )
-from jinxiu.apps.tracking.models import Attendance, FloorEvent, PieceRate
+from jinxiu.apps.tracking.models import Attendance, Bundle, FloorEvent, LineTally, PieceRate
+from jinxiu.apps.tracking.rollup import hour_of
 
 SCAN_FIELDS = ("device_id", "event_id", "occurred_at", "bundle_id", "bundle__quantity",
                "operation_id", "operator_id", "quantity", "outcome", "defect_code", "station")
@@ -139,9 +144,97 @@ def pay_for_month(*, user, year: int, month: int, organization=None, action: str
     return rows
 
 
-def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) -> dict:
+@dataclass
+class _DayFigures:
+    """What the board adds up over a line-day, from the scans or from the tallies."""
+
+    hourly: dict = field(default_factory=lambda: defaultdict(int))  # local hour → finished
+    by_op: dict = field(default_factory=lambda: defaultdict(int))
+    last_hour: dict = field(default_factory=lambda: defaultdict(int))
+    defects_op: dict = field(default_factory=lambda: defaultdict(int))
+    defects_operator: dict = field(default_factory=lambda: defaultdict(int))
+    station_ops: dict = field(default_factory=lambda: defaultdict(set))  # before ``until``
+    ops: set = field(default_factory=set)
+    first_at: dt.datetime | None = None  # the first scan before ``until``
+    recent: list = field(default_factory=list)  # scans for the windows (last hour, alerts)
+    counted: dict = field(default_factory=dict)
+    loaded: int = 0
+
+
+def _add_scans(day: _DayFigures, scans: list[Scan], counted: dict, until, tz) -> list:
+    """Add raw scans; returns [(local hour, operation, pieces)] for the finished output."""
+    finished = []
+    for s in scans:
+        pieces = counted.get(s.key, 0)
+        day.ops.add(s.operation)
+        day.by_op[s.operation] += pieces
+        finished.append((timezone.localtime(s.at, tz).hour, s.operation, pieces))
+        if until - dt.timedelta(hours=1) <= s.at < until:
+            day.last_hour[s.operation] += pieces
+        if s.at < until:
+            day.station_ops[s.station].add(s.operation)
+            if day.first_at is None or s.at < day.first_at:
+                day.first_at = s.at
+        if not s.good:
+            day.defects_op[s.operation] += s.quantity
+            if s.operator:
+                day.defects_operator[s.operator] += s.quantity
+    day.recent.extend(scans)
+    day.counted.update(counted)
+    return finished
+
+
+def _day_from_scans(events, until, tz) -> tuple[_DayFigures, list]:
+    """The reference computation: every scan of the line-day, counted over its slots."""
+    scans = _scans(events)
+    day = _DayFigures()
+    finished = _add_scans(day, scans, _counted_for(scans), until, tz)
+    day.loaded = sum({s.bundle: s.bundle_qty for s in scans}.values())
+    return day, finished
+
+
+def _day_from_tallies(user, line, events, start, end, until, tz) -> tuple[_DayFigures, list]:
+    """Tallies for the whole hours before the last hour's window, the scans (with their
+    stored counted pieces) from there on: the same figures as :func:`_day_from_scans`."""
+    cut = max(start, hour_of(until - dt.timedelta(hours=1)))
+    recent = [(_scan(r), r[-1]) for r in events.filter(
+        kind=FloorEvent.Kind.SCAN, occurred_at__gte=cut).values_list(*SCAN_FIELDS, "counted")]
+    day = _DayFigures()
+    finished = _add_scans(day, [s for s, _c in recent], {s.key: c for s, c in recent},
+                          until, tz)
+    for hour, op, operator, station, pieces, rework in LineTally.objects.restrict(
+            user, "view").filter(line=line, hour__gte=start, hour__lt=cut).values_list(
+            "hour", "operation_id", "operator_id", "station", "pieces", "rework"):
+        day.ops.add(op)
+        day.by_op[op] += pieces
+        finished.append((timezone.localtime(hour, tz).hour, op, pieces))
+        day.station_ops[station].add(op)  # before the cut, so before ``until``
+        if day.first_at is None or hour < day.first_at:
+            day.first_at = hour  # the first scan lies in this hour, before the cut
+        if rework:
+            day.defects_op[op] += rework
+            day.defects_operator[operator] += rework
+    day.loaded = Bundle.objects.filter(pk__in=events.filter(
+        kind=FloorEvent.Kind.SCAN).values("bundle_id")).aggregate(n=Sum("quantity"))["n"] or 0
+    return day, finished
+
+
+def _tallies_apply(user, line, start: dt.datetime) -> bool:
+    """Whether the tallies give this user's board: the user sees every event of the line
+    (tallies hold all of them), and local hours are whole UTC hours (as in China)."""
+    q = permission_q(user, FloorEvent, "view")
+    if q is None:
+        return False
+    whole = q is ALL or line.organization_id in user_permissions(user).organization_ids_for(
+        "view")
+    return whole and start.utcoffset() is not None and start.utcoffset().total_seconds() % 3600 == 0
+
+
+def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None,
+                   from_scans: bool = False) -> dict:
     """The live figures of ``line`` on ``day``: output per hour against the target, WIP per
-    operation and station, the bottleneck, defects and downtime."""
+    operation and station, the bottleneck, defects and downtime. Read from the tallies
+    where they apply; ``from_scans`` forces the computation over the day's scans."""
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(day, dt.time(0), tzinfo=tz)
     end = start + dt.timedelta(days=1)
@@ -149,9 +242,11 @@ def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) 
     until = min(now, end)
     events = FloorEvent.objects.restrict(user, "view").filter(
         line=line, occurred_at__gte=start, occurred_at__lt=end)
-    scans = _scans(events)
-    counted = _counted_for(scans)
-    ops = {s.operation for s in scans}
+    if not from_scans and _tallies_apply(user, line, start):
+        figures, finished = _day_from_tallies(user, line, events, start, end, until, tz)
+    else:
+        figures, finished = _day_from_scans(events, until, tz)
+    ops = figures.ops
     styles = set(Operation.objects.filter(pk__in=ops).values_list("style_id", flat=True))
     operations = list(Operation.objects.filter(style_id__in=styles).order_by(
         "style_id", "sequence", "code"))
@@ -160,25 +255,13 @@ def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) 
     for op in operations:
         last_op[op.style_id] = op.pk  # the last operation of each bulletin finishes pieces
     finishing = set(last_op.values())
-
     hourly = defaultdict(int)
-    by_op = defaultdict(int)
-    last_hour = defaultdict(int)
-    defects_op, defects_operator = defaultdict(int), defaultdict(int)
-    loaded_bundles = {}
-    for s in scans:
-        loaded_bundles[s.bundle] = s.bundle_qty
-        pieces = counted.get(s.key, 0)
-        by_op[s.operation] += pieces
-        if s.operation in finishing:
-            hourly[timezone.localtime(s.at, tz).hour] += pieces
-        if until - dt.timedelta(hours=1) <= s.at < until:
-            last_hour[s.operation] += pieces
-        if not s.good:
-            defects_op[s.operation] += s.quantity
-            if s.operator:
-                defects_operator[s.operator] += s.quantity
-    loaded = sum(loaded_bundles.values())
+    for hour, op, pieces in finished:
+        if op in finishing:
+            hourly[hour] += pieces
+    by_op, last_hour = figures.by_op, figures.last_hour
+    defects_op, defects_operator = figures.defects_op, figures.defects_operator
+    loaded = figures.loaded
     graph = [(op.pk, [code_to_pk[(op.style_id, p)] for p in op.predecessors
                       if (op.style_id, p) in code_to_pk]) for op in operations]
     wip = wip_before(graph, by_op, loaded)
@@ -192,9 +275,10 @@ def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None) 
                .values_list("station", "occurred_at", "machine_state", "reason")]
     down = downtime(machine, until)
     target_per_hour = line.target_output * 60 / line.shift_minutes
-    alerts = floor_alerts(scans, counted, _seconds(ops), wip,
+    alerts = floor_alerts(figures.recent, figures.counted, _seconds(ops), wip,
                           takt_seconds=float(line.takt_seconds),
-                          target_per_hour=target_per_hour, until=until, rules=alert_rules())
+                          target_per_hour=target_per_hour, until=until, rules=alert_rules(),
+                          first_at=figures.first_at, station_operations=figures.station_ops)
     operators = Operator.objects.in_bulk(
         set(defects_operator) | {a.subject for a in alerts if a.kind == "operator"})
     return {
@@ -261,3 +345,76 @@ def _station_wip(events) -> list[tuple[str, int, int]]:
             counts[station][0] += 1
             counts[station][1] += qty
     return sorted((s, c[0], c[1]) for s, c in counts.items())
+
+
+MIN_OPERATORS = 3  # no figure from fewer operators: it would show one person's work
+
+
+@dataclass
+class SharedDay:
+    """One enterprise's day as a bureau sees it when the enterprise shares production data."""
+
+    organization: object
+    day: dt.date
+    operators: int  # operators who scanned that day
+    output: int | None  # finished pieces (last operation of each bulletin); None: withheld
+    efficiency: Decimal | None  # earned / attended minutes of the day; None: withheld
+
+    @property
+    def withheld(self) -> bool:
+        return self.operators < MIN_OPERATORS
+
+
+def shared_daily_aggregates(*, user, date_from: dt.date, date_to: dt.date) -> list[SharedDay]:
+    """Per enterprise and day, the output and efficiency of the enterprises that share their
+    production data with one of ``user``'s organizations (an active ``DataShare``) — never a
+    scan, an operator or pay; days with fewer than :data:`MIN_OPERATORS` operators show the
+    head count only.
+
+    The share is the permission: it is read first, and only the enterprises it names are
+    summed, from the line tallies and attendance (which the grantee cannot read as rows)."""
+    from jinxiu.apps.core.models import Organization
+
+    owners = sorted({s.organization_id for s in user_permissions(user).shares()
+                     if DataCategory.PRODUCTION in s.categories}) \
+        if user is not None and user.is_authenticated and user.is_active else []
+    if not owners or date_to < date_from:
+        return []
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(date_from, dt.time(0), tzinfo=tz)
+    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(0), tzinfo=tz)
+    tallies = list(LineTally.objects.filter(organization_id__in=owners, hour__gte=start,
+                                            hour__lt=end).values_list(
+        "organization_id", "hour", "operation_id", "operator_id", "pieces"))
+    operations = {pk: (style, seconds) for pk, style, seconds in Operation.objects.filter(
+        pk__in={t[2] for t in tallies}).values_list("pk", "style_id", "standard_seconds")}
+    finishing = {}
+    for pk, style in Operation.objects.filter(
+            style_id__in={s for s, _sec in operations.values()}).order_by(
+            "style_id", "sequence", "code").values_list("pk", "style_id"):
+        finishing[style] = pk
+    finishing = set(finishing.values())
+    days: dict[tuple[int, dt.date], dict] = defaultdict(
+        lambda: {"operators": set(), "output": 0, "earned": Decimal(0), "attended": 0})
+    for org, hour, operation, operator, pieces in tallies:
+        day = days[(org, timezone.localtime(hour, tz).date())]
+        day["operators"].add(operator)
+        day["earned"] += pieces * operations[operation][1]
+        if operation in finishing:
+            day["output"] += pieces
+    for org, date, clock_in, clock_out in Attendance.objects.filter(
+            organization_id__in=owners, date__gte=date_from, date__lte=date_to).values_list(
+            "organization_id", "date", "clock_in", "clock_out"):
+        days[(org, date)]["attended"] += int((clock_out - clock_in).total_seconds() // 60)
+    names = Organization.objects.in_bulk(owners)
+    rows = []
+    for (org, date), d in sorted(days.items(), key=lambda kv: (names[kv[0][0]].name, kv[0][1])):
+        count = len(d["operators"])
+        shown = count >= MIN_OPERATORS
+        efficiency = None
+        if shown and d["attended"]:
+            efficiency = (d["earned"] / 60 / d["attended"]).quantize(
+                Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        rows.append(SharedDay(names[org], date, count, d["output"] if shown else None,
+                              efficiency))
+    return rows

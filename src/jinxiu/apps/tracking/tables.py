@@ -6,6 +6,7 @@ from jinxiu.apps.tracking.models import (
     Attendance,
     Bundle,
     Device,
+    FloorAccount,
     FloorEvent,
     PieceRate,
     ProductionOrder,
@@ -79,3 +80,14 @@ class PieceRateTable(BaseTable):
     class Meta(BaseTable.Meta):
         model = PieceRate
         fields = ("style", "operation", "rate", "valid_from")
+
+
+class FloorAccountTable(BaseTable):
+    user = tables.Column(linkify=True, verbose_name=_("user"))
+    organization = tables.Column(verbose_name=_("organization"))
+    operator = tables.Column(verbose_name=_("operator"))
+    lines = tables.ManyToManyColumn(verbose_name=_("supervised lines"))
+
+    class Meta(BaseTable.Meta):
+        model = FloorAccount
+        fields = ("user", "organization", "operator", "lines")

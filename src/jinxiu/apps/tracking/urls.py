@@ -6,6 +6,7 @@ from jinxiu.apps.tracking.models import (
     Attendance,
     Bundle,
     Device,
+    FloorAccount,
     FloorEvent,
     PieceRate,
     ProductionOrder,
@@ -14,6 +15,9 @@ from jinxiu.apps.tracking.models import (
 app_name = "tracking"
 
 urlpatterns = [
+    *crud_urls(FloorAccount, prefix="accounts/", list_view=v.FloorAccountListView,
+               detail_view=v.FloorAccountDetailView, edit_view=v.FloorAccountEditView,
+               delete_view=v.FloorAccountDeleteView, changelog_view=v.FloorAccountChangeLogView),
     *crud_urls(ProductionOrder, prefix="orders/", list_view=v.ProductionOrderListView,
                detail_view=v.ProductionOrderDetailView, edit_view=v.ProductionOrderEditView,
                delete_view=v.ProductionOrderDeleteView,
@@ -43,4 +47,5 @@ urlpatterns = [
     path("lines/<int:pk>/rebalance/", v.LineRebalanceView.as_view(), name="line_rebalance"),
     path("figures/", v.OperatorFiguresView.as_view(), name="figures"),
     path("pay/", v.PayView.as_view(), name="pay"),
+    path("shared/", v.SharedFloorView.as_view(), name="shared"),
 ]

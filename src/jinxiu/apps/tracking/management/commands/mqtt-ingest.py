@@ -18,14 +18,20 @@ class Command(BaseCommand):
         parser.add_argument("--share", default="",
                             help="Shared-subscription group: run several subscribers (each "
                                  "with its own --client-id) to split the load.")
+        parser.add_argument("--group-size", type=int, default=1,
+                            help="Batches stored per commit at most.")
+        parser.add_argument("--group-wait", type=float, default=0.05,
+                            help="Seconds to wait at most for a group to fill.")
 
-    def handle(self, *args, url="", client_id="jinxiu-ingest", share="", **options):
+    def handle(self, *args, url="", client_id="jinxiu-ingest", share="", group_size=1,
+               group_wait=0.05, **options):
         url = url or settings.JINXIU_MQTT_URL
         if not url:
             raise CommandError("JINXIU_MQTT_URL is not set: MQTT ingestion is off "
                                "(devices can post batches to /api/tracking/ingest/).")
         try:
-            client = make_subscriber(url, client_id=client_id, share=share)
+            client = make_subscriber(url, client_id=client_id, share=share,
+                                     group_size=group_size, group_wait=group_wait)
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot reach the MQTT broker at {url}: {exc}") from exc
         self.stdout.write(f"mqtt-ingest: {url} {EVENTS_TOPIC}")
