@@ -18,6 +18,7 @@ from jinxiu.apps.enterprises.bulk import bulk_create_logged
 from jinxiu.apps.enterprises.import_check import _chunks, _region_from_code, check_rows
 from jinxiu.apps.enterprises.imports import read_table
 from jinxiu.apps.enterprises.models import Enterprise, ImportBatch, YearlyIndicator
+from jinxiu.apps.enterprises.signals import linking_inputs_changed
 
 PROGRESS_EVERY = 250
 ENTERPRISE_VALUES = ("former_names", "legal_representative", "registered_capital",
@@ -95,7 +96,7 @@ def _write_enterprises(ctx, records, user) -> dict:
     new_org_for = {r["row"]: org for r, org in zip(fresh, created_orgs, strict=True)}
     created = updated = unchanged = 0
     touched: dict[bool, list] = {True: [], False: []}
-    new_records = []
+    new_records, relink = [], []
     for index, record in enumerate(records):
         _progress(ctx, index, len(records))
         values = record["values"]
@@ -134,6 +135,9 @@ def _write_enterprises(ctx, records, user) -> dict:
             new_records.append(ent)
             created += 1
         elif _snapshot(ent) != before:
+            ent.defer_linking = True  # re-linked together below
+            if ent.linking_inputs() != ent._linking_loaded:
+                relink.append(ent.pk)
             ent.save()
             updated += 1
             touched[False].append(ent.pk)
@@ -146,6 +150,9 @@ def _write_enterprises(ctx, records, user) -> dict:
                    _("new organizations"))
     _check_allowed(Enterprise, touched[True], user, "add", _("enterprise records"))
     _check_allowed(Enterprise, touched[False], user, "change", _("enterprise records"))
+    ctx.progress(97, _("linking to the industry chain"))
+    # in this transaction: a refused import leaves no links behind either
+    linking_inputs_changed.send(sender=Enterprise, enterprise_ids=[*touched[True], *relink])
     return {"created": created, "updated": updated, "unchanged": unchanged,
             "rows": len(records)}
 

@@ -5,6 +5,8 @@ by the enterprise's own administrators and officers. ``YearlyIndicator`` is the 
 financial data (category ``financial``): visible to the enterprise, to whom it shares the
 category with, and to bureau statisticians of its region under a statistics policy.
 Size class and 规上 are computed from the indicators (``adapter.py``), never stored.
+A save that changes what the chain linker reads (industry codes, business scope) sends
+``signals.linking_inputs_changed``; the chain app re-links the firm.
 """
 
 from __future__ import annotations
@@ -89,8 +91,23 @@ class Enterprise(ChangeLoggedModel):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
 
+    # what the chain linker reads of a firm: when one of these changes, its links follow
+    LINKING_FIELDS = ("main_industry", "secondary_industries", "business_scope")
+
     def __str__(self) -> str:
         return self.organization.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._linking_loaded = instance.linking_inputs()
+        return instance
+
+    def linking_inputs(self) -> tuple:
+        """The linker's inputs as they are now (``None`` for a field not loaded)."""
+        loaded = self.get_deferred_fields()
+        return tuple(None if name in loaded else repr(getattr(self, name))
+                     for name in self.LINKING_FIELDS)
 
     def changelog_organization_id(self) -> int | None:
         return self.organization_id
@@ -153,7 +170,17 @@ class Enterprise(ChangeLoggedModel):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_index" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_index"]
+        created = self.pk is None or self._state.adding
         super().save(*args, **kwargs)
+        inputs = self.linking_inputs()
+        if created or inputs != getattr(self, "_linking_loaded", None):
+            self._linking_loaded = inputs
+            if not getattr(self, "defer_linking", False):
+                # the chain app re-links this firm (keeping people's decisions); the import
+                # job sets ``defer_linking`` and sends one signal for the whole file
+                from jinxiu.apps.enterprises.signals import linking_inputs_changed
+
+                linking_inputs_changed.send(sender=Enterprise, enterprise_ids=[self.pk])
 
     def build_search_index(self) -> str:
         from jinxiu.apps.enterprises.search import index_text
