@@ -17,6 +17,8 @@ COVERED_ELSEWHERE = {
     "core.datashare": "tests/apps/core/test_permissions.py",
     # floor events are facts written only by device ingestion: read-only pages and API
     "tracking.floorevent": "tests/apps/tracking/test_permissions.py",
+    # size class / 规上 computed from indicators: shown and filtered through the registry
+    "enterprises.sizeassessment": "tests/apps/enterprises/test_size_store.py",
 }
 
 

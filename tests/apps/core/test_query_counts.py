@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 PAGES = ["/documents/", "/organizations/", "/jobs/", "/changes/",
          "/api/documents/", "/api/organizations/", "/api/jobs/", "/api/changes/",
          "/registry/", "/registry/?q=针织&region=350500&industry=17&tag=zjtx",
-         "/registry/indicators/", "/registry/imports/",
-         "/api/enterprises/", "/api/enterprises/?q=针织", "/api/yearly-indicators/"]
+         "/registry/?size=micro&above_scale=no", "/registry/indicators/", "/registry/imports/",
+         "/api/enterprises/", "/api/enterprises/?q=针织", "/api/enterprises/?size=micro",
+         "/api/yearly-indicators/"]
 
 
 def _fill(org, user, n):

@@ -18,6 +18,7 @@ from jinxiu.apps.enterprises.bulk import bulk_create_logged
 from jinxiu.apps.enterprises.import_check import _chunks, _region_from_code, check_rows
 from jinxiu.apps.enterprises.imports import read_table
 from jinxiu.apps.enterprises.models import Enterprise, ImportBatch, YearlyIndicator
+from jinxiu.apps.enterprises.services import size_assessments_refresh
 from jinxiu.apps.enterprises.signals import linking_inputs_changed
 
 PROGRESS_EVERY = 250
@@ -189,6 +190,7 @@ def _write_indicators(ctx, records, user) -> dict:
                 setattr(item, key, values[key])
         if _snapshot(item) != before:
             item.source = YearlyIndicator.Source.IMPORTED
+            item.defer_size = True  # sizes are refreshed together below
             item.save()
             updated += 1
         else:
@@ -199,6 +201,8 @@ def _write_indicators(ctx, records, user) -> dict:
     touched[True] = [i.pk for i in bulk_create_logged(YearlyIndicator, new_items)]
     _check_allowed(YearlyIndicator, touched[True], user, "add", _("yearly indicators"))
     _check_allowed(YearlyIndicator, touched[False], user, "change", _("yearly indicators"))
+    ctx.progress(97, _("size classes"))
+    size_assessments_refresh(organization_ids={r["org_id"] for r in records})
     return {"created": created, "updated": updated, "unchanged": unchanged,
             "rows": len(records)}
 

@@ -4,7 +4,10 @@
 by the enterprise's own administrators and officers. ``YearlyIndicator`` is the enterprise's
 financial data (category ``financial``): visible to the enterprise, to whom it shares the
 category with, and to bureau statisticians of its region under a statistics policy.
-Size class and 规上 are computed from the indicators (``adapter.py``), never stored.
+Size class and 规上 are computed from the indicators (``adapter.py``), never typed: the service
+``size_assessments_refresh`` keeps ``SizeAssessment`` in step whenever indicators or the main
+industry change. The assessment reveals bands of revenue and employees, so it is financial
+data with the indicators' visibility.
 A save that changes what the chain linker reads (industry codes, business scope) sends
 ``signals.linking_inputs_changed``; the chain app re-links the firm.
 """
@@ -243,6 +246,45 @@ class YearlyIndicator(TenantModel):
         if self.organization_id and self.organization.kind != Organization.Kind.ENTERPRISE:
             raise ValidationError(
                 {"organization": _("Yearly indicators belong to an enterprise.")})
+
+
+class SizeAssessment(TenantModel):
+    """The size class (统计上大中小微型企业划分办法 2017) and 规上 status the rules engine
+    derives from the enterprise's latest usable yearly indicator. Maintained by the system
+    (``services.size_assessments_refresh``), never entered; category ``financial`` like the
+    indicators it rests on, because "large" tells a viewer revenue and employees are above the
+    thresholds."""
+
+    class SizeClass(models.TextChoices):
+        LARGE = "large", _("Large (大型)")
+        MEDIUM = "medium", _("Medium (中型)")
+        SMALL = "small", _("Small (小型)")
+        MICRO = "micro", _("Micro (微型)")
+
+    year = models.PositiveSmallIntegerField(_("indicator year"))
+    size_class = models.CharField(_("size class"), max_length=8, choices=SizeClass.choices,
+                                  blank=True)
+    above_scale = models.BooleanField(_("above designated size (规上)"), null=True)
+    size_text = models.TextField(_("size class reasons"), blank=True)
+    above_scale_text = models.TextField(_("above designated size reasons"), blank=True)
+
+    data_category = DataCategory.FINANCIAL
+    tenant_write_roles = ()  # computed, nobody types it
+
+    class Meta:
+        ordering = ["organization__name"]
+        constraints = [models.UniqueConstraint(fields=["organization"],
+                                               name="unique_size_assessment")]
+        indexes = [models.Index(fields=["size_class", "organization"]),
+                   models.Index(fields=["above_scale", "organization"])]
+        verbose_name = _("size assessment")
+        verbose_name_plural = _("size assessments")
+
+    def __str__(self) -> str:
+        return f"{self.organization.name} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.organization.enterprise.pk])
 
 
 class ImportKind(models.TextChoices):
