@@ -97,7 +97,9 @@ CHAIN_PAGES = ["/chain/nodes/", "/chain/links/", "/chain/benchmarks/",
                "/chain/gaps/?region=350581&year=2025", "/chain/?region=350581&year=2025",
                "/chain/candidates/?region=350581&year=2025", "/chain/projects/",
                "/api/chain/projects/", "/chain/projects/overdue/",
-               "/chain/projects/rollup/?by=node", "/chain/projects/rollup/?by=year"]
+               "/chain/projects/rollup/?by=node", "/chain/projects/rollup/?by=year",
+               "/chain/platforms/", "/api/chain/platforms/",
+               "/chain/?region=350581&year=2025&preset=jincheng_7"]
 
 
 def _fill_chain(org, n):
@@ -110,6 +112,7 @@ def _fill_chain(org, n):
         EnterpriseLink,
         KeyProject,
         Milestone,
+        Platform,
     )
     from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
 
@@ -132,6 +135,9 @@ def _fill_chain(org, n):
                 investments={"2025": {"planned": 10}})
             Milestone.objects.create(project=project, name="开工",
                                      planned_date=dt.date(2020, 1, 1))
+            Platform.objects.create(organization=org, name=f"平台{Platform.objects.count()}",
+                                    kind="testing", level="county", node=node,
+                                    owner_enterprise=firm, region=org.region)
 
 
 @pytest.mark.parametrize("url", CHAIN_PAGES)

@@ -29,6 +29,7 @@ class ChainConfig(AppConfig):
             (36, _("Key projects"), "chain:keyproject_list", "kanban"),
             (37, _("Overdue milestones"), "chain:overdue", "alarm"),
             (38, _("Investment roll-up"), "chain:rollup", "bar-chart-line"),
+            (39, _("Key platforms"), "chain:platform_list", "building-gear"),
         ]:
             register_menu_item(MenuItem("chain", label, url, icon, order=order))
         register_home_tile(HomeTile(_("Overdue milestones"), "chain:overdue", _overdue_count,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
 
 from jinxiu.apps.chain.adapter import (
@@ -18,7 +18,7 @@ from jinxiu.apps.chain.adapter import (
     reference_from_benchmark,
     taxonomy_from_nodes,
 )
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink
+from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject, Platform
 from jinxiu.apps.core.models import Region
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
 from jinxiu.engines.chain import GapParams, analyse, rank_candidates
@@ -39,6 +39,40 @@ def link_list(*, user):
 def benchmark_list(*, user):
     return ChainBenchmark.objects.select_related("region", "organization").restrict(user,
                                                                                     "view")
+
+
+ATLAS_LIST_LIMIT = 50
+
+
+def _node_q(node_code: str | None) -> Q:
+    """The node and everything below it; the whole chain (every row) for the root or none."""
+    node = ChainNode.objects.filter(code=node_code).only("path", "parent").first() \
+        if node_code else None
+    if node is None or node.parent_id is None:
+        return Q()
+    return Q(node__path=node.path) | Q(node__path__startswith=f"{node.path}/")
+
+
+def atlas_projects(*, user, region: Region, node_code: str | None = None,
+                   limit: int = ATLAS_LIST_LIMIT) -> list[KeyProject]:
+    """重点项目清单: the key projects of the region (and below) that the user may see (the
+    ledger is its keeper's financial data), by node; at most ``limit``."""
+    return list(KeyProject.objects.restrict(user, "view")
+                .filter(Q(region__code__startswith=region.prefix) & _node_q(node_code))
+                .select_related("owner_enterprise__organization", "node", "region")
+                .order_by("node__path", "code", "pk")[:limit])
+
+
+def atlas_platforms(*, user, region: Region, node_code: str | None = None,
+                    limit: int = ATLAS_LIST_LIMIT) -> list[Platform]:
+    """重点平台清单: the key platforms of the region (and below), national ones first."""
+    rank = Case(*[When(level=value, then=Value(i))
+                  for i, (value, _label) in enumerate(Platform.Level.choices)],
+                default=Value(99), output_field=IntegerField())
+    return list(Platform.objects.restrict(user, "view")
+                .filter(Q(region__code__startswith=region.prefix) & _node_q(node_code))
+                .select_related("owner_enterprise__organization", "node", "region")
+                .annotate(level_rank=rank).order_by("level_rank", "node__path", "name")[:limit])
 
 
 def nodes_for_region(region: Region | None) -> list[ChainNode]:

@@ -6,7 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from jinxiu.apps.chain.adapter import firm_from_enterprise, reasons_to_json, taxonomy_from_nodes
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
+from jinxiu.apps.chain.models import (
+    ChainBenchmark,
+    ChainNode,
+    EnterpriseLink,
+    KeyProject,
+    Platform,
+)
 from jinxiu.apps.enterprises.bulk import bulk_create_logged
 from jinxiu.engines.chain import Linker, Taxonomy, read_taxonomy
 
@@ -177,3 +183,9 @@ def milestones_save(*, formset, user) -> None:
     """Save a project's milestone formset (new, changed and deleted rows) in one go."""
     with transaction.atomic():
         formset.save()
+
+
+def platform_save(*, platform: Platform, user) -> Platform:
+    platform.full_clean()
+    platform.save()
+    return platform
