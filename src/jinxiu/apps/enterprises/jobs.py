@@ -1,4 +1,5 @@
-"""The import job: checks the stored file again, then writes every row or none.
+"""The import job: writes the rows the check kept (``import_store.py``) — every row or none —
+after making sure the registry has not moved under them since.
 
 It runs inside one transaction (``core.jobs``); every created or changed record is in the
 change log as the uploader's, with source "import"; a bad row, a refused permission or a
@@ -16,6 +17,8 @@ from jinxiu.apps.core.models import Organization
 from jinxiu.apps.core.models.changelog import ChangeSource
 from jinxiu.apps.enterprises.bulk import bulk_create_logged
 from jinxiu.apps.enterprises.import_check import _chunks, _region_from_code, check_rows
+from jinxiu.apps.enterprises.import_store import GONE, changed_since
+from jinxiu.apps.enterprises.import_store import load as checked_records
 from jinxiu.apps.enterprises.imports import read_table
 from jinxiu.apps.enterprises.models import Enterprise, ImportBatch, YearlyIndicator
 from jinxiu.apps.enterprises.services import size_assessments_refresh
@@ -43,25 +46,47 @@ def batch_table(batch: ImportBatch):
 def enterprise_import_job(ctx) -> dict:
     batch = ImportBatch.objects.select_related("owner").get(pk=ctx.params["batch_id"])
     user = batch.owner
-    ctx.progress(1, _("checking the file"))
-    result = check_rows(batch.kind, batch_table(batch), batch.mapping, user=user,
-                        decisions=batch.decisions)
-    if result.errors:
-        first = result.errors[0]
-        raise ImportRejected(_("%(n)d problems, first: row %(row)d, %(column)s: %(reason)s")
-                             % {"n": len(result.errors), "row": first.row,
-                                "column": first.column, "reason": first.reason})
-    missing = [r["row"] for r in result.records if "org_id" not in r]
+    records = checked_records(batch)
+    if records is None:  # checked before the rows were kept: check the file again
+        ctx.progress(1, _("checking the file"))
+        result = check_rows(batch.kind, batch_table(batch), batch.mapping, user=user,
+                            decisions=batch.decisions)
+        if result.errors:
+            first = result.errors[0]
+            raise ImportRejected(_("%(n)d problems, first: row %(row)d, %(column)s: %(reason)s")
+                                 % {"n": len(result.errors), "row": first.row,
+                                    "column": first.column, "reason": first.reason})
+        records = result.records
+    else:
+        ctx.progress(1, _("reading the checked rows"))
+        _reject_if_changed(changed_since(records))
+    missing = [r["row"] for r in records if "org_id" not in r]
     if missing:
         raise ImportRejected(_("confirm the proposed matches first (rows %(rows)s)")
                              % {"rows": ", ".join(map(str, missing[:10]))})
     write = _write_enterprises if batch.kind == "enterprises" else _write_indicators
     with change_context(user=user, source=ChangeSource.IMPORT):
-        summary = write(ctx, result.records, user)
+        summary = write(ctx, records, user)
     batch.status = ImportBatch.Status.DONE
     batch.summary = summary
     batch.save(update_fields=["status", "summary"])
     return summary
+
+
+def _reject_if_changed(problems) -> None:
+    """The registry changed under some rows since the check: nothing is written."""
+    if not problems:
+        return
+    texts = []
+    for row, what, code in problems[:10]:
+        if what == GONE:
+            texts.append(_("row %(row)d: the matched organization no longer exists")
+                         % {"row": row})
+        else:
+            texts.append(_("row %(row)d: %(code)s has been registered since the check")
+                         % {"row": row, "code": code})
+    raise ImportRejected(_("the registry changed since the check; check the file again (%(list)s)")
+                         % {"list": "; ".join(texts)})
 
 
 def _progress(ctx, index: int, total: int) -> None:

@@ -339,6 +339,10 @@ class ImportBatch(models.Model):
                                      on_delete=models.SET_NULL, related_name="+",
                                      verbose_name=_("organization"))
     file = models.FileField(_("file"), upload_to=_import_upload_to)
+    # the rows as the last check parsed and matched them (``import_store.py``): the job writes
+    # these instead of reading and checking the file again
+    checked = models.FileField(_("checked rows"), upload_to=_import_upload_to, blank=True,
+                               editable=False)
     filename = models.CharField(_("file name"), max_length=200)
     headers = models.JSONField(_("headers"), default=list, blank=True)
     mapping = models.JSONField(_("mapping"), default=dict, blank=True)  # column index → field

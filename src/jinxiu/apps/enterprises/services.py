@@ -127,6 +127,7 @@ def import_batch_check(*, batch: ImportBatch, user, mapping: dict | None = None,
     """Check every row with ``mapping`` (remembered for the organization) and the person's
     ``decisions`` on proposed matches; the batch records errors and proposals."""
     from jinxiu.apps.enterprises.import_check import check_rows
+    from jinxiu.apps.enterprises.import_store import store as store_checked
     from jinxiu.apps.enterprises.imports import remembered_columns
     from jinxiu.apps.enterprises.jobs import batch_table
 
@@ -144,6 +145,7 @@ def import_batch_check(*, batch: ImportBatch, user, mapping: dict | None = None,
                         decisions=batch.decisions)
     batch.errors = [e.as_dict() for e in result.errors]
     batch.proposals = result.proposals
+    store_checked(batch, None if result.errors else result.records)
     batch.status = ImportBatch.Status.REJECTED if result.errors else ImportBatch.Status.READY
     batch.summary = {"rows": len(result.records),
                      "new": sum(1 for r in result.records if r.get("org_id", 0) is None),
