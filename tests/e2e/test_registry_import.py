@@ -1,5 +1,6 @@
 """A bureau clerk imports the registry file with one bad row, reads the error report, fixes
-the cell in it, uploads that file again, imports, and finds the new firms in the list."""
+the cell in it, uploads that file again, imports, finds the new firms in the list and sees the
+chain atlas change (the import links them to the chain; no manual re-link)."""
 
 import io
 
@@ -8,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
+from jinxiu.apps.chain.services import taxonomy_load
 from jinxiu.apps.core.models import ObjectPermission, Organization
 from jinxiu.apps.core.uscc import make_code
 from jinxiu.apps.enterprises.models import Enterprise
@@ -20,6 +22,7 @@ HEADERS = ["统一社会信用代码", "企业名称", "所属区县", "注册�
 @pytest.fixture
 def clerk(transactional_db):
     make_regions()
+    taxonomy_load()
     bureau = make_org("【测试】石狮市工信局", kind="bureau")
     user = make_user("clerk", memberships=[(bureau, "officer")], password=PASSWORD)
     for model, lookup in ((Organization, "region__code__startswith"),
@@ -52,6 +55,14 @@ def test_import_with_a_bad_row_then_fixed(page, live_server, clerk, task_worker,
     page.fill("#id_password", PASSWORD)
     page.click("#login-form button[type=submit]")
     expect(page.locator("#user-menu")).to_be_visible()
+
+    # the 石狮 chain before the import: no knitting, no dyeing firm
+    gaps = f"{live_server.url}/chain/gaps/?region=350581&year=2025"
+    page.goto(gaps)
+    for node in ("knit_fabric", "fabric_dyeing", "apparel"):
+        row = page.locator(f"tr[data-node={node}]")
+        expect(row).to_have_attribute("data-verdict", "missing")
+        expect(row.locator("td").nth(1)).to_have_text("0")
 
     bad = tmp_path / "名录.xlsx"
     _file(bad, "9999")
@@ -101,3 +112,14 @@ def test_import_with_a_bad_row_then_fixed(page, live_server, clerk, task_worker,
     expect(page.locator("table")).to_contain_text("石狮市测乙印染有限公司")
     assert Enterprise.objects.get(organization__name="石狮市测乙印染有限公司").main_industry == \
         "1713"
+
+    # the atlas reflects the imported firms at once: 1761 knitting, 1713 (fixed) dyeing,
+    # 1819 apparel; the drill-down from a node lists its firm
+    page.goto(gaps)
+    for node in ("knit_fabric", "fabric_dyeing"):
+        row = page.locator(f"tr[data-node={node}]")
+        expect(row.locator("td").nth(1)).to_have_text("1")
+        expect(row).not_to_have_attribute("data-verdict", "missing")
+    page.locator("tr[data-node=fabric_dyeing] a").first.click()
+    expect(page.locator("table")).to_contain_text("石狮市测乙印染有限公司")
+    expect(page.locator("table")).not_to_contain_text("石狮市测甲针织有限公司")

@@ -58,3 +58,15 @@ def make_project(organization, **extra):
         project.full_clean()
         project.save()
         return project
+
+
+def make_platform(organization, **extra):
+    from jinxiu.apps.chain.models import Platform
+
+    with change_context(user=None, source="system"):
+        values = {"name": f"测试平台{next(_seq)}", "kind": "testing", "level": "provincial",
+                  "owner_name": "测试研究院", "region": organization.region, **extra}
+        platform = Platform(organization=organization, **values)
+        platform.full_clean()
+        platform.save()
+        return platform

@@ -7,6 +7,7 @@ weak (one firm, no anchor, falling √0.8 − 1). footwear: no local firm → mi
 """
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from jinxiu.apps.chain.selectors import atlas, candidates, distribution
 from jinxiu.apps.core.models import Region
 from jinxiu.engines.chain import GapParams
+from tests.helpers.factories import make_org
 
 
 def _quanzhou():
@@ -157,3 +159,49 @@ def test_province_and_county_atlas(cluster, client, code, parts):
     from jinxiu.apps.chain.geo import city_maps
 
     assert ("map_script" in section) is (code == "350581" and bool(city_maps()))
+
+
+def test_four_maps_five_lists_shows_the_region_s_projects_and_platforms(cluster, client):
+    from jinxiu.apps.chain.models import ChainNode
+    from tests.apps.chain.factories import make_platform, make_project
+
+    knit = ChainNode.objects.get(code="knit_fabric")
+    dyeing = ChainNode.objects.get(code="fabric_dyeing")
+    bureau, outsider = cluster["bureau"], make_org("鹿城经信局", kind="bureau",
+                                                    region_code="330302")
+    make_project(bureau, code="SS-01", name="针织面料智能化技改", node=knit,
+                 owner_enterprise=cluster["firms"]["针织甲"], status="building",
+                 planned_investment=Decimal("12000"))
+    make_project(outsider, code="LC-01", name="鹿城鞋材项目", region=outsider.region)
+    # kept by an organization outside 泉州: its ledger is not the statistician's to read
+    make_project(outsider, code="LC-02", name="外地所记项目", region=bureau.region)
+    make_platform(bureau, name="石狮针织检测中心", kind="testing", level="provincial",
+                  node=knit, owner_name="石狮市纺织研究所")
+    make_platform(bureau, name="国家印染创新中心", kind="innovation", level="national",
+                  node=dyeing, owner_enterprise=cluster["firms"]["印染丁"], owner_name="")
+    make_platform(outsider, name="鹿城鞋业公共服务平台", kind="public_service",
+                  level="municipal", region=outsider.region)
+    client.force_login(cluster["statistician"])
+
+    def lists(**params):
+        response = client.get(reverse("chain:atlas"), {"region": "350500", "year": "2025",
+                                                      "preset": "jiangxi_4m5l", **params})
+        assert response.status_code == 200
+        sections = {s["kind"]: s for s in response.context["sections"]}
+        return ([p.code for p in sections["key_projects"]["rows"]],
+                [(p.name, p.level, p.owner_label)
+                 for p in sections["key_platforms"]["rows"]], response.content.decode())
+
+    projects, platforms, body = lists()
+    assert projects == ["SS-01"]
+    assert platforms == [("国家印染创新中心", "national", "印染丁"),
+                         ("石狮针织检测中心", "provincial", "石狮市纺织研究所")]
+    assert "针织面料智能化技改" in body and "12000" in body and "重点平台清单" in body
+    assert "国家级" in body and "检测中心" in body
+    # a node narrows the lists to its subtree
+    projects, platforms, _body = lists(node="dyeing")
+    assert projects == [] and [p[0] for p in platforms] == ["国家印染创新中心"]
+    # a stranger sees the public platforms but not the ledger
+    client.force_login(cluster["stranger"])
+    projects, platforms, _body = lists()
+    assert projects == [] and len(platforms) == 2

@@ -24,16 +24,18 @@ def test_rerun_keeps_confirmed_and_rejected_links(cluster, client):
         response = client.post(reverse("chain:enterpriselink_decide", args=[link.pk]),
                                {"decision": decision})
         assert response.status_code == 302
-    # the firm's scope and code change: the linker no longer finds either node
+    # the firm's scope and code change: the linker no longer finds either node; the save
+    # itself re-links the firm, and a later full re-run finds nothing more to do
     with change_context(user=None, source="system"):
         firm.business_scope, firm.main_industry = "床上用品制造", "1771"
         firm.save()
-        stats = links_rebuild(enterprises=Enterprise.objects.filter(pk=firm.pk)
-                              .select_related("organization__region"))
     assert _links(firm) == {"woven_fabric": ("weak", "confirmed"),
                             "knit_fabric": ("strong", "rejected"),
                             "home_textiles": ("strong", "auto")}
-    assert (stats["created"], stats["removed"], stats["kept_decisions"]) == (1, 0, 2)
+    with change_context(user=None, source="system"):
+        stats = links_rebuild(enterprises=Enterprise.objects.filter(pk=firm.pk)
+                              .select_related("organization__region"))
+    assert (stats["created"], stats["removed"], stats["kept_decisions"]) == (0, 0, 2)
     confirmed = EnterpriseLink.objects.get(enterprise=firm, node__code="woven_fabric")
     assert confirmed.decided_by == cluster["admin"] and confirmed.counted
     assert not EnterpriseLink.objects.get(enterprise=firm, node__code="knit_fabric").counted
@@ -41,9 +43,35 @@ def test_rerun_keeps_confirmed_and_rejected_links(cluster, client):
     with change_context(user=None, source="system"):
         firm.business_scope, firm.main_industry = "", ""
         firm.save()
-        links_rebuild(enterprises=Enterprise.objects.filter(pk=firm.pk)
-                      .select_related("organization__region"))
     assert set(_links(firm)) == {"woven_fabric", "knit_fabric"}
+
+
+def test_a_save_that_leaves_the_linking_inputs_alone_does_not_relink(cluster):
+    firm = Enterprise.objects.get(pk=cluster["firms"]["针织乙"].pk)
+    link = EnterpriseLink.objects.get(enterprise=firm, node__code="knit_fabric")
+    EnterpriseLink._base_manager.filter(pk=link.pk).update(grade="weak")  # stale evidence
+    with change_context(user=None, source="system"):
+        firm.address, firm.tags = "石狮市宝盖镇", ["leader"]
+        firm.save()
+    link.refresh_from_db()
+    assert link.grade == "weak"
+    with change_context(user=None, source="system"):
+        firm.secondary_industries = ["1713"]
+        firm.save()
+    link.refresh_from_db()
+    assert link.grade == "strong"
+    assert _links(firm) == {"knit_fabric": ("strong", "auto"), "fabric_dyeing": ("medium", "auto")}
+
+
+def test_a_form_edit_of_the_industry_code_moves_the_firm_on_the_atlas(cluster, client):
+    firm = cluster["firms"]["印染丁"]
+    assert _links(firm) == {"fabric_dyeing": ("strong", "auto")}
+    client.force_login(cluster["admin"])
+    response = client.post(reverse("enterprises:enterprise_edit", args=[firm.pk]), {
+        "organization": firm.organization_id, "status": "active", "main_industry": "1761",
+        "secondary_industries": "", "former_names": ""})
+    assert response.status_code == 302, response.context["form"].errors
+    assert _links(firm) == {"knit_fabric": ("strong", "auto")}
 
 
 def test_unknown_decision_changes_nothing(cluster, client):

@@ -4,13 +4,14 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
+from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject, Platform
 from jinxiu.apps.core.models import ObjectPermission
 from tests.apps.chain.factories import (
     enterprise_of,
     make_benchmark,
     make_link,
     make_node,
+    make_platform,
     make_project,
     root,
 )
@@ -178,6 +179,30 @@ def test_the_regions_statistician_sees_the_figures_of_its_own_firms(client, clus
     assert {r["region"].name: (r["output"], r["withheld"])
             for r in distribution(data, "knit_fabric")} == {
         "石狮市": (80000.0, False), "晋江市": (None, True)}
+
+
+class TestPlatformPermissions(PermissionMatrix):
+    """Key platforms (重点平台) are published recognitions: public; the keeping organization's
+    administrators and officers change its list."""
+
+    model = Platform
+    public = True
+    url_base = "chain:platform"
+    api_base = "platform"
+
+    def make_object(self, organization):
+        return make_platform(organization)
+
+    def form_data(self, organization):
+        return {"organization": organization.pk, "name": f"石狮检测中心{next(_codes)}",
+                "kind": "testing", "level": "national", "owner_name": "石狮市纺织研究所",
+                "region": organization.region.pk, "recognized_year": 2019}
+
+    def changed_field(self):
+        return "level", "municipal"
+
+    def export_marker(self, obj):
+        return obj.name
 
 
 class TestKeyProjectPermissions(PermissionMatrix):

@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 PAGES = ["/documents/", "/organizations/", "/jobs/", "/changes/",
          "/api/documents/", "/api/organizations/", "/api/jobs/", "/api/changes/",
          "/registry/", "/registry/?q=针织&region=350500&industry=17&tag=zjtx",
-         "/registry/indicators/", "/registry/imports/",
-         "/api/enterprises/", "/api/enterprises/?q=针织", "/api/yearly-indicators/"]
+         "/registry/?size=micro&above_scale=no", "/registry/indicators/", "/registry/imports/",
+         "/api/enterprises/", "/api/enterprises/?q=针织", "/api/enterprises/?size=micro",
+         "/api/yearly-indicators/"]
 
 
 def _fill(org, user, n):
@@ -96,7 +97,9 @@ CHAIN_PAGES = ["/chain/nodes/", "/chain/links/", "/chain/benchmarks/",
                "/chain/gaps/?region=350581&year=2025", "/chain/?region=350581&year=2025",
                "/chain/candidates/?region=350581&year=2025", "/chain/projects/",
                "/api/chain/projects/", "/chain/projects/overdue/",
-               "/chain/projects/rollup/?by=node", "/chain/projects/rollup/?by=year"]
+               "/chain/projects/rollup/?by=node", "/chain/projects/rollup/?by=year",
+               "/chain/platforms/", "/api/chain/platforms/",
+               "/chain/?region=350581&year=2025&preset=jincheng_7"]
 
 
 def _fill_chain(org, n):
@@ -109,6 +112,7 @@ def _fill_chain(org, n):
         EnterpriseLink,
         KeyProject,
         Milestone,
+        Platform,
     )
     from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
 
@@ -131,6 +135,9 @@ def _fill_chain(org, n):
                 investments={"2025": {"planned": 10}})
             Milestone.objects.create(project=project, name="开工",
                                      planned_date=dt.date(2020, 1, 1))
+            Platform.objects.create(organization=org, name=f"平台{Platform.objects.count()}",
+                                    kind="testing", level="county", node=node,
+                                    owner_enterprise=firm, region=org.region)
 
 
 @pytest.mark.parametrize("url", CHAIN_PAGES)

@@ -57,7 +57,11 @@ def test_loading_writes_missing_rows_with_change_records_and_is_idempotent(setti
     assert counts == {"firms": 40, "skipped": 0, "organizations": 40, "records": 40,
                       "indicators": 200}
     assert Organization.objects.filter(is_synthetic=True).count() == 40
-    assert ObjectChange.objects.filter(source="cli", action="create").count() == 280
+    # 40 organizations, 40 records, 200 indicators and the 40 stored size classes they give
+    assert ObjectChange.objects.filter(source="cli", action="create").count() == 320
+    from jinxiu.apps.enterprises.models import SizeAssessment
+
+    assert SizeAssessment._base_manager.count() == 40
     first = Enterprise.objects.select_related("organization__region").get(
         organization__name=firms[0].name)
     assert check_code(first.credit_code, region=first.organization.region) == []

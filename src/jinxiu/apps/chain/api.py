@@ -11,6 +11,7 @@ from jinxiu.apps.chain.models import (
     EnterpriseLink,
     KeyProject,
     Milestone,
+    Platform,
 )
 from jinxiu.apps.core.api.generic import (
     ModelCleanMixin,
@@ -113,8 +114,25 @@ class KeyProjectViewSet(RestrictedModelViewSet):
     filterset_class = filtersets.KeyProjectFilterSet
 
 
+class PlatformSerializer(ModelCleanMixin, TenantSerializerMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Platform
+        fields = ["id", "organization", "name", "kind", "level", "owner_enterprise",
+                  "owner_name", "node", "region", "recognized_year", "note", "created",
+                  "last_updated"]
+        read_only_fields = ["created", "last_updated"]
+
+
+class PlatformViewSet(RestrictedModelViewSet):
+    queryset = Platform.objects.select_related(
+        "organization", "owner_enterprise__organization", "node", "region")
+    serializer_class = PlatformSerializer
+    filterset_class = filtersets.PlatformFilterSet
+
+
 def register(router) -> None:
     router.register("chain/nodes", ChainNodeViewSet, basename="chainnode")
     router.register("chain/links", EnterpriseLinkViewSet, basename="enterpriselink")
     router.register("chain/benchmarks", ChainBenchmarkViewSet, basename="chainbenchmark")
     router.register("chain/projects", KeyProjectViewSet, basename="keyproject")
+    router.register("chain/platforms", PlatformViewSet, basename="platform")

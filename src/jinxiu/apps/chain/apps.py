@@ -8,7 +8,7 @@ class ChainConfig(AppConfig):
     verbose_name = _("Industry chain atlas")
 
     def ready(self) -> None:
-        from jinxiu.apps.chain import demo, jobs  # noqa: F401  (demo step, job kinds)
+        from jinxiu.apps.chain import demo, jobs, receivers  # noqa: F401  (registrations)
         from jinxiu.apps.core.navigation import (
             GROUPS,
             HomeTile,
@@ -29,6 +29,7 @@ class ChainConfig(AppConfig):
             (36, _("Key projects"), "chain:keyproject_list", "kanban"),
             (37, _("Overdue milestones"), "chain:overdue", "alarm"),
             (38, _("Investment roll-up"), "chain:rollup", "bar-chart-line"),
+            (39, _("Key platforms"), "chain:platform_list", "building-gear"),
         ]:
             register_menu_item(MenuItem("chain", label, url, icon, order=order))
         register_home_tile(HomeTile(_("Overdue milestones"), "chain:overdue", _overdue_count,

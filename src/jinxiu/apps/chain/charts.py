@@ -7,7 +7,13 @@ from django.utils.translation import gettext as _
 
 from jinxiu.apps.chain.geo import city_map
 from jinxiu.apps.chain.labels import reason_text, verdict_label
-from jinxiu.apps.chain.selectors import candidates, distribution, drill_url
+from jinxiu.apps.chain.selectors import (
+    atlas_platforms,
+    atlas_projects,
+    candidates,
+    distribution,
+    drill_url,
+)
 from jinxiu.apps.core.models import Region
 from jinxiu.apps.enterprises.tags import tag_label
 
@@ -192,4 +198,8 @@ def section(kind: str, atlas, node_code: str, *, user) -> dict:
         return {"rows": bottlenecks(atlas)}
     if kind == "candidate_map":
         return {"rows": candidate_rows(candidates(user=user, atlas=atlas, limit=5))}
+    if kind == "key_projects":
+        return {"rows": atlas_projects(user=user, region=atlas.region, node_code=node_code)}
+    if kind == "key_platforms":
+        return {"rows": atlas_platforms(user=user, region=atlas.region, node_code=node_code)}
     raise ValueError(kind)

@@ -2,7 +2,13 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
+from jinxiu.apps.chain.models import (
+    ChainBenchmark,
+    ChainNode,
+    EnterpriseLink,
+    KeyProject,
+    Platform,
+)
 from jinxiu.apps.core.filtersets import RegionFilter, SearchFilterSet
 
 
@@ -68,3 +74,17 @@ class KeyProjectFilterSet(SearchFilterSet):
             return queryset.none()
         return queryset.filter(Q(node__path=node.path)
                                | Q(node__path__startswith=f"{node.path}/"))
+
+
+class PlatformFilterSet(SearchFilterSet):
+    search_fields = ("name", "owner_name", "owner_enterprise__organization__name")
+    region = RegionFilter(field_name="region", label=_("Region code (and below)"))
+    node = django_filters.CharFilter(method="filter_node", label=_("Chain node (and below)"))
+    kind = django_filters.ChoiceFilter(choices=Platform.Kind.choices, label=_("kind"))
+    level = django_filters.ChoiceFilter(choices=Platform.Level.choices, label=_("level"))
+
+    class Meta:
+        model = Platform
+        fields = ["q", "region", "node", "kind", "level"]
+
+    filter_node = KeyProjectFilterSet.filter_node

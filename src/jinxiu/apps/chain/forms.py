@@ -10,6 +10,7 @@ from jinxiu.apps.chain.models import (
     EnterpriseLink,
     KeyProject,
     Milestone,
+    Platform,
 )
 from jinxiu.apps.core.forms import RestrictedModelForm, TenantModelForm
 
@@ -176,3 +177,11 @@ class LedgerImportForm(forms.Form):
         except ValidationError as exc:
             raise forms.ValidationError(exc.messages) from exc
         return upload
+
+
+class PlatformForm(TenantModelForm):
+    class Meta:
+        model = Platform
+        fields = ["organization", "name", "kind", "level", "owner_enterprise", "owner_name",
+                  "node", "region", "recognized_year", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}

@@ -351,3 +351,73 @@ class Milestone(ChangeLoggedModel):
         if self.actual_date is not None or self.planned_date >= today:
             return 0
         return (today - self.planned_date).days
+
+
+class Platform(ChangeLoggedModel):
+    """A key platform (重点平台) of the chain: an innovation or testing centre, a public service
+    platform … kept in a list by a bureau or association. Recognitions are published, so the
+    list is public; its keeper's administrators and officers change it."""
+
+    class Kind(models.TextChoices):
+        INNOVATION_CENTER = "innovation", _("Innovation centre (创新中心)")
+        TECHNOLOGY_CENTER = "technology", _("Enterprise technology centre (企业技术中心)")
+        TESTING_CENTER = "testing", _("Testing centre (检测中心)")
+        DESIGN_CENTER = "design", _("Design centre (设计中心)")
+        PUBLIC_SERVICE = "public_service", _("Public service platform (公共服务平台)")
+        INDUSTRIAL_INTERNET = "internet", _("Industrial internet platform (工业互联网平台)")
+        INCUBATOR = "incubator", _("Incubator (孵化器/众创空间)")
+
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("National (国家级)")
+        PROVINCIAL = "provincial", _("Provincial (省级)")
+        MUNICIPAL = "municipal", _("Municipal (市级)")
+        COUNTY = "county", _("County (县级)")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("kept by"))
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    owner_enterprise = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("owner enterprise"))
+    owner_name = models.CharField(_("owner (not in the registry)"), max_length=200, blank=True,
+                                  help_text=_("A university, institute or association."))
+    node = models.ForeignKey(ChainNode, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="platforms", verbose_name=_("chain node"))
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("region"))
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    recognized_year = models.PositiveSmallIntegerField(
+        _("year recognized"), null=True, blank=True,
+        validators=[MinValueValidator(1949), MaxValueValidator(2100)])
+    note = models.TextField(_("note"), blank=True)
+
+    visibility = Visibility.PUBLIC
+    tenant_lookup = "organization_id"
+    tenant_write_roles = ("admin", "officer")
+
+    class Meta:
+        ordering = ["region__code", "level", "name"]
+        constraints = [models.UniqueConstraint(fields=["organization", "name"],
+                                               name="unique_platform_name")]
+        verbose_name = _("key platform")
+        verbose_name_plural = _("key platforms")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("chain:platform_detail", args=[self.pk])
+
+    def changelog_organization_id(self) -> int | None:
+        return self.organization_id
+
+    @property
+    def owner_label(self) -> str:
+        return self.owner_enterprise.organization.name if self.owner_enterprise_id \
+            else self.owner_name
+
+    def clean(self) -> None:
+        if not self.owner_enterprise_id and not self.owner_name.strip():
+            raise ValidationError({"owner_name": _(
+                "Name the owner: an enterprise of the registry, or another body.")})

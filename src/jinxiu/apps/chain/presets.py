@@ -10,7 +10,8 @@ import yaml
 
 DATA = Path(__file__).parent / "data" / "presets.yaml"
 KINDS = ("chain_graph", "region_map", "technology_roadmap", "application_map", "gap_table",
-         "key_enterprises", "technologies", "bottlenecks", "candidate_map")
+         "key_enterprises", "technologies", "bottlenecks", "candidate_map", "key_projects",
+         "key_platforms")
 
 
 class PresetError(ValueError):

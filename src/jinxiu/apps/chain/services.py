@@ -6,7 +6,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from jinxiu.apps.chain.adapter import firm_from_enterprise, reasons_to_json, taxonomy_from_nodes
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
+from jinxiu.apps.chain.models import (
+    ChainBenchmark,
+    ChainNode,
+    EnterpriseLink,
+    KeyProject,
+    Platform,
+)
+from jinxiu.apps.enterprises.bulk import bulk_create_logged
 from jinxiu.engines.chain import Linker, Taxonomy, read_taxonomy
 
 
@@ -78,6 +85,38 @@ def link_decide(*, link: EnterpriseLink, decision: str, user, note: str = "") ->
     return link
 
 
+_LINKER: tuple[Taxonomy, Linker] | None = None
+
+
+def _linker_for(nodes: list[ChainNode]) -> Linker:
+    """A linker for the taxonomy the rows make now; built once per distinct taxonomy (jieba's
+    dictionary takes a second to load), so a single firm's re-link on save stays cheap."""
+    global _LINKER
+    taxonomy = taxonomy_from_nodes(nodes)
+    if _LINKER is None or _LINKER[0] != taxonomy:
+        _LINKER = (taxonomy, Linker(taxonomy))
+    return _LINKER[1]
+
+
+def enterprise_links_refresh(*, enterprise_ids) -> dict:
+    """Re-link these enterprises after their industry codes or business scope changed (or
+    they were imported); people's decisions are kept. Nothing to do before the taxonomy is
+    loaded."""
+    from jinxiu.apps.enterprises.models import Enterprise
+
+    ids = sorted(set(enterprise_ids))
+    if not ids or not ChainNode.objects.exists():
+        return {"enterprises": 0, "created": 0, "updated": 0, "removed": 0,
+                "kept_decisions": 0}
+    total: dict[str, int] = {}
+    for start in range(0, len(ids), 5000):  # SQLite's limit on query parameters
+        chunk = Enterprise.objects.filter(pk__in=ids[start:start + 5000]).select_related(
+            "organization__region")
+        for key, value in links_rebuild(enterprises=chunk).items():
+            total[key] = total.get(key, 0) + value
+    return total
+
+
 def links_rebuild(*, enterprises, progress=None, every: int = 200) -> dict:
     """Re-run the linker over ``enterprises`` and store the result.
 
@@ -86,7 +125,7 @@ def links_rebuild(*, enterprises, progress=None, every: int = 200) -> dict:
     node links only enterprises of that region. Safe to run again.
     """
     nodes = list(ChainNode.objects.select_related("region"))
-    linker = Linker(taxonomy_from_nodes(nodes))
+    linker = _linker_for(nodes)
     by_code = {n.code: n for n in nodes}
     if hasattr(enterprises, "values"):  # a queryset: read the links through a subquery
         scope = EnterpriseLink.objects.filter(enterprise__in=enterprises.values("pk"))
@@ -120,9 +159,8 @@ def links_rebuild(*, enterprises, progress=None, every: int = 200) -> dict:
             progress(i, len(enterprises))
     stale = [link for key, link in existing.items() if key not in seen]
     with transaction.atomic():
-        # links are registry facts: every write goes through save() for the change log
-        for link in create:
-            link.save()
+        # links are registry facts: every write is in the change log (new ones in bulk)
+        bulk_create_logged(EnterpriseLink, create)
         for link in update:
             link.save(update_fields=["grade", "reasons", "last_updated"])
         for link in stale:
@@ -145,3 +183,9 @@ def milestones_save(*, formset, user) -> None:
     """Save a project's milestone formset (new, changed and deleted rows) in one go."""
     with transaction.atomic():
         formset.save()
+
+
+def platform_save(*, platform: Platform, user) -> Platform:
+    platform.full_clean()
+    platform.save()
+    return platform

@@ -1,7 +1,13 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
+from jinxiu.apps.chain.models import (
+    ChainBenchmark,
+    ChainNode,
+    EnterpriseLink,
+    KeyProject,
+    Platform,
+)
 from jinxiu.apps.core.tables import BaseTable
 
 
@@ -90,6 +96,25 @@ class KeyProjectTable(BaseTable):
         model = KeyProject
         fields = ("code", "name", "owner", "node", "region", "kind", "status",
                   "planned_investment", "start_date", "end_date", "officer", "organization")
+
+    def render_owner(self, record):
+        return record.owner_label
+
+    def value_owner(self, record):
+        return record.owner_label
+
+
+class PlatformTable(BaseTable):
+    name = tables.Column(linkify=True, verbose_name=_("name"))
+    owner = tables.Column(accessor="owner_name", verbose_name=_("owner"),
+                          order_by=("owner_enterprise__organization__name", "owner_name"))
+    node = tables.Column(accessor="node__name", verbose_name=_("chain node"))
+    region = tables.Column(accessor="region__full_name", verbose_name=_("region"))
+
+    class Meta(BaseTable.Meta):
+        model = Platform
+        fields = ("name", "kind", "level", "owner", "node", "region", "recognized_year",
+                  "organization")
 
     def render_owner(self, record):
         return record.owner_label

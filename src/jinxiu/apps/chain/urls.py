@@ -1,7 +1,13 @@
 from django.urls import path
 
 from jinxiu.apps.chain import views as v
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
+from jinxiu.apps.chain.models import (
+    ChainBenchmark,
+    ChainNode,
+    EnterpriseLink,
+    KeyProject,
+    Platform,
+)
 from jinxiu.apps.core.generic_views import crud_urls
 
 app_name = "chain"
@@ -25,6 +31,9 @@ urlpatterns = [
                detail_view=v.ChainBenchmarkDetailView, edit_view=v.ChainBenchmarkEditView,
                delete_view=v.ChainBenchmarkDeleteView,
                changelog_view=v.ChainBenchmarkChangeLogView),
+    *crud_urls(Platform, prefix="platforms/", list_view=v.PlatformListView,
+               detail_view=v.PlatformDetailView, edit_view=v.PlatformEditView,
+               delete_view=v.PlatformDeleteView, changelog_view=v.PlatformChangeLogView),
     path("projects/overdue/", v.OverdueMilestoneView.as_view(), name="overdue"),
     path("projects/rollup/", v.InvestmentRollupView.as_view(), name="rollup"),
     path("projects/import/", v.LedgerImportView.as_view(), name="ledger_import"),

@@ -15,6 +15,7 @@ from jinxiu.apps.chain.filtersets import (
     ChainNodeFilterSet,
     EnterpriseLinkFilterSet,
     KeyProjectFilterSet,
+    PlatformFilterSet,
 )
 from jinxiu.apps.chain.forms import (
     ChainBenchmarkForm,
@@ -23,6 +24,7 @@ from jinxiu.apps.chain.forms import (
     KeyProjectForm,
     LedgerImportForm,
     MilestoneFormSet,
+    PlatformForm,
 )
 from jinxiu.apps.chain.labels import evidence_text
 from jinxiu.apps.chain.ledger import (
@@ -33,7 +35,13 @@ from jinxiu.apps.chain.ledger import (
     overdue_milestones,
     problems_xlsx,
 )
-from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, KeyProject
+from jinxiu.apps.chain.models import (
+    ChainBenchmark,
+    ChainNode,
+    EnterpriseLink,
+    KeyProject,
+    Platform,
+)
 from jinxiu.apps.chain.presets import presets
 from jinxiu.apps.chain.reports import candidates_pdf, candidates_xlsx, gaps_xlsx
 from jinxiu.apps.chain.selectors import atlas, candidates, drill_url
@@ -43,6 +51,7 @@ from jinxiu.apps.chain.services import (
     link_save,
     milestones_save,
     node_save,
+    platform_save,
     project_save,
 )
 from jinxiu.apps.chain.tables import (
@@ -50,6 +59,7 @@ from jinxiu.apps.chain.tables import (
     ChainNodeTable,
     EnterpriseLinkTable,
     KeyProjectTable,
+    PlatformTable,
 )
 from jinxiu.apps.core.generic_views import (
     ObjectChangeLogView,
@@ -237,6 +247,40 @@ class ChainBenchmarkDeleteView(ObjectDeleteView):
 
 class ChainBenchmarkChangeLogView(ObjectChangeLogView):
     model = ChainBenchmark
+
+
+# --- key platforms (重点平台) ----------------------------------------------------------------
+
+_PLATFORMS = Platform.objects.select_related("organization", "owner_enterprise__organization",
+                                             "node", "region")
+
+
+class PlatformListView(ObjectListView):
+    model = Platform
+    queryset = _PLATFORMS
+    table = PlatformTable
+    filterset = PlatformFilterSet
+
+
+class PlatformDetailView(ObjectDetailView):
+    model = Platform
+    queryset = _PLATFORMS
+
+
+class PlatformEditView(ObjectEditView):
+    model = Platform
+    form = PlatformForm
+
+    def save_form(self, form):
+        return platform_save(platform=form.instance, user=self.request.user)
+
+
+class PlatformDeleteView(ObjectDeleteView):
+    model = Platform
+
+
+class PlatformChangeLogView(ObjectChangeLogView):
+    model = Platform
 
 
 # --- atlas, gaps, candidates ---------------------------------------------------------------

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from jinxiu.engines.rules import NoVersionInForce, Status, evaluate, load_ruleset, verdict_text
+from jinxiu.engines.rules.loader import DATA_DIR
 
 # operating revenue stands for 主营业务收入 too: the registry records one revenue figure
 REVENUE_FACTS = ("revenue", "main_revenue")
@@ -55,6 +56,19 @@ def assessment_date(year: int) -> dt.date:
     return dt.date(year + 1, 1, 1)
 
 
+_RULESETS: dict[str, tuple[float, object]] = {}
+
+
+def _ruleset(name: str):
+    """The shipped rule set, parsed once per version of its file (parsing takes ~18 ms, the
+    evaluation well under 1 ms: a backfill of 100,000 firms would spend an hour parsing)."""
+    mtime = (DATA_DIR / f"{name}.yaml").stat().st_mtime
+    cached = _RULESETS.get(name)
+    if cached is None or cached[0] != mtime:
+        cached = _RULESETS[name] = (mtime, load_ruleset(name))
+    return cached[1]
+
+
 def size_verdict(enterprise, indicators) -> SizeVerdict | None:
     indicator = latest_indicator(list(indicators))
     if indicator is None:
@@ -63,7 +77,7 @@ def size_verdict(enterprise, indicators) -> SizeVerdict | None:
     on = assessment_date(indicator.year)
     size_class, size_title, size_text = None, "", ""
     try:
-        verdict = evaluate(load_ruleset("size_class"), facts, on=on)
+        verdict = evaluate(_ruleset("size_class"), facts, on=on)
     except NoVersionInForce:
         verdict = None
     if verdict is not None:
@@ -73,7 +87,7 @@ def size_verdict(enterprise, indicators) -> SizeVerdict | None:
             size_title = verdict.classification_title or verdict.classification
     above, above_text = None, ""
     try:
-        verdict = evaluate(load_ruleset("above_scale"), facts, on=on)
+        verdict = evaluate(_ruleset("above_scale"), facts, on=on)
     except NoVersionInForce:
         verdict = None
     if verdict is not None:

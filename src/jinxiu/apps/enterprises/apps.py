@@ -11,6 +11,8 @@ class EnterprisesConfig(AppConfig):
         from jinxiu.apps.core.navigation import MenuItem, register_menu_item
         from jinxiu.apps.enterprises import demo, jobs, signals  # noqa: F401  (registrations)
 
+        signals.connect_indicator_signals()
+
         register_menu_item(MenuItem("registry", _("Enterprises"), "enterprises:enterprise_list",
                                     "buildings", order=20))
         register_menu_item(MenuItem("registry", _("Yearly indicators"),

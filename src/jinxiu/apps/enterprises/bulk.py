@@ -24,6 +24,8 @@ def bulk_create_logged(model, objs: list, *, batch_size: int = BATCH) -> list:
     created = model._base_manager.bulk_create(objs, batch_size=batch_size)
     ctx = current_change_context()
     user = ctx.user if ctx else None
+    if hasattr(user, "_user"):  # the request's user (a web edit), resolved now
+        user = user._user()
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)

@@ -1,7 +1,9 @@
 """Filters shared by the registry pages and the API.
 
-There is no size-class filter: the size class is computed from yearly indicators, which most
-users may not see, so filtering by it would reveal it (and it would take an evaluation per row).
+Size class and 规上 filter on the stored assessments (``SizeAssessment``, financial data): only
+the assessments the user may view take part, so a firm whose figures the user may not see is
+never in the result, whatever the value asked for — the filter tells nothing the user could
+not read on the firm's page.
 """
 
 import re
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from jinxiu.apps.core.filtersets import RegionFilter, SearchFilterSet
 from jinxiu.apps.core.models import Organization
 from jinxiu.apps.core.uscc import normalize
-from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+from jinxiu.apps.enterprises.models import Enterprise, SizeAssessment, YearlyIndicator
 from jinxiu.apps.enterprises.search import search_q
 from jinxiu.apps.enterprises.tags import tag_choices
 
@@ -43,9 +45,32 @@ class EnterpriseFilterSet(SearchFilterSet):
                                              method="filter_chain_node",
                                              label=_("Chain node (and below)"))
 
+    size = django_filters.ChoiceFilter(choices=SizeAssessment.SizeClass.choices,
+                                       method="filter_size", label=_("size class"))
+    above_scale = django_filters.ChoiceFilter(
+        choices=[("yes", _("Above designated size (规上)")),
+                 ("no", _("Below designated size"))],
+        method="filter_above_scale", label=_("above designated size (规上)"))
+
     class Meta:
         model = Enterprise
-        fields = ["q", "region", "industry", "tag", "status", "chain_node"]
+        fields = ["q", "region", "industry", "tag", "status", "chain_node", "size",
+                  "above_scale"]
+
+    def _assessed(self, queryset, **lookup):
+        user = getattr(self.request, "user", None)
+        if user is None:
+            return queryset.none()
+        visible = SizeAssessment.objects.restrict(user, "view").filter(**lookup)
+        return queryset.filter(organization_id__in=visible.values("organization_id"))
+
+    def filter_size(self, queryset, name, value: str):
+        return self._assessed(queryset, size_class=value) if value else queryset
+
+    def filter_above_scale(self, queryset, name, value: str):
+        if value not in ("yes", "no"):
+            return queryset
+        return self._assessed(queryset, above_scale=value == "yes")
 
     def search(self, queryset, name, value):
         """Name, short and former names, credit code and business scope, through the jieba

@@ -1,4 +1,5 @@
-"""The import job: checks the stored file again, then writes every row or none.
+"""The import job: writes the rows the check kept (``import_store.py``) — every row or none —
+after making sure the registry has not moved under them since.
 
 It runs inside one transaction (``core.jobs``); every created or changed record is in the
 change log as the uploader's, with source "import"; a bad row, a refused permission or a
@@ -16,8 +17,12 @@ from jinxiu.apps.core.models import Organization
 from jinxiu.apps.core.models.changelog import ChangeSource
 from jinxiu.apps.enterprises.bulk import bulk_create_logged
 from jinxiu.apps.enterprises.import_check import _chunks, _region_from_code, check_rows
+from jinxiu.apps.enterprises.import_store import GONE, changed_since
+from jinxiu.apps.enterprises.import_store import load as checked_records
 from jinxiu.apps.enterprises.imports import read_table
 from jinxiu.apps.enterprises.models import Enterprise, ImportBatch, YearlyIndicator
+from jinxiu.apps.enterprises.services import size_assessments_refresh
+from jinxiu.apps.enterprises.signals import linking_inputs_changed
 
 PROGRESS_EVERY = 250
 ENTERPRISE_VALUES = ("former_names", "legal_representative", "registered_capital",
@@ -41,25 +46,47 @@ def batch_table(batch: ImportBatch):
 def enterprise_import_job(ctx) -> dict:
     batch = ImportBatch.objects.select_related("owner").get(pk=ctx.params["batch_id"])
     user = batch.owner
-    ctx.progress(1, _("checking the file"))
-    result = check_rows(batch.kind, batch_table(batch), batch.mapping, user=user,
-                        decisions=batch.decisions)
-    if result.errors:
-        first = result.errors[0]
-        raise ImportRejected(_("%(n)d problems, first: row %(row)d, %(column)s: %(reason)s")
-                             % {"n": len(result.errors), "row": first.row,
-                                "column": first.column, "reason": first.reason})
-    missing = [r["row"] for r in result.records if "org_id" not in r]
+    records = checked_records(batch)
+    if records is None:  # checked before the rows were kept: check the file again
+        ctx.progress(1, _("checking the file"))
+        result = check_rows(batch.kind, batch_table(batch), batch.mapping, user=user,
+                            decisions=batch.decisions)
+        if result.errors:
+            first = result.errors[0]
+            raise ImportRejected(_("%(n)d problems, first: row %(row)d, %(column)s: %(reason)s")
+                                 % {"n": len(result.errors), "row": first.row,
+                                    "column": first.column, "reason": first.reason})
+        records = result.records
+    else:
+        ctx.progress(1, _("reading the checked rows"))
+        _reject_if_changed(changed_since(records))
+    missing = [r["row"] for r in records if "org_id" not in r]
     if missing:
         raise ImportRejected(_("confirm the proposed matches first (rows %(rows)s)")
                              % {"rows": ", ".join(map(str, missing[:10]))})
     write = _write_enterprises if batch.kind == "enterprises" else _write_indicators
     with change_context(user=user, source=ChangeSource.IMPORT):
-        summary = write(ctx, result.records, user)
+        summary = write(ctx, records, user)
     batch.status = ImportBatch.Status.DONE
     batch.summary = summary
     batch.save(update_fields=["status", "summary"])
     return summary
+
+
+def _reject_if_changed(problems) -> None:
+    """The registry changed under some rows since the check: nothing is written."""
+    if not problems:
+        return
+    texts = []
+    for row, what, code in problems[:10]:
+        if what == GONE:
+            texts.append(_("row %(row)d: the matched organization no longer exists")
+                         % {"row": row})
+        else:
+            texts.append(_("row %(row)d: %(code)s has been registered since the check")
+                         % {"row": row, "code": code})
+    raise ImportRejected(_("the registry changed since the check; check the file again (%(list)s)")
+                         % {"list": "; ".join(texts)})
 
 
 def _progress(ctx, index: int, total: int) -> None:
@@ -95,7 +122,7 @@ def _write_enterprises(ctx, records, user) -> dict:
     new_org_for = {r["row"]: org for r, org in zip(fresh, created_orgs, strict=True)}
     created = updated = unchanged = 0
     touched: dict[bool, list] = {True: [], False: []}
-    new_records = []
+    new_records, relink = [], []
     for index, record in enumerate(records):
         _progress(ctx, index, len(records))
         values = record["values"]
@@ -134,6 +161,9 @@ def _write_enterprises(ctx, records, user) -> dict:
             new_records.append(ent)
             created += 1
         elif _snapshot(ent) != before:
+            ent.defer_linking = True  # re-linked together below
+            if ent.linking_inputs() != ent._linking_loaded:
+                relink.append(ent.pk)
             ent.save()
             updated += 1
             touched[False].append(ent.pk)
@@ -146,6 +176,9 @@ def _write_enterprises(ctx, records, user) -> dict:
                    _("new organizations"))
     _check_allowed(Enterprise, touched[True], user, "add", _("enterprise records"))
     _check_allowed(Enterprise, touched[False], user, "change", _("enterprise records"))
+    ctx.progress(97, _("linking to the industry chain"))
+    # in this transaction: a refused import leaves no links behind either
+    linking_inputs_changed.send(sender=Enterprise, enterprise_ids=[*touched[True], *relink])
     return {"created": created, "updated": updated, "unchanged": unchanged,
             "rows": len(records)}
 
@@ -182,6 +215,7 @@ def _write_indicators(ctx, records, user) -> dict:
                 setattr(item, key, values[key])
         if _snapshot(item) != before:
             item.source = YearlyIndicator.Source.IMPORTED
+            item.defer_size = True  # sizes are refreshed together below
             item.save()
             updated += 1
         else:
@@ -192,6 +226,8 @@ def _write_indicators(ctx, records, user) -> dict:
     touched[True] = [i.pk for i in bulk_create_logged(YearlyIndicator, new_items)]
     _check_allowed(YearlyIndicator, touched[True], user, "add", _("yearly indicators"))
     _check_allowed(YearlyIndicator, touched[False], user, "change", _("yearly indicators"))
+    ctx.progress(97, _("size classes"))
+    size_assessments_refresh(organization_ids={r["org_id"] for r in records})
     return {"created": created, "updated": updated, "unchanged": unchanged,
             "rows": len(records)}
 

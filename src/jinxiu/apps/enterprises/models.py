@@ -4,7 +4,12 @@
 by the enterprise's own administrators and officers. ``YearlyIndicator`` is the enterprise's
 financial data (category ``financial``): visible to the enterprise, to whom it shares the
 category with, and to bureau statisticians of its region under a statistics policy.
-Size class and 规上 are computed from the indicators (``adapter.py``), never stored.
+Size class and 规上 are computed from the indicators (``adapter.py``), never typed: the service
+``size_assessments_refresh`` keeps ``SizeAssessment`` in step whenever indicators or the main
+industry change. The assessment reveals bands of revenue and employees, so it is financial
+data with the indicators' visibility.
+A save that changes what the chain linker reads (industry codes, business scope) sends
+``signals.linking_inputs_changed``; the chain app re-links the firm.
 """
 
 from __future__ import annotations
@@ -89,8 +94,27 @@ class Enterprise(ChangeLoggedModel):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
 
+    # what the chain linker reads of a firm: when one of these changes, its links follow
+    LINKING_FIELDS = ("main_industry", "secondary_industries", "business_scope")
+
     def __str__(self) -> str:
         return self.organization.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._linking_loaded = instance.linking_inputs()
+        return instance
+
+    def linking_inputs(self) -> tuple:
+        """The linker's inputs as they are now (``None`` for a field not loaded). Read from
+        ``__dict__``: cheap enough for every row a page loads, and no deferred field is
+        fetched."""
+        values = self.__dict__
+        secondary = values.get("secondary_industries")
+        return (values.get("main_industry"),
+                tuple(secondary) if isinstance(secondary, list) else secondary,
+                values.get("business_scope"))
 
     def changelog_organization_id(self) -> int | None:
         return self.organization_id
@@ -153,7 +177,17 @@ class Enterprise(ChangeLoggedModel):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "search_index" not in update_fields:
             kwargs["update_fields"] = [*update_fields, "search_index"]
+        created = self.pk is None or self._state.adding
         super().save(*args, **kwargs)
+        inputs = self.linking_inputs()
+        if created or inputs != getattr(self, "_linking_loaded", None):
+            self._linking_loaded = inputs
+            if not getattr(self, "defer_linking", False):
+                # the chain app re-links this firm (keeping people's decisions); the import
+                # job sets ``defer_linking`` and sends one signal for the whole file
+                from jinxiu.apps.enterprises.signals import linking_inputs_changed
+
+                linking_inputs_changed.send(sender=Enterprise, enterprise_ids=[self.pk])
 
     def build_search_index(self) -> str:
         from jinxiu.apps.enterprises.search import index_text
@@ -218,6 +252,45 @@ class YearlyIndicator(TenantModel):
                 {"organization": _("Yearly indicators belong to an enterprise.")})
 
 
+class SizeAssessment(TenantModel):
+    """The size class (统计上大中小微型企业划分办法 2017) and 规上 status the rules engine
+    derives from the enterprise's latest usable yearly indicator. Maintained by the system
+    (``services.size_assessments_refresh``), never entered; category ``financial`` like the
+    indicators it rests on, because "large" tells a viewer revenue and employees are above the
+    thresholds."""
+
+    class SizeClass(models.TextChoices):
+        LARGE = "large", _("Large (大型)")
+        MEDIUM = "medium", _("Medium (中型)")
+        SMALL = "small", _("Small (小型)")
+        MICRO = "micro", _("Micro (微型)")
+
+    year = models.PositiveSmallIntegerField(_("indicator year"))
+    size_class = models.CharField(_("size class"), max_length=8, choices=SizeClass.choices,
+                                  blank=True)
+    above_scale = models.BooleanField(_("above designated size (规上)"), null=True)
+    size_text = models.TextField(_("size class reasons"), blank=True)
+    above_scale_text = models.TextField(_("above designated size reasons"), blank=True)
+
+    data_category = DataCategory.FINANCIAL
+    tenant_write_roles = ()  # computed, nobody types it
+
+    class Meta:
+        ordering = ["organization__name"]
+        constraints = [models.UniqueConstraint(fields=["organization"],
+                                               name="unique_size_assessment")]
+        indexes = [models.Index(fields=["size_class", "organization"]),
+                   models.Index(fields=["above_scale", "organization"])]
+        verbose_name = _("size assessment")
+        verbose_name_plural = _("size assessments")
+
+    def __str__(self) -> str:
+        return f"{self.organization.name} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:enterprise_detail", args=[self.organization.enterprise.pk])
+
+
 class ImportKind(models.TextChoices):
     ENTERPRISES = "enterprises", _("Enterprises (registry facts)")
     INDICATORS = "indicators", _("Yearly indicators")
@@ -270,6 +343,10 @@ class ImportBatch(models.Model):
                                      on_delete=models.SET_NULL, related_name="+",
                                      verbose_name=_("organization"))
     file = models.FileField(_("file"), upload_to=_import_upload_to)
+    # the rows as the last check parsed and matched them (``import_store.py``): the job writes
+    # these instead of reading and checking the file again
+    checked = models.FileField(_("checked rows"), upload_to=_import_upload_to, blank=True,
+                               editable=False)
     filename = models.CharField(_("file name"), max_length=200)
     headers = models.JSONField(_("headers"), default=list, blank=True)
     mapping = models.JSONField(_("mapping"), default=dict, blank=True)  # column index → field

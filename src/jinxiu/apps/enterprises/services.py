@@ -10,8 +10,11 @@ from jinxiu.apps.enterprises.models import (
     ImportBatch,
     ImportKind,
     ImportMapping,
+    SizeAssessment,
     YearlyIndicator,
 )
+
+SIZE_CHUNK = 2000
 
 
 def enterprise_save(*, enterprise: Enterprise, user) -> Enterprise:
@@ -38,6 +41,56 @@ def enterprise_tags_update(*, enterprise: Enterprise, add=(), remove=(), user=No
         enterprise.tags = tags
         enterprise_save(enterprise=enterprise, user=user)
     return enterprise
+
+
+def size_assessments_refresh(*, organization_ids, progress=None) -> dict:
+    """Recompute the size class and 规上 status of these enterprises from all their yearly
+    indicators (``adapter.size_verdict``) and store what changed; an enterprise without a usable
+    indicator has no assessment. Called when indicators or the main industry change, and by
+    ``jinxiu registry_sizes`` to backfill; safe to run again."""
+    from collections import defaultdict
+
+    from jinxiu.apps.enterprises.adapter import size_verdict
+    from jinxiu.apps.enterprises.bulk import bulk_create_logged
+
+    ids = sorted(set(organization_ids))
+    stats = {"enterprises": len(ids), "created": 0, "updated": 0, "removed": 0,
+             "unchanged": 0}
+    for start in range(0, len(ids), SIZE_CHUNK):
+        chunk = ids[start:start + SIZE_CHUNK]
+        enterprises = {e.organization_id: e for e in Enterprise._base_manager
+                       .filter(organization_id__in=chunk).select_related("organization")}
+        indicators = defaultdict(list)
+        for item in YearlyIndicator._base_manager.filter(organization_id__in=chunk):
+            indicators[item.organization_id].append(item)
+        existing = {a.organization_id: a for a in
+                    SizeAssessment._base_manager.filter(organization_id__in=chunk)}
+        create = []
+        for org_id in chunk:
+            enterprise, row = enterprises.get(org_id), existing.get(org_id)
+            verdict = size_verdict(enterprise, indicators[org_id]) \
+                if enterprise is not None and indicators[org_id] else None
+            if verdict is None:
+                if row is not None:
+                    row.delete()
+                    stats["removed"] += 1
+                continue
+            values = {"year": verdict.year, "size_class": verdict.size_class or "",
+                      "above_scale": verdict.above_scale, "size_text": verdict.size_text,
+                      "above_scale_text": verdict.above_scale_text}
+            if row is None:
+                create.append(SizeAssessment(organization=enterprise.organization, **values))
+            elif any(getattr(row, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(row, key, value)
+                row.save()
+                stats["updated"] += 1
+            else:
+                stats["unchanged"] += 1
+        stats["created"] += len(bulk_create_logged(SizeAssessment, create))
+        if progress is not None:
+            progress(min(start + SIZE_CHUNK, len(ids)), len(ids))
+    return stats
 
 
 # --- import -------------------------------------------------------------------------------
@@ -74,6 +127,7 @@ def import_batch_check(*, batch: ImportBatch, user, mapping: dict | None = None,
     """Check every row with ``mapping`` (remembered for the organization) and the person's
     ``decisions`` on proposed matches; the batch records errors and proposals."""
     from jinxiu.apps.enterprises.import_check import check_rows
+    from jinxiu.apps.enterprises.import_store import store as store_checked
     from jinxiu.apps.enterprises.imports import remembered_columns
     from jinxiu.apps.enterprises.jobs import batch_table
 
@@ -91,6 +145,7 @@ def import_batch_check(*, batch: ImportBatch, user, mapping: dict | None = None,
                         decisions=batch.decisions)
     batch.errors = [e.as_dict() for e in result.errors]
     batch.proposals = result.proposals
+    store_checked(batch, None if result.errors else result.records)
     batch.status = ImportBatch.Status.REJECTED if result.errors else ImportBatch.Status.READY
     batch.summary = {"rows": len(result.records),
                      "new": sum(1 for r in result.records if r.get("org_id", 0) is None),

@@ -235,6 +235,10 @@ def load(firms: list[FirmSpec], *, progress=None) -> dict:
         for f in usable for year, values in f.years.items()
         if (orgs[f.name].pk, year) not in have]
     bulk_create_logged(YearlyIndicator, new_indicators)
+    # bulk writes send no signals: the stored size class and 规上 of these firms, at once
+    from jinxiu.apps.enterprises.services import size_assessments_refresh
+
+    size_assessments_refresh(organization_ids={i.organization_id for i in new_indicators})
     return {"firms": len(usable), "skipped": len(firms) - len(usable),
             "organizations": len(new_orgs), "records": len(new_records),
             "indicators": len(new_indicators)}

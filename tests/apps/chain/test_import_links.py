@@ -1,0 +1,65 @@
+"""An import links the firms it writes to the chain at once; a re-import that changes a firm's
+industry code or scope moves its links and keeps the decisions people made."""
+
+import pytest
+
+from jinxiu.apps.chain.models import EnterpriseLink
+from jinxiu.apps.chain.services import link_decide, taxonomy_load
+from jinxiu.apps.core.models import ObjectChange
+from jinxiu.apps.core.uscc import make_code
+from jinxiu.apps.enterprises.models import Enterprise
+from tests.apps.enterprises.import_helpers import checked, run_import
+from tests.helpers.factories import make_regions, make_user
+
+CODE_A = make_code("91", "350581", "MA2Y0001")
+CODE_B = make_code("91", "350581", "MA2Y0002")
+HEADERS = ["统一社会信用代码", "企业名称", "所属区县", "行业代码", "经营范围"]
+
+
+def rows(b_code="1713", b_scope="棉印染精加工"):
+    return [HEADERS,
+            [CODE_A, "石狮市甲针织有限公司", "350581", "1761", "针织面料织造"],
+            [CODE_B, "石狮乙印染有限公司", "石狮市", b_code, b_scope]]
+
+
+def links(code):
+    return {link.node.code: (link.grade, link.decision) for link in EnterpriseLink.objects
+            .filter(enterprise__organization__credit_code=code).select_related("node")}
+
+
+@pytest.fixture
+def admin(db):
+    make_regions()
+    taxonomy_load()
+    return make_user("import_admin", is_superuser=True)
+
+
+def test_import_links_new_firms_and_relinks_changed_ones(admin,
+                                                         django_capture_on_commit_callbacks):
+    job = run_import(checked(admin, "enterprises", rows()), admin,
+                     django_capture_on_commit_callbacks)
+    assert job.status == "succeeded", job.error
+    # 1761 is knitted fabric (strong); "织造" in the scope is a weak hint of weaving
+    assert links(CODE_A) == {"knit_fabric": ("strong", "auto"), "woven_fabric": ("weak", "auto")}
+    assert links(CODE_B) == {"fabric_dyeing": ("strong", "auto")}
+    created = ObjectChange.objects.filter(changed_object_type__model="enterpriselink")
+    assert {(o.action, o.source, o.user_id) for o in created} == {("create", "import", admin.pk)}
+    # a person rejects B's dyeing link; the next file says B now makes knitted fabric too
+    b_link = EnterpriseLink.objects.get(enterprise__organization__credit_code=CODE_B)
+    link_decide(link=b_link, decision="rejected", user=admin)
+    job = run_import(checked(admin, "enterprises", rows("1761", "棉印染精加工")), admin,
+                     django_capture_on_commit_callbacks)
+    assert job.result == {"created": 0, "updated": 1, "unchanged": 1, "rows": 2}
+    assert links(CODE_B) == {"knit_fabric": ("strong", "auto"),
+                             "fabric_dyeing": ("weak", "rejected")}  # one keyword left
+    assert links(CODE_A) == {"knit_fabric": ("strong", "auto"), "woven_fabric": ("weak", "auto")}
+
+
+def test_a_refused_import_leaves_no_links(admin, django_capture_on_commit_callbacks):
+    clerk = make_user("clerk")  # may not add organizations: the job rolls back
+    batch = checked(admin, "enterprises", rows())
+    batch.owner = clerk
+    batch.save()
+    job = run_import(batch, clerk, django_capture_on_commit_callbacks)
+    assert job.status == "failed"
+    assert not Enterprise.objects.exists() and not EnterpriseLink.objects.exists()
