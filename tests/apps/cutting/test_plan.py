@@ -142,7 +142,7 @@ def test_order_page_shows_lays_and_overcut(org, admin, client):
     client.force_login(admin)
     body = client.get(order.get_absolute_url()).content.decode()
     assert 'data-status="done"' in body
-    assert '<tr data-lay="1"><td>1</td>' in body and "M×1 S×1" in body and "红×3 白×1" in body
+    assert '<tr data-lay="1"><td>1</td>' in body and "M×1 S×1" in body and "白×1 红×3" in body
     assert '<div class="fs-4" id="fig-fabric">2.40</div>' in body  # 4 plies × 600 mm
     assert '<div class="fs-4" id="fig-utilization">44.44%</div>' in body
     assert '3 / 2 <span class="badge text-bg-warning">+1</span>' in body

@@ -60,11 +60,12 @@ def plan_view(order: CutOrder) -> dict | None:
         lays.append({**lay, "number": i, "length_m": lay["length"] / 1000,
                      "fabric_m": lay["fabric"] / 1000, "marker_obj": markers.get(lay["marker"]),
                      "ratio_text": " ".join(f"{s}×{n}" if s else f"×{n}"
-                                            for s, n in lay["ratio"].items()),
+                                            for s, n in sorted(lay["ratio"].items())),
                      "plies_text": " ".join(f"{c}×{n}" if c else f"{n}"
-                                            for c, n in lay["plies"].items())})
+                                            for c, n in sorted(lay["plies"].items()))})
     rows = []
-    for colour, per in order.quantities.items():
+    # sizes and colours sorted: PostgreSQL's jsonb does not keep the order keys were written in
+    for colour, per in sorted(order.quantities.items()):
         rows.append({"colour": colour,
                      "cells": [(per.get(s, 0), plan["cut"][colour].get(s, 0),
                                 plan["overcut"][colour].get(s, 0)) for s in sizes]})
