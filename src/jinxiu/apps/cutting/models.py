@@ -270,4 +270,5 @@ class Marker(TenantModel):
 
     @property
     def ratio_text(self) -> str:
-        return " ".join(f"{size}×{n}" if size else f"×{n}" for size, n in sorted(self.ratio.items()))
+        return " ".join(f"{size}×{n}" if size else f"×{n}"
+                        for size, n in sorted(self.ratio.items()))
