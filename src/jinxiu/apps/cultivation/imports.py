@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jinxiu.apps.core.models import Organization
+from jinxiu.apps.core.tabular import RowError, RowsRefused
+from jinxiu.apps.core.tabular import norm_header as _norm
 from jinxiu.apps.core.uploads import validate_upload
 from jinxiu.apps.cultivation.models import TierRecord
 from jinxiu.apps.cultivation.tiers import expiry_for, tiers
@@ -33,26 +34,8 @@ MAX_ROWS = 5000
 ALLOWED = {".xlsx": (b"PK\x03\x04",)}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("row %(row)d, column “%(column)s”, value “%(value)s”: %(reason)s") % {
-            "row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
-
-
-class TierImportError(ValueError):
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(str(e) for e in errors[:5]))
-        self.errors = errors
-
-
-def _norm(text) -> str:
-    return re.sub(r"\s+", "", str(text or "")).lower()
+class TierImportError(RowsRefused):
+    """A tier-record list refused with its row errors; nothing was written."""
 
 
 def _date(value) -> dt.date | None:

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinxiu.apps.core.tabular import RowError
 from jinxiu.apps.enterprises.amounts import (
     AmountError,
     header_unit,
@@ -115,18 +116,6 @@ STATUS_WORDS = {
 
 def fields_for(kind: str) -> dict[str, Field]:
     return {f.key: f for f in FIELDS[kind]}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value,
-                "reason": self.reason}
 
 
 class ImportRefused(ValueError):

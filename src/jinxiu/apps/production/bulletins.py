@@ -9,12 +9,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinxiu.apps.core.tabular import RowError, RowsRefused
+from jinxiu.apps.core.tabular import norm_header as _norm
 from jinxiu.apps.production.machine_types import machine_types
 from jinxiu.apps.production.models import Operation, Style
 
@@ -35,26 +36,8 @@ MAX_ROWS = 2000
 TOTAL_ROWS = {"合计", "总计", "total"}
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def __str__(self) -> str:
-        return _("row %(row)d, column “%(column)s”, value “%(value)s”: %(reason)s") % {
-            "row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
-
-
-class BulletinImportError(ValueError):
-    def __init__(self, errors: list[RowError]):
-        super().__init__("; ".join(str(e) for e in errors[:5]))
-        self.errors = errors
-
-
-def _norm(text) -> str:
-    return re.sub(r"\s+", "", str(text or "")).lower()
+class BulletinImportError(RowsRefused):
+    """An operation bulletin refused with its row errors; nothing was written."""
 
 
 def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
