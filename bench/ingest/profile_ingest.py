@@ -31,17 +31,20 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--lines", type=int, default=50)
     parser.add_argument("--stations", type=int, default=40)
-    parser.add_argument("--bundles", type=int, default=20)
+    parser.add_argument("--bundles", type=int, default=700)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--batches", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--keep-db", action="store_true",
+                        help="keep the PostgreSQL database the run created (default: drop it)")
     args = parser.parse_args(argv)
     args.transport = "profile"
     env = configure(args)
     try:
         return _run(args)
     finally:
-        if args.db == "postgres":  # drop the database this run created, and only that one
+        # drop the database this run created, and only that one
+        if args.db == "postgres" and not args.keep_db:
             from django.db import connections
 
             connections.close_all()
