@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import queue
+import resource
 import signal
 import subprocess
 import sys
@@ -163,8 +164,10 @@ class Ingest:
                      + ["--group-size", str(self.args.group_size)]
                      for client_id in self.client_ids]
         log = open(TMP / f"jinxiu-bench-{self.args.transport}.log", "a")  # noqa: SIM115
-        self.procs = [subprocess.Popen(argv, env=self.env, stdout=subprocess.DEVNULL,
-                                       stderr=log, start_new_session=True) for argv in argvs]
+        outs = [TMP / f"jinxiu-bench-{self.run}-{i}.out" for i in range(len(argvs))]
+        self.procs = [subprocess.Popen(argv, env=self.env, stdout=open(out, "w"),  # noqa: SIM115
+                                       stderr=log, start_new_session=True)
+                      for argv, out in zip(argvs, outs, strict=True)]
         if self.args.transport == "http":
             warm = 0
             for _ in range(600):  # until every worker has loaded the application
@@ -177,8 +180,12 @@ class Ingest:
                         return
                 except OSError:
                     time.sleep(0.1)
-        else:
-            time.sleep(3)  # the subscriber loads the application and subscribes
+        else:  # until every subscriber says the broker confirmed its subscription
+            for _ in range(1200):
+                if all("subscribed" in out.read_text() for out in outs):
+                    return
+                time.sleep(0.1)
+            raise SystemExit("mqtt-ingest did not subscribe within 120 s")
 
     def kill(self):
         for proc in self.procs:
@@ -330,6 +337,7 @@ def main(argv=None) -> int:
     for t in threads:
         t.join()
     elapsed = time.monotonic() - start
+    sender_cpu = resource.getrusage(resource.RUSAGE_SELF)
     ingest.stop()
     db = count(env)
     expected = {(f"L{n}", i) for n, ids in acked for i in ids}
@@ -343,6 +351,8 @@ def main(argv=None) -> int:
         "acknowledged_missing": len(expected - db["ids"]),
         "stored_not_acknowledged": len(db["ids"] - expected),
         "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+        # CPU seconds of this process (setup and the senders), against the run's seconds
+        "loadgen_cpu_s": round(sender_cpu.ru_utime + sender_cpu.ru_stime, 1),
         "machine": f"{platform.node()} {platform.processor() or platform.machine()} "
                    f"{os.cpu_count()} cpus, Python {platform.python_version()}",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
