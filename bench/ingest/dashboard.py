@@ -36,14 +36,12 @@ def main(argv=None) -> int:
     parser.add_argument("--day-events", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--fill", choices=["sql", "python"], default=None,
-                        help="how the background is written: sql (PostgreSQL's "
-                             "generate_series, the default there) or python (events_store "
-                             "batches, the only way on SQLite)")
+                        help="how the background is written: sql (by the database itself: "
+                             "generate_series on PostgreSQL, a recursive CTE on SQLite; the "
+                             "default) or python (events_store batches, slow)")
     args = parser.parse_args(argv)
     args.transport = "dashboard"
-    args.fill = args.fill or ("sql" if args.db == "postgres" else "python")
-    if args.fill == "sql" and args.db != "postgres":
-        parser.error("--fill sql needs --db postgres")
+    args.fill = args.fill or "sql"
     env = configure(args)
     try:
         return _measure(args, env)
@@ -106,6 +104,78 @@ def _fill_sql(args, org, lines, devices, ops, operators, bundles, day0):
         last = min(written + chunk, args.background) - 1
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(FILL_SQL, {**params, "first": written, "last": last})
+        written = last + 1
+        print(f"fill: {written:,} events, {time.monotonic() - T0:.0f} s", file=sys.stderr)
+    return written, (written - 1) // chunk + 1
+
+
+FILL_SQLITE = """
+INSERT INTO tracking_floorevent (organization_id, device_id, event_id, kind, occurred_at,
+    received_at, line_id, station, bundle_id, operation_id, operator_id, quantity, counted,
+    outcome, defect_code, machine_state, reason)
+WITH RECURSIVE gen(g) AS (SELECT %(first)s UNION ALL SELECT g + 1 FROM gen WHERE g < %(last)s),
+ev AS (
+  SELECT g / (49 * %(per_day)s) AS d, (g / %(per_day)s) %% 49 + 1 AS l, g %% %(per_day)s AS i
+  FROM gen),
+ev2 AS (SELECT ev.*, (d * %(per_day)s + i) / 40 AS pass, i %% 40 AS s FROM ev)
+SELECT %(org)s, fl.device_id, 'b' || ev2.d || '-' || ev2.i, 'scan',
+    datetime(%(day0)s, '+' || ev2.d || ' days', '+' || (ev2.i * 2) || ' seconds'),
+    datetime(%(day0)s, '+' || ev2.d || ' days'), fl.line_id, 'S' || ev2.s, fb.bundle_id,
+    fo.op_id, fp.operator_id, 20, CASE WHEN ev2.pass < %(nb)s THEN 20 ELSE 0 END,
+    'good', '', '', ''
+FROM ev2
+JOIN fill_lines fl ON fl.l = ev2.l
+JOIN fill_bundles fb ON fb.l = ev2.l AND fb.k = ev2.pass %% %(nb)s
+JOIN fill_ops fo ON fo.s = ev2.s
+JOIN fill_operators fp ON fp.l = ev2.l AND fp.s = ev2.s"""
+
+TALLY_SQLITE = """
+INSERT INTO tracking_linetally (organization_id, line_id, hour, operation_id, operator_id,
+    station, scans, pieces, rework)
+SELECT organization_id, line_id, strftime('%%Y-%%m-%%d %%H:00:00', occurred_at), operation_id,
+    operator_id, station, count(*), sum(counted), 0
+FROM tracking_floorevent WHERE id > %(after)s
+GROUP BY 1, 2, 3, 4, 5, 6"""
+
+
+def _fill_sqlite(args, org, lines, devices, ops, operators, bundles, day0):
+    """The SQLite counterpart of :func:`_fill_sql`: a recursive CTE generates a day of the 49
+    other lines per statement (lookup tables instead of arrays), tallies grouped from the
+    rows just written."""
+    from django.db import connection, transaction
+
+    per_day = args.day_events
+    chunk = 49 * per_day
+    with connection.cursor() as cursor:
+        for ddl in ("CREATE TEMP TABLE fill_lines (l int PRIMARY KEY, line_id int, "
+                    "device_id int)",
+                    "CREATE TEMP TABLE fill_bundles (l int, k int, bundle_id int, "
+                    "PRIMARY KEY (l, k))",
+                    "CREATE TEMP TABLE fill_ops (s int PRIMARY KEY, op_id int)",
+                    "CREATE TEMP TABLE fill_operators (l int, s int, operator_id int, "
+                    "PRIMARY KEY (l, s))"):
+            cursor.execute(ddl)
+        cursor.executemany("INSERT INTO fill_lines VALUES (%s, %s, %s)",
+                           [(n, ln.pk, devices[n].pk) for n, ln in enumerate(lines)])
+        cursor.executemany("INSERT INTO fill_bundles VALUES (%s, %s, %s)",
+                           [(n, k, b.pk) for n, bs in enumerate(bundles)
+                            for k, b in enumerate(bs)])
+        cursor.executemany("INSERT INTO fill_ops VALUES (%s, %s)",
+                           [(s, op.pk) for s, op in enumerate(ops)])
+        cursor.executemany("INSERT INTO fill_operators VALUES (%s, %s, %s)",
+                           [(n, s, o.pk) for n, os_ in enumerate(operators)
+                            for s, o in enumerate(os_)])
+    start = dt.datetime.combine(day0, dt.time(8), tzinfo=TZ).astimezone(dt.UTC)
+    params = {"per_day": per_day, "org": org.pk, "nb": len(bundles[0]),
+              "day0": start.strftime("%Y-%m-%d %H:%M:%S")}
+    written = 0
+    while written < args.background:
+        last = min(written + chunk, args.background) - 1
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SELECT coalesce(max(id), 0) FROM tracking_floorevent")
+            after = cursor.fetchone()[0]
+            cursor.execute(FILL_SQLITE, {**params, "first": written, "last": last})
+            cursor.execute(TALLY_SQLITE, {"after": after})
         written = last + 1
         print(f"fill: {written:,} events, {time.monotonic() - T0:.0f} s", file=sys.stderr)
     return written, (written - 1) // chunk + 1
@@ -175,7 +245,8 @@ def _measure(args, env) -> int:
     written = 0
     d = 0
     if args.fill == "sql":
-        written, d = _fill_sql(args, org, lines, devices, ops, operators, bundles, day0)
+        fill = _fill_sql if args.db == "postgres" else _fill_sqlite
+        written, d = fill(args, org, lines, devices, ops, operators, bundles, day0)
     while written < args.background:
         for n in range(1, 50):  # line 0 is the one measured: its bundles are its own day's
             if written >= args.background:
