@@ -85,13 +85,17 @@ def events_store_pg(rows: list) -> int:
     """Store validated rows (``ingest._Row``) inside the caller's transaction; how many were
     new (see the module's docstring)."""
     global _STATEMENTS
+    if not connection.in_atomic_block:  # three statements: they must commit together
+        raise RuntimeError("events_store_pg runs inside the caller's transaction.atomic()")
     if _STATEMENTS is None:
         _STATEMENTS = _sql()
     lock, insert, recount = _STATEMENTS
     connection.ensure_connection()
     columns = [[getattr(r, name) for r in rows] for name, _t in INSERT_COLUMNS]
     bundles = sorted({r.bundle_id for r in rows if r.kind == "scan"})
-    with psycopg.Cursor(connection.connection) as cursor:  # server-side binding, binary arrays
+    # a plain psycopg cursor on Django's connection (same transaction): server-side binding
+    # and binary arrays; it bypasses Django's query log and execute wrappers
+    with psycopg.Cursor(connection.connection) as cursor:
         if bundles:
             cursor.execute(lock, [bundles])
         cursor.execute(insert, [rows[0].received_at, *columns])
