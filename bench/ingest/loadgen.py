@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import queue
+import resource
 import signal
 import subprocess
 import sys
@@ -37,13 +38,19 @@ REPO = Path(__file__).resolve().parents[2]
 TZ = dt.timezone(dt.timedelta(hours=8))
 
 
+# Shared machines: BENCH_DB_PREFIX names the PostgreSQL databases a run creates (and drops),
+# BENCH_TMP the folder for the SQLite file and the ingest logs.
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "jinxiu_bench_")
+TMP = Path(os.environ.get("BENCH_TMP", "/tmp"))
+
+
 def configure(args) -> dict:
-    var = Path(f"/tmp/jinxiu-bench-ingest-{args.db}")
+    var = TMP / f"jinxiu-bench-ingest-{args.db}"
     env = {**os.environ, "JINXIU_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE":
            "jinxiu.config.settings.base", "JINXIU_SECRET_KEY": "bench-ingest-" + "x" * 40,
            "JINXIU_INGEST_RATE_PER_MINUTE": "100000", "JINXIU_LOG_LEVEL": "WARNING"}
     if args.db == "postgres":
-        name = f"jinxiu_bench_{uuid.uuid4().hex[:8]}"
+        name = f"{DB_PREFIX}{uuid.uuid4().hex[:8]}"
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc",
                         f"CREATE DATABASE {name}"], check=True)
         env["JINXIU_DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
@@ -66,7 +73,7 @@ def setup(args) -> list[dict]:
     from jinxiu.apps.core.changelog import change_context
     from jinxiu.apps.core.models import Organization
     from jinxiu.apps.production.models import Line, Operation, Operator, Style
-    from jinxiu.apps.tracking.models import Device, ProductionOrder
+    from jinxiu.apps.tracking.models import Bundle, Device, ProductionOrder
     from jinxiu.apps.tracking.services import bundles_cut, device_rotate_token
 
     floor = []
@@ -84,9 +91,16 @@ def setup(args) -> list[dict]:
                 Operator.objects.create(organization=org, name=f"工{n}-{s}", line=line,
                                         employee_no=f"{n}-{s}")
             order = ProductionOrder.objects.create(organization=org, number=f"P{n}",
-                                                   style=style, line=line, quantity=400)
-            bundles = bundles_cut(order=order, lay=1, plies=20 * args.bundles,
+                                                   style=style, line=line,
+                                                   quantity=20 * args.bundles)
+            bundles = bundles_cut(order=order, lay=1, plies=20 * min(args.bundles, 20),
                                   sizes={"M": 1}, bundle_plies=20)
+            # the rest of the day's bundles in bulk (the service saves and change-logs them
+            # one by one, a minute for 35,000): bench data, no change records needed
+            bundles += Bundle._base_manager.bulk_create(
+                [Bundle(organization=org, order=order, number=k, code=f"P{n}-{k:04d}",
+                        size="M", quantity=20, lay=2, ply_from=1, ply_to=20)
+                 for k in range(len(bundles) + 1, args.bundles + 1)], batch_size=2000)
             device = Device.objects.create(organization=org, name=f"L{n} 吊挂网关", line=line,
                                            kind="hanger")
             floor.append({"line": n, "token": device_rotate_token(device=device),
@@ -149,9 +163,11 @@ class Ingest:
                      + (["--share", f"bench-{self.run}"] if self.args.workers > 1 else [])
                      + ["--group-size", str(self.args.group_size)]
                      for client_id in self.client_ids]
-        log = open(f"/tmp/jinxiu-bench-{self.args.transport}.log", "a")  # noqa: SIM115
-        self.procs = [subprocess.Popen(argv, env=self.env, stdout=subprocess.DEVNULL,
-                                       stderr=log, start_new_session=True) for argv in argvs]
+        log = open(TMP / f"jinxiu-bench-{self.args.transport}.log", "a")  # noqa: SIM115
+        outs = [TMP / f"jinxiu-bench-{self.run}-{i}.out" for i in range(len(argvs))]
+        self.procs = [subprocess.Popen(argv, env=self.env, stdout=open(out, "w"),  # noqa: SIM115
+                                       stderr=log, start_new_session=True)
+                      for argv, out in zip(argvs, outs, strict=True)]
         if self.args.transport == "http":
             warm = 0
             for _ in range(600):  # until every worker has loaded the application
@@ -164,8 +180,12 @@ class Ingest:
                         return
                 except OSError:
                     time.sleep(0.1)
-        else:
-            time.sleep(3)  # the subscriber loads the application and subscribes
+        else:  # until every subscriber says the broker confirmed its subscription
+            for _ in range(1200):
+                if all("subscribed" in out.read_text() for out in outs):
+                    return
+                time.sleep(0.1)
+            raise SystemExit("mqtt-ingest did not subscribe within 120 s")
 
     def kill(self):
         for proc in self.procs:
@@ -277,7 +297,9 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--lines", type=int, default=50)
     parser.add_argument("--stations", type=int, default=40)
-    parser.add_argument("--bundles", type=int, default=20, help="bundles per line")
+    parser.add_argument("--bundles", type=int, default=700,
+                        help="bundles per line (each passes every station once per round; "
+                             "700 is about 5 minutes of a line at 100 events/s)")
     parser.add_argument("--batch", type=int, default=200, help="events per batch")
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--kill-at", type=float, default=0, help="SIGKILL the ingest at S s")
@@ -315,6 +337,7 @@ def main(argv=None) -> int:
     for t in threads:
         t.join()
     elapsed = time.monotonic() - start
+    sender_cpu = resource.getrusage(resource.RUSAGE_SELF)
     ingest.stop()
     db = count(env)
     expected = {(f"L{n}", i) for n, ids in acked for i in ids}
@@ -328,6 +351,8 @@ def main(argv=None) -> int:
         "acknowledged_missing": len(expected - db["ids"]),
         "stored_not_acknowledged": len(db["ids"] - expected),
         "load_avg_1m_at_end": round(os.getloadavg()[0], 2),
+        # CPU seconds of this process (setup and the senders), against the run's seconds
+        "loadgen_cpu_s": round(sender_cpu.ru_utime + sender_cpu.ru_stime, 1),
         "machine": f"{platform.node()} {platform.processor() or platform.machine()} "
                    f"{os.cpu_count()} cpus, Python {platform.python_version()}",
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -31,17 +31,23 @@ def main(argv=None) -> int:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--lines", type=int, default=50)
     parser.add_argument("--stations", type=int, default=40)
-    parser.add_argument("--bundles", type=int, default=20)
+    parser.add_argument("--bundles", type=int, default=700)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--batches", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--store", choices=["auto", "python"], default="auto",
+                        help="python: the Python storing path (rollup._events_store_python) "
+                             "on PostgreSQL too, to compare with rollup_pg")
+    parser.add_argument("--keep-db", action="store_true",
+                        help="keep the PostgreSQL database the run created (default: drop it)")
     args = parser.parse_args(argv)
     args.transport = "profile"
     env = configure(args)
     try:
         return _run(args)
     finally:
-        if args.db == "postgres":  # drop the database this run created, and only that one
+        # drop the database this run created, and only that one
+        if args.db == "postgres" and not args.keep_db:
             from django.db import connections
 
             connections.close_all()
@@ -54,6 +60,10 @@ def _run(args) -> int:
     floor = setup(args)
     from jinxiu.apps.tracking.ingest import device_for_token, events_ingest
 
+    if args.store == "python":
+        from jinxiu.apps.tracking import ingest, rollup
+
+        ingest.events_store = rollup._events_store_python
     devices = [device_for_token(line["token"]) for line in floor]
     streams = [batches(line, args) for line in floor]
     work = []
@@ -71,7 +81,8 @@ def _run(args) -> int:
         profiler.disable()
     seconds = time.perf_counter() - t0
     events = sum(len(items) for _d, items in work)
-    print(json.dumps({"db": args.db, "batches": args.batches, "events": events,
+    print(json.dumps({"db": args.db, "store": args.store, "bundles": args.bundles,
+                      "batches": args.batches, "events": events,
                       "stored": stored, "seconds": round(seconds, 2),
                       "events_per_s": round(events / seconds)}))
     if profiler:

@@ -149,3 +149,20 @@ def test_an_id_reused_for_another_bundle_is_not_stored_and_not_counted(floor):
     assert stored_counts() == {"x": 8, "y": 12} == reference_counts()
     assert [(t[5], t[6]) for t in tallies()] == [(2, 20)]
     assert boards_agree(floor, at(23))["output"] == 20
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 30), st.lists(st.tuples(st.integers(0, 20), st.integers(1, 15),
+                                              st.booleans()), max_size=25))
+def test_counted_pieces_are_the_running_sum_capped_at_the_bundle(bundle_qty, scans):
+    """What the PostgreSQL path computes with a window function (rollup_pg.py): in time order,
+    a scan counts min(Q, good pieces up to and including it) − min(Q, good pieces before it)."""
+    plain = [Scan(key=(1, f"e{i:02d}"), at=dt.datetime(2026, 3, 2, 8, minute, tzinfo=dt.UTC),
+                  bundle=1, bundle_qty=bundle_qty, operation=1, operator=1, quantity=qty,
+                  good=good) for i, (minute, qty, good) in enumerate(scans)]
+    expected = counted_pieces(plain)
+    upto = 0
+    for s in sorted(plain, key=lambda s: (s.at, s.key)):
+        own = s.quantity if s.good else 0
+        upto += own
+        assert expected[s.key] == min(bundle_qty, upto) - min(bundle_qty, upto - own)

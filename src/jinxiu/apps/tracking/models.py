@@ -204,8 +204,10 @@ class FloorEvent(models.Model):
     line = models.ForeignKey(Line, on_delete=models.PROTECT, related_name="+",
                              verbose_name=_("line"))
     station = models.CharField(_("station"), max_length=20, blank=True)
+    # indexed with the operation (floorevent_bundle_op): ingestion reads a slot's scans
     bundle = models.ForeignKey(Bundle, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="events", verbose_name=_("bundle"))
+                               related_name="events", verbose_name=_("bundle"),
+                               db_index=False)
     operation = models.ForeignKey(Operation, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("operation"))
     operator = models.ForeignKey(Operator, null=True, blank=True, on_delete=models.PROTECT,
@@ -234,6 +236,7 @@ class FloorEvent(models.Model):
         constraints = [models.UniqueConstraint(fields=["device", "event_id"],
                                                name="unique_device_event")]
         indexes = [models.Index(fields=["line", "occurred_at"], name="floorevent_line_time"),
+                   models.Index(fields=["bundle", "operation"], name="floorevent_bundle_op"),
                    models.Index(fields=["operator", "occurred_at"],
                                 name="floorevent_operator_time")]
         verbose_name = _("floor event")

@@ -146,12 +146,13 @@ class _GroupCommitter(threading.Thread):
 
 
 def make_subscriber(url: str, *, client_id: str = "jinxiu-ingest", share: str = "",
-                    group_size: int = 1, group_wait: float = 0.05):
+                    group_size: int = 1, group_wait: float = 0.05, on_ready=None):
     """A paho client subscribed to every device's events, acknowledging after commit. With
     ``share``, several subscribers (each with its own client id) split the batches between
     them through the broker's shared subscription ``$share/<share>/...``. Batches are stored
     in groups of up to ``group_size`` per commit, waiting at most ``group_wait`` seconds
-    for a group to fill."""
+    for a group to fill. ``on_ready()`` is called when the broker has confirmed the
+    subscription (from then on no batch is missed, even across restarts)."""
     import paho.mqtt.client as mqtt
 
     host, port, user, password, tls = broker_address(url)
@@ -176,7 +177,12 @@ def make_subscriber(url: str, *, client_id: str = "jinxiu-ingest", share: str = 
     def on_message(client, userdata, msg):
         committer.queue.put(msg)
 
+    def on_subscribe(client, userdata, mid, reason_codes, properties):
+        if on_ready is not None and not any(rc.is_failure for rc in reason_codes):
+            on_ready()
+
     client.on_connect = on_connect
     client.on_message = on_message
+    client.on_subscribe = on_subscribe
     client.connect(host, port, keepalive=30)
     return client

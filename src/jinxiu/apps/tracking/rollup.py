@@ -112,11 +112,21 @@ def _new_scan(r, quantity: dict[int, int]) -> Scan:
 def events_store(rows: list, bundle_quantity: dict[int, int]) -> int:
     """Store validated event rows (``ingest._Row``) inside the caller's transaction, keeping
     counted pieces and tallies; returns how many were new. ``bundle_quantity``: pieces of
-    each bundle the rows name."""
-    from jinxiu.apps.tracking.models import Bundle, FloorEvent
-
+    each bundle the rows name (the SQLite path; PostgreSQL reads them from the bundles)."""
     if not rows:
         return 0
+    if connection.vendor == "postgresql":
+        from jinxiu.apps.tracking.rollup_pg import events_store_pg
+
+        return events_store_pg(rows)
+    return _events_store_python(rows, bundle_quantity)
+
+
+def _events_store_python(rows: list, bundle_quantity: dict[int, int]) -> int:
+    """SQLite (and any other database): counted pieces worked out in Python over the touched
+    slots' stored scans, multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING``."""
+    from jinxiu.apps.tracking.models import Bundle, FloorEvent
+
     scans = [r for r in rows if r.kind == "scan"]
     before, candidates = [], []
     if scans:

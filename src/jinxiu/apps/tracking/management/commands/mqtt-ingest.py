@@ -31,11 +31,17 @@ class Command(BaseCommand):
                                "(devices can post batches to /api/tracking/ingest/).")
         try:
             client = make_subscriber(url, client_id=client_id, share=share,
-                                     group_size=group_size, group_wait=group_wait)
+                                     group_size=group_size, group_wait=group_wait,
+                                     on_ready=self._ready)
         except (OSError, ValueError) as exc:
             raise CommandError(f"cannot reach the MQTT broker at {url}: {exc}") from exc
         self.stdout.write(f"mqtt-ingest: {url} {EVENTS_TOPIC}")
+        self.stdout.flush()
         try:
             client.loop_forever(retry_first_connection=True)
         except KeyboardInterrupt:
             client.disconnect()
+
+    def _ready(self):
+        self.stdout.write("mqtt-ingest: subscribed")  # the load generator waits for this line
+        self.stdout.flush()
