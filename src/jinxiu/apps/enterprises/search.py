@@ -3,9 +3,9 @@
 Each enterprise keeps ``search_index``: its name, short name, former names, credit code and
 business scope as written, followed by their jieba search-mode tokens, lower case. It is
 rebuilt whenever the enterprise is saved, and when its organization's name or code changes
-(``signals.py``). A query matches an enterprise when the whole query is a substring of the
-index, or when every token of the query is; plain ``icontains`` lookups, so the same code
-runs on SQLite and PostgreSQL.
+(``signals.py``). The database indexes it word by word (``fulltext.py``: SQLite FTS5,
+PostgreSQL GIN). A query matches an enterprise when the index has a word beginning with the
+whole query, or a word beginning with each of the query's own tokens.
 """
 
 from __future__ import annotations
@@ -56,13 +56,12 @@ def index_text(*, name: str, short_name: str = "", former_names=(), credit_code:
 
 
 def search_q(value: str, field: str = "search_index") -> Q:
-    """Rows whose index holds the whole query, or every one of its tokens."""
+    """Rows whose index has a word starting with the whole query, or with each of its
+    tokens (through the full-text index; ``field`` is the registry's ``search_index``)."""
+    from jinxiu.apps.enterprises.fulltext import match_q
+
+    if field != "search_index":
+        raise ValueError(f"only search_index has a full-text index, not {field}")
     value = value.strip().lower()
-    whole = Q(**{f"{field}__icontains": value})
     terms = [t for t in dict.fromkeys(tokens(value)) if t != value][:MAX_TERMS]
-    if len(terms) < 2:
-        return whole
-    every = Q()
-    for term in terms:
-        every &= Q(**{f"{field}__icontains": term})
-    return whole | every
+    return match_q(value, terms if len(terms) >= 2 else [])
