@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db.models import Q
 
@@ -29,16 +29,38 @@ def _jieba():
 
 
 def tokens(text: str) -> list[str]:
-    """Search-mode tokens of ``text`` (lower case, punctuation and spaces dropped)."""
+    """Search-mode tokens of ``text`` (lower case, punctuation and spaces dropped).
+
+    jieba cuts each run of Chinese, Latin letters and digits on its own, so the runs are cut
+    here one by one and each run's tokens are remembered (``_run_tokens``): business scopes
+    are written from a catalogue of standard phrases (经营范围规范表述), which repeat across
+    thousands of firms. The tokens are those of cutting the whole text."""
     text = (text or "").strip().lower()
     if not text:
         return []
-    found = []
-    for token in _jieba().cut_for_search(text):
-        token = token.strip()
-        if token and re.search(r"\w", token):
-            found.append(token)
+    jieba = _jieba()
+    runs = jieba.re_han_default
+    found: list[str] = []
+    for run in runs.split(text):
+        if not run:
+            continue
+        if runs.match(run):
+            found.extend(_run_tokens(run))
+        else:
+            found.extend(_kept(jieba.cut_for_search(run)))
     return found
+
+
+def _kept(words) -> list[str]:
+    return [w for w in (w.strip() for w in words) if w and _WORD.search(w)]
+
+
+_WORD = re.compile(r"\w")
+
+
+@lru_cache(maxsize=65536)
+def _run_tokens(run: str) -> tuple[str, ...]:
+    return tuple(_kept(_jieba().cut_for_search(run)))
 
 
 def index_text(*, name: str, short_name: str = "", former_names=(), credit_code: str = "",
