@@ -110,6 +110,13 @@ def main() -> None:
     # linked already; only the measurements run (RELINK=1 measures re-linking again)
     reused = Enterprise.objects.count() >= args.firms
     result["reused_database"] = reused
+    from django.db import connection
+
+    if reused and connection.vendor == "postgresql":
+        # planner statistics, as autovacuum keeps them on a live server (a database just
+        # bulk-loaded and copied has none yet: row estimates off by 100x, nested loops)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     if not reused:
         with change_context(user=None, source="cli"), transaction.atomic():
             counts = load(firms[:args.firms])
