@@ -26,5 +26,5 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"jinxiu-test-{os.getpid()}.sqlite3")
     }
 elif os.environ.get("JINXIU_TEST_DATABASE_NAME"):
-    # a server shared by several people: each names its own test database
+    # a shared PostgreSQL server: the test database under a name of one's own
     DATABASES["default"]["TEST"] = {"NAME": os.environ["JINXIU_TEST_DATABASE_NAME"]}  # noqa: F405
