@@ -26,6 +26,8 @@ FILTERS = [
     ("tag 专精特新", {"tag": "zjtx"}),
     ("region+industry+search", {"region": "350581", "industry": "176", "q": "针织"}),
     ("code prefix", {"q": "91350581MA9C"}),
+    ("chain node 针织面料 (and below)", {"chain_node": "knit_fabric"}),
+    ("size small (the statistician's region)", {"size": "small"}),
 ]
 
 
