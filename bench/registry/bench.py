@@ -27,7 +27,7 @@ FILTERS = [
     ("region+industry+search", {"region": "350581", "industry": "176", "q": "针织"}),
     ("code prefix", {"q": "91350581MA9C"}),
     ("chain node 针织面料 (and below)", {"chain_node": "knit_fabric"}),
-    ("size small (the statistician's region)", {"size": "small"}),
+    ("size small (the statistician's region: 石狮)", {"size": "small"}),
 ]
 
 
@@ -155,6 +155,14 @@ def main() -> None:
     user, _ = User.objects.get_or_create(username="bench-officer")
     Membership.objects.get_or_create(user=user, organization=bureau,
                                      defaults={"role": "officer", "is_statistician": True})
+    # the statistics policy of the bureau's region, as a live bureau has: without it the
+    # size-class filter shows its statistician nothing (and the atlas withholds more)
+    if os.environ.get("STATS_POLICY", "1") == "1":
+        from jinxiu.apps.core.models import StatisticsPolicy
+
+        StatisticsPolicy.objects.get_or_create(
+            bureau=bureau, basis="bench", defaults={
+                "categories": ["financial"], "valid_from": dt.date(2000, 1, 1)})
     year = YearlyIndicator.objects.order_by("-year").values_list("year", flat=True).first()
     cities = Region.objects.filter(code__in={c[:4] + "00" for c in Organization.objects.filter(
         kind="enterprise").values_list("region__code", flat=True).distinct()})
