@@ -1,8 +1,10 @@
 """A bureau clerk imports the registry file with one bad row, reads the error report, fixes
 the cell in it, uploads that file again, imports, finds the new firms in the list and sees the
-chain atlas change (the import links them to the chain; no manual re-link)."""
+chain atlas change (the import links them to the chain in the follow-up job it starts when it
+commits; no manual re-link)."""
 
 import io
+import time
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -10,9 +12,9 @@ from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
 
 from jinxiu.apps.chain.services import taxonomy_load
-from jinxiu.apps.core.models import ObjectPermission, Organization
+from jinxiu.apps.core.models import JobRun, ObjectPermission, Organization
 from jinxiu.apps.core.uscc import make_code
-from jinxiu.apps.enterprises.models import Enterprise
+from jinxiu.apps.enterprises.models import Enterprise, ImportBatch
 from tests.helpers.factories import make_org, make_regions, make_user
 
 PASSWORD = "e2e-Passw0rd-锦绣"
@@ -113,7 +115,13 @@ def test_import_with_a_bad_row_then_fixed(page, live_server, clerk, task_worker,
     assert Enterprise.objects.get(organization__name="石狮市测乙印染有限公司").main_industry == \
         "1713"
 
-    # the atlas reflects the imported firms at once: 1761 knitting, 1713 (fixed) dyeing,
+    # the links follow in the import's follow-up job, which the worker runs next
+    link_job = ImportBatch.objects.latest("pk").job.result["link_job"]
+    deadline = time.monotonic() + 60
+    while JobRun.objects.get(pk=link_job).status != "succeeded":
+        assert time.monotonic() < deadline, "the follow-up linking job did not finish"
+        time.sleep(0.2)
+    # the atlas then reflects the imported firms: 1761 knitting, 1713 (fixed) dyeing,
     # 1819 apparel; the drill-down from a node lists its firm
     page.goto(gaps)
     for node in ("knit_fabric", "fabric_dyeing"):

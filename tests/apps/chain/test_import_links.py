@@ -1,11 +1,12 @@
-"""An import links the firms it writes to the chain at once; a re-import that changes a firm's
-industry code or scope moves its links and keeps the decisions people made."""
+"""An import links the firms it writes to the chain in a follow-up job that starts when the
+import commits; a re-import that changes a firm's industry code or scope moves its links and
+keeps the decisions people made."""
 
 import pytest
 
 from jinxiu.apps.chain.models import EnterpriseLink
 from jinxiu.apps.chain.services import link_decide, taxonomy_load
-from jinxiu.apps.core.models import ObjectChange
+from jinxiu.apps.core.models import JobRun, ObjectChange
 from jinxiu.apps.core.uscc import make_code
 from jinxiu.apps.enterprises.models import Enterprise
 from tests.apps.enterprises.import_helpers import checked, run_import
@@ -39,6 +40,10 @@ def test_import_links_new_firms_and_relinks_changed_ones(admin,
     job = run_import(checked(admin, "enterprises", rows()), admin,
                      django_capture_on_commit_callbacks)
     assert job.status == "succeeded", job.error
+    follow_up = JobRun.objects.get(pk=job.result["link_job"])
+    assert (follow_up.kind, follow_up.status, follow_up.owner) == ("chain.relink", "succeeded",
+                                                                   admin)
+    assert follow_up.result["enterprises"] == 2
     # 1761 is knitted fabric (strong); "织造" in the scope is a weak hint of weaving
     assert links(CODE_A) == {"knit_fabric": ("strong", "auto"), "woven_fabric": ("weak", "auto")}
     assert links(CODE_B) == {"fabric_dyeing": ("strong", "auto")}
@@ -49,7 +54,9 @@ def test_import_links_new_firms_and_relinks_changed_ones(admin,
     link_decide(link=b_link, decision="rejected", user=admin)
     job = run_import(checked(admin, "enterprises", rows("1761", "棉印染精加工")), admin,
                      django_capture_on_commit_callbacks)
-    assert job.result == {"created": 0, "updated": 1, "unchanged": 1, "rows": 2}
+    assert {k: v for k, v in job.result.items() if k != "link_job"} == {
+        "created": 0, "updated": 1, "unchanged": 1, "rows": 2}
+    assert JobRun.objects.get(pk=job.result["link_job"]).result["enterprises"] == 1
     assert links(CODE_B) == {"knit_fabric": ("strong", "auto"),
                              "fabric_dyeing": ("weak", "rejected")}  # one keyword left
     assert links(CODE_A) == {"knit_fabric": ("strong", "auto"), "woven_fabric": ("weak", "auto")}
@@ -63,3 +70,4 @@ def test_a_refused_import_leaves_no_links(admin, django_capture_on_commit_callba
     job = run_import(batch, clerk, django_capture_on_commit_callbacks)
     assert job.status == "failed"
     assert not Enterprise.objects.exists() and not EnterpriseLink.objects.exists()
+    assert not JobRun.objects.filter(kind="chain.relink").exists()  # no follow-up either

@@ -117,6 +117,34 @@ def enterprise_links_refresh(*, enterprise_ids) -> dict:
     return total
 
 
+def ids_to_ranges(ids) -> list[list[int]]:
+    """Sorted ids as [first, last] runs: an import's new firms have consecutive ids, so a
+    job's parameters stay small."""
+    ranges: list[list[int]] = []
+    for pk in sorted(set(ids)):
+        if ranges and pk == ranges[-1][1] + 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return ranges
+
+
+def ids_from_ranges(ranges) -> list[int]:
+    return [pk for first, last in ranges for pk in range(int(first), int(last) + 1)]
+
+
+def relink_enqueue(*, enterprise_ids, user):
+    """A ``chain.relink`` job for these firms, started when the current transaction commits
+    (nothing is started if it rolls back). None when there is nothing to link."""
+    from jinxiu.apps.core.jobs.services import job_enqueue
+
+    ids = list(enterprise_ids)
+    if not ids or not ChainNode.objects.exists():
+        return None
+    return job_enqueue(kind="chain.relink", user=user,
+                       params={"enterprise_ranges": ids_to_ranges(ids), "after": "import"})
+
+
 def links_rebuild(*, enterprises, progress=None, every: int = 200) -> dict:
     """Re-run the linker over ``enterprises`` and store the result.
 

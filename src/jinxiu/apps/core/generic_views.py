@@ -90,6 +90,7 @@ class ObjectListView(ObjectViewMixin, View):
     filterset = None
     template_name = "generic/object_list.html"
     per_page = 25
+    paginator_class = None  # django-tables2's default (Django's Paginator): an exact count
 
     def visible_columns(self, table_class) -> list[str] | None:
         key = f"jinxiu_columns:{self.model._meta.label_lower}"
@@ -114,7 +115,9 @@ class ObjectListView(ObjectViewMixin, View):
         ]
         chosen = self.visible_columns(self.table)
         exclude = [n for n, _h in all_columns if chosen and n not in chosen]
-        table = self.table(queryset, exclude=exclude, request=request)
+        # configured once, below: a table given the request pages itself at once with
+        # Django's paginator (a full COUNT) before ours would count again
+        table = self.table(queryset, exclude=exclude)
 
         if request.GET.get("export") == "xlsx":
             if permission_q(request.user, self.model, "export") is None:
@@ -125,7 +128,10 @@ class ObjectListView(ObjectViewMixin, View):
                 exportable = filterset.qs if filterset.is_valid() else exportable.none()
             return self.export_xlsx(self.table(exportable, exclude=exclude, request=request))
 
-        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        paginate = {"per_page": self.per_page}
+        if self.paginator_class is not None:
+            paginate["paginator_class"] = self.paginator_class
+        RequestConfig(request, paginate=paginate).configure(table)
         context = {
             **self.common_context(),
             "table": table,

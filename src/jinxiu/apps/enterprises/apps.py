@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +13,8 @@ class EnterprisesConfig(AppConfig):
         from jinxiu.apps.enterprises import demo, jobs, signals  # noqa: F401  (registrations)
 
         signals.connect_indicator_signals()
+        post_migrate.connect(_ensure_fulltext, sender=self,
+                             dispatch_uid="enterprises_ensure_fulltext")
 
         register_menu_item(MenuItem("registry", _("Enterprises"), "enterprises:enterprise_list",
                                     "buildings", order=20))
@@ -19,3 +22,13 @@ class EnterprisesConfig(AppConfig):
                                     "enterprises:yearlyindicator_list", "graph-up", order=21))
         register_menu_item(MenuItem("registry", _("Import"), "enterprises:import_start",
                                     "upload", order=22))
+
+
+def _ensure_fulltext(sender, using="default", **kwargs) -> None:
+    """SQLite drops the FTS triggers whenever a migration rebuilds the registry table; make
+    them (and the index) again. Nothing to do when they are there."""
+    from django.db import connections
+
+    from jinxiu.apps.enterprises.fulltext import install
+
+    install(connections[using])

@@ -104,8 +104,11 @@ class EnterpriseFilterSet(SearchFilterSet):
         node = ChainNode.objects.filter(code=value.strip()).only("path").first()
         if node is None:
             return queryset.none()
-        links = EnterpriseLink.objects.filter(EnterpriseLink.COUNTED).filter(
-            Q(node__path=node.path) | Q(node__path__startswith=f"{node.path}/"))
+        # the subtree's node ids (a few dozen): the links' node index serves them, where a
+        # LIKE on the joined node path made SQLite read all 300,000 links
+        nodes = list(ChainNode.objects.filter(
+            Q(path=node.path) | Q(path__startswith=f"{node.path}/")).values_list("pk", flat=True))
+        links = EnterpriseLink.objects.filter(EnterpriseLink.COUNTED, node_id__in=nodes)
         return queryset.filter(pk__in=links.values("enterprise_id"))
 
     def filter_tag(self, queryset, name, value: str):

@@ -176,11 +176,17 @@ def _write_enterprises(ctx, records, user) -> dict:
                    _("new organizations"))
     _check_allowed(Enterprise, touched[True], user, "add", _("enterprise records"))
     _check_allowed(Enterprise, touched[False], user, "change", _("enterprise records"))
-    ctx.progress(97, _("linking to the industry chain"))
-    # in this transaction: a refused import leaves no links behind either
-    linking_inputs_changed.send(sender=Enterprise, enterprise_ids=[*touched[True], *relink])
-    return {"created": created, "updated": updated, "unchanged": unchanged,
-            "rows": len(records)}
+    ctx.progress(97, _("size classes"))
+    # ``by``: the chain app links these firms in a follow-up job that starts when this
+    # transaction commits (a refused import starts none and leaves no links behind)
+    answers = linking_inputs_changed.send(sender=Enterprise, by=user,
+                                          enterprise_ids=[*touched[True], *relink])
+    summary = {"created": created, "updated": updated, "unchanged": unchanged,
+               "rows": len(records)}
+    follow_up = [a for _r, a in answers if getattr(a, "kind", None) == "chain.relink"]
+    if follow_up:
+        summary["link_job"] = follow_up[0].pk
+    return summary
 
 
 def _snapshot(obj) -> dict:

@@ -3,16 +3,16 @@
 Each enterprise keeps ``search_index``: its name, short name, former names, credit code and
 business scope as written, followed by their jieba search-mode tokens, lower case. It is
 rebuilt whenever the enterprise is saved, and when its organization's name or code changes
-(``signals.py``). A query matches an enterprise when the whole query is a substring of the
-index, or when every token of the query is; plain ``icontains`` lookups, so the same code
-runs on SQLite and PostgreSQL.
+(``signals.py``). The database indexes it word by word (``fulltext.py``: SQLite FTS5,
+PostgreSQL GIN). A query matches an enterprise when the index has a word beginning with the
+whole query, or a word beginning with each of the query's own tokens.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from django.db.models import Q
 
@@ -29,16 +29,38 @@ def _jieba():
 
 
 def tokens(text: str) -> list[str]:
-    """Search-mode tokens of ``text`` (lower case, punctuation and spaces dropped)."""
+    """Search-mode tokens of ``text`` (lower case, punctuation and spaces dropped).
+
+    jieba cuts each run of Chinese, Latin letters and digits on its own, so the runs are cut
+    here one by one and each run's tokens are remembered (``_run_tokens``): business scopes
+    are written from a catalogue of standard phrases (经营范围规范表述), which repeat across
+    thousands of firms. The tokens are those of cutting the whole text."""
     text = (text or "").strip().lower()
     if not text:
         return []
-    found = []
-    for token in _jieba().cut_for_search(text):
-        token = token.strip()
-        if token and re.search(r"\w", token):
-            found.append(token)
+    jieba = _jieba()
+    runs = jieba.re_han_default
+    found: list[str] = []
+    for run in runs.split(text):
+        if not run:
+            continue
+        if runs.match(run):
+            found.extend(_run_tokens(run))
+        else:
+            found.extend(_kept(jieba.cut_for_search(run)))
     return found
+
+
+def _kept(words) -> list[str]:
+    return [w for w in (w.strip() for w in words) if w and _WORD.search(w)]
+
+
+_WORD = re.compile(r"\w")
+
+
+@lru_cache(maxsize=65536)
+def _run_tokens(run: str) -> tuple[str, ...]:
+    return tuple(_kept(_jieba().cut_for_search(run)))
 
 
 def index_text(*, name: str, short_name: str = "", former_names=(), credit_code: str = "",
@@ -56,13 +78,12 @@ def index_text(*, name: str, short_name: str = "", former_names=(), credit_code:
 
 
 def search_q(value: str, field: str = "search_index") -> Q:
-    """Rows whose index holds the whole query, or every one of its tokens."""
+    """Rows whose index has a word starting with the whole query, or with each of its
+    tokens (through the full-text index; ``field`` is the registry's ``search_index``)."""
+    from jinxiu.apps.enterprises.fulltext import match_q
+
+    if field != "search_index":
+        raise ValueError(f"only search_index has a full-text index, not {field}")
     value = value.strip().lower()
-    whole = Q(**{f"{field}__icontains": value})
     terms = [t for t in dict.fromkeys(tokens(value)) if t != value][:MAX_TERMS]
-    if len(terms) < 2:
-        return whole
-    every = Q()
-    for term in terms:
-        every &= Q(**{f"{field}__icontains": term})
-    return whole | every
+    return match_q(value, terms if len(terms) >= 2 else [])

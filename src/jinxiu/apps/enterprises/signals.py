@@ -10,7 +10,9 @@ from jinxiu.apps.core.models import Organization
 
 # sent with ``enterprise_ids`` (a list of Enterprise pks) after new registry records are
 # written or the industry codes / business scope of existing ones change, inside the writing
-# transaction (the chain app re-links them there, so a rolled-back import leaves no links)
+# transaction. The chain app re-links them there; with ``by`` (the import's uploader) it
+# starts a follow-up job when the transaction commits instead (a rolled-back import leaves
+# no links and starts nothing). A receiver may answer with the job it started.
 linking_inputs_changed = Signal()
 
 

@@ -11,6 +11,7 @@ from jinxiu.apps.core.generic_views import (
     ObjectListView,
     ObjectViewMixin,
 )
+from jinxiu.apps.core.paginators import CappedPaginator
 from jinxiu.apps.core.permissions import permission_q
 from jinxiu.apps.core.uscc import warnings as code_warnings
 from jinxiu.apps.enterprises.adapter import size_verdict
@@ -28,9 +29,12 @@ _INDICATORS = YearlyIndicator.objects.select_related("organization", "entered_by
 
 class EnterpriseListView(ObjectListView):
     model = Enterprise
-    queryset = _ENTERPRISES
+    # the long texts no column shows stay out of the rows the database sorts by name
+    queryset = _ENTERPRISES.defer("search_index", "business_scope", "former_names", "address",
+                                  "organization__description")
     table = EnterpriseTable
     filterset = EnterpriseFilterSet
+    paginator_class = CappedPaginator
 
 
 class EnterpriseQualificationView(ObjectViewMixin, View):

@@ -97,49 +97,73 @@ def analyse(taxonomy: Taxonomy, firms: list[FirmFigures], links: dict, *, year: 
             visible: set | None = None) -> dict[str, NodeGap]:
     """``links``: firm id -> node codes it is linked to (only the links that count)."""
     by_id = {f.id: f for f in firms}
-    members: dict[str, set] = {n.code: set() for n in taxonomy.nodes}
+    # every firm's nodes: the paths from the root to each node it is linked to, each once
+    paths: dict[str, tuple] = {}  # code -> its path from the root (() for an unknown code)
+    on_nodes: dict = {}
     for firm_id, nodes in links.items():
         if firm_id not in by_id:
             continue
+        mine: set = set()
         for code in nodes:
-            if code not in taxonomy:
-                continue
-            for on_path in taxonomy.path(code):
-                members[on_path].add(firm_id)
-    linked = set().union(*members.values()) if members else set()
-    chain_total = sum(by_id[f].outputs.get(year, 0.0) or 0.0 for f in linked)
+            on_path = paths.get(code)
+            if on_path is None:
+                on_path = paths[code] = tuple(taxonomy.path(code)) if code in taxonomy else ()
+            mine.update(on_path)
+        if mine:
+            on_nodes[firm_id] = mine
+    # one pass over the linked firms in id order (as text) fills every node's lists in that
+    # order: a city has tens of thousands of firms, each counted on several nodes
+    before = year - params.growth_years
+    anchor_tags = set(params.anchor_tags)
+    ids_of: dict[str, list] = {n.code: [] for n in taxonomy.nodes}
+    now_of: dict[str, list] = {n.code: [] for n in taxonomy.nodes}  # outputs reported
+    both_of: dict[str, list] = {n.code: [] for n in taxonomy.nodes}  # (before, now) pairs
+    big_of: dict[str, list] = {n.code: [] for n in taxonomy.nodes}  # anchor by output or tag
+    tagged = set()
+    chain_outputs = []
+    for firm_id in sorted(on_nodes, key=str):
+        firm = by_id[firm_id]
+        now = firm.outputs.get(year)
+        then = firm.outputs.get(before)
+        chain_outputs.append(now or 0.0)
+        is_tagged = bool(firm.tags) and not anchor_tags.isdisjoint(firm.tags)
+        if is_tagged:
+            tagged.add(firm_id)
+        big = is_tagged or (now or 0) >= params.anchor_output
+        for code in on_nodes[firm_id]:
+            ids_of[code].append(firm_id)
+            if now is not None:
+                now_of[code].append((firm_id, now))
+                if then is not None:
+                    both_of[code].append((then, now))
+            if big:
+                big_of[code].append(firm_id)
+    chain_total = sum(chain_outputs)
+    visible_set = set(visible) if visible is not None else None
     result = {}
     for node in taxonomy.nodes:
-        ids = sorted(members[node.code], key=str)
-        figures = [by_id[i].outputs.get(year) for i in ids]
-        output = float(sum(v for v in figures if v is not None))
-        reported = sum(1 for v in figures if v is not None)
+        ids = ids_of[node.code]
+        reporting = now_of[node.code]
+        output = float(sum(v for _i, v in reporting))
+        reported = len(reporting)
         share = output / chain_total if chain_total and reported else None
         lq = None
         ref_node = reference.node_outputs.get(node.code) if reference else None
         if reference and ref_node and reference.local_total and reference.reference_total \
                 and reported:
             lq = (output / reference.local_total) / (ref_node / reference.reference_total)
-        before = year - params.growth_years
-        both = [by_id[i] for i in ids
-                if by_id[i].outputs.get(year) is not None
-                and by_id[i].outputs.get(before) is not None]
-        growth = _cagr(sum(f.outputs[before] for f in both),
-                       sum(f.outputs[year] for f in both), params.growth_years) \
-            if both else None
-        reporters = {i for i, v in zip(ids, figures, strict=True) if v is not None}
-        reporters |= {f.id for f in both}
-        suppressed = (visible is not None and 0 < len(reporters) < params.min_reported
-                      and not reporters <= set(visible))
+        both = both_of[node.code]
+        growth = _cagr(sum(b for b, _n in both), sum(n for _b, n in both),
+                       params.growth_years) if both else None
+        # the firms whose figures make this node's (each one in ``both`` reported this year)
+        suppressed = (visible_set is not None and 0 < reported < params.min_reported
+                      and not {i for i, _v in reporting} <= visible_set)
         if suppressed:
             output, share, lq, growth = None, None, None, None
-        anchors = tuple(i for i in ids
-                        if (not suppressed
-                            and (by_id[i].outputs.get(year) or 0) >= params.anchor_output)
-                        or set(by_id[i].tags) & set(params.anchor_tags))
+        anchors = tuple(i for i in big_of[node.code] if not suppressed or i in tagged)
         reasons: list[VerdictReason] = []
         if suppressed:
-            reasons.append(VerdictReason("withheld", len(reporters)))
+            reasons.append(VerdictReason("withheld", reported))
         if not ids:
             verdict = MISSING
             reasons.append(VerdictReason("no_firm", 0))

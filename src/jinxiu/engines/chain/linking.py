@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from jinxiu.engines.chain.taxonomy import Taxonomy
 
@@ -87,17 +88,22 @@ class Linker:
         for word in sorted(words):
             self._tokenizer.add_word(word, freq=200000)
         self._phrases = {w: tuple(self._tokenizer.lcut(w)) for w in words}
+        self._item_words = lru_cache(maxsize=65536)(self._cut_item)
         self._by_first: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         for word, tokens in self._phrases.items():
             if tokens:
                 self._by_first.setdefault(tokens[0], []).append((word, tokens))
 
-    def words(self, text: str) -> list[list[str]]:
-        """The scope cut into items, each item into words."""
-        return [[t for t in self._tokenizer.lcut(item) if t.strip()]
-                for item in _ITEM_SPLIT.split(text or "") if item.strip()]
+    def words(self, text: str) -> list[tuple[str, ...]]:
+        """The scope cut into items, each item into words. Items are remembered: scopes are
+        written from a catalogue of standard phrases, which repeat across many firms."""
+        return [self._item_words(item) for item in _ITEM_SPLIT.split(text or "")
+                if item.strip()]
 
-    def _present(self, items: list[list[str]]) -> set[str]:
+    def _cut_item(self, item: str) -> tuple[str, ...]:
+        return tuple(t for t in self._tokenizer.lcut(item) if t.strip())
+
+    def _present(self, items: list[tuple[str, ...]]) -> set[str]:
         """The keywords and products whose words appear in a row in one item."""
         found = set()
         for item in items:
