@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
-from jinxiu.engines.linebal.bbr import Salbp1, first_station_loads
+from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, Decision
 from jinxiu.engines.linebal.cpsat import solve_cp
@@ -196,6 +196,7 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         return done()
 
     if bbr_phase(params.bbr_first_share):
+        race.close()
         return best, upper, lower, lower >= upper, nodes
     # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
     if params.use_cpsat and clock.remaining() > 0.2:
@@ -210,46 +211,9 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         elif cp.stations is not None and len(cp.stations) < upper:
             best, upper = cp.stations, len(cp.stations)
             lower = max(lower, cp.bound)
-        if done():
-            return best, upper, lower, lower >= upper, nodes
-    # 2. heuristic dives of the depth-first search in both directions (first loads only)
-    for core in (fwd, rev):
-        out = core.search(upper if target is None else target + 1, None, lower=lower,
-                          should_stop=clock.deadline_stop(clock.share(params.dive_share, 1.0)),
-                          leaf_cap=params.dive_leaf_cap, dive_width=params.dive_width,
-                          first_only=target is not None)
-        nodes += out.nodes
-        if out.stations is not None and out.upper < upper:
-            best, upper = _orient(out.stations, core is rev), out.upper
-        if done():
-            return best, upper, lower, lower >= upper, nodes
-    # 3. the BB&R decisions again, where phase 0 stopped
-    if bbr_phase(params.bbr_share) or clock.remaining() <= 0:
-        race.close()
-        return best, upper, lower, lower >= upper, nodes
+    # 2. the BB&R decisions again, where phase 0 stopped, with the rest of the time
+    bbr_phase(1.0)
     race.close()
-    f1, f2 = first_station_loads(fwd), first_station_loads(rev)
-    first, second = (fwd, rev) if f1 <= f2 else (rev, fwd)
-
-    def complete(core: Salbp1, share: float) -> bool:
-        nonlocal best, upper, lower, nodes
-        out = core.search(upper if target is None else target + 1, None, lower=lower,
-                          should_stop=clock.deadline_stop(clock.remaining() * share),
-                          first_only=target is not None)
-        nodes += out.nodes
-        if out.stations is not None and out.upper < upper:
-            best, upper = _orient(out.stations, core is rev), out.upper
-        if out.complete:
-            if target is None:
-                lower = upper
-            elif out.stations is None:
-                lower = max(lower, target + 1)
-        return done()
-
-    # 4. depth-first complete search in the narrower direction, then the other one
-    if complete(first, params.first_share):
-        return best, upper, lower, lower >= upper, nodes
-    complete(second, 1.0)
     return best, upper, lower, lower >= upper, nodes
 
 
@@ -270,20 +234,25 @@ class _Race:
 
     def close(self) -> None:
         for g in self.gens:
-            g.close()
+            if g is not None:
+                g.close()
         self.gens, self.m = [], None
 
     def run(self, m: int, end: float) -> tuple[Decision | None, bool]:
         """Advance the decision for ``m`` until ``end``. Returns (answer, from the mirror
-        graph), or (None, False) when the time ran out first."""
+        graph), or (None, False) when the time ran out first or both searches filled their
+        memory."""
         self.end = end
         if self.m != m:
             self.close()
             self.m = m
-            self.gens = [s.decide(m, deadline=self._out_of_time) for s in self.searches]
+            self.gens = [s.decide(m) for s in self.searches]
             self.used = [0.0, 0.0]
         while not self._out_of_time():
-            d = 0 if self.used[0] <= self.used[1] else 1
+            live = [d for d in (0, 1) if self.gens[d] is not None]
+            if not live:
+                return None, False
+            d = min(live, key=lambda x: self.used[x])
             t0 = time.perf_counter()
             stop_at = min(end, t0 + self.slice_s)
             try:
@@ -291,9 +260,9 @@ class _Race:
                     next(self.gens[d])
             except StopIteration as fin:
                 dec = fin.value
-                if dec.stations is None and not dec.complete:  # stopped inside a node
-                    self.gens[d] = self.searches[d].decide(m, deadline=self._out_of_time)
-                    return None, False
+                if dec.stations is None and not dec.complete:  # out of memory
+                    self.gens[d] = None
+                    continue
                 self.close()
                 return dec, d == 1
             finally:
