@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jinxiu.engines.linebal import kernel
+from jinxiu.engines.linebal import kdfs, kernel
 from jinxiu.engines.linebal.bbr import Salbp1, _bits
 from jinxiu.engines.linebal.bounds import ceil_div
 
@@ -133,28 +133,95 @@ class Bbr:
         )
         return self._static
 
-    def _ctx(self, m: int, must: np.ndarray, capacity: int,
-             late: np.ndarray | None = None) -> kernel.Ctx:
+    def _windows(self, m: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """``must[s]``: the tasks whose latest station (for ``m`` stations) is ``s`` or
+        earlier, as words; ``late``: each task's latest station. None when some task has
+        no station at all (or the bounds already exceed ``m``)."""
+        core = self.core
+        n = core.n
+        if m * core.c - self.total < 0 or self.lower_bound() > m:
+            return None
+        W = max(1, -(-n // 64))
+        must_int = [0] * (m + 2)
+        for k in range(n):
+            latest = m + 1 - self.need[k]
+            if latest < 1:
+                return None
+            if latest <= m:
+                must_int[latest] |= 1 << k
+        must = np.zeros((m + 2, W), dtype=np.uint64)
+        acc = 0
+        for s in range(m + 2):
+            acc |= must_int[s]
+            must[s] = _words(acc, W)
+        late = np.array([min(m, m + 1 - x) for x in self.need], dtype=np.int64)
+        return must, late
+
+    def decide_dfs(self, m: int, *, memo_limit: int = 8_000_000,
+                   slice_s: float = 0.01) -> Generator[None, None, Decision]:
+        """The same decision by the depth-first search of ``kdfs.py`` (a generator like
+        ``decide``); it never runs out of memory: past ``memo_limit`` stored task sets it
+        goes on without remembering new ones."""
+        core = self.core
+        windows = self._windows(m)
+        if windows is None:
+            return Decision(None, True, 0)
+        ctx = self._ctx(m, *windows, 1 << 14, dfs=True)
+        kdfs.start_dfs(ctx)
+        chunk = 256
+        while True:
+            t0 = time.perf_counter()
+            status = kdfs.run_dfs(ctx, chunk)
+            spent = time.perf_counter() - t0
+            nodes = int(ctx.st[kernel.ST_NODES])
+            self.last_st = ctx.st.tolist()
+            if status == kernel.FOUND:
+                L = int(ctx.st[kernel.ST_LEVEL])
+                rows = [ctx.stS[int(ctx.lv_int[lv + 1, kdfs.LV_BASE]) - 1] for lv in range(L)]
+                rows.append(ctx.stS[int(ctx.st[kernel.ST_FOUND])])
+                plan = [list(_bits(_from_words(r))) for r in rows]
+                return Decision(core.to_original(plan), True, nodes)
+            if status == kernel.EXHAUSTED:
+                return Decision(None, True, nodes)
+            size = ctx.pool.shape[0]
+            if ctx.st[kernel.ST_POOL] > 0.6 * size and size < memo_limit:
+                ctx = self._grow(ctx, min(memo_limit, 2 * size))
+            if spent < slice_s / 2:
+                chunk *= 2
+            elif spent > 2 * slice_s and chunk > 16:
+                chunk //= 2
+            yield
+
+    def _ctx(self, m: int, must: np.ndarray, late: np.ndarray, capacity: int,
+             dfs: bool = False) -> kernel.Ctx:
         a = self._arrays()
         n, W = a["n"], a["W"]
+        lv = m + 2 if dfs else 1
+        heap = 1 if dfs else capacity
+        depth = n + 2 + (m + 2 if dfs else 0)
         H = 1 << max(4, (2 * capacity - 1).bit_length())
         return kernel.Ctx(
             m=m, must=must, budget=m * a["c"] - self.total,
             pool=np.zeros((capacity, W), dtype=np.uint64),
             lvl=np.zeros(capacity, dtype=np.int32), par=np.zeros(capacity, dtype=np.int32),
-            key=np.zeros(capacity, dtype=np.int64), child=np.zeros(capacity, dtype=np.int32),
-            sib=np.zeros(capacity, dtype=np.int32), tmp=np.zeros(capacity, dtype=np.int32),
+            key=np.zeros(heap, dtype=np.int64), child=np.zeros(heap, dtype=np.int32),
+            sib=np.zeros(heap, dtype=np.int32), tmp=np.zeros(heap, dtype=np.int32),
             roots=np.full(m + 1, -1, dtype=np.int64), htab=np.full(H, -1, dtype=np.int64),
             st=np.zeros(16, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
             done=np.zeros(W, dtype=np.uint64), nd=np.zeros(W, dtype=np.uint64),
             tmpw=np.zeros(W, dtype=np.uint64), frc=np.zeros(W, dtype=np.uint64),
             avail=np.zeros(W, dtype=np.uint64), imposs=np.zeros(W, dtype=np.uint64),
             suf=np.zeros(n + 1, dtype=np.int64), chain=np.zeros(n, dtype=np.int64),
-            stS=np.zeros((n + 2, W), dtype=np.uint64), stM=np.zeros((n + 2, W), dtype=np.uint64),
-            stI=np.zeros((n + 2, 8), dtype=np.int64),
-            late=late if late is not None else np.zeros(n, dtype=np.int64),
+            stS=np.zeros((depth, W), dtype=np.uint64), stM=np.zeros((depth, W), dtype=np.uint64),
+            stI=np.zeros((depth, 8), dtype=np.int64),
+            late=late,
             dl1=np.zeros(m + 2, dtype=np.int64), dl3=np.zeros(m + 2, dtype=np.int64),
-            dd1=np.zeros(m + 2, dtype=np.int64), dd3=np.zeros(m + 2, dtype=np.int64), **a)
+            dd1=np.zeros(m + 2, dtype=np.int64), dd3=np.zeros(m + 2, dtype=np.int64),
+            lv_done=np.zeros((lv, W), dtype=np.uint64), lv_frc=np.zeros((lv, W), dtype=np.uint64),
+            lv_avail=np.zeros((lv, W), dtype=np.uint64),
+            lv_suf=np.zeros((lv, n + 1), dtype=np.int64), lv_int=np.zeros((lv, 8), dtype=np.int64),
+            lv_dl1=np.zeros((lv, m + 2), dtype=np.int64),
+            lv_dl3=np.zeros((lv, m + 2), dtype=np.int64), **a)
 
     @staticmethod
     def _grow(ctx: kernel.Ctx, capacity: int) -> kernel.Ctx:
@@ -166,8 +233,10 @@ class Bbr:
 
         H = 1 << max(4, (2 * capacity - 1).bit_length())
         new = ctx._replace(pool=bigger(ctx.pool), lvl=bigger(ctx.lvl), par=bigger(ctx.par),
-                           key=bigger(ctx.key), child=bigger(ctx.child), sib=bigger(ctx.sib),
-                           tmp=bigger(ctx.tmp), htab=np.full(H, -1, dtype=np.int64))
+                           htab=np.full(H, -1, dtype=np.int64))
+        if ctx.key.shape[0] > 1:  # the best-first search's heaps (none in the DFS)
+            new = new._replace(key=bigger(ctx.key), child=bigger(ctx.child),
+                               sib=bigger(ctx.sib), tmp=bigger(ctx.tmp))
         kernel.rehash(new)
         return new
 
@@ -195,25 +264,10 @@ class Bbr:
         (``deadline`` is accepted for the callers of the earlier signature; ``run`` polls
         it between slices.)"""
         core = self.core
-        n = core.n
-        if m * core.c - self.total < 0 or self.lower_bound() > m:
+        windows = self._windows(m)
+        if windows is None:
             return Decision(None, True, 0)
-        W = max(1, -(-n // 64))
-        # must[s]: tasks whose latest station (for m stations) is <= s (s = 0 .. m + 1)
-        must_int = [0] * (m + 2)
-        for k in range(n):
-            latest = m + 1 - self.need[k]
-            if latest < 1:
-                return Decision(None, True, 0)
-            if latest <= m:
-                must_int[latest] |= 1 << k
-        must = np.zeros((m + 2, W), dtype=np.uint64)
-        acc = 0
-        for s in range(m + 2):
-            acc |= must_int[s]
-            must[s] = _words(acc, W)
-        late = np.array([min(m, m + 1 - x) for x in self.need], dtype=np.int64)
-        ctx = self._ctx(m, must, 1 << 14, late)
+        ctx = self._ctx(m, *windows, 1 << 14)
         kernel.start_search(ctx)
         chunk = 16
         while True:
@@ -265,7 +319,8 @@ class Bbr:
         search that takes more than ``steps_cap`` steps keeps the fullest found so far."""
         core = self.core
         W = max(1, -(-core.n // 64))
-        ctx = self._ctx(1, np.zeros((3, W), dtype=np.uint64), 1)
+        ctx = self._ctx(1, np.zeros((3, W), dtype=np.uint64), np.zeros(core.n, dtype=np.int64),
+                        1)
         full = (1 << core.n) - 1
         done = 0
         out = np.zeros(W, dtype=np.uint64)

@@ -88,6 +88,14 @@ class Ctx(NamedTuple):
     dl3: np.ndarray  # int64[m + 2] ... their LB3 weights
     dd1: np.ndarray  # int64[m + 2] scratch (zero between uses)
     dd3: np.ndarray  # int64[m + 2] scratch (zero between uses)
+    # depth-first search (kdfs.py) only, one row per station count L (tiny otherwise):
+    lv_done: np.ndarray  # uint64[m + 2, W] task set after L stations
+    lv_frc: np.ndarray  # uint64[m + 2, W] tasks due in station L + 1
+    lv_avail: np.ndarray  # uint64[m + 2, W] available tasks
+    lv_suf: np.ndarray  # int64[m + 2, n + 1] see _prepare
+    lv_int: np.ndarray  # int64[m + 2, 8] bar, first frame, idle, tp / w2 / w3 sums left
+    lv_dl1: np.ndarray  # int64[m + 2, m + 2] deadlines (see dl1)
+    lv_dl3: np.ndarray  # int64[m + 2, m + 2]
 
 
 @njit(cache=True, inline="always")
@@ -397,7 +405,7 @@ def _child(ctx, S, load, p1, p2, p3):
         r3 = sc[SC_R3] - p3
         if (r1 + c - 1) // c > room or (r2 + 1) // 2 > room or (r3 + 5) // 6 > room:
             return 0
-        if _late_cut(ctx, S, k1):
+        if _late_cut(ctx, S, k1, ctx.dl1, ctx.dl3):
             return 0
     p, slot = _lookup(ctx.pool, ctx.htab, nd, W)
     if p >= 0 and ctx.lvl[p] <= k1 and ctx.lvl[p] >= 0:
@@ -427,7 +435,7 @@ def _child(ctx, S, load, p1, p2, p3):
 
 
 @njit(cache=True)
-def _late_cut(ctx, S, k1):
+def _late_cut(ctx, S, k1, dl1, dl3):
     """Deadlines: the unassigned tasks whose latest station is ``s`` or earlier must fit
     into stations ``k1 + 1 .. s`` (capacity with the incremented times, and LB3)."""
     late, tp, w3, dd1, dd3 = ctx.late, ctx.tp, ctx.w3, ctx.dd1, ctx.dd3
@@ -448,8 +456,8 @@ def _late_cut(ctx, S, k1):
     for s in range(k1 + 1, ctx.m):
         b1 += dd1[s]
         b3 += dd3[s]
-        a1 = ctx.dl1[s] - b1
-        a3 = ctx.dl3[s] - b3
+        a1 = dl1[s] - b1
+        a3 = dl3[s] - b3
         if a1 > (s - k1) * c or (a3 + 5) // 6 > s - k1:
             cut = True
             break

@@ -218,15 +218,19 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
 
 
 class _Race:
-    """The BB&R decision "``m`` stations?" forward and on the mirror graph, run in turns of
-    ``slice_s`` seconds; it keeps its searches between calls, so a later phase of the
-    portfolio goes on where an earlier one stopped."""
+    """The BB&R decision "``m`` stations?" by four searches run in turns of ``slice_s``
+    seconds, each getting the same time: the best-first search (``Bbr.decide``) and the
+    depth-first one (``Bbr.decide_dfs``), forward and on the mirror graph. Either search
+    settles the question (both are complete); the best-first one finds plans sooner on
+    most graphs, the depth-first one where a station has millions of loads. The searches
+    are kept between calls, so a later phase of the portfolio goes on where an earlier
+    one stopped."""
 
     def __init__(self, searches: tuple[Bbr, Bbr], clock: _Clock, slice_s: float = 0.05):
         self.searches, self.clock, self.slice_s = searches, clock, slice_s
         self.m: int | None = None
         self.gens: list = []
-        self.used = [0.0, 0.0]
+        self.used: list[float] = []
         self.end = 0.0
 
     def _out_of_time(self) -> bool:
@@ -240,16 +244,17 @@ class _Race:
 
     def run(self, m: int, end: float) -> tuple[Decision | None, bool]:
         """Advance the decision for ``m`` until ``end``. Returns (answer, from the mirror
-        graph), or (None, False) when the time ran out first or both searches filled their
+        graph), or (None, False) when the time ran out first or every search filled its
         memory."""
         self.end = end
         if self.m != m:
             self.close()
             self.m = m
-            self.gens = [s.decide(m) for s in self.searches]
-            self.used = [0.0, 0.0]
+            f, r = self.searches
+            self.gens = [f.decide(m), r.decide(m), f.decide_dfs(m), r.decide_dfs(m)]
+            self.used = [0.0] * len(self.gens)
         while not self._out_of_time():
-            live = [d for d in (0, 1) if self.gens[d] is not None]
+            live = [d for d, g in enumerate(self.gens) if g is not None]
             if not live:
                 return None, False
             d = min(live, key=lambda x: self.used[x])
@@ -264,7 +269,7 @@ class _Race:
                     self.gens[d] = None
                     continue
                 self.close()
-                return dec, d == 1
+                return dec, d % 2 == 1
             finally:
                 self.used[d] += time.perf_counter() - t0
         return None, False
