@@ -32,6 +32,7 @@ The search is complete: when every heap is empty the answer "no" is proven (``co
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 from collections.abc import Callable, Generator
@@ -90,11 +91,12 @@ class Bbr:
         n, c = core.n, core.c
         self.tp = incremented_times(core)
         self.packed = [(self.tp[k] << _SH1) | (core.w2[k] << _SH2) | core.w3[k] for k in range(n)]
-        self.fol_tp = [sum(self.tp[i] for i in _bits(core.fol[k])) for k in range(n)]
+        self.fol_tp = (core.fol_matrix @ np.array(self.tp, dtype=np.int64)).tolist()
         self.total = core.total
         self.root_packed = sum(self.packed)
         self.need = [ceil_div(self.tp[k] + self.fol_tp[k], c) for k in range(n)]
         self._static: dict | None = None
+        self._hctx: kernel.Ctx | None = None
 
     def _arrays(self) -> dict:
         """The instance as the kernels' arrays (built once, on first use)."""
@@ -312,29 +314,70 @@ class Bbr:
         except StopIteration as stop:
             return stop.value
 
+    def _heur_ctx(self) -> kernel.Ctx:
+        if self._hctx is None:
+            n = self.core.n
+            W = max(1, -(-n // 64))
+            self._hctx = self._ctx(1, np.zeros((3, W), dtype=np.uint64),
+                                   np.zeros(n, dtype=np.int64), 1)
+        return self._hctx
+
+    def fullest(self, done: int, steps_cap: int = 200_000) -> tuple[int, int]:
+        """A fullest maximal load (mask, load) after the tasks ``done`` (this direction's
+        numbering); load -1 when none was found within ``steps_cap`` steps."""
+        ctx = self._heur_ctx()
+        out = np.zeros(ctx.W, dtype=np.uint64)
+        load = kernel.fullest_load(ctx, _words(done, ctx.W), out, steps_cap)
+        return _from_words(out), int(load)
+
     def hoffmann(self, deadline: Callable[[], bool] | None = None,
-                 steps_cap: int = 2_000_000) -> list[list[int]] | None:
+                 steps_cap: int = 200_000) -> list[list[int]] | None:
         """Hoffmann's heuristic with exact fullest loads: every station takes a fullest
         maximal load (original task indices; None when ``deadline()`` ran out). A load
         search that takes more than ``steps_cap`` steps keeps the fullest found so far."""
         core = self.core
-        W = max(1, -(-core.n // 64))
-        ctx = self._ctx(1, np.zeros((3, W), dtype=np.uint64), np.zeros(core.n, dtype=np.int64),
-                        1)
         full = (1 << core.n) - 1
         done = 0
-        out = np.zeros(W, dtype=np.uint64)
         stations = []
         while done != full:
             if deadline is not None and deadline():
                 return None
-            load = kernel.fullest_load(ctx, _words(done, W), out, steps_cap)
+            S, load = self.fullest(done, steps_cap)
             if load < 0:
                 return None
-            S = _from_words(out)
             stations.append(list(_bits(S)))
             done |= S
         return core.to_original(stations)
+
+
+def hoffmann_both_ends(fwd: Bbr, rev: Bbr, deadline: Callable[[], bool] | None = None,
+                       steps_cap: int = 200_000) -> list[list[int]] | None:
+    """Bidirectional Hoffmann heuristic (after Fleszar & Hindi 2003): the line is filled
+    from both ends at once; each step computes a fullest load for the first open station
+    (forward graph) and for the last one (mirror graph) and keeps the fuller of the two.
+    ``fwd`` and ``rev`` are the same instance and cycle time, arcs reversed in ``rev``.
+    Returns the stations in line order (original task indices), or None on ``deadline``."""
+    n = fwd.core.n
+    pos_f = {o: k for k, o in enumerate(fwd.core.orig)}
+    pos_r = {o: k for k, o in enumerate(rev.core.orig)}
+    assigned: set[int] = set()
+    front: list[list[int]] = []
+    back: list[list[int]] = []
+    while len(assigned) < n:
+        if deadline is not None and deadline():
+            return None
+        Sf, lf = fwd.fullest(sum(1 << pos_f[o] for o in assigned), steps_cap)
+        Sr, lr = rev.fullest(sum(1 << pos_r[o] for o in assigned), steps_cap)
+        if lf < 0 and lr < 0:
+            return None
+        if lf >= lr:
+            st = [fwd.core.orig[k] for k in _bits(Sf)]
+            front.append(sorted(st))
+        else:
+            st = [rev.core.orig[k] for k in _bits(Sr)]
+            back.append(sorted(st))
+        assigned.update(st)
+    return front + back[::-1]
 
 
 def _words(mask: int, W: int) -> np.ndarray:
@@ -354,11 +397,18 @@ def _from_words(row: np.ndarray) -> int:
 
 
 def warm_up() -> float:
-    """Load (or compile, the first time on a machine) the kernels on a tiny instance;
+    """Load (or compile, the first time on a machine) every kernel on a tiny instance;
     returns the seconds it took. A process that forks workers calls it first, so that
     they inherit the compiled code."""
     t0 = time.perf_counter()
     bbr = Bbr(Salbp1((3, 4, 2, 5), ((0, 1), (0, 2), (2, 3)), 7))
     bbr.hoffmann()
-    bbr.run(bbr.lower_bound())
+    m = bbr.lower_bound()
+    bbr.run(m)
+    gen = bbr.decide_dfs(m)
+    with contextlib.suppress(StopIteration):
+        while True:
+            next(gen)
+    must, late = bbr._windows(m)
+    Bbr._grow(bbr._ctx(m, must, late, 4), 8)
     return time.perf_counter() - t0

@@ -351,6 +351,8 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap):
             stS[e, wu] |= bu
             for q in range(succ_ptr[u], succ_ptr[u + 1]):
                 v = succ_idx[q]
+                if _has(done, v):  # assigned at the other end (hoffmann_both_ends)
+                    continue
                 ok = True
                 for w in range(W):
                     if pred[v, w] & ~(done[w] | stS[e, w]):

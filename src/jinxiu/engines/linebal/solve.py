@@ -32,7 +32,7 @@ from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
-from jinxiu.engines.linebal.cbfs import Bbr, Decision
+from jinxiu.engines.linebal.cbfs import Bbr, Decision, hoffmann_both_ends
 from jinxiu.engines.linebal.cpsat import solve_cp
 from jinxiu.engines.linebal.problem import ProblemData
 from jinxiu.engines.linebal.result import Result, make_result
@@ -151,24 +151,33 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     lower = max(bf.lower_bound(), br.lower_bound())
     if target is not None and lower > target:
         return None, target + 1, lower, True, 0
-    # priority rules (the capped Hoffmann of _heuristics is left out: the exact one below
-    # finds fuller loads)
-    best = _heuristics([fwd, rev], rng, params.random_restarts if target is None else 0,
-                       deadline=time.perf_counter())
+    # one priority rule per direction (cheap), then Hoffmann's rule with exact fullest
+    # loads forward, mirrored and from both ends at once (compiled, a few ms each)
+    best = None
+    for core, mirrored in ((fwd, False), (rev, True)):
+        sol = _orient(core.to_original(core.greedy(core.pw)), mirrored)
+        if best is None or len(sol) < len(best):
+            best = sol
+    assert best is not None
     upper = len(best)
     nodes = 0
 
     def done() -> bool:
         return lower >= upper or (target is not None and (upper <= target or lower > target))
 
-    # Hoffmann's rule with exact fullest loads, both directions
     hoff_end = time.perf_counter() + clock.share(params.heuristic_share, 1.0)
-    for b in (bf, br):
+
+    def hoff_stop() -> bool:
+        return time.perf_counter() >= hoff_end
+
+    for kind in ("fwd", "rev", "both"):
         if done():
             break
-        sol = b.hoffmann(lambda: time.perf_counter() >= hoff_end)
-        if sol is not None and len(sol) < upper:
-            best, upper = _orient(sol, b is br), len(sol)
+        sol = (bf.hoffmann(hoff_stop) if kind == "fwd" else
+               _orient(br.hoffmann(hoff_stop) or [], True) if kind == "rev" else
+               hoffmann_both_ends(bf, br, hoff_stop))
+        if sol and len(sol) < upper:
+            best, upper = sol, len(sol)
     if done() or clock.remaining() <= 0:
         return best, upper, lower, lower >= upper, nodes
     # 0. BB&R decisions from the lower bound upwards, both directions in turns (short)
