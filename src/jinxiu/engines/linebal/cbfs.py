@@ -159,17 +159,18 @@ class Bbr:
         late = np.array([min(m, m + 1 - x) for x in self.need], dtype=np.int64)
         return must, late
 
-    def decide_dfs(self, m: int, *, memo_limit: int = 8_000_000,
+    def decide_dfs(self, m: int, *, fullest_first: bool = False, memo_limit: int = 8_000_000,
                    slice_s: float = 0.01) -> Generator[None, None, Decision]:
         """The same decision by the depth-first search of ``kdfs.py`` (a generator like
         ``decide``); it never runs out of memory: past ``memo_limit`` stored task sets it
-        goes on without remembering new ones."""
+        goes on without remembering new ones. ``fullest_first``: each station's loads by
+        increasing idle time (else in enumeration order)."""
         core = self.core
         windows = self._windows(m)
         if windows is None:
             return Decision(None, True, 0)
         ctx = self._ctx(m, *windows, 1 << 14, dfs=True)
-        kdfs.start_dfs(ctx)
+        kdfs.start_dfs(ctx, 1 if fullest_first else 0)
         chunk = 256
         while True:
             t0 = time.perf_counter()

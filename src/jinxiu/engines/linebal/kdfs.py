@@ -39,8 +39,8 @@ from jinxiu.engines.linebal.kernel import (
     _root_frame,
 )
 
-ST_D, ST_ENTER = 5, 6  # top frame, "entering it" flag
-LV_BAR, LV_BASE, LV_IDLE, LV_R1, LV_R2, LV_R3 = 0, 1, 2, 3, 4, 5
+ST_D, ST_ENTER, ST_ORDER = 5, 6, 7  # top frame, "entering it" flag, order of the loads
+LV_BAR, LV_BASE, LV_IDLE, LV_R1, LV_R2, LV_R3, LV_FLOOR = 0, 1, 2, 3, 4, 5, 6
 
 
 @njit(cache=True)
@@ -52,7 +52,8 @@ def _open_level(ctx, L, base, idle, r1, r2, r3):
     for w in range(W):
         ctx.lv_frc[L, w] = ctx.must[L + 1, w] & ~done[w] if m > L else U0
     li = ctx.lv_int[L]
-    li[LV_BAR] = c - (ctx.budget - idle)
+    li[LV_FLOOR] = c - (ctx.budget - idle)  # the least load within the idle budget
+    li[LV_BAR] = c if ctx.st[ST_ORDER] == 1 else li[LV_FLOOR]
     li[LV_BASE] = base
     li[LV_IDLE] = idle
     li[LV_R1] = r1
@@ -76,8 +77,12 @@ def _open_level(ctx, L, base, idle, r1, r2, r3):
 
 
 @njit(cache=True)
-def start_dfs(ctx):
-    """The root: nothing assigned, no station."""
+def start_dfs(ctx, order):
+    """The root: nothing assigned, no station. ``order`` 0: a station's loads in the order
+    the enumeration meets them; 1: fullest first (the enumeration runs once per idle time,
+    0, 1, ... up to what the budget leaves, each pass keeping the loads with exactly that
+    idle time)."""
+    ctx.st[ST_ORDER] = order
     r1 = r2 = r3 = 0
     for v in range(ctx.n):
         r1 += ctx.tp[v]
@@ -160,6 +165,14 @@ def run_dfs(ctx, max_steps):
     steps = 0
     while True:
         if d < base:  # station L + 1 has no load left: back to station L's enumeration
+            li = ctx.lv_int[L]
+            if li[LV_BAR] > li[LV_FLOOR]:  # fullest first: the next idle time
+                li[LV_BAR] -= 1
+                bar = li[LV_BAR]
+                _root_frame(ctx, base, ctx.lv_avail[L])
+                d = base
+                entering = True
+                continue
             if L == 0:
                 return EXHAUSTED
             L -= 1
@@ -232,7 +245,8 @@ def run_dfs(ctx, max_steps):
             d = e
             entering = True
             continue
-        if stI[d, 3] == 0 and c - load < stI[d, 1] and load >= bar and stI[d, 2] == n:
+        if (stI[d, 3] == 0 and c - load < stI[d, 1] and load >= bar and stI[d, 2] == n
+                and (ctx.st[ST_ORDER] == 0 or load == bar)):
             r = _leaf(ctx, L, d)
             if r == 1:
                 ctx.st[ST_LEVEL] = L

@@ -229,7 +229,8 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
 class _Race:
     """The BB&R decision "``m`` stations?" by four searches run in turns of ``slice_s``
     seconds, each getting the same time: the best-first search (``Bbr.decide``) and the
-    depth-first one (``Bbr.decide_dfs``), forward and on the mirror graph. Either search
+    depth-first one with each station's fullest loads first (``Bbr.decide_dfs``), forward
+    and on the mirror graph. Either search
     settles the question (both are complete); the best-first one finds plans sooner on
     most graphs, the depth-first one where a station has millions of loads. The searches
     are kept between calls, so a later phase of the portfolio goes on where an earlier
@@ -260,7 +261,8 @@ class _Race:
             self.close()
             self.m = m
             f, r = self.searches
-            self.gens = [f.decide(m), r.decide(m), f.decide_dfs(m), r.decide_dfs(m)]
+            self.gens = [f.decide(m), r.decide(m), f.decide_dfs(m, fullest_first=True),
+                         r.decide_dfs(m, fullest_first=True)]
             self.used = [0.0] * len(self.gens)
         while not self._out_of_time():
             live = [d for d, g in enumerate(self.gens) if g is not None]
