@@ -341,14 +341,6 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             a = mid + 1
     hi = b
     nodes = 0
-    # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound)
-    if lo < hi and params.use_cpsat and clock.remaining() > 0.2:
-        cp = solve_cp(data, max_stations=m, time_limit=clock.share(params.salbp2_cp_share, 5.0),
-                      seed=seed, workers=params.workers, hint=best_hi, objective_lower=lo,
-                      cycle_upper=hi)
-        if cp.stations is not None and cp.objective is not None and cp.objective < hi:
-            hi, best_hi = cp.objective, cp.stations
-        lo = max(lo, min(cp.bound, hi)) if not cp.infeasible else lo
     # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
     # most instances), then bisection on the cycle time (a plan found lowers the upper
     # bound, a proof of "no" raises the lower bound)
@@ -364,6 +356,14 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             lo = mid + 1
         else:
             break  # time ran out on this cycle time
+    # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound) with what is left
+    if lo < hi and params.use_cpsat and clock.remaining() > 0.2:
+        cp = solve_cp(data, max_stations=m, time_limit=clock.remaining(), seed=seed,
+                      workers=params.workers, hint=best_hi, objective_lower=lo,
+                      cycle_upper=hi)
+        if cp.stations is not None and cp.objective is not None and cp.objective < hi:
+            hi, best_hi = cp.objective, cp.stations
+        lo = max(lo, min(cp.bound, hi)) if not cp.infeasible else lo
     proven = lo >= hi
     reason = StopReason.OPTIMAL if proven else StopReason(clock.stop.reason or "time_limit")
     return make_result(data, best_hi, cycle_time=hi, lower_bound=lo, proven=proven,
@@ -373,15 +373,21 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
 
 def _heur_at(data: ProblemData, c: int, rng, params, hoffmann: bool = False) -> list[list[int]]:
     """Priority rules at cycle ``c`` in both directions (and, with ``hoffmann``, Hoffmann's
-    rule with exact fullest loads)."""
+    rule with exact fullest loads forward, mirrored and from both ends)."""
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    best = _heuristics([fwd, rev], rng, 2, deadline=time.perf_counter())
+    best = None
+    for core, mirrored in ((fwd, False), (rev, True)):
+        sol = _orient(core.to_original(core.greedy(core.pw)), mirrored)
+        if best is None or len(sol) < len(best):
+            best = sol
+    assert best is not None
     if hoffmann:
-        for core, mirrored in ((fwd, False), (rev, True)):
-            sol = Bbr(core).hoffmann()
-            if sol is not None and len(sol) < len(best):
-                best = _orient(sol, mirrored)
+        bf, br = Bbr(fwd), Bbr(rev)
+        for sol in (bf.hoffmann(), _orient(br.hoffmann() or [], True),
+                    hoffmann_both_ends(bf, br)):
+            if sol and len(sol) < len(best):
+                best = sol
     return best
 
 
