@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import time
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
@@ -122,6 +123,12 @@ class Bbr:
             ptr[1:] = np.cumsum([len(x) for x in lists])
             return ptr, np.array([v for x in lists for v in x], dtype=np.int64)
 
+        # L2 on the incremented times: values, thresholds (see kernel.Ctx)
+        tvals = sorted(set(self.tp))
+        pos = {v: i for i, v in enumerate(tvals)}
+        ks = [0, *(v for v in tvals if 2 * v <= c)]
+        th = np.array([[bisect_left(tvals, k), bisect_right(tvals, c - k),
+                        bisect_right(tvals, c // 2)] for k in ks], dtype=np.int64)
         pred_ptr, pred_idx = csr(core.pred)
         succ_ptr, succ_idx = csr(core.succ_direct)
         self._static = dict(
@@ -132,6 +139,8 @@ class Bbr:
             dom=_rows([sum(1 << i for i in core.dom_by[j]) for j in range(n)], W),
             pred_ptr=pred_ptr, pred_idx=pred_idx, succ_ptr=succ_ptr, succ_idx=succ_idx,
             le_idx=le_idx, le_mask=le_mask, full=_words((1 << n) - 1, W), tsum=core.total,
+            vix=np.array([pos[x] for x in self.tp], dtype=np.int64),
+            vals=np.array(tvals, dtype=np.int64), th=th,
         )
         return self._static
 
@@ -220,6 +229,9 @@ class Bbr:
             late=late,
             dl1=np.zeros(m + 2, dtype=np.int64), dl3=np.zeros(m + 2, dtype=np.int64),
             dd1=np.zeros(m + 2, dtype=np.int64), dd3=np.zeros(m + 2, dtype=np.int64),
+            hist=np.zeros(len(a["vals"]), dtype=np.int64),
+            cc=np.zeros(len(a["vals"]) + 1, dtype=np.int64),
+            cs=np.zeros(len(a["vals"]) + 1, dtype=np.int64),
             lv_done=np.zeros((lv, W), dtype=np.uint64), lv_frc=np.zeros((lv, W), dtype=np.uint64),
             lv_avail=np.zeros((lv, W), dtype=np.uint64),
             lv_suf=np.zeros((lv, n + 1), dtype=np.int64), lv_int=np.zeros((lv, 8), dtype=np.int64),
@@ -256,14 +268,15 @@ class Bbr:
 
     def decide(
         self, m: int, *, deadline: Callable[[], bool] | None = None,
-        memo_limit: int = 8_000_000, slice_s: float = 0.01,
+        memo_limit: int = 8_000_000, slice_s: float = 0.01, node_cap: int = 3_000_000,
     ) -> Generator[None, None, Decision]:
         """Find a plan with at most ``m`` stations, or prove there is none.
 
         A generator: it yields after every slice of about ``slice_s`` seconds of search so
         that a caller can interleave several searches (both directions) without losing
         work, and stop one by not resuming it; its return value (the ``StopIteration``
-        value) is the ``Decision``. When ``memo_limit`` nodes are stored it ends incomplete.
+        value) is the ``Decision``. When ``memo_limit`` nodes are stored, or one node has
+        more loads than ``node_cap`` enumeration steps find, it ends incomplete.
         (``deadline`` is accepted for the callers of the earlier signature; ``run`` polls
         it between slices.)"""
         core = self.core
@@ -272,6 +285,7 @@ class Bbr:
             return Decision(None, True, 0)
         ctx = self._ctx(m, *windows, 1 << 14)
         kernel.start_search(ctx)
+        ctx.st[kernel.ST_NODE_CAP] = node_cap
         chunk = 16
         while True:
             t0 = time.perf_counter()
@@ -283,6 +297,8 @@ class Bbr:
                 return Decision(core.to_original(self._plan(ctx)), True, nodes)
             if status == kernel.EXHAUSTED:
                 return Decision(None, True, nodes)
+            if status == kernel.TOO_WIDE:
+                return Decision(None, False, nodes)
             if status == kernel.FULL:
                 if ctx.pool.shape[0] >= memo_limit:
                     return Decision(None, False, nodes)
@@ -330,6 +346,14 @@ class Bbr:
         out = np.zeros(ctx.W, dtype=np.uint64)
         load = kernel.fullest_load(ctx, _words(done, ctx.W), out, steps_cap)
         return _from_words(out), int(load)
+
+    def root_width(self, m: int, steps_cap: int = 200_000) -> int:
+        """Maximal loads of the first station that the idle budget of ``m`` stations
+        allows (counted up to ``steps_cap`` enumeration steps): how wide the search
+        tree is in this direction."""
+        ctx = self._heur_ctx()
+        bar = self.core.c - (m * self.core.c - self.total)
+        return int(kernel.count_loads(ctx, np.zeros(ctx.W, dtype=np.uint64), bar, steps_cap))
 
     def hoffmann(self, deadline: Callable[[], bool] | None = None,
                  steps_cap: int = 200_000) -> list[list[int]] | None:
@@ -405,6 +429,7 @@ def warm_up() -> float:
     bbr = Bbr(Salbp1((3, 4, 2, 5), ((0, 1), (0, 2), (2, 3)), 7))
     bbr.hoffmann()
     m = bbr.lower_bound()
+    bbr.root_width(m)
     bbr.run(m)
     gen = bbr.decide_dfs(m)
     with contextlib.suppress(StopIteration):

@@ -33,7 +33,8 @@ ST_POOL, ST_LEVEL, ST_NODES, ST_FOUND, ST_OPEN = 0, 1, 2, 3, 4
 # per-node scalars ``ctx.sc`` while a node is expanded
 SC_K, SC_IDLE, SC_R1, SC_R2, SC_R3, SC_CUR = 0, 1, 2, 3, 4, 5
 # run_search results
-RUNNING, FOUND, EXHAUSTED, FULL = 0, 1, 2, 3
+RUNNING, FOUND, EXHAUSTED, FULL, TOO_WIDE = 0, 1, 2, 3, 4
+ST_NODE_CAP = 13  # st[13]: most enumeration steps for one node (0: no limit)
 
 
 class Ctx(NamedTuple):
@@ -88,6 +89,14 @@ class Ctx(NamedTuple):
     dl3: np.ndarray  # int64[m + 2] ... their LB3 weights
     dd1: np.ndarray  # int64[m + 2] scratch (zero between uses)
     dd3: np.ndarray  # int64[m + 2] scratch (zero between uses)
+    # bin-packing bound L2 (Martello & Toth) on the incremented times of the tasks left
+    vix: np.ndarray  # int64[n] index of a task's incremented time in vals
+    vals: np.ndarray  # int64[V] the distinct incremented times, ascending
+    th: np.ndarray  # int64[K, 3] per threshold k (0, then each value <= c / 2): first
+    #                 index with value >= k, first with value > c - k, first with > c / 2
+    hist: np.ndarray  # int64[V] per node: how many tasks left have each value
+    cc: np.ndarray  # int64[V + 1] scratch: prefix counts
+    cs: np.ndarray  # int64[V + 1] scratch: prefix sums
     # depth-first search (kdfs.py) only, one row per station count L (tiny otherwise):
     lv_done: np.ndarray  # uint64[m + 2, W] task set after L stations
     lv_frc: np.ndarray  # uint64[m + 2, W] tasks due in station L + 1
@@ -292,6 +301,7 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap):
     enumeration ends early when ``_child`` reports a complete plan (returns 1).
     ``mode`` 1: branch and bound for a fullest load (the bar rises with each load found);
     the fullest is left in ``best`` (returns its load, or -1).
+    ``mode`` 2: count the loads (returns the count - 1; stops at ``steps_cap`` steps).
 
     Frame ``d`` of the stack: ``stS[d]`` task set, ``stM[d]`` candidates left; ``stI[d, :]``
     = load, least time of a skipped task, first forced task not yet in, extended?, last
@@ -310,7 +320,7 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap):
             entering = False
             steps += 1
             if steps_cap > 0 and steps > steps_cap:
-                return found if mode == 1 else -2
+                return found if mode >= 1 else -2
             rem = c - stI[d, 0]
             fn = n
             for w in range(W):
@@ -377,12 +387,14 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap):
                 bar = load + 1
                 if load == c:
                     return found
+            elif mode == 2:
+                found += 1
             else:
                 r = _child(ctx, stS[d], load, stI[d, 5], stI[d, 6], stI[d, 7])
                 if r != 0:
                     return r
         d -= 1
-    return found if mode == 1 else 0
+    return found if mode >= 1 else 0
 
 
 @njit(cache=True)
@@ -412,6 +424,8 @@ def _child(ctx, S, load, p1, p2, p3):
     p, slot = _lookup(ctx.pool, ctx.htab, nd, W)
     if p >= 0 and ctx.lvl[p] <= k1 and ctx.lvl[p] >= 0:
         return 0
+    if not full and _l2(ctx, S, ctx.hist) > ctx.m - k1:
+        return 0
     if not full and _dominated(ctx.done, S, load, W, ctx.c, ctx.t, ctx.pred, ctx.fol, ctx.dom,
                                ctx.le_idx, ctx.le_mask, ctx.tmpw):
         return 0
@@ -434,6 +448,43 @@ def _child(ctx, S, load, p1, p2, p3):
     _push(ctx.roots, k1, q, ctx.key, ctx.child, ctx.sib)
     ctx.st[ST_OPEN] += 1
     return 0
+
+
+@njit(cache=True)
+def _l2(ctx, S, hist):
+    """Martello & Toth's bin-packing bound L2 of the tasks left after the load ``S`` (the
+    node's value histogram ``hist`` less ``S``), on the incremented times."""
+    vals, cc, cs, th, c = ctx.vals, ctx.cc, ctx.cs, ctx.th, ctx.c
+    V = vals.shape[0]
+    for w in range(ctx.W):
+        x = S[w]
+        while x:
+            j = w * 64 + np.int64(trailing_zeros(x))
+            x &= x - U1
+            hist[ctx.vix[j]] -= 1
+    cc[0] = 0
+    cs[0] = 0
+    for i in range(V):
+        cc[i + 1] = cc[i] + hist[i]
+        cs[i + 1] = cs[i] + hist[i] * vals[i]
+    best = 0
+    for r in range(th.shape[0]):
+        lo, hi, half = th[r, 0], th[r, 1], th[r, 2]
+        n1 = cc[V] - cc[hi]  # over c - k: a station each
+        n2 = cc[hi] - cc[half]  # over c / 2: a station each, room for small ones
+        s2 = cs[hi] - cs[half]
+        s3 = cs[half] - cs[lo]  # from k up to c / 2
+        extra = s3 - (n2 * c - s2)
+        b = n1 + n2 + ((extra + c - 1) // c if extra > 0 else 0)
+        if b > best:
+            best = b
+    for w in range(ctx.W):
+        x = S[w]
+        while x:
+            j = w * 64 + np.int64(trailing_zeros(x))
+            x &= x - U1
+            hist[ctx.vix[j]] += 1
+    return best
 
 
 @njit(cache=True)
@@ -508,7 +559,9 @@ def start_search(ctx):
 def run_search(ctx, max_nodes):
     """Expand up to ``max_nodes`` nodes in cyclic best-first order. Returns RUNNING (more
     to do), FOUND (``st[ST_FOUND]`` is the complete plan's last node), EXHAUSTED (no plan
-    with ``m`` stations) or FULL (the pool is full: the search cannot go on)."""
+    with ``m`` stations), FULL (the pool is full: it can go on once it has grown) or
+    TOO_WIDE (a node took more than ``st[ST_NODE_CAP]`` enumeration steps; the search
+    cannot go on)."""
     m, W, c = ctx.m, ctx.W, ctx.c
     st, sc, done, roots = ctx.st, ctx.sc, ctx.done, ctx.roots
     expanded = 0
@@ -538,6 +591,11 @@ def run_search(ctx, max_nodes):
         if late:
             continue
         left, r1, r2, r3 = _node_sums(ctx, done)
+        for i in range(ctx.hist.shape[0]):
+            ctx.hist[i] = 0
+        for v in range(ctx.n):
+            if not _has(done, v):
+                ctx.hist[ctx.vix[v]] += 1
         for s in range(m + 2):
             ctx.dl1[s] = 0
             ctx.dl3[s] = 0
@@ -560,9 +618,11 @@ def run_search(ctx, max_nodes):
             ctx.frc[w] = ctx.must[k + 1, w] & ~done[w]
         _prepare(done, ctx.n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail, ctx.suf,
                  ctx.chain, ctx.imposs)
-        r = _enumerate(ctx, done, ctx.frc, floor, 0, ctx.nd, 0)
+        r = _enumerate(ctx, done, ctx.frc, floor, 0, ctx.nd, st[ST_NODE_CAP])
         if r == 1:
             return FOUND
+        if r == -2:  # one node with more loads than the cap: leave it to the DFS
+            return TOO_WIDE
         if r == 2:  # put the node back: it is expanded again once the pool has grown
             _push(roots, level, p, ctx.key, ctx.child, ctx.sib)
             st[ST_OPEN] += 1
@@ -581,6 +641,17 @@ def fullest_load(ctx, done, out, steps_cap):
     for w in range(ctx.W):
         ctx.frc[w] = U0
     return _enumerate(ctx, done, ctx.frc, 0, 1, out, steps_cap)
+
+
+@njit(cache=True)
+def count_loads(ctx, done, bar, steps_cap):
+    """How many maximal loads of at least ``bar`` the station after ``done`` has (counting
+    stops after ``steps_cap`` enumeration steps)."""
+    _prepare(done, ctx.n, ctx.W, ctx.c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail,
+             ctx.suf, ctx.chain, ctx.imposs)
+    for w in range(ctx.W):
+        ctx.frc[w] = U0
+    return _enumerate(ctx, done, ctx.frc, bar, 2, ctx.nd, steps_cap) + 1
 
 
 @njit(cache=True)
