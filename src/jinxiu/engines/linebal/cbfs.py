@@ -98,6 +98,7 @@ class Bbr:
         self.need = [ceil_div(self.tp[k] + self.fol_tp[k], c) for k in range(n)]
         self._static: dict | None = None
         self._hctx: kernel.Ctx | None = None
+        self.stats = (0, 0)  # of the last decision slice: nodes expanded, task sets stored
 
     def _arrays(self) -> dict:
         """The instance as the kernels' arrays (built once, on first use)."""
@@ -186,7 +187,7 @@ class Bbr:
             status = kdfs.run_dfs(ctx, chunk)
             spent = time.perf_counter() - t0
             nodes = int(ctx.st[kernel.ST_NODES])
-            self.last_st = ctx.st.tolist()
+            self.stats = (nodes, int(ctx.st[kernel.ST_POOL]))
             if status == kernel.FOUND:
                 L = int(ctx.st[kernel.ST_LEVEL])
                 rows = [ctx.stS[int(ctx.lv_int[lv + 1, kdfs.LV_BASE]) - 1] for lv in range(L)]
@@ -292,7 +293,7 @@ class Bbr:
             status = kernel.run_search(ctx, chunk)
             spent = time.perf_counter() - t0
             nodes = int(ctx.st[kernel.ST_NODES])
-            self.last_st = ctx.st.tolist()
+            self.stats = (nodes, int(ctx.st[kernel.ST_POOL]))
             if status == kernel.FOUND:
                 return Decision(core.to_original(self._plan(ctx)), True, nodes)
             if status == kernel.EXHAUSTED:
