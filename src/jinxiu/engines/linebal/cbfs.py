@@ -35,7 +35,6 @@ from __future__ import annotations
 import contextlib
 import itertools
 import time
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
@@ -124,12 +123,6 @@ class Bbr:
             ptr[1:] = np.cumsum([len(x) for x in lists])
             return ptr, np.array([v for x in lists for v in x], dtype=np.int64)
 
-        # L2 on the incremented times: values, thresholds (see kernel.Ctx)
-        tvals = sorted(set(self.tp))
-        pos = {v: i for i, v in enumerate(tvals)}
-        ks = [0, *(v for v in tvals if 2 * v <= c)]
-        th = np.array([[bisect_left(tvals, k), bisect_right(tvals, c - k),
-                        bisect_right(tvals, c // 2)] for k in ks], dtype=np.int64)
         pred_ptr, pred_idx = csr(core.pred)
         succ_ptr, succ_idx = csr(core.succ_direct)
         self._static = dict(
@@ -140,8 +133,7 @@ class Bbr:
             dom=_rows([sum(1 << i for i in core.dom_by[j]) for j in range(n)], W),
             pred_ptr=pred_ptr, pred_idx=pred_idx, succ_ptr=succ_ptr, succ_idx=succ_idx,
             le_idx=le_idx, le_mask=le_mask, full=_words((1 << n) - 1, W), tsum=core.total,
-            vix=np.array([pos[x] for x in self.tp], dtype=np.int64),
-            vals=np.array(tvals, dtype=np.int64), th=th,
+
         )
         return self._static
 
@@ -230,9 +222,6 @@ class Bbr:
             late=late,
             dl1=np.zeros(m + 2, dtype=np.int64), dl3=np.zeros(m + 2, dtype=np.int64),
             dd1=np.zeros(m + 2, dtype=np.int64), dd3=np.zeros(m + 2, dtype=np.int64),
-            hist=np.zeros(len(a["vals"]), dtype=np.int64),
-            cc=np.zeros(len(a["vals"]) + 1, dtype=np.int64),
-            cs=np.zeros(len(a["vals"]) + 1, dtype=np.int64),
             lv_done=np.zeros((lv, W), dtype=np.uint64), lv_frc=np.zeros((lv, W), dtype=np.uint64),
             lv_avail=np.zeros((lv, W), dtype=np.uint64),
             lv_suf=np.zeros((lv, n + 1), dtype=np.int64), lv_int=np.zeros((lv, 8), dtype=np.int64),
@@ -422,10 +411,18 @@ def _from_words(row: np.ndarray) -> int:
     return sum(int(x) << (64 * w) for w, x in enumerate(row))
 
 
+_warm = False
+
+
 def warm_up() -> float:
-    """Load (or compile, the first time on a machine) every kernel on a tiny instance;
-    returns the seconds it took. A process that forks workers calls it first, so that
-    they inherit the compiled code."""
+    """Load (or compile, the first time on a machine: about 30 s) every kernel on a tiny
+    instance, once per process; returns the seconds it took. ``solve`` calls it before
+    its clock starts; a process that forks workers calls it first, so that they inherit
+    the compiled code."""
+    global _warm
+    if _warm:
+        return 0.0
+    _warm = True
     t0 = time.perf_counter()
     bbr = Bbr(Salbp1((3, 4, 2, 5), ((0, 1), (0, 2), (2, 3)), 7))
     bbr.hoffmann()

@@ -89,14 +89,6 @@ class Ctx(NamedTuple):
     dl3: np.ndarray  # int64[m + 2] ... their LB3 weights
     dd1: np.ndarray  # int64[m + 2] scratch (zero between uses)
     dd3: np.ndarray  # int64[m + 2] scratch (zero between uses)
-    # bin-packing bound L2 (Martello & Toth) on the incremented times of the tasks left
-    vix: np.ndarray  # int64[n] index of a task's incremented time in vals
-    vals: np.ndarray  # int64[V] the distinct incremented times, ascending
-    th: np.ndarray  # int64[K, 3] per threshold k (0, then each value <= c / 2): first
-    #                 index with value >= k, first with value > c - k, first with > c / 2
-    hist: np.ndarray  # int64[V] per node: how many tasks left have each value
-    cc: np.ndarray  # int64[V + 1] scratch: prefix counts
-    cs: np.ndarray  # int64[V + 1] scratch: prefix sums
     # depth-first search (kdfs.py) only, one row per station count L (tiny otherwise):
     lv_done: np.ndarray  # uint64[m + 2, W] task set after L stations
     lv_frc: np.ndarray  # uint64[m + 2, W] tasks due in station L + 1
@@ -424,8 +416,6 @@ def _child(ctx, S, load, p1, p2, p3):
     p, slot = _lookup(ctx.pool, ctx.htab, nd, W)
     if p >= 0 and ctx.lvl[p] <= k1 and ctx.lvl[p] >= 0:
         return 0
-    if not full and _l2(ctx, S, ctx.hist) > ctx.m - k1:
-        return 0
     if not full and _dominated(ctx.done, S, load, W, ctx.c, ctx.t, ctx.pred, ctx.fol, ctx.dom,
                                ctx.le_idx, ctx.le_mask, ctx.tmpw):
         return 0
@@ -448,43 +438,6 @@ def _child(ctx, S, load, p1, p2, p3):
     _push(ctx.roots, k1, q, ctx.key, ctx.child, ctx.sib)
     ctx.st[ST_OPEN] += 1
     return 0
-
-
-@njit(cache=True)
-def _l2(ctx, S, hist):
-    """Martello & Toth's bin-packing bound L2 of the tasks left after the load ``S`` (the
-    node's value histogram ``hist`` less ``S``), on the incremented times."""
-    vals, cc, cs, th, c = ctx.vals, ctx.cc, ctx.cs, ctx.th, ctx.c
-    V = vals.shape[0]
-    for w in range(ctx.W):
-        x = S[w]
-        while x:
-            j = w * 64 + np.int64(trailing_zeros(x))
-            x &= x - U1
-            hist[ctx.vix[j]] -= 1
-    cc[0] = 0
-    cs[0] = 0
-    for i in range(V):
-        cc[i + 1] = cc[i] + hist[i]
-        cs[i + 1] = cs[i] + hist[i] * vals[i]
-    best = 0
-    for r in range(th.shape[0]):
-        lo, hi, half = th[r, 0], th[r, 1], th[r, 2]
-        n1 = cc[V] - cc[hi]  # over c - k: a station each
-        n2 = cc[hi] - cc[half]  # over c / 2: a station each, room for small ones
-        s2 = cs[hi] - cs[half]
-        s3 = cs[half] - cs[lo]  # from k up to c / 2
-        extra = s3 - (n2 * c - s2)
-        b = n1 + n2 + ((extra + c - 1) // c if extra > 0 else 0)
-        if b > best:
-            best = b
-    for w in range(ctx.W):
-        x = S[w]
-        while x:
-            j = w * 64 + np.int64(trailing_zeros(x))
-            x &= x - U1
-            hist[ctx.vix[j]] += 1
-    return best
 
 
 @njit(cache=True)
@@ -591,11 +544,6 @@ def run_search(ctx, max_nodes):
         if late:
             continue
         left, r1, r2, r3 = _node_sums(ctx, done)
-        for i in range(ctx.hist.shape[0]):
-            ctx.hist[i] = 0
-        for v in range(ctx.n):
-            if not _has(done, v):
-                ctx.hist[ctx.vix[v]] += 1
         for s in range(m + 2):
             ctx.dl1[s] = 0
             ctx.dl3[s] = 0
