@@ -1,33 +1,32 @@
 """BB&R for plain SALBP-1: the decision "does the line fit in ``m`` stations at cycle ``c``?".
 
 Station-oriented branch, bound and remember (Sewell & Jacobson 2012; Morrison, Sewell &
-Jacobson 2014), written here from the papers:
+Jacobson 2014), written here from the papers. This module is the Python side: ``Bbr``
+turns one instance (one direction, one cycle time) into the arrays of the compiled kernels
+(``kernel.py``: best-first search and Hoffmann's fullest loads; ``kdfs.py``: depth-first
+search), and runs them in slices as generators. The rules they apply:
 
-* A node is the set of assigned tasks (a bit mask, an ``int``) after ``k`` closed stations;
-  its children are the *maximal* loads of station ``k + 1``, enumerated in topological task
-  order with bit masks (a skipped task that still fits makes the load non-maximal).
+* A node is the set of assigned tasks after ``k`` closed stations; its children are the
+  *maximal* loads of station ``k + 1``, enumerated in topological task order (a skipped
+  task that still fits makes the load non-maximal).
 * Idle budget: ``m`` stations leave ``m·c − Σt`` idle time in all, so a load may leave at most
   what is left of it; the enumeration stops a branch as soon as even every task it could
   still take (higher number, and a chain of unassigned predecessors that fits in one
   station) could not fill the station enough.
 * Bounds at every child: ``k + 1 + max(LB1, LB2, LB3)`` of the remaining tasks with the
   *incremented* task times (Scholl & Klein: a task that cannot share a station with any
-  other task counts as a full cycle), and latest-station windows for ``m``: a task whose
-  latest station is ``k + 1`` must be in this load, one whose latest station is ``k`` already
-  cuts the node.
+  other task counts as a full cycle); latest-station windows for ``m`` (a task whose latest
+  station is ``k + 1`` must be in this load); the deadline cut (the tasks due by station
+  ``s`` must fit into the stations up to ``s``).
 * Jackson's dominance rule on the loads (a load that could swap one of its tasks for an
   unrelated, longer task with at least its followers is skipped).
-* Cost (profiled on SCHOLL, BARTHOL2, WEE-MAG, LUTZ2): the time goes into enumerating the
-  maximal loads (up to about 10^4 per node on SCHOLL), not into per-node overhead, so the
-  enumeration works on masks: the candidates that no longer fit are dropped with one
-  ``le_mask`` (tasks by time), and Jackson's test intersects ``dom_mask[j]`` (the tasks that
-  dominate ``j``) with the unassigned and fitting tasks before any per-task check.
 * Remember: a task set reached before with no more stations is not expanded again.
-* Cyclic best-first search: one heap of open nodes per station count; the search takes
-  the node with the least idle time from each level in turn, deepest levels included, so
-  it reaches complete plans early (like a dive) and still explores breadth-first enough.
+* Cyclic best-first search (``decide``): one heap of open nodes per station count; the
+  search takes the node with the least idle time from each level in turn. Depth-first
+  search (``decide_dfs``): the first surviving load is followed at once, optionally the
+  fullest loads first.
 
-The search is complete: when every heap is empty the answer "no" is proven (``complete``).
+Both searches are complete: a "no" that ends on its own is proven (``complete``).
 """
 
 from __future__ import annotations

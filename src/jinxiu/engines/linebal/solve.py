@@ -5,18 +5,17 @@ set (see docs/engines/linebal.md):
 
 1. lower bounds in both directions (the mirror graph has the same optimum): LB1-LB3 with
    Scholl & Klein's incremented task times, the bin-packing bound L2, earliest stations;
-2. priority rules and Hoffmann's rule with exact fullest loads, forward and mirrored;
-3. if the gap is open, in turns: the BB&R decisions "m stations?" from the lower bound up
-   (``cbfs.py``, both directions interleaved; a short first run), a short CP-SAT run asked
-   for ``UB - 1`` stations (it proves some infeasibilities at once), heuristic dives of the
-   depth-first search, the BB&R decisions again where they stopped (half of the time
-   left), then the depth-first search of ``bbr.py`` with the rest.
+2. a priority rule, and Hoffmann's rule with exact fullest loads forward, mirrored and
+   from both ends at once;
+3. if the gap is open: the BB&R decisions "m stations?" from the lower bound up (a race of
+   the best-first and the depth-first search of ``cbfs.py``, both directions; a quarter of
+   the time), a short CP-SAT run asked for ``UB - 1`` stations, then the BB&R decisions
+   again where they stopped, with the rest.
 
-Plain SALBP-2: an upper bound on the cycle time by bisection with the priority rules, then
-with Hoffmann's rule; the CP-SAT SALBP-2 model (minimise c, windows for the upper bound)
-for half of the time; then the cycle time at the lower bound, then bisection between the
+Plain SALBP-2: an upper bound on the cycle time by bisection with the priority rule, then
+with the Hoffmann runs; then the cycle time at the lower bound, then bisection between the
 bounds, each step a SALBP-1 decision problem ("m stations at cycle c?") answered by the same
-pieces as above.
+pieces as above; the CP-SAT SALBP-2 model with whatever time is left.
 
 Problems with machine types, zoning, splitting or named operators go to the CP-SAT model.
 """
@@ -45,16 +44,9 @@ class SolveParams:
     workers: int = 1  # CP-SAT threads
     use_cpsat: bool = True  # CP-SAT probe in the plain portfolio
     heuristic_share: float = 0.1  # time for Hoffmann's rule (the priority rules always run)
-    dive_leaf_cap: int = 30  # loads enumerated per node in the heuristic dives
-    dive_width: int = 3  # of which the fullest are tried
     cpsat_share: float = 0.15  # share of the time left given to the CP-SAT probe
     cpsat_cap: float = 1.5  # ... and at most this many seconds
-    dive_share: float = 0.1  # share of the time left given to each dive
-    first_share: float = 0.6  # share of the time left for the complete search, narrower side
-    random_restarts: int = 8  # randomised priority-rule runs per direction
-    salbp2_cp_share: float = 0.5  # SALBP-2: share of the time for the CP-SAT model
-    bbr_first_share: float = 0.25  # share of the time left for a first BB&R run (CBFS)
-    bbr_share: float = 0.5  # ... and for its second run, after CP-SAT and the dives
+    bbr_first_share: float = 0.25  # share of the time left for the first BB&R race
 
 
 class _Clock:
@@ -116,36 +108,6 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
 
 
 # --------------------------------------------------------------------------- SALBP-1
-def _heuristics(cores: list[Salbp1], rng: random.Random, restarts: int,
-                deadline: float | None = None) -> list[list[int]]:
-    """Best plan of the priority rules and Hoffmann's rule in both directions (forward
-    orientation). The cheap rules always run; Hoffmann and the random restarts stop at
-    ``deadline`` (a ``time.perf_counter`` value)."""
-    best = None
-    jobs = []
-    for d, core in enumerate(cores):
-        nfol = [bin(f).count("1") for f in core.fol]
-        rules = [core.pw, core.t, nfol,
-                 [core.t[k] / max(1, core.earliest[k]) for k in range(core.n)]]
-        jobs += [(d, core, "greedy", pr) for pr in rules]
-    for d, core in enumerate(cores):
-        nfol = [bin(f).count("1") for f in core.fol]
-        jobs += [(d, core, "hoffmann", pr) for pr in (core.pw, core.t, nfol)]
-    for d, core in enumerate(cores):
-        for _ in range(restarts):
-            jobs.append((d, core, "greedy",
-                         [core.pw[k] * (0.7 + 0.6 * rng.random()) for k in range(core.n)]))
-    for d, core, kind, pr in jobs:
-        if best is not None and kind == "hoffmann" and deadline is not None \
-                and time.perf_counter() > deadline:
-            continue
-        sol = core.greedy(pr) if kind == "greedy" else core.hoffmann(pr, 300, 2000)
-        if best is None or len(sol) < len(best):
-            best = _orient(core.to_original(sol), d == 1)
-    assert best is not None
-    return best
-
-
 def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, seed: int,
                   params: SolveParams, *, target: int | None = None):
     """Minimise stations at cycle ``c`` (or, with ``target``, only decide whether ``target``
