@@ -1,28 +1,27 @@
-"""Profile the BB&R decision (``cbfs.py``) on a few Scholl instances (issue 6).
+"""Look into the BB&R decision (``cbfs.py`` with the kernels of ``kernel.py`` and
+``kdfs.py``) on a few Scholl instances (issue 6).
 
 Usage (from the repository root)::
 
-    .venv/bin/python bench/linebal/profile_cbfs.py [--data DIR] [--seconds S] [--profile]
-        [NAME:CYCLE ...]
+    .venv/bin/python bench/linebal/profile_cbfs.py [--data DIR] [--seconds S] [NAME:CYCLE ...]
 
-For each instance: the maximal loads of the first station (count and best-of-3 time of
-``Bbr._loads`` at the root's least load), then the decision "m stations?" at the root bound
-for ``S`` seconds (ms per expanded node, or the answer when it ends sooner); with
-``--profile`` the decision runs under cProfile and the top functions are printed.
+For each instance and direction (forward, mirror graph): the maximal loads of the first
+station that the idle budget allows at the root bound ``m`` (``Bbr.root_width``, with its
+time), then the decision "m stations?" for ``S`` seconds by the best-first search and by
+the depth-first search with the fullest loads first: the answer when it ends sooner, else
+the nodes expanded and the task sets stored.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
-import pstats
 import time
 
 from jinxiu.engines.linebal.bbr import Salbp1
-from jinxiu.engines.linebal.cbfs import Bbr
+from jinxiu.engines.linebal.cbfs import Bbr, warm_up
 from jinxiu.engines.linebal.io import read_instance
 
-DEFAULT = ["SCHOLL:1394", "BARTHOL2:85", "WEE-MAG:47", "LUTZ2:15", "ARC111:7520"]
+DEFAULT = ["SCHOLL:1394", "BARTHOL2:85", "WEE-MAG:49", "LUTZ2:15", "ARC111:7520"]
 
 
 def main() -> None:
@@ -30,43 +29,36 @@ def main() -> None:
     ap.add_argument("cases", nargs="*", default=DEFAULT)
     ap.add_argument("--data", default="../shared/data/linebal/scholl")
     ap.add_argument("--seconds", type=float, default=3.0)
-    ap.add_argument("--profile", action="store_true")
     args = ap.parse_args()
+    print(f"kernels loaded in {warm_up():.2f} s")
     for case in args.cases:
         name, cycle = case.split(":")
         c = int(cycle)
         data = read_instance(f"{args.data}/{name}.IN2").problem(cycle_time=c)
-        bbr = Bbr(Salbp1(data.times, data.precedences, c))
-        m = bbr.lower_bound()
-        floor = c - (m * c - bbr.total)
-        best = float("inf")
-        for _ in range(3):
+        arcs = {"forward": data.precedences,
+                "mirror": tuple((j, i) for i, j in data.precedences)}
+        bbrs = {k: Bbr(Salbp1(data.times, a, c)) for k, a in arcs.items()}
+        m = max(b.lower_bound() for b in bbrs.values())
+        for direction, bbr in bbrs.items():
             t0 = time.perf_counter()
-            loads = bbr._loads(0, 0, floor)
-            best = min(best, time.perf_counter() - t0)
-        print(f"{name} c={c} m={m}: {len(loads)} first-station loads in {best * 1000:.1f} ms")
-        prof = cProfile.Profile() if args.profile else None
-        end = time.perf_counter() + args.seconds
-        gen = bbr.decide(m, deadline=lambda end=end: time.perf_counter() >= end)
-        t0 = time.perf_counter()
-        expanded = 0
-        if prof:
-            prof.enable()
-        try:
-            while time.perf_counter() < end:
-                next(gen)
-                expanded += 1
-            gen.close()
-            print(f"  {expanded} nodes, {(time.perf_counter() - t0) / max(1, expanded) * 1000:.2f}"
-                  " ms a node (not settled)")
-        except StopIteration as fin:
-            dec = fin.value
-            answer = "plan" if dec.stations is not None else "no plan"
-            print(f"  {answer}, complete={dec.complete}, {dec.nodes} nodes, "
-                  f"{time.perf_counter() - t0:.2f} s")
-        if prof:
-            prof.disable()
-            pstats.Stats(prof).sort_stats("tottime").print_stats(6)
+            width = bbr.root_width(m)
+            print(f"{name} c={c} m={m} {direction}: {width} first-station loads "
+                  f"({(time.perf_counter() - t0) * 1000:.1f} ms)")
+            for label, gen in (("best-first", bbr.decide(m)),
+                               ("depth-first", bbr.decide_dfs(m, fullest_first=True))):
+                t0 = time.perf_counter()
+                try:
+                    while time.perf_counter() - t0 < args.seconds:
+                        next(gen)
+                    gen.close()
+                    nodes, stored = bbr.stats
+                    print(f"  {label}: not settled, {nodes} nodes, {stored} task sets stored")
+                except StopIteration as fin:
+                    dec = fin.value
+                    answer = "plan" if dec.stations is not None else (
+                        "no plan" if dec.complete else "gave up")
+                    print(f"  {label}: {answer}, {dec.nodes} nodes, "
+                          f"{time.perf_counter() - t0:.2f} s")
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from jinxiu.engines.linebal.bounds import ceil_div, martello_toth_l2, w2, w3
 
 
@@ -96,8 +98,10 @@ class Salbp1:
         self.total = sum(self.t)
         self.w2 = [w2(x, c) for x in self.t]
         self.w3 = [w3(x, c) for x in self.t]
-        self.fol_time = [self._mask_time(self.fol[k]) for k in range(n)]
-        self.anc_time = [self._mask_time(self.anc[k]) for k in range(n)]
+        tv = np.array(self.t, dtype=np.int64)
+        self.fol_matrix = bit_matrix(self.fol, n)  # [k, i]: i follows k
+        self.fol_time = (self.fol_matrix @ tv).tolist()
+        self.anc_time = (bit_matrix(self.anc, n) @ tv).tolist()
         self.earliest = [ceil_div(self.t[k] + self.anc_time[k], c) for k in range(n)]
         # positional weight, used by the heuristics
         self.pw = [self.t[k] + self.fol_time[k] for k in range(n)]
@@ -108,18 +112,18 @@ class Salbp1:
         """Jackson dominance: ``dom_by[j]`` = tasks ``i`` that dominate ``j`` (not related by
         precedence, t_i >= t_j, followers(i) >= followers(j); ties by index)."""
         if self._dom_by is None:
-            n, t, fol = self.n, self.t, self.fol
-            dom: list[list[int]] = [[] for _ in range(n)]
-            for j in range(n):
-                for i in range(n):
-                    if i == j or (fol[i] >> j) & 1 or (fol[j] >> i) & 1:
-                        continue
-                    if t[i] < t[j] or (fol[i] & fol[j]) != fol[j]:
-                        continue
-                    if t[i] == t[j] and fol[i] == fol[j] and i > j:
-                        continue
-                    dom[j].append(i)
-            self._dom_by = dom
+            n = self.n
+            F = self.fol_matrix.astype(np.float32)
+            t = np.array(self.t)
+            # missing[j, i] = number of followers of j that are not followers of i
+            missing = F @ (1.0 - F).T
+            related = (F + F.T) > 0
+            ok = (~related) & (t[None, :] >= t[:, None]) & (missing == 0)
+            same = (t[None, :] == t[:, None]) & (missing == 0) & (missing.T == 0)
+            idx = np.arange(n)
+            ok &= ~(same & (idx[None, :] > idx[:, None]))
+            np.fill_diagonal(ok, False)
+            self._dom_by = [np.flatnonzero(ok[j]).tolist() for j in range(n)]
         return self._dom_by
 
     def _mask_time(self, mask: int) -> int:
@@ -389,6 +393,14 @@ class Salbp1:
             lower_out = ub if improved or best is not None else upper
         stations = self.to_original(sol) if sol is not None and sol is not best else best
         return SearchOutcome(stations, ub, lower_out, complete, state["nodes"])
+
+
+def bit_matrix(masks: Sequence[int], n: int) -> np.ndarray:
+    """The bit masks as rows of a 0/1 matrix (``len(masks)`` × ``n``, int64)."""
+    nbytes = max(1, (n + 7) // 8)
+    buf = b"".join(mk.to_bytes(nbytes, "little") for mk in masks)
+    rows = np.frombuffer(buf, dtype=np.uint8).reshape(len(masks), nbytes)
+    return np.unpackbits(rows, axis=1, bitorder="little")[:, :n].astype(np.int64)
 
 
 def _bits(mask: int):

@@ -1,59 +1,51 @@
 """BB&R for plain SALBP-1: the decision "does the line fit in ``m`` stations at cycle ``c``?".
 
 Station-oriented branch, bound and remember (Sewell & Jacobson 2012; Morrison, Sewell &
-Jacobson 2014), written here from the papers:
+Jacobson 2014), written here from the papers. This module is the Python side: ``Bbr``
+turns one instance (one direction, one cycle time) into the arrays of the compiled kernels
+(``kernel.py``: best-first search and Hoffmann's fullest loads; ``kdfs.py``: depth-first
+search), and runs them in slices as generators. The rules they apply:
 
-* A node is the set of assigned tasks (a bit mask, an ``int``) after ``k`` closed stations;
-  its children are the *maximal* loads of station ``k + 1``, enumerated in topological task
-  order with bit masks (a skipped task that still fits makes the load non-maximal).
+* A node is the set of assigned tasks after ``k`` closed stations; its children are the
+  *maximal* loads of station ``k + 1``, enumerated in topological task order (a skipped
+  task that still fits makes the load non-maximal).
 * Idle budget: ``m`` stations leave ``m·c − Σt`` idle time in all, so a load may leave at most
   what is left of it; the enumeration stops a branch as soon as even every task it could
   still take (higher number, and a chain of unassigned predecessors that fits in one
   station) could not fill the station enough.
 * Bounds at every child: ``k + 1 + max(LB1, LB2, LB3)`` of the remaining tasks with the
   *incremented* task times (Scholl & Klein: a task that cannot share a station with any
-  other task counts as a full cycle), and latest-station windows for ``m``: a task whose
-  latest station is ``k + 1`` must be in this load, one whose latest station is ``k`` already
-  cuts the node.
+  other task counts as a full cycle); latest-station windows for ``m`` (a task whose latest
+  station is ``k + 1`` must be in this load); the deadline cut (the tasks due by station
+  ``s`` must fit into the stations up to ``s``).
 * Jackson's dominance rule on the loads (a load that could swap one of its tasks for an
   unrelated, longer task with at least its followers is skipped).
-* Cost (profiled on SCHOLL, BARTHOL2, WEE-MAG, LUTZ2): the time goes into enumerating the
-  maximal loads (up to about 10^4 per node on SCHOLL), not into per-node overhead, so the
-  enumeration works on masks: the candidates that no longer fit are dropped with one
-  ``le_mask`` (tasks by time), and Jackson's test intersects ``dom_mask[j]`` (the tasks that
-  dominate ``j``) with the unassigned and fitting tasks before any per-task check.
 * Remember: a task set reached before with no more stations is not expanded again.
-* Cyclic best-first search: one heap of open nodes per station count; the search takes
-  the node with the least idle time from each level in turn, deepest levels included, so
-  it reaches complete plans early (like a dive) and still explores breadth-first enough.
+* Cyclic best-first search (``decide``): one heap of open nodes per station count; the
+  search takes the node with the least idle time from each level in turn. Depth-first
+  search (``decide_dfs``): the first surviving load is followed at once, optionally the
+  fullest loads first.
 
-The search is complete: when every heap is empty the answer "no" is proven (``complete``).
+Both searches are complete: a "no" that ends on its own is proven (``complete``).
 """
 
 from __future__ import annotations
 
 import contextlib
-import heapq
 import itertools
-import sys
-from bisect import bisect_right
+import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 
+import numpy as np
+
+from jinxiu.engines.linebal import kdfs, kernel
 from jinxiu.engines.linebal.bbr import Salbp1, _bits
 from jinxiu.engines.linebal.bounds import ceil_div
 
 _SH2 = 20  # packed sums: t' << 40 | w2 << 20 | w3
 _SH1 = 40
 _M20 = (1 << 20) - 1
-
-
-class _Stop(Exception):
-    pass
-
-
-class _Full(Exception):
-    pass
 
 
 @dataclass
@@ -90,30 +82,167 @@ def incremented_times(core: Salbp1) -> list[int]:
 
 
 class Bbr:
-    """BB&R decisions for one plain SALBP-1 instance (one direction, one cycle time)."""
+    """BB&R decisions for one plain SALBP-1 instance (one direction, one cycle time); the
+    search itself runs in the compiled kernels of ``kernel.py``."""
 
     def __init__(self, core: Salbp1) -> None:
         self.core = core
         n, c = core.n, core.c
         self.tp = incremented_times(core)
         self.packed = [(self.tp[k] << _SH1) | (core.w2[k] << _SH2) | core.w3[k] for k in range(n)]
-        self.fol_tp = [sum(self.tp[i] for i in _bits(core.fol[k])) for k in range(n)]
+        self.fol_tp = (core.fol_matrix @ np.array(self.tp, dtype=np.int64)).tolist()
         self.total = core.total
         self.root_packed = sum(self.packed)
         self.need = [ceil_div(self.tp[k] + self.fol_tp[k], c) for k in range(n)]
-        # Jackson's rule as bit masks: dom_mask[j] = the tasks that dominate j; le_mask[x] =
-        # the tasks with time <= vals[x] (vals: the distinct task times, ascending)
-        self.dom_mask = [sum(1 << i for i in core.dom_by[j]) for j in range(n)]
-        self.vals = sorted(set(core.t))
-        self.le_mask = []
+        self._static: dict | None = None
+        self._hctx: kernel.Ctx | None = None
+        self.stats = (0, 0)  # of the last decision slice: nodes expanded, task sets stored
+
+    def _arrays(self) -> dict:
+        """The instance as the kernels' arrays (built once, on first use)."""
+        if self._static is not None:
+            return self._static
+        core = self.core
+        n, c, W = core.n, core.c, max(1, -(-core.n // 64))
+        t = np.array(core.t, dtype=np.int64)
+        vals = sorted(set(core.t))
+        le_mask = np.zeros((len(vals), W), dtype=np.uint64)
+        for x, v in enumerate(vals):
+            le_mask[x] = _words(sum(1 << k for k in range(n) if core.t[k] <= v), W)
+        le_idx = np.full(c + 1, -1, dtype=np.int64)
+        x = -1
+        for r in range(c + 1):
+            while x + 1 < len(vals) and vals[x + 1] <= r:
+                x += 1
+            le_idx[r] = x
+
+        def csr(masks: list[int]) -> tuple[np.ndarray, np.ndarray]:
+            lists = [list(_bits(mk)) for mk in masks]
+            ptr = np.zeros(n + 1, dtype=np.int64)
+            ptr[1:] = np.cumsum([len(x) for x in lists])
+            return ptr, np.array([v for x in lists for v in x], dtype=np.int64)
+
+        pred_ptr, pred_idx = csr(core.pred)
+        succ_ptr, succ_idx = csr(core.succ_direct)
+        self._static = dict(
+            n=n, W=W, c=c,
+            t=t, tp=np.array(self.tp, dtype=np.int64),
+            w2=np.array(core.w2, dtype=np.int64), w3=np.array(core.w3, dtype=np.int64),
+            pred=_rows(core.pred, W), fol=_rows(core.fol, W),
+            dom=_rows([sum(1 << i for i in core.dom_by[j]) for j in range(n)], W),
+            pred_ptr=pred_ptr, pred_idx=pred_idx, succ_ptr=succ_ptr, succ_idx=succ_idx,
+            le_idx=le_idx, le_mask=le_mask, full=_words((1 << n) - 1, W), tsum=core.total,
+
+        )
+        return self._static
+
+    def _windows(self, m: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """``must[s]``: the tasks whose latest station (for ``m`` stations) is ``s`` or
+        earlier, as words; ``late``: each task's latest station. None when some task has
+        no station at all (or the bounds already exceed ``m``)."""
+        core = self.core
+        n = core.n
+        if m * core.c - self.total < 0 or self.lower_bound() > m:
+            return None
+        W = max(1, -(-n // 64))
+        must_int = [0] * (m + 2)
+        for k in range(n):
+            latest = m + 1 - self.need[k]
+            if latest < 1:
+                return None
+            if latest <= m:
+                must_int[latest] |= 1 << k
+        must = np.zeros((m + 2, W), dtype=np.uint64)
         acc = 0
-        by_time = sorted(range(n), key=lambda k: core.t[k])
-        pos = 0
-        for v in self.vals:
-            while pos < n and core.t[by_time[pos]] <= v:
-                acc |= 1 << by_time[pos]
-                pos += 1
-            self.le_mask.append(acc)
+        for s in range(m + 2):
+            acc |= must_int[s]
+            must[s] = _words(acc, W)
+        late = np.array([min(m, m + 1 - x) for x in self.need], dtype=np.int64)
+        return must, late
+
+    def decide_dfs(self, m: int, *, fullest_first: bool = False, memo_limit: int = 8_000_000,
+                   slice_s: float = 0.01) -> Generator[None, None, Decision]:
+        """The same decision by the depth-first search of ``kdfs.py`` (a generator like
+        ``decide``); it never runs out of memory: past ``memo_limit`` stored task sets it
+        goes on without remembering new ones. ``fullest_first``: each station's loads by
+        increasing idle time (else in enumeration order)."""
+        core = self.core
+        windows = self._windows(m)
+        if windows is None:
+            return Decision(None, True, 0)
+        ctx = self._ctx(m, *windows, 1 << 14, dfs=True)
+        kdfs.start_dfs(ctx, 1 if fullest_first else 0)
+        chunk = 256
+        while True:
+            t0 = time.perf_counter()
+            status = kdfs.run_dfs(ctx, chunk)
+            spent = time.perf_counter() - t0
+            nodes = int(ctx.st[kernel.ST_NODES])
+            self.stats = (nodes, int(ctx.st[kernel.ST_POOL]))
+            if status == kernel.FOUND:
+                L = int(ctx.st[kernel.ST_LEVEL])
+                rows = [ctx.stS[int(ctx.lv_int[lv + 1, kdfs.LV_BASE]) - 1] for lv in range(L)]
+                rows.append(ctx.stS[int(ctx.st[kernel.ST_FOUND])])
+                plan = [list(_bits(_from_words(r))) for r in rows]
+                return Decision(core.to_original(plan), True, nodes)
+            if status == kernel.EXHAUSTED:
+                return Decision(None, True, nodes)
+            size = ctx.pool.shape[0]
+            if ctx.st[kernel.ST_POOL] > 0.6 * size and size < memo_limit:
+                ctx = self._grow(ctx, min(memo_limit, 2 * size))
+            if spent < slice_s / 2:
+                chunk *= 2
+            elif spent > 2 * slice_s and chunk > 16:
+                chunk //= 2
+            yield
+
+    def _ctx(self, m: int, must: np.ndarray, late: np.ndarray, capacity: int,
+             dfs: bool = False) -> kernel.Ctx:
+        a = self._arrays()
+        n, W = a["n"], a["W"]
+        lv = m + 2 if dfs else 1
+        heap = 1 if dfs else capacity
+        depth = n + 2 + (m + 2 if dfs else 0)
+        H = 1 << max(4, (2 * capacity - 1).bit_length())
+        return kernel.Ctx(
+            m=m, must=must, budget=m * a["c"] - self.total,
+            pool=np.zeros((capacity, W), dtype=np.uint64),
+            lvl=np.zeros(capacity, dtype=np.int32), par=np.zeros(capacity, dtype=np.int32),
+            key=np.zeros(heap, dtype=np.int64), child=np.zeros(heap, dtype=np.int32),
+            sib=np.zeros(heap, dtype=np.int32), tmp=np.zeros(heap, dtype=np.int32),
+            roots=np.full(m + 1, -1, dtype=np.int64), htab=np.full(H, -1, dtype=np.int64),
+            st=np.zeros(16, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
+            done=np.zeros(W, dtype=np.uint64), nd=np.zeros(W, dtype=np.uint64),
+            tmpw=np.zeros(W, dtype=np.uint64), frc=np.zeros(W, dtype=np.uint64),
+            avail=np.zeros(W, dtype=np.uint64), imposs=np.zeros(W, dtype=np.uint64),
+            suf=np.zeros(n + 1, dtype=np.int64), chain=np.zeros(n, dtype=np.int64),
+            stS=np.zeros((depth, W), dtype=np.uint64), stM=np.zeros((depth, W), dtype=np.uint64),
+            stI=np.zeros((depth, 8), dtype=np.int64),
+            late=late,
+            dl1=np.zeros(m + 2, dtype=np.int64), dl3=np.zeros(m + 2, dtype=np.int64),
+            dd1=np.zeros(m + 2, dtype=np.int64), dd3=np.zeros(m + 2, dtype=np.int64),
+            lv_done=np.zeros((lv, W), dtype=np.uint64), lv_frc=np.zeros((lv, W), dtype=np.uint64),
+            lv_avail=np.zeros((lv, W), dtype=np.uint64),
+            lv_suf=np.zeros((lv, n + 1), dtype=np.int64), lv_int=np.zeros((lv, 8), dtype=np.int64),
+            lv_dl1=np.zeros((lv, m + 2), dtype=np.int64),
+            lv_dl3=np.zeros((lv, m + 2), dtype=np.int64), **a)
+
+    @staticmethod
+    def _grow(ctx: kernel.Ctx, capacity: int) -> kernel.Ctx:
+        """The same search with room for ``capacity`` nodes (pool copied, hash rebuilt)."""
+        def bigger(arr: np.ndarray) -> np.ndarray:
+            out = np.zeros((capacity, *arr.shape[1:]), dtype=arr.dtype)
+            out[: arr.shape[0]] = arr
+            return out
+
+        H = 1 << max(4, (2 * capacity - 1).bit_length())
+        new = ctx._replace(pool=bigger(ctx.pool), lvl=bigger(ctx.lvl), par=bigger(ctx.par),
+                           htab=np.full(H, -1, dtype=np.int64))
+        if ctx.key.shape[0] > 1:  # the best-first search's heaps (none in the DFS)
+            new = new._replace(key=bigger(ctx.key), child=bigger(ctx.child),
+                               sib=bigger(ctx.sib), tmp=bigger(ctx.tmp))
+        kernel.rehash(new)
+        return new
 
     def lower_bound(self) -> int:
         """Root bound with the incremented times (at least the plain one)."""
@@ -127,97 +256,57 @@ class Bbr:
         )
 
     def decide(
-        self, m: int, *, deadline: Callable[[], bool] | None = None, memo_limit: int = 4_000_000
+        self, m: int, *, deadline: Callable[[], bool] | None = None,
+        memo_limit: int = 8_000_000, slice_s: float = 0.01, node_cap: int = 3_000_000,
     ) -> Generator[None, None, Decision]:
         """Find a plan with at most ``m`` stations, or prove there is none.
 
-        A generator: it yields after every expanded node so that a caller can interleave
-        several searches (both directions) without losing work; its return value (the
-        ``StopIteration`` value) is the ``Decision``. ``deadline()`` is also polled inside
-        a node's load enumeration; when it is true the search ends incomplete."""
+        A generator: it yields after every slice of about ``slice_s`` seconds of search so
+        that a caller can interleave several searches (both directions) without losing
+        work, and stop one by not resuming it; its return value (the ``StopIteration``
+        value) is the ``Decision``. When ``memo_limit`` nodes are stored, or one node has
+        more loads than ``node_cap`` enumeration steps find, it ends incomplete.
+        (``deadline`` is accepted for the callers of the earlier signature; ``run`` polls
+        it between slices.)"""
         core = self.core
-        n, c = core.n, core.c
-        full = (1 << n) - 1
-        budget = m * c - self.total
-        if budget < 0 or self.lower_bound() > m:
+        windows = self._windows(m)
+        if windows is None:
             return Decision(None, True, 0)
-        # must[s]: tasks whose latest station (for m stations) is <= s (s = 0 .. m)
-        must = [0] * (m + 1)
-        for k in range(n):
-            latest = m + 1 - self.need[k]
-            if latest < 1:
-                return Decision(None, True, 0)
-            if latest <= m:
-                must[latest] |= 1 << k
-        acc = 0
-        for s in range(m + 1):
-            acc |= must[s]
-            must[s] = acc
-        sys.setrecursionlimit(max(10_000, sys.getrecursionlimit()))
-
-        heaps: list[list] = [[] for _ in range(m + 1)]
-        seen: dict[int, int] = {0: 0}
-        parent: dict[int, int] = {}
-        heapq.heappush(heaps[0], (0, 0, 0, self.root_packed))
-        counter = 0
-        nodes = 0
-        open_nodes = 1
-
-        def plan(last: int) -> list[list[int]]:
-            chain = [last]
-            while chain[-1] in parent:
-                chain.append(parent[chain[-1]])
-            chain.reverse()
-            return [list(_bits(b ^ a)) for a, b in itertools.pairwise(chain)]
-
-        level = 0
-        while open_nodes:
-            # cyclic: the next non-empty level, wrapping around to the root side
-            for _ in range(m + 1):
-                if heaps[level]:
-                    break
-                level = level + 1 if level < m else 0
-            idle, _, done, rp = heapq.heappop(heaps[level])
-            open_nodes -= 1
-            k = level
-            level = level + 1 if level < m else 0
-            if seen.get(done, k) < k:
-                continue  # reached later with fewer stations: that copy is expanded
-            nodes += 1
-            if k >= m or must[k] & ~done:
-                continue
-            forced = must[k + 1] & ~done if k + 1 <= m else 0
-            floor = c - (budget - idle)  # the least load within the idle budget
-            try:
-                loads = self._loads(done, forced, floor, deadline, dominance=False)
-            except _Stop:
+        ctx = self._ctx(m, *windows, 1 << 14)
+        kernel.start_search(ctx)
+        ctx.st[kernel.ST_NODE_CAP] = node_cap
+        chunk = 16
+        while True:
+            t0 = time.perf_counter()
+            status = kernel.run_search(ctx, chunk)
+            spent = time.perf_counter() - t0
+            nodes = int(ctx.st[kernel.ST_NODES])
+            self.stats = (nodes, int(ctx.st[kernel.ST_POOL]))
+            if status == kernel.FOUND:
+                return Decision(core.to_original(self._plan(ctx)), True, nodes)
+            if status == kernel.EXHAUSTED:
+                return Decision(None, True, nodes)
+            if status == kernel.TOO_WIDE:
                 return Decision(None, False, nodes)
-            room = m - k - 1  # stations left after this load
-            for S, load, pl in loads:
-                nd = done | S
-                if nd == full:
-                    parent[nd] = done
-                    return Decision(core.to_original(plan(nd)), True, nodes)
-                r = rp - pl
-                # k + 1 + max(LB1, LB2, LB3) of the rest > m (ceilings as -(-a // b))
-                if (-(-(r >> _SH1) // c) > room or -(-((r >> _SH2) & _M20) // 2) > room
-                        or -(-(r & _M20) // 6) > room):
-                    continue
-                old = seen.get(nd)
-                if old is not None and old <= k + 1:
-                    continue
-                if self._dominated(done, S, load):
-                    continue
-                if old is not None or len(seen) < memo_limit:
-                    seen[nd] = k + 1
-                    parent[nd] = done
-                elif nd not in parent:
-                    parent[nd] = done
-                counter += 1
-                heapq.heappush(heaps[k + 1], (idle + c - load, -counter, nd, r))
-                open_nodes += 1
+            if status == kernel.FULL:
+                if ctx.pool.shape[0] >= memo_limit:
+                    return Decision(None, False, nodes)
+                ctx = self._grow(ctx, min(memo_limit, 2 * ctx.pool.shape[0]))
+            elif spent < slice_s / 2:
+                chunk *= 2
+            elif spent > 2 * slice_s and chunk > 1:
+                chunk //= 2
             yield
-        return Decision(None, True, nodes)
+
+    @staticmethod
+    def _plan(ctx: kernel.Ctx) -> list[list[int]]:
+        chain = []
+        q = int(ctx.st[kernel.ST_FOUND])
+        while q >= 0:
+            chain.append(_from_words(ctx.pool[q]))
+            q = int(ctx.par[q])
+        chain.reverse()
+        return [list(_bits(b ^ a)) for a, b in itertools.pairwise(chain)]
 
     def run(self, m: int, deadline: Callable[[], bool] | None = None) -> Decision:
         """``decide`` to the end (or until ``deadline()``)."""
@@ -231,161 +320,118 @@ class Bbr:
         except StopIteration as stop:
             return stop.value
 
-    def _dominated(self, done: int, S: int, load: int) -> bool:
-        """Jackson's rule: some task ``j`` of the load without a follower in it could be
-        swapped for an available, unassigned task that dominates it and fits."""
-        core = self.core
-        c, t, pred, fol = core.c, core.t, core.pred, core.fol
-        dom_mask, vals, le_mask = self.dom_mask, self.vals, self.le_mask
-        AS = done | S
-        mm = S
-        while mm:
-            low = mm & -mm
-            j = low.bit_length() - 1
-            mm ^= low
-            if fol[j] & S:
-                continue
-            cand = dom_mask[j] & ~AS
-            if not cand:
-                continue
-            x = bisect_right(vals, c - load + t[j]) - 1  # room for a replacement
-            cand &= le_mask[x]
-            if not cand:
-                continue
-            base = AS & ~low
-            while cand:
-                li = cand & -cand
-                cand ^= li
-                if not pred[li.bit_length() - 1] & ~base:
-                    return True
-        return False
+    def _heur_ctx(self) -> kernel.Ctx:
+        if self._hctx is None:
+            n = self.core.n
+            W = max(1, -(-n // 64))
+            self._hctx = self._ctx(1, np.zeros((3, W), dtype=np.uint64),
+                                   np.zeros(n, dtype=np.int64), 1)
+        return self._hctx
 
-    def _loads(
-        self,
-        done: int,
-        forced: int,
-        min_load: int,
-        deadline: Callable[[], bool] | None = None,
-        fullest: bool = False,
-        dominance: bool = True,
-    ) -> list[tuple[int, int, int]]:
-        """Maximal loads ``(mask, load, packed weights)`` of the next station with at least
-        ``min_load`` and every task of ``forced``, not dominated (Jackson).
+    def fullest(self, done: int, steps_cap: int = 200_000) -> tuple[int, int]:
+        """A fullest maximal load (mask, load) after the tasks ``done`` (this direction's
+        numbering); load -1 when none was found within ``steps_cap`` steps."""
+        ctx = self._heur_ctx()
+        out = np.zeros(ctx.W, dtype=np.uint64)
+        load = kernel.fullest_load(ctx, _words(done, ctx.W), out, steps_cap)
+        return _from_words(out), int(load)
 
-        With ``fullest`` only a fullest load is looked for (branch and bound on the load:
-        each load found raises the bar to one more), as in Hoffmann's heuristic; the last
-        element of the list is then a fullest load. With ``dominance`` false the caller
-        applies Jackson's rule itself (``_dominated``), after its cheaper cuts."""
-        core = self.core
-        c, t, pred, succ, n = core.c, core.t, core.pred, core.succ_direct, core.n
-        packed = self.packed
-        undone = ~done
-        # A task can join this load only if it and its unassigned ancestors fit in one
-        # station; ``chain`` is the longest path of unassigned tasks ending in a task (a
-        # lower bound on their time, so the cut stays sound). suf[u]: time of the tasks
-        # numbered u or higher that pass (what a load can still get).
-        avail = 0
-        impossible = 0
-        chain = [0] * n
-        reach = [0] * n
-        m = ((1 << n) - 1) & undone
-        while m:
-            low = m & -m
-            v = low.bit_length() - 1
-            m ^= low
-            p = pred[v] & undone
-            if not p:
-                avail |= low
-                ch = t[v]
-            elif p & impossible:
-                impossible |= low
-                continue
-            else:
-                longest = 0
-                while p:
-                    lp = p & -p
-                    x = chain[lp.bit_length() - 1]
-                    if x > longest:
-                        longest = x
-                    p ^= lp
-                ch = t[v] + longest
-            if ch <= c:
-                chain[v] = ch
-                reach[v] = t[v]
-            else:
-                impossible |= low  # and so is everything after it
-        suf = list(itertools.accumulate(reversed(reach)))[::-1]
-        suf.append(0)
-        vals, le_mask = self.vals, self.le_mask
-        out: list[tuple[int, int, int]] = []
-        steps = [0]
-        bar = [min_load]
+    def root_width(self, m: int, steps_cap: int = 200_000) -> int:
+        """Maximal loads of the first station that the idle budget of ``m`` stations
+        allows (counted up to ``steps_cap`` enumeration steps): how wide the search
+        tree is in this direction."""
+        ctx = self._heur_ctx()
+        bar = self.core.c - (m * self.core.c - self.total)
+        return int(kernel.count_loads(ctx, np.zeros(ctx.W, dtype=np.uint64), bar, steps_cap))
 
-        def gen(cands: int, S: int, load: int, pl: int, min_skip: int) -> None:
-            if deadline is not None:
-                steps[0] += 1
-                if not steps[0] & 1023 and deadline():
-                    raise _Stop
-            rem = c - load
-            need = forced & ~S
-            if need:
-                first_need = (need & -need).bit_length() - 1
-                if t[first_need] > rem:
-                    return  # a task that must be in this load no longer fits
-            else:
-                first_need = n
-            x = bisect_right(vals, rem) - 1
-            # only the candidates that fit (times only grow, so a child needs no others)
-            mm = cands & le_mask[x] if x >= 0 else 0
-            extended = False
-            while mm:
-                low = mm & -mm
-                u = low.bit_length() - 1
-                mm ^= low
-                if u > first_need or load + suf[u] < bar[0]:
-                    break
-                tu = t[u]
-                extended = True
-                nxt = mm
-                sm = succ[u]
-                if sm:
-                    after = done | S | low
-                    while sm:
-                        lv = sm & -sm
-                        sm ^= lv
-                        if not pred[lv.bit_length() - 1] & ~after:
-                            nxt |= lv
-                gen(nxt, S | low, load + tu, pl + packed[u], min_skip)
-                if u == first_need:
-                    break
-                if tu < min_skip:
-                    min_skip = tu
-            if not extended and rem < min_skip and load >= bar[0] and not need:
-                if fullest:
-                    out.append((S, load, pl))
-                    bar[0] = load + 1
-                    if load == c:
-                        raise _Full
-                elif not dominance or not self._dominated(done, S, load):
-                    out.append((S, load, pl))
-
-        with contextlib.suppress(_Full):
-            gen(avail, 0, 0, 0, c + 1)
-        return out
-
-    def hoffmann(self, deadline: Callable[[], bool] | None = None) -> list[list[int]] | None:
+    def hoffmann(self, deadline: Callable[[], bool] | None = None,
+                 steps_cap: int = 200_000) -> list[list[int]] | None:
         """Hoffmann's heuristic with exact fullest loads: every station takes a fullest
-        maximal load (original task indices; None when ``deadline()`` ran out)."""
+        maximal load (original task indices; None when ``deadline()`` ran out). A load
+        search that takes more than ``steps_cap`` steps keeps the fullest found so far."""
         core = self.core
         full = (1 << core.n) - 1
         done = 0
         stations = []
-        try:
-            while done != full:
-                loads = self._loads(done, 0, 0, deadline, fullest=True)
-                S = loads[-1][0]
-                stations.append(list(_bits(S)))
-                done |= S
-        except _Stop:
-            return None
+        while done != full:
+            if deadline is not None and deadline():
+                return None
+            S, load = self.fullest(done, steps_cap)
+            if load < 0:
+                return None
+            stations.append(list(_bits(S)))
+            done |= S
         return core.to_original(stations)
+
+
+def hoffmann_both_ends(fwd: Bbr, rev: Bbr, deadline: Callable[[], bool] | None = None,
+                       steps_cap: int = 200_000) -> list[list[int]] | None:
+    """Bidirectional Hoffmann heuristic (after Fleszar & Hindi 2003): the line is filled
+    from both ends at once; each step computes a fullest load for the first open station
+    (forward graph) and for the last one (mirror graph) and keeps the fuller of the two.
+    ``fwd`` and ``rev`` are the same instance and cycle time, arcs reversed in ``rev``.
+    Returns the stations in line order (original task indices), or None on ``deadline``."""
+    n = fwd.core.n
+    pos_f = {o: k for k, o in enumerate(fwd.core.orig)}
+    pos_r = {o: k for k, o in enumerate(rev.core.orig)}
+    assigned: set[int] = set()
+    front: list[list[int]] = []
+    back: list[list[int]] = []
+    while len(assigned) < n:
+        if deadline is not None and deadline():
+            return None
+        Sf, lf = fwd.fullest(sum(1 << pos_f[o] for o in assigned), steps_cap)
+        Sr, lr = rev.fullest(sum(1 << pos_r[o] for o in assigned), steps_cap)
+        if lf < 0 and lr < 0:
+            return None
+        if lf >= lr:
+            st = [fwd.core.orig[k] for k in _bits(Sf)]
+            front.append(sorted(st))
+        else:
+            st = [rev.core.orig[k] for k in _bits(Sr)]
+            back.append(sorted(st))
+        assigned.update(st)
+    return front + back[::-1]
+
+
+def _words(mask: int, W: int) -> np.ndarray:
+    return np.array([(mask >> (64 * w)) & 0xFFFFFFFFFFFFFFFF for w in range(W)],
+                    dtype=np.uint64)
+
+
+def _rows(masks: list[int], W: int) -> np.ndarray:
+    out = np.zeros((len(masks), W), dtype=np.uint64)
+    for k, mk in enumerate(masks):
+        out[k] = _words(mk, W)
+    return out
+
+
+def _from_words(row: np.ndarray) -> int:
+    return sum(int(x) << (64 * w) for w, x in enumerate(row))
+
+
+_warm = False
+
+
+def warm_up() -> float:
+    """Load (or compile, the first time on a machine: about 30 s) every kernel on a tiny
+    instance, once per process; returns the seconds it took. ``solve`` calls it before
+    its clock starts; a process that forks workers calls it first, so that they inherit
+    the compiled code."""
+    global _warm
+    if _warm:
+        return 0.0
+    _warm = True
+    t0 = time.perf_counter()
+    bbr = Bbr(Salbp1((3, 4, 2, 5), ((0, 1), (0, 2), (2, 3)), 7))
+    bbr.hoffmann()
+    m = bbr.lower_bound()
+    bbr.root_width(m)
+    bbr.run(m)
+    gen = bbr.decide_dfs(m)
+    with contextlib.suppress(StopIteration):
+        while True:
+            next(gen)
+    must, late = bbr._windows(m)
+    Bbr._grow(bbr._ctx(m, must, late, 4), 8)
+    return time.perf_counter() - t0

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from jinxiu.engines.common.stop import MaxRuntime
+from jinxiu.engines.linebal.cbfs import warm_up
 from jinxiu.engines.linebal.io import read_instance
 from jinxiu.engines.linebal.problem import ProblemError
 from jinxiu.engines.linebal.solve import SolveParams, solve
@@ -173,6 +174,7 @@ def _bench(args) -> int:
     sizes = {p: os.path.getsize(p) for p, *_ in instances}
     jobs = [(*row, args.time_limit, args.seed) for row in instances]
     jobs.sort(key=lambda j: -sizes[j[0]])
+    warm_up()  # the kernels are loaded once, before the workers fork
     t0 = time.perf_counter()
     results = []
     n_jobs = max(1, min(args.jobs, len(jobs)))

@@ -5,18 +5,17 @@ set (see docs/engines/linebal.md):
 
 1. lower bounds in both directions (the mirror graph has the same optimum): LB1-LB3 with
    Scholl & Klein's incremented task times, the bin-packing bound L2, earliest stations;
-2. priority rules and Hoffmann's rule with exact fullest loads, forward and mirrored;
-3. if the gap is open, in turns: the BB&R decisions "m stations?" from the lower bound up
-   (``cbfs.py``, both directions interleaved; a short first run), a short CP-SAT run asked
-   for ``UB - 1`` stations (it proves some infeasibilities at once), heuristic dives of the
-   depth-first search, the BB&R decisions again where they stopped (half of the time
-   left), then the depth-first search of ``bbr.py`` with the rest.
+2. a priority rule, and Hoffmann's rule with exact fullest loads forward, mirrored and
+   from both ends at once;
+3. if the gap is open: the BB&R decisions "m stations?" from the lower bound up (a race of
+   the best-first and the depth-first search of ``cbfs.py``, both directions; a quarter of
+   the time), a short CP-SAT run asked for ``UB - 1`` stations, then the BB&R decisions
+   again where they stopped, with the rest.
 
-Plain SALBP-2: an upper bound on the cycle time by bisection with the priority rules, then
-with Hoffmann's rule; the CP-SAT SALBP-2 model (minimise c, windows for the upper bound)
-for half of the time; then the cycle time at the lower bound, then bisection between the
+Plain SALBP-2: an upper bound on the cycle time by bisection with the priority rule, then
+with the Hoffmann runs; then the cycle time at the lower bound, then bisection between the
 bounds, each step a SALBP-1 decision problem ("m stations at cycle c?") answered by the same
-pieces as above.
+pieces as above; the CP-SAT SALBP-2 model with whatever time is left.
 
 Problems with machine types, zoning, splitting or named operators go to the CP-SAT model.
 """
@@ -30,9 +29,9 @@ from dataclasses import dataclass
 
 from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
-from jinxiu.engines.linebal.bbr import Salbp1, first_station_loads
+from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
-from jinxiu.engines.linebal.cbfs import Bbr, Decision
+from jinxiu.engines.linebal.cbfs import Bbr, Decision, hoffmann_both_ends, warm_up
 from jinxiu.engines.linebal.cpsat import solve_cp
 from jinxiu.engines.linebal.problem import ProblemData
 from jinxiu.engines.linebal.result import Result, make_result
@@ -45,16 +44,9 @@ class SolveParams:
     workers: int = 1  # CP-SAT threads
     use_cpsat: bool = True  # CP-SAT probe in the plain portfolio
     heuristic_share: float = 0.1  # time for Hoffmann's rule (the priority rules always run)
-    dive_leaf_cap: int = 30  # loads enumerated per node in the heuristic dives
-    dive_width: int = 3  # of which the fullest are tried
     cpsat_share: float = 0.15  # share of the time left given to the CP-SAT probe
     cpsat_cap: float = 1.5  # ... and at most this many seconds
-    dive_share: float = 0.1  # share of the time left given to each dive
-    first_share: float = 0.6  # share of the time left for the complete search, narrower side
-    random_restarts: int = 8  # randomised priority-rule runs per direction
-    salbp2_cp_share: float = 0.5  # SALBP-2: share of the time for the CP-SAT model
-    bbr_first_share: float = 0.25  # share of the time left for a first BB&R run (CBFS)
-    bbr_share: float = 0.5  # ... and for its second run, after CP-SAT and the dives
+    bbr_first_share: float = 0.25  # share of the time left for the first BB&R race
 
 
 class _Clock:
@@ -99,6 +91,11 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
     ``stop`` defaults to ``MaxRuntime(10)``; the search ends early when optimality is
     proven. ``seed`` drives the randomised heuristics (and CP-SAT), so runs repeat.
     """
+    # the compiled kernels: loaded once per process (compiled once per machine), and not
+    # counted against a time limit
+    loading = warm_up() if data.is_simple else 0.0
+    if loading > 0.05 and isinstance(stop, MaxRuntime):
+        stop = MaxRuntime(stop.remaining() + loading)
     stop = stop if stop is not None else MaxRuntime(10.0)
     params = params or SolveParams()
     clock = _Clock(stop, default_budget=60.0)
@@ -111,36 +108,6 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
 
 
 # --------------------------------------------------------------------------- SALBP-1
-def _heuristics(cores: list[Salbp1], rng: random.Random, restarts: int,
-                deadline: float | None = None) -> list[list[int]]:
-    """Best plan of the priority rules and Hoffmann's rule in both directions (forward
-    orientation). The cheap rules always run; Hoffmann and the random restarts stop at
-    ``deadline`` (a ``time.perf_counter`` value)."""
-    best = None
-    jobs = []
-    for d, core in enumerate(cores):
-        nfol = [bin(f).count("1") for f in core.fol]
-        rules = [core.pw, core.t, nfol,
-                 [core.t[k] / max(1, core.earliest[k]) for k in range(core.n)]]
-        jobs += [(d, core, "greedy", pr) for pr in rules]
-    for d, core in enumerate(cores):
-        nfol = [bin(f).count("1") for f in core.fol]
-        jobs += [(d, core, "hoffmann", pr) for pr in (core.pw, core.t, nfol)]
-    for d, core in enumerate(cores):
-        for _ in range(restarts):
-            jobs.append((d, core, "greedy",
-                         [core.pw[k] * (0.7 + 0.6 * rng.random()) for k in range(core.n)]))
-    for d, core, kind, pr in jobs:
-        if best is not None and kind == "hoffmann" and deadline is not None \
-                and time.perf_counter() > deadline:
-            continue
-        sol = core.greedy(pr) if kind == "greedy" else core.hoffmann(pr, 300, 2000)
-        if best is None or len(sol) < len(best):
-            best = _orient(core.to_original(sol), d == 1)
-    assert best is not None
-    return best
-
-
 def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, seed: int,
                   params: SolveParams, *, target: int | None = None):
     """Minimise stations at cycle ``c`` (or, with ``target``, only decide whether ``target``
@@ -151,24 +118,33 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     lower = max(bf.lower_bound(), br.lower_bound())
     if target is not None and lower > target:
         return None, target + 1, lower, True, 0
-    # priority rules (the capped Hoffmann of _heuristics is left out: the exact one below
-    # finds fuller loads)
-    best = _heuristics([fwd, rev], rng, params.random_restarts if target is None else 0,
-                       deadline=time.perf_counter())
+    # one priority rule per direction (cheap), then Hoffmann's rule with exact fullest
+    # loads forward, mirrored and from both ends at once (compiled, a few ms each)
+    best = None
+    for core, mirrored in ((fwd, False), (rev, True)):
+        sol = _orient(core.to_original(core.greedy(core.pw)), mirrored)
+        if best is None or len(sol) < len(best):
+            best = sol
+    assert best is not None
     upper = len(best)
     nodes = 0
 
     def done() -> bool:
         return lower >= upper or (target is not None and (upper <= target or lower > target))
 
-    # Hoffmann's rule with exact fullest loads, both directions
     hoff_end = time.perf_counter() + clock.share(params.heuristic_share, 1.0)
-    for b in (bf, br):
+
+    def hoff_stop() -> bool:
+        return time.perf_counter() >= hoff_end
+
+    for kind in ("fwd", "rev", "both"):
         if done():
             break
-        sol = b.hoffmann(lambda: time.perf_counter() >= hoff_end)
-        if sol is not None and len(sol) < upper:
-            best, upper = _orient(sol, b is br), len(sol)
+        sol = (bf.hoffmann(hoff_stop) if kind == "fwd" else
+               _orient(br.hoffmann(hoff_stop) or [], True) if kind == "rev" else
+               hoffmann_both_ends(bf, br, hoff_stop))
+        if sol and len(sol) < upper:
+            best, upper = sol, len(sol)
     if done() or clock.remaining() <= 0:
         return best, upper, lower, lower >= upper, nodes
     # 0. BB&R decisions from the lower bound upwards, both directions in turns (short)
@@ -196,6 +172,7 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         return done()
 
     if bbr_phase(params.bbr_first_share):
+        race.close()
         return best, upper, lower, lower >= upper, nodes
     # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
     if params.use_cpsat and clock.remaining() > 0.2:
@@ -210,59 +187,28 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         elif cp.stations is not None and len(cp.stations) < upper:
             best, upper = cp.stations, len(cp.stations)
             lower = max(lower, cp.bound)
-        if done():
-            return best, upper, lower, lower >= upper, nodes
-    # 2. heuristic dives of the depth-first search in both directions (first loads only)
-    for core in (fwd, rev):
-        out = core.search(upper if target is None else target + 1, None, lower=lower,
-                          should_stop=clock.deadline_stop(clock.share(params.dive_share, 1.0)),
-                          leaf_cap=params.dive_leaf_cap, dive_width=params.dive_width,
-                          first_only=target is not None)
-        nodes += out.nodes
-        if out.stations is not None and out.upper < upper:
-            best, upper = _orient(out.stations, core is rev), out.upper
-        if done():
-            return best, upper, lower, lower >= upper, nodes
-    # 3. the BB&R decisions again, where phase 0 stopped
-    if bbr_phase(params.bbr_share) or clock.remaining() <= 0:
-        race.close()
-        return best, upper, lower, lower >= upper, nodes
+    # 2. the BB&R decisions again, where phase 0 stopped, with the rest of the time
+    bbr_phase(1.0)
     race.close()
-    f1, f2 = first_station_loads(fwd), first_station_loads(rev)
-    first, second = (fwd, rev) if f1 <= f2 else (rev, fwd)
-
-    def complete(core: Salbp1, share: float) -> bool:
-        nonlocal best, upper, lower, nodes
-        out = core.search(upper if target is None else target + 1, None, lower=lower,
-                          should_stop=clock.deadline_stop(clock.remaining() * share),
-                          first_only=target is not None)
-        nodes += out.nodes
-        if out.stations is not None and out.upper < upper:
-            best, upper = _orient(out.stations, core is rev), out.upper
-        if out.complete:
-            if target is None:
-                lower = upper
-            elif out.stations is None:
-                lower = max(lower, target + 1)
-        return done()
-
-    # 4. depth-first complete search in the narrower direction, then the other one
-    if complete(first, params.first_share):
-        return best, upper, lower, lower >= upper, nodes
-    complete(second, 1.0)
     return best, upper, lower, lower >= upper, nodes
 
 
 class _Race:
-    """The BB&R decision "``m`` stations?" forward and on the mirror graph, run in turns of
-    ``slice_s`` seconds; it keeps its searches between calls, so a later phase of the
-    portfolio goes on where an earlier one stopped."""
+    """The BB&R decision "``m`` stations?" by four searches run in turns of ``slice_s``
+    seconds, each getting the same time: the best-first search (``Bbr.decide``) and the
+    depth-first one with each station's fullest loads first (``Bbr.decide_dfs``), forward
+    and on the mirror graph. Either search
+    settles the question (both are complete); the best-first one finds plans sooner on
+    most graphs, the depth-first one where a station has millions of loads. The searches
+    are kept between calls, so a later phase of the portfolio goes on where an earlier
+    one stopped."""
 
     def __init__(self, searches: tuple[Bbr, Bbr], clock: _Clock, slice_s: float = 0.05):
         self.searches, self.clock, self.slice_s = searches, clock, slice_s
         self.m: int | None = None
         self.gens: list = []
-        self.used = [0.0, 0.0]
+        self.used: list[float] = []
+        self.weight: list[float] = []
         self.end = 0.0
 
     def _out_of_time(self) -> bool:
@@ -270,20 +216,36 @@ class _Race:
 
     def close(self) -> None:
         for g in self.gens:
-            g.close()
+            if g is not None:
+                g.close()
         self.gens, self.m = [], None
 
     def run(self, m: int, end: float) -> tuple[Decision | None, bool]:
         """Advance the decision for ``m`` until ``end``. Returns (answer, from the mirror
-        graph), or (None, False) when the time ran out first."""
+        graph), or (None, False) when the time ran out first or every search filled its
+        memory."""
         self.end = end
         if self.m != m:
             self.close()
             self.m = m
-            self.gens = [s.decide(m, deadline=self._out_of_time) for s in self.searches]
-            self.used = [0.0, 0.0]
+            f, r = self.searches
+            self.gens = [f.decide(m), r.decide(m), f.decide_dfs(m, fullest_first=True),
+                         r.decide_dfs(m, fullest_first=True)]
+            self.used = [0.0] * len(self.gens)
+            # the narrower direction (fewer first-station loads) gets four times the time
+            # of the other one when they differ by a factor of three or more
+            wf, wr = max(1, f.root_width(m)), max(1, r.root_width(m))
+            slow = [1.0, 1.0]
+            if wf >= 3 * wr:
+                slow[0] = 4.0
+            elif wr >= 3 * wf:
+                slow[1] = 4.0
+            self.weight = [slow[d % 2] for d in range(len(self.gens))]
         while not self._out_of_time():
-            d = 0 if self.used[0] <= self.used[1] else 1
+            live = [d for d, g in enumerate(self.gens) if g is not None]
+            if not live:
+                return None, False
+            d = min(live, key=lambda x: self.used[x] * self.weight[x])
             t0 = time.perf_counter()
             stop_at = min(end, t0 + self.slice_s)
             try:
@@ -291,11 +253,11 @@ class _Race:
                     next(self.gens[d])
             except StopIteration as fin:
                 dec = fin.value
-                if dec.stations is None and not dec.complete:  # stopped inside a node
-                    self.gens[d] = self.searches[d].decide(m, deadline=self._out_of_time)
-                    return None, False
+                if dec.stations is None and not dec.complete:  # out of memory, too wide
+                    self.gens[d] = None
+                    continue
                 self.close()
-                return dec, d == 1
+                return dec, d % 2 == 1
             finally:
                 self.used[d] += time.perf_counter() - t0
         return None, False
@@ -356,14 +318,6 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             a = mid + 1
     hi = b
     nodes = 0
-    # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound)
-    if lo < hi and params.use_cpsat and clock.remaining() > 0.2:
-        cp = solve_cp(data, max_stations=m, time_limit=clock.share(params.salbp2_cp_share, 5.0),
-                      seed=seed, workers=params.workers, hint=best_hi, objective_lower=lo,
-                      cycle_upper=hi)
-        if cp.stations is not None and cp.objective is not None and cp.objective < hi:
-            hi, best_hi = cp.objective, cp.stations
-        lo = max(lo, min(cp.bound, hi)) if not cp.infeasible else lo
     # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
     # most instances), then bisection on the cycle time (a plan found lowers the upper
     # bound, a proof of "no" raises the lower bound)
@@ -379,6 +333,14 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             lo = mid + 1
         else:
             break  # time ran out on this cycle time
+    # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound) with what is left
+    if lo < hi and params.use_cpsat and clock.remaining() > 0.2:
+        cp = solve_cp(data, max_stations=m, time_limit=clock.remaining(), seed=seed,
+                      workers=params.workers, hint=best_hi, objective_lower=lo,
+                      cycle_upper=hi)
+        if cp.stations is not None and cp.objective is not None and cp.objective < hi:
+            hi, best_hi = cp.objective, cp.stations
+        lo = max(lo, min(cp.bound, hi)) if not cp.infeasible else lo
     proven = lo >= hi
     reason = StopReason.OPTIMAL if proven else StopReason(clock.stop.reason or "time_limit")
     return make_result(data, best_hi, cycle_time=hi, lower_bound=lo, proven=proven,
@@ -388,15 +350,21 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
 
 def _heur_at(data: ProblemData, c: int, rng, params, hoffmann: bool = False) -> list[list[int]]:
     """Priority rules at cycle ``c`` in both directions (and, with ``hoffmann``, Hoffmann's
-    rule with exact fullest loads)."""
+    rule with exact fullest loads forward, mirrored and from both ends)."""
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    best = _heuristics([fwd, rev], rng, 2, deadline=time.perf_counter())
+    best = None
+    for core, mirrored in ((fwd, False), (rev, True)):
+        sol = _orient(core.to_original(core.greedy(core.pw)), mirrored)
+        if best is None or len(sol) < len(best):
+            best = sol
+    assert best is not None
     if hoffmann:
-        for core, mirrored in ((fwd, False), (rev, True)):
-            sol = Bbr(core).hoffmann()
-            if sol is not None and len(sol) < len(best):
-                best = _orient(sol, mirrored)
+        bf, br = Bbr(fwd), Bbr(rev)
+        for sol in (bf.hoffmann(), _orient(br.hoffmann() or [], True),
+                    hoffmann_both_ends(bf, br)):
+            if sol and len(sol) < len(best):
+                best = sol
     return best
 
 

@@ -1,0 +1,611 @@
+"""Compiled kernels (numba, ``cache=True``) for the BB&R decision search of ``cbfs.py``.
+
+Task sets are rows of ``W = ceil(n / 64)`` uint64 words (task ``k`` is bit ``k % 64`` of word
+``k // 64``). Everything the search keeps lives in numpy arrays that the caller owns
+(``Search`` in ``cbfs.py``), so a search can be run in slices and resumed:
+
+* the node pool: task set, station count, parent and heap key of every stored node;
+* one pairing heap per station count over the pool (``child``/``sib`` links), keyed by the
+  idle time so far (ties: the newest node first) — the cyclic best-first order;
+* an open-addressing hash table of pool indices: the memory of BB&R ("a task set reached
+  before with no more stations is not expanded again").
+
+Two entry points: ``run_search`` (expand up to ``max_nodes`` nodes of the decision "``m``
+stations?") and ``fullest_load`` (one fullest maximal load, for Hoffmann's heuristic). Both
+enumerate the maximal loads of the next station with an explicit stack (``_enumerate``), in
+topological task order; see ``cbfs.py`` for the rules the enumeration applies.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros
+
+U1 = np.uint64(1)
+U0 = np.uint64(0)
+M6 = np.uint64(63)
+
+# indices into the scalar state array ``st`` of a search
+ST_POOL, ST_LEVEL, ST_NODES, ST_FOUND, ST_OPEN = 0, 1, 2, 3, 4
+# per-node scalars ``ctx.sc`` while a node is expanded
+SC_K, SC_IDLE, SC_R1, SC_R2, SC_R3, SC_CUR = 0, 1, 2, 3, 4, 5
+# run_search results
+RUNNING, FOUND, EXHAUSTED, FULL, TOO_WIDE = 0, 1, 2, 3, 4
+ST_NODE_CAP = 13  # st[13]: most enumeration steps for one node (0: no limit)
+
+
+class Ctx(NamedTuple):
+    """What the kernels share: the instance (one direction, one cycle time, ``m``), the
+    search state and scratch space. Built by ``cbfs.Search``."""
+
+    n: int
+    W: int
+    c: int
+    m: int
+    t: np.ndarray  # int64[n] task times (topological numbering)
+    tp: np.ndarray  # int64[n] incremented times (bounds only)
+    w2: np.ndarray  # int64[n] LB2 weights (halves)
+    w3: np.ndarray  # int64[n] LB3 weights (sixths)
+    pred: np.ndarray  # uint64[n, W] direct predecessors
+    fol: np.ndarray  # uint64[n, W] all followers
+    dom: np.ndarray  # uint64[n, W] the tasks that dominate each task (Jackson)
+    pred_ptr: np.ndarray  # CSR of the direct predecessors
+    pred_idx: np.ndarray
+    succ_ptr: np.ndarray  # CSR of the direct successors
+    succ_idx: np.ndarray
+    le_idx: np.ndarray  # int64[c + 1]: row of le_mask for a free time r (-1: none fits)
+    le_mask: np.ndarray  # uint64[V, W]: the tasks with time <= the V-th distinct time
+    must: np.ndarray  # uint64[m + 2, W]: tasks whose latest station is <= s
+    full: np.ndarray  # uint64[W]: every task
+    budget: int  # m * c - sum of times: idle time allowed in all
+    tsum: int  # sum of the task times
+    pool: np.ndarray  # uint64[N, W] task sets of the stored nodes
+    lvl: np.ndarray  # int32[N] their station count (-1: superseded)
+    par: np.ndarray  # int32[N] parent node
+    key: np.ndarray  # int64[N] heap key: idle << 32 | (2^31 - 1 - index)
+    child: np.ndarray  # int32[N] pairing-heap links
+    sib: np.ndarray  # int32[N]
+    tmp: np.ndarray  # int32[N] scratch for the heap
+    roots: np.ndarray  # int64[m + 1] heap root per station count
+    htab: np.ndarray  # int64[H] hash table of pool indices (H a power of two)
+    st: np.ndarray  # int64[8] pool size, cyclic level, nodes expanded, found, open nodes
+    sc: np.ndarray  # int64[8] the node being expanded (SC_*)
+    done: np.ndarray  # uint64[W] its task set
+    nd: np.ndarray  # uint64[W] scratch: a child's task set
+    tmpw: np.ndarray  # uint64[W] scratch
+    frc: np.ndarray  # uint64[W] per node: tasks that must go into this station
+    avail: np.ndarray  # uint64[W] per node: available tasks
+    imposs: np.ndarray  # uint64[W] per node: tasks that cannot join the next station
+    suf: np.ndarray  # int64[n + 1] per node (see _prepare)
+    chain: np.ndarray  # int64[n] per node
+    stS: np.ndarray  # uint64[n + 2, W] enumeration stack: task sets
+    stM: np.ndarray  # uint64[n + 2, W] ... candidates
+    stI: np.ndarray  # int64[n + 2, 8] ... numbers (see _enumerate)
+    late: np.ndarray  # int64[n] latest station of each task for m stations
+    dl1: np.ndarray  # int64[m + 2] per node: tp of the unassigned tasks due by station s
+    dl3: np.ndarray  # int64[m + 2] ... their LB3 weights
+    dd1: np.ndarray  # int64[m + 2] scratch (zero between uses)
+    dd3: np.ndarray  # int64[m + 2] scratch (zero between uses)
+    # depth-first search (kdfs.py) only, one row per station count L (tiny otherwise):
+    lv_done: np.ndarray  # uint64[m + 2, W] task set after L stations
+    lv_frc: np.ndarray  # uint64[m + 2, W] tasks due in station L + 1
+    lv_avail: np.ndarray  # uint64[m + 2, W] available tasks
+    lv_suf: np.ndarray  # int64[m + 2, n + 1] see _prepare
+    lv_int: np.ndarray  # int64[m + 2, 8] bar, first frame, idle, tp / w2 / w3 sums left
+    lv_dl1: np.ndarray  # int64[m + 2, m + 2] deadlines (see dl1)
+    lv_dl3: np.ndarray  # int64[m + 2, m + 2]
+
+
+@njit(cache=True, inline="always")
+def _has(mask, k):
+    return (mask[k >> 6] >> np.uint64(k & 63)) & U1
+
+
+@njit(cache=True)
+def _lowest(mask, W):
+    for w in range(W):
+        x = mask[w]
+        if x:
+            return w * 64 + np.int64(trailing_zeros(x))
+    return -1
+
+
+@njit(cache=True)
+def _hash(row, W, hmask):
+    h = np.uint64(1469598103934665603)
+    for w in range(W):
+        h = (h ^ row[w]) * np.uint64(1099511628211)
+        h ^= h >> np.uint64(29)
+    return np.int64(h & np.uint64(hmask))
+
+
+@njit(cache=True)
+def _lookup(pool, htab, row, W):
+    """Pool index of the stored node with task set ``row`` and its hash slot (-1, slot
+    when absent)."""
+    hmask = htab.shape[0] - 1
+    s = _hash(row, W, hmask)
+    while True:
+        p = htab[s]
+        if p < 0:
+            return -1, s
+        same = True
+        for w in range(W):
+            if pool[p, w] != row[w]:
+                same = False
+                break
+        if same:
+            return p, s
+        s = (s + 1) & hmask
+
+
+@njit(cache=True)
+def _meld(a, b, key, child, sib):
+    if key[b] < key[a]:
+        a, b = b, a
+    sib[b] = child[a]
+    child[a] = b
+    return a
+
+
+@njit(cache=True)
+def _push(roots, lvl, x, key, child, sib):
+    child[x] = -1
+    sib[x] = -1
+    r = roots[lvl]
+    roots[lvl] = x if r < 0 else _meld(r, x, key, child, sib)
+
+
+@njit(cache=True)
+def _pop(roots, lvl, key, child, sib, tmp):
+    r = roots[lvl]
+    c = child[r]
+    cnt = 0
+    while c >= 0:  # pairing heap: merge the children in pairs, then right to left
+        a = c
+        b = sib[a]
+        if b < 0:
+            sib[a] = -1
+            tmp[cnt] = a
+            cnt += 1
+            break
+        nxt = sib[b]
+        sib[a] = -1
+        sib[b] = -1
+        tmp[cnt] = _meld(a, b, key, child, sib)
+        cnt += 1
+        c = nxt
+    if cnt == 0:
+        roots[lvl] = -1
+    else:
+        acc = tmp[cnt - 1]
+        for i in range(cnt - 2, -1, -1):
+            acc = _meld(tmp[i], acc, key, child, sib)
+        roots[lvl] = acc
+    return r
+
+
+@njit(cache=True)
+def _prepare(done, n, W, c, t, pred_ptr, pred_idx, avail, suf, chain, impossible):
+    """Available tasks, and ``suf[u]``: time of the unassigned tasks numbered ``u`` or higher
+    whose chain of unassigned ancestors fits in one station (what a load can still get)."""
+    for w in range(W):
+        avail[w] = U0
+        impossible[w] = U0
+    for v in range(n):
+        chain[v] = 0
+        suf[v] = 0
+        if _has(done, v):
+            continue
+        longest = 0
+        free = True
+        bad = False
+        for q in range(pred_ptr[v], pred_ptr[v + 1]):
+            p = pred_idx[q]
+            if _has(done, p):
+                continue
+            free = False
+            if _has(impossible, p):
+                bad = True
+                break
+            if chain[p] > longest:
+                longest = chain[p]
+        if bad:
+            impossible[v >> 6] |= U1 << np.uint64(v & 63)
+            continue
+        if free:
+            avail[v >> 6] |= U1 << np.uint64(v & 63)
+        ch = t[v] + longest
+        if ch <= c:
+            chain[v] = ch
+            suf[v] = t[v]
+        else:
+            impossible[v >> 6] |= U1 << np.uint64(v & 63)
+    suf[n] = 0
+    for v in range(n - 1, -1, -1):
+        suf[v] += suf[v + 1]
+
+
+@njit(cache=True)
+def _dominated(done, S, load, W, c, t, pred, fol, dom, le_idx, le_mask, tmp):
+    """Jackson's rule: a task ``j`` of the load without a follower in it could be swapped for
+    an unassigned, available task that dominates it and fits."""
+    for w in range(W):
+        x = S[w]
+        while x:
+            b = np.int64(trailing_zeros(x))
+            x &= x - U1
+            j = w * 64 + b
+            rel = U0
+            for v in range(W):
+                rel |= fol[j, v] & S[v]
+            if rel:
+                continue
+            room = c - load + t[j]
+            li = le_idx[room] if room <= c else le_idx[c]
+            if li < 0:
+                continue
+            anyc = U0
+            for v in range(W):
+                tmp[v] = dom[j, v] & ~(done[v] | S[v]) & le_mask[li, v]
+                anyc |= tmp[v]
+            if not anyc:
+                continue
+            for v in range(W):
+                y = tmp[v]
+                while y:
+                    i = v * 64 + np.int64(trailing_zeros(y))
+                    y &= y - U1
+                    ok = True
+                    for u in range(W):
+                        base = done[u] | S[u]
+                        if u == w:
+                            base &= ~(U1 << np.uint64(b))
+                        if pred[i, u] & ~base:
+                            ok = False
+                            break
+                    if ok:
+                        return True
+    return False
+
+
+@njit(cache=True, inline="always")
+def _root_frame(ctx, d, avail):
+    """Start a station's enumeration in frame ``d``: nothing taken, ``avail`` to choose."""
+    for w in range(ctx.W):
+        ctx.stS[d, w] = U0
+        ctx.stM[d, w] = avail[w]
+    ctx.stI[d, 0] = 0
+    ctx.stI[d, 1] = ctx.c + 1
+    ctx.stI[d, 5] = 0
+    ctx.stI[d, 6] = 0
+    ctx.stI[d, 7] = 0
+
+
+@njit(cache=True)
+def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap):
+    """Maximal loads of the next station: at least ``bar0``, every task of ``forced``.
+
+    ``mode`` 0: every load is handed to ``_child`` (the search), through ``ctx``; the
+    enumeration ends early when ``_child`` reports a complete plan (returns 1).
+    ``mode`` 1: branch and bound for a fullest load (the bar rises with each load found);
+    the fullest is left in ``best`` (returns its load, or -1).
+    ``mode`` 2: count the loads (returns the count - 1; stops at ``steps_cap`` steps).
+
+    Frame ``d`` of the stack: ``stS[d]`` task set, ``stM[d]`` candidates left; ``stI[d, :]``
+    = load, least time of a skipped task, first forced task not yet in, extended?, last
+    task tried, tp / w2 / w3 sums. (``kdfs.py`` has the same steps inside its search.)"""
+    n, W, c, t, pred = ctx.n, ctx.W, ctx.c, ctx.t, ctx.pred
+    succ_ptr, succ_idx, le_idx, le_mask = ctx.succ_ptr, ctx.succ_idx, ctx.le_idx, ctx.le_mask
+    suf, stS, stM, stI = ctx.suf, ctx.stS, ctx.stM, ctx.stI
+    bar = bar0
+    found = -1
+    steps = 0
+    _root_frame(ctx, 0, ctx.avail)
+    d = 0
+    entering = True
+    while d >= 0:
+        if entering:
+            entering = False
+            steps += 1
+            if steps_cap > 0 and steps > steps_cap:
+                return found if mode >= 1 else -2
+            rem = c - stI[d, 0]
+            fn = n
+            for w in range(W):
+                x = forced[w] & ~stS[d, w]
+                if x:
+                    fn = w * 64 + np.int64(trailing_zeros(x))
+                    break
+            if fn < n and t[fn] > rem:
+                d -= 1
+                continue
+            stI[d, 2] = fn
+            stI[d, 3] = 0
+            stI[d, 4] = -1
+            li = le_idx[rem]
+            for w in range(W):
+                stM[d, w] = stM[d, w] & le_mask[li, w] if li >= 0 else U0
+        else:
+            # back from the child that took task stI[d, 4]
+            u = stI[d, 4]
+            if u == stI[d, 2]:
+                d -= 1
+                continue
+            if t[u] < stI[d, 1]:
+                stI[d, 1] = t[u]
+        load = stI[d, 0]
+        u = _lowest(stM[d], W)
+        if u >= 0 and not (u > stI[d, 2] or load + suf[u] < bar):
+            # take u: the child gets the candidates after u and u's freed successors
+            wu = u >> 6
+            bu = U1 << np.uint64(u & 63)
+            stM[d, wu] &= ~bu
+            stI[d, 3] = 1
+            stI[d, 4] = u
+            e = d + 1
+            for w in range(W):
+                stS[e, w] = stS[d, w]
+                stM[e, w] = stM[d, w]
+            stS[e, wu] |= bu
+            for q in range(succ_ptr[u], succ_ptr[u + 1]):
+                v = succ_idx[q]
+                if _has(done, v):  # assigned at the other end (hoffmann_both_ends)
+                    continue
+                ok = True
+                for w in range(W):
+                    if pred[v, w] & ~(done[w] | stS[e, w]):
+                        ok = False
+                        break
+                if ok:
+                    stM[e, v >> 6] |= U1 << np.uint64(v & 63)
+            stI[e, 0] = load + t[u]
+            stI[e, 1] = stI[d, 1]
+            stI[e, 5] = stI[d, 5] + ctx.tp[u]
+            stI[e, 6] = stI[d, 6] + ctx.w2[u]
+            stI[e, 7] = stI[d, 7] + ctx.w3[u]
+            d = e
+            entering = True
+            continue
+        # no more children: a maximal load when nothing was added and no skipped task fits
+        if stI[d, 3] == 0 and c - load < stI[d, 1] and load >= bar and stI[d, 2] == n:
+            if mode == 1:
+                for w in range(W):
+                    best[w] = stS[d, w]
+                found = load
+                bar = load + 1
+                if load == c:
+                    return found
+            elif mode == 2:
+                found += 1
+            else:
+                r = _child(ctx, stS[d], load, stI[d, 5], stI[d, 6], stI[d, 7])
+                if r != 0:
+                    return r
+        d -= 1
+    return found if mode >= 1 else 0
+
+
+@njit(cache=True)
+def _child(ctx, S, load, p1, p2, p3):
+    """Bounds, memory and Jackson's rule for the child ``done | S`` of the node being
+    expanded; stores and queues it when it survives. Returns 1 for a complete plan, 2 when
+    the pool is full."""
+    W = ctx.W
+    nd = ctx.nd
+    full = True
+    for w in range(W):
+        nd[w] = ctx.done[w] | S[w]
+        if nd[w] != ctx.full[w]:
+            full = False
+    sc = ctx.sc
+    k1 = sc[SC_K] + 1
+    if not full:
+        room = ctx.m - k1
+        c = ctx.c
+        r1 = sc[SC_R1] - p1
+        r2 = sc[SC_R2] - p2
+        r3 = sc[SC_R3] - p3
+        if (r1 + c - 1) // c > room or (r2 + 1) // 2 > room or (r3 + 5) // 6 > room:
+            return 0
+        if _late_cut(ctx, S, k1, ctx.dl1, ctx.dl3):
+            return 0
+    p, slot = _lookup(ctx.pool, ctx.htab, nd, W)
+    if p >= 0 and ctx.lvl[p] <= k1 and ctx.lvl[p] >= 0:
+        return 0
+    if not full and _dominated(ctx.done, S, load, W, ctx.c, ctx.t, ctx.pred, ctx.fol, ctx.dom,
+                               ctx.le_idx, ctx.le_mask, ctx.tmpw):
+        return 0
+    q = ctx.st[ST_POOL]
+    if q >= ctx.pool.shape[0]:
+        return 2  # the pool is full
+    ctx.st[ST_POOL] = q + 1
+    for w in range(W):
+        ctx.pool[q, w] = nd[w]
+    if p >= 0:
+        ctx.lvl[p] = -1  # an older copy with more stations: skipped when popped
+    ctx.htab[slot] = q
+    ctx.lvl[q] = k1
+    ctx.par[q] = sc[SC_CUR]
+    if full:
+        ctx.st[ST_FOUND] = q
+        return 1
+    idle = sc[SC_IDLE] + ctx.c - load
+    ctx.key[q] = (idle << 32) | (0x7FFFFFFF - q)
+    _push(ctx.roots, k1, q, ctx.key, ctx.child, ctx.sib)
+    ctx.st[ST_OPEN] += 1
+    return 0
+
+
+@njit(cache=True)
+def _late_cut(ctx, S, k1, dl1, dl3):
+    """Deadlines: the unassigned tasks whose latest station is ``s`` or earlier must fit
+    into stations ``k1 + 1 .. s`` (capacity with the incremented times, and LB3)."""
+    late, tp, w3, dd1, dd3 = ctx.late, ctx.tp, ctx.w3, ctx.dd1, ctx.dd3
+    for w in range(ctx.W):
+        x = S[w]
+        while x:
+            j = w * 64 + np.int64(trailing_zeros(x))
+            x &= x - U1
+            dd1[late[j]] += tp[j]
+            dd3[late[j]] += w3[j]
+    b1 = 0
+    b3 = 0
+    cut = False
+    c = ctx.c
+    for s in range(k1 + 1):
+        b1 += dd1[s]
+        b3 += dd3[s]
+    for s in range(k1 + 1, ctx.m):
+        b1 += dd1[s]
+        b3 += dd3[s]
+        a1 = dl1[s] - b1
+        a3 = dl3[s] - b3
+        if a1 > (s - k1) * c or (a3 + 5) // 6 > s - k1:
+            cut = True
+            break
+    for w in range(ctx.W):
+        x = S[w]
+        while x:
+            j = w * 64 + np.int64(trailing_zeros(x))
+            x &= x - U1
+            dd1[late[j]] = 0
+            dd3[late[j]] = 0
+    return cut
+
+
+@njit(cache=True)
+def _node_sums(ctx, done):
+    """Idle-free sums over the unassigned tasks: (time, tp, w2, w3)."""
+    a = b = c2 = c3 = 0
+    for v in range(ctx.n):
+        if not _has(done, v):
+            a += ctx.t[v]
+            b += ctx.tp[v]
+            c2 += ctx.w2[v]
+            c3 += ctx.w3[v]
+    return a, b, c2, c3
+
+
+@njit(cache=True)
+def start_search(ctx):
+    """Put the root (nothing assigned, no station) into the empty search."""
+    for w in range(ctx.W):
+        ctx.pool[0, w] = U0
+    _p, slot = _lookup(ctx.pool, ctx.htab, ctx.pool[0], ctx.W)
+    ctx.htab[slot] = 0
+    ctx.lvl[0] = 0
+    ctx.par[0] = -1
+    ctx.key[0] = 0x7FFFFFFF
+    _push(ctx.roots, 0, 0, ctx.key, ctx.child, ctx.sib)
+    ctx.st[ST_POOL] = 1
+    ctx.st[ST_LEVEL] = 0
+    ctx.st[ST_NODES] = 0
+    ctx.st[ST_FOUND] = -1
+    ctx.st[ST_OPEN] = 1
+
+
+@njit(cache=True)
+def run_search(ctx, max_nodes):
+    """Expand up to ``max_nodes`` nodes in cyclic best-first order. Returns RUNNING (more
+    to do), FOUND (``st[ST_FOUND]`` is the complete plan's last node), EXHAUSTED (no plan
+    with ``m`` stations), FULL (the pool is full: it can go on once it has grown) or
+    TOO_WIDE (a node took more than ``st[ST_NODE_CAP]`` enumeration steps; the search
+    cannot go on)."""
+    m, W, c = ctx.m, ctx.W, ctx.c
+    st, sc, done, roots = ctx.st, ctx.sc, ctx.done, ctx.roots
+    expanded = 0
+    while expanded < max_nodes:
+        if st[ST_OPEN] == 0:
+            return EXHAUSTED
+        level = st[ST_LEVEL]
+        for _ in range(m + 1):
+            if roots[level] >= 0:
+                break
+            level = level + 1 if level < m else 0
+        p = _pop(roots, level, ctx.key, ctx.child, ctx.sib, ctx.tmp)
+        st[ST_OPEN] -= 1
+        st[ST_LEVEL] = level + 1 if level < m else 0
+        if ctx.lvl[p] != level:
+            continue  # superseded by a copy with fewer stations
+        expanded += 1
+        st[ST_NODES] += 1
+        k = level
+        if k >= m:
+            continue
+        late = False
+        for w in range(W):
+            done[w] = ctx.pool[p, w]
+            if ctx.must[k, w] & ~done[w]:
+                late = True
+        if late:
+            continue
+        left, r1, r2, r3 = _node_sums(ctx, done)
+        for s in range(m + 2):
+            ctx.dl1[s] = 0
+            ctx.dl3[s] = 0
+        for v in range(ctx.n):
+            if not _has(done, v):
+                ctx.dl1[ctx.late[v]] += ctx.tp[v]
+                ctx.dl3[ctx.late[v]] += ctx.w3[v]
+        for s in range(1, m + 2):
+            ctx.dl1[s] += ctx.dl1[s - 1]
+            ctx.dl3[s] += ctx.dl3[s - 1]
+        idle = k * c - (ctx.tsum - left)
+        sc[SC_K] = k
+        sc[SC_IDLE] = idle
+        sc[SC_R1] = r1
+        sc[SC_R2] = r2
+        sc[SC_R3] = r3
+        sc[SC_CUR] = p
+        floor = c - (ctx.budget - idle)
+        for w in range(W):
+            ctx.frc[w] = ctx.must[k + 1, w] & ~done[w]
+        _prepare(done, ctx.n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail, ctx.suf,
+                 ctx.chain, ctx.imposs)
+        r = _enumerate(ctx, done, ctx.frc, floor, 0, ctx.nd, st[ST_NODE_CAP])
+        if r == 1:
+            return FOUND
+        if r == -2:  # one node with more loads than the cap: leave it to the DFS
+            return TOO_WIDE
+        if r == 2:  # put the node back: it is expanded again once the pool has grown
+            _push(roots, level, p, ctx.key, ctx.child, ctx.sib)
+            st[ST_OPEN] += 1
+            st[ST_NODES] -= 1
+            st[ST_LEVEL] = level
+            return FULL
+    return RUNNING
+
+
+@njit(cache=True)
+def fullest_load(ctx, done, out, steps_cap):
+    """A fullest maximal load for the station after ``done`` into ``out`` (its load, or -2
+    when ``steps_cap`` enumeration steps did not finish)."""
+    _prepare(done, ctx.n, ctx.W, ctx.c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail,
+             ctx.suf, ctx.chain, ctx.imposs)
+    for w in range(ctx.W):
+        ctx.frc[w] = U0
+    return _enumerate(ctx, done, ctx.frc, 0, 1, out, steps_cap)
+
+
+@njit(cache=True)
+def count_loads(ctx, done, bar, steps_cap):
+    """How many maximal loads of at least ``bar`` the station after ``done`` has (counting
+    stops after ``steps_cap`` enumeration steps)."""
+    _prepare(done, ctx.n, ctx.W, ctx.c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail,
+             ctx.suf, ctx.chain, ctx.imposs)
+    for w in range(ctx.W):
+        ctx.frc[w] = U0
+    return _enumerate(ctx, done, ctx.frc, bar, 2, ctx.nd, steps_cap) + 1
+
+
+@njit(cache=True)
+def rehash(ctx):
+    """Fill a fresh (all -1) hash table with the current nodes of the pool."""
+    for q in range(ctx.st[ST_POOL]):
+        if ctx.lvl[q] >= 0:
+            _p, slot = _lookup(ctx.pool, ctx.htab, ctx.pool[q], ctx.W)
+            ctx.htab[slot] = q

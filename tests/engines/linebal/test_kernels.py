@@ -1,0 +1,115 @@
+"""The compiled kernels (kernel.py, kdfs.py): the depth-first search in both load orders
+agrees with brute force, more than 64 tasks (several words per task set), the load
+counting, the give-up of a too wide best-first node, and Hoffmann from both ends."""
+
+import csv
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jinxiu.engines.linebal import ProblemData, check_solution, read_in2
+from jinxiu.engines.linebal.bbr import Salbp1
+from jinxiu.engines.linebal.cbfs import Bbr, Decision, hoffmann_both_ends
+from jinxiu.engines.linebal.result import make_result
+
+from .test_solve import small_dags
+
+
+def _finish(gen) -> Decision:
+    try:
+        while True:
+            next(gen)
+    except StopIteration as stop:
+        return stop.value
+
+
+def _both(data: ProblemData) -> list[tuple[Bbr, bool]]:
+    c = data.cycle_time
+    fwd = Salbp1(data.times, data.precedences, c)
+    rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
+    return [(Bbr(fwd), False), (Bbr(rev), True)]
+
+
+def _valid(data: ProblemData, stations, mirrored: bool) -> bool:
+    plan = list(reversed(stations)) if mirrored else stations
+    res = make_result(data, plan, cycle_time=data.cycle_time, lower_bound=1, proven=False,
+                      runtime_s=0.0, stop_reason="error")
+    return check_solution(data, res) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_dags(max_tasks=9), st.integers(0, 8), st.booleans())
+def test_depth_first_decisions_equal_brute_force(brute, dag, extra, fullest_first):
+    times, arcs = dag
+    c = max(times) + extra
+    data = ProblemData(times=tuple(times), precedences=tuple(arcs), cycle_time=c)
+    opt = brute.min_stations(times, arcs, c)
+    for bbr, mirrored in _both(data):
+        yes = _finish(bbr.decide_dfs(opt, fullest_first=fullest_first))
+        assert yes.complete and yes.stations is not None and len(yes.stations) <= opt
+        assert _valid(data, yes.stations, mirrored)
+        if opt > 1:
+            no = _finish(bbr.decide_dfs(opt - 1, fullest_first=fullest_first))
+            assert no.stations is None and no.complete
+
+
+def test_a_chain_over_two_words():
+    # 130 unit tasks in a chain at c = 7: 19 stations (130 = 18 * 7 + 4), not 18; the
+    # task sets span three 64-bit words
+    n = 130
+    data = ProblemData(times=(1,) * n, precedences=tuple((k, k + 1) for k in range(n - 1)),
+                       cycle_time=7)
+    for bbr, mirrored in _both(data):
+        for gen in (bbr.decide(19), bbr.decide_dfs(19), bbr.decide_dfs(19, fullest_first=True)):
+            yes = _finish(gen)
+            assert len(yes.stations) == 19 and _valid(data, yes.stations, mirrored)
+        assert _finish(bbr.decide(18)).stations is None
+        assert _finish(bbr.decide_dfs(18)).stations is None
+
+
+BIG = ("TONGE70", "ARC83", "LUTZ2")  # 70, 83 and 89 tasks: two words
+
+
+def test_scholl_graphs_over_64_tasks_both_searches(scholl):
+    with open(scholl / "optima_salbp1.csv", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["graph"] in BIG]
+    rows = [r for k, r in enumerate(rows) if k % 4 == 0]  # a spread of cycle times
+    assert len(rows) >= 6
+    for r in rows:
+        data = read_in2(scholl / f"{r['graph']}.IN2").problem(cycle_time=int(r["cycle_time"]))
+        opt = int(r["optimal_stations"])
+        for bbr, mirrored in _both(data):
+            for gen in (bbr.decide(opt), bbr.decide_dfs(opt, fullest_first=True)):
+                yes = _finish(gen)
+                assert yes.stations is not None, (r["graph"], r["cycle_time"])
+                assert len(yes.stations) <= opt and _valid(data, yes.stations, mirrored)
+
+
+def test_root_width_counts_maximal_loads():
+    # three unrelated tasks of 2 at c = 4: the maximal loads are the three pairs
+    bbr = Bbr(Salbp1((2, 2, 2), (), 4))
+    assert bbr.root_width(2) == 3
+    # a chain 1 -> 1 -> 1 at c = 3: one maximal load, all three
+    assert Bbr(Salbp1((1, 1, 1), ((0, 1), (1, 2)), 3)).root_width(1) == 1
+
+
+def test_a_too_wide_best_first_node_gives_up(scholl):
+    # BARTHOLD at c = 403: the first station has tens of thousands of maximal loads; with
+    # a cap of 1000 enumeration steps per node the best-first search stops unanswered
+    # (the race then leaves the question to the depth-first search, which settles it)
+    data = read_in2(scholl / "BARTHOLD.IN2").problem(cycle_time=403)
+    bbr = Bbr(Salbp1(data.times, data.precedences, 403))
+    wide = _finish(bbr.decide(14, node_cap=1000))
+    assert wide.stations is None and not wide.complete
+
+
+@pytest.mark.parametrize(("graph", "c", "opt"), [("KILBRID", 57, 10), ("ARC83", 5048, 16),
+                                                   ("WARNECKE", 54, 31)])
+def test_hoffmann_from_both_ends_gives_valid_plans(scholl, graph, c, opt):
+    data = read_in2(scholl / f"{graph}.IN2").problem(cycle_time=c)
+    (fwd, _), (rev, _) = _both(data)
+    plan = hoffmann_both_ends(fwd, rev)
+    assert plan is not None and _valid(data, plan, False)
+    assert len(plan) >= opt
+    assert sorted(k for st in plan for k in st) == list(range(data.num_tasks))
