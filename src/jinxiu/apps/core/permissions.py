@@ -167,16 +167,6 @@ def _constraint_q(constraints, perms: _UserPermissions):
     return q
 
 
-def _in_region(owner: str, region) -> Q:
-    """``owner``'s region is ``region`` or below it, by region id: a LIKE on the joined region
-    code kept PostgreSQL from the owner's region index (the registry's size filter, 288 ms
-    for a statistician, bench/results/registry.md). A subquery, so no extra query."""
-    from jinxiu.apps.core.models import Region
-
-    return Q(**{f"{owner}__region_id__in": Region.objects.filter(
-        code__startswith=region.prefix).values("pk")})
-
-
 def permission_q(user, model: type[Model], action: str):
     """A Q object for the rows ``user`` may ``action``; :data:`ALL`; or None for nothing."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -220,7 +210,7 @@ def permission_q(user, model: type[Model], action: str):
             if action not in reviewers.get(org.kind, ()) or org.region is None:
                 continue
             if action == "view" or m.role in ("admin", "officer"):
-                clauses.append(_in_region(owner, org.region))
+                clauses.append(Q(**{f"{owner}__region__code__startswith": org.region.prefix}))
     if visibility == "tenant" and action == "view" and tenant_lookup is not None:
         category = getattr(model, "data_category", None)
         if category:
@@ -232,7 +222,9 @@ def permission_q(user, model: type[Model], action: str):
             owner = tenant_lookup.removesuffix("_id")
             for policy in perms.policies():
                 if category in policy.categories and policy.bureau.region:
-                    clauses.append(_in_region(owner, policy.bureau.region))
+                    clauses.append(
+                        Q(**{f"{owner}__region__code__startswith": policy.bureau.region.prefix})
+                    )
     elif visibility == "owner":
         clauses.append(Q(owner=user))
     elif visibility == "changelog" and action == "view":
