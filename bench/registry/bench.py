@@ -167,14 +167,28 @@ def main() -> None:
     cities = Region.objects.filter(code__in={c[:4] + "00" for c in Organization.objects.filter(
         kind="enterprise").values_list("region__code", flat=True).distinct()})
     atlases = {}
+    from jinxiu.apps.chain import atlas_cache
+
+    def timed(city):
+        started = time.perf_counter()
+        data = atlas_for(user=user, region=city, year=year)
+        return time.perf_counter() - started, len(data.firms)
+
     for city in (cities if not os.environ.get("SKIP_ATLAS") else ()):
-        samples, firms_in = [], 0
+        # after a write (the inputs read from the database and cached), in a process that has
+        # not built them (the shared cache's rows), and again in the same process
+        cold, shared, samples, firms_in = [], [], [], 0
+        for _i in range(3):
+            atlas_cache.invalidate()
+            cold.append(timed(city)[0])
+            atlas_cache._LOCAL.clear()
+            shared.append(timed(city)[0])
         for _i in range(max(3, min(args.repeat, 5))):
-            started = time.perf_counter()
-            data = atlas_for(user=user, region=city, year=year)
-            samples.append(time.perf_counter() - started)
-            firms_in = len(data.firms)
-        atlases[city.name] = {**_percentiles(samples), "firms": firms_in}
+            seconds, firms_in = timed(city)
+            samples.append(seconds)
+        atlases[city.name] = {**_percentiles(samples), "firms": firms_in,
+                              "after_write": _percentiles(cold),
+                              "shared_cache": _percentiles(shared)}
         print("atlas", city.name, atlases[city.name], flush=True)
     result["atlas"] = {"year": year, "cities": atlases}
 

@@ -8,7 +8,7 @@ class ChainConfig(AppConfig):
     verbose_name = _("Industry chain atlas")
 
     def ready(self) -> None:
-        from jinxiu.apps.chain import demo, jobs, receivers  # noqa: F401  (registrations)
+        from jinxiu.apps.chain import atlas_cache, demo, jobs, receivers  # noqa: F401  (registrations)
         from jinxiu.apps.core.navigation import (
             GROUPS,
             HomeTile,

@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    BooleanField,
     Case,
     FloatField,
     IntegerField,
@@ -24,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.urls import reverse
 
+from jinxiu.apps.chain import atlas_cache
 from jinxiu.apps.chain.adapter import (
     figures_for,
     reference_from_benchmark,
@@ -168,15 +168,19 @@ class AtlasFirm:
         return self.organization.name
 
 
-def _atlas_firms(enterprises) -> list[AtlasFirm]:
+def _atlas_firm_rows(enterprises) -> list[tuple]:
     # tags as text, parsed only when there are any: most firms have none, and decoding
     # 45,000 JSON values took a fifth of a city's atlas
-    rows = list(enterprises.order_by("pk").annotate(
-        tags_text=Cast("tags", TextField())).values_list(
-        "pk", "organization_id", "organization__name", "organization__region_id", "tags_text"))
+    return [(pk, org_id, name, region_id, json.loads(tags) if tags and tags != "[]" else [])
+            for pk, org_id, name, region_id, tags in enterprises.order_by("pk").annotate(
+                tags_text=Cast("tags", TextField())).values_list(
+                "pk", "organization_id", "organization__name", "organization__region_id",
+                "tags_text")]
+
+
+def _atlas_firms(rows: list[tuple]) -> list[AtlasFirm]:
     regions = Region.objects.in_bulk({r[3] for r in rows if r[3] is not None})
-    return [AtlasFirm(pk, _AtlasOrg(org_id, name, regions.get(region_id)),
-                      json.loads(tags) if tags and tags != "[]" else [])
+    return [AtlasFirm(pk, _AtlasOrg(org_id, name, regions.get(region_id)), tags)
             for pk, org_id, name, region_id, tags in rows]
 
 
@@ -194,36 +198,58 @@ def _atlas_links(in_region, nodes) -> dict[int, set[str]]:
     return links
 
 
-def _atlas_figures(user, firms: list[AtlasFirm], in_region, years: list[int]):
-    """The figures of the region's firms (all of them: aggregation reads every figure) and
-    the firms whose indicators ``user`` may see (None: all), in one read of the indicators.
-    A firm counts as visible when the user may see one of its indicators of these years."""
-    seen_q = permission_q(user, YearlyIndicator, "view")
-    if seen_q is ALL:
-        seen = Value(True)
-    elif seen_q is None:
-        seen = Value(False)
-    else:
-        seen = Case(When(seen_q, then=Value(True)), default=Value(False),
-                    output_field=BooleanField())
+def _atlas_outputs(in_region, years: list[int]) -> dict[int, dict[int, float]]:
+    """Organization id -> year -> industrial output, of every firm of the region
+    (aggregation reads every figure)."""
     rows = YearlyIndicator.objects.filter(
         organization_id__in=in_region.values("organization_id"), year__in=years).order_by(
-        ).annotate(
-        output=Cast("industrial_output", FloatField()), seen=seen).values_list(
-        "organization_id", "year", "output", "seen")
+        ).annotate(output=Cast("industrial_output", FloatField())).values_list(
+        "organization_id", "year", "output")
     outputs: dict[int, dict[int, float]] = {}
-    seen_orgs = set()
-    for org_id, year, output, may_see in rows:
+    for org_id, year, output in rows:
         if output is not None:
             outputs.setdefault(org_id, {})[year] = output
-        if may_see:
-            seen_orgs.add(org_id)
-    figures = [FirmFigures(id=f.pk, name=f.organization.name,
-                           outputs=outputs.get(f.organization_id, {}), tags=tuple(f.tags),
-                           region=f.organization.region.code if f.organization.region else "")
-               for f in firms]
-    visible = None if seen_q is ALL else {f.pk for f in firms if f.organization_id in seen_orgs}
-    return figures, visible
+    return outputs
+
+
+def _atlas_figures(firms: list[AtlasFirm], outputs) -> list[FirmFigures]:
+    return [FirmFigures(id=f.pk, name=f.organization.name,
+                        outputs=outputs.get(f.organization_id, {}), tags=tuple(f.tags),
+                        region=f.organization.region.code if f.organization.region else "")
+            for f in firms]
+
+
+def _atlas_visible(user, firms: list[AtlasFirm], in_region, years: list[int]) -> set | None:
+    """The firms whose indicators ``user`` may see (None: all): a firm counts as visible when
+    the user may see one of its indicators of these years. Asked on every view, never cached."""
+    seen_q = permission_q(user, YearlyIndicator, "view")
+    if seen_q is ALL:
+        return None
+    if seen_q is None:
+        return set()
+    seen_orgs = set(YearlyIndicator.objects.filter(
+        seen_q, organization_id__in=in_region.values("organization_id"),
+        year__in=years).order_by().values_list("organization_id", flat=True).distinct())
+    return {f.pk for f in firms if f.organization_id in seen_orgs}
+
+
+def _atlas_inputs(region: Region, nodes, in_region, years: list[int]):
+    """(firms, links, figures) of the region: the same for every viewer, so kept in the
+    cache (``atlas_cache``) until a write of any of them. Callers only read them."""
+    cache_key = atlas_cache.key(region.pk, tuple(years))
+    built = atlas_cache.local_get(cache_key)
+    if built is not None:
+        return built
+    rows = atlas_cache.get(cache_key)
+    if rows is None:
+        rows = (_atlas_firm_rows(in_region), _atlas_links(in_region, nodes),
+                _atlas_outputs(in_region, years))
+        atlas_cache.put(cache_key, rows)
+    firm_rows, links, outputs = rows
+    firms = _atlas_firms(firm_rows)
+    built = (firms, links, _atlas_figures(firms, outputs))
+    atlas_cache.local_put(cache_key, built)
+    return built
 
 
 def atlas(*, user, region: Region, year: int, benchmark: ChainBenchmark | None = None,
@@ -233,10 +259,9 @@ def atlas(*, user, region: Region, year: int, benchmark: ChainBenchmark | None =
     taxonomy = taxonomy_from_nodes(nodes)
     # subqueries, not lists of ids: a province holds more firms than SQLite takes parameters
     in_region = Enterprise.objects.filter(_in_region(region)).exclude(status__in=ENDED)
-    enterprises = _atlas_firms(in_region)
-    links = _atlas_links(in_region, nodes)
-    figures, visible = _atlas_figures(user, enterprises, in_region,
-                                      [year, year - params.growth_years])
+    years = [year, year - params.growth_years]
+    enterprises, links, figures = _atlas_inputs(region, nodes, in_region, years)
+    visible = _atlas_visible(user, enterprises, in_region, years)
     gaps = analyse(taxonomy, figures, links, year=year,
                    reference=reference_from_benchmark(benchmark), params=params,
                    visible=visible)

@@ -40,4 +40,7 @@ def bulk_create_logged(model, objs: list, *, batch_size: int = BATCH) -> list:
             prechange_data=None, postchange_data=serialize_object(obj))
         for obj in created]
     ObjectChange.objects.bulk_create(records, batch_size=batch_size)
+    from jinxiu.apps.enterprises.signals import rows_bulk_created
+
+    rows_bulk_created.send(sender=model, count=len(created))
     return created

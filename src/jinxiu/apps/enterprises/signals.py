@@ -15,6 +15,10 @@ from jinxiu.apps.core.models import Organization
 # no links and starts nothing). A receiver may answer with the job it started.
 linking_inputs_changed = Signal()
 
+# sent by ``bulk.bulk_create_logged`` (sender: the model) after rows were written in bulk,
+# which sends no post_save: caches of registry data (the chain atlas) hear of them here.
+rows_bulk_created = Signal()
+
 
 @receiver(post_save, sender=Organization, dispatch_uid="enterprises_search_index_org")
 def _reindex_enterprise(sender, instance, raw=False, created=False, **kwargs):
