@@ -48,8 +48,9 @@ class SolveParams:
     cpsat_share: float = 0.15  # share of the time left given to the CP-SAT probe
     cpsat_cap: float = 1.5  # ... and at most this many seconds
     bbr_first_share: float = 0.25  # share of the time left for the first BB&R race
-    window_share: float = 0.6  # share of the time left for re-balancing windows of the plan
-    window_step_s: float = 0.2  # ... and at most this long per window and direction
+    bbr_second_share: float = 0.7  # share of the time left for the second BB&R race
+    window_search: bool = True  # then re-balance windows of the plan (SALBP-1)
+    window_step_s: float = 0.1  # ... at most this long per window and direction
 
 
 class _Clock:
@@ -180,20 +181,7 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     if bbr_phase(params.bbr_first_share):
         race.close()
         return best, upper, lower, lower >= upper, nodes
-    # 1. windows of the best plan re-balanced in one station less (window.py)
-    if target is None and params.window_share > 0 and clock.remaining() > 0.2:
-        w_stop = clock.deadline_stop(clock.share(params.window_share, 3.0))
-        for start in [p for p in plans if len(p) == upper] or [best]:
-            plan = window.improve(data.times, data.precedences, c, start, lower,
-                                  lambda u=upper: w_stop(u), step_s=params.window_step_s)
-            if len(plan) < upper:
-                best, upper = plan, len(plan)
-            if done() or w_stop(upper):
-                break
-        if done():
-            race.close()
-            return best, upper, lower, True, nodes
-    # 2. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
+    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
     if params.use_cpsat and clock.remaining() > 0.2:
         goal = upper - 1 if target is None else target
         cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
@@ -206,7 +194,25 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         elif cp.stations is not None and len(cp.stations) < upper:
             best, upper = cp.stations, len(cp.stations)
             lower = max(lower, cp.bound)
-    # 3. the BB&R decisions again, where phase 0 stopped, with the rest of the time
+    # 2. the BB&R decisions again, where phase 0 stopped
+    if bbr_phase(params.bbr_second_share if params.window_search and target is None else 1.0):
+        race.close()
+        return best, upper, lower, lower >= upper, nodes
+    # 3. windows of the best plan re-balanced in one station less (window.py), with the
+    #    rest of the time (it ends early when no window is left to try)
+    if target is None and params.window_search and clock.remaining() > 0.2:
+        w_stop = clock.deadline_stop(clock.share(1.0, 3.0))
+        for start in [p for p in plans if len(p) == upper] or [best]:
+            plan = window.improve(data.times, data.precedences, c, start, lower,
+                                  lambda u=upper: w_stop(u), step_s=params.window_step_s)
+            if len(plan) < upper:
+                best, upper = plan, len(plan)
+            if done() or w_stop(upper):
+                break
+        if done():
+            race.close()
+            return best, upper, lower, True, nodes
+    # 4. the BB&R decisions with whatever the windows left
     bbr_phase(1.0)
     race.close()
     return best, upper, lower, lower >= upper, nodes
