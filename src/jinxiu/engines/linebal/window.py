@@ -34,11 +34,14 @@ def refit(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int, tasks: 
     index = {o: k for k, o in enumerate(tasks)}
     sub_arcs = [(index[i], index[j]) for i, j in arcs if i in index and j in index]
     sub_t = [times[o] for o in tasks]
-    for mirrored in (False, True):
-        sub = [(j, i) for i, j in sub_arcs] if mirrored else sub_arcs
-        bbr = Bbr(Salbp1(sub_t, sub, c))
-        if bbr.lower_bound() > m:
-            return None
+    fwd = Bbr(Salbp1(sub_t, sub_arcs, c))
+    rev = Bbr(Salbp1(sub_t, [(j, i) for i, j in sub_arcs], c))
+    if max(fwd.lower_bound(), rev.lower_bound()) > m:
+        return None
+    # the direction with fewer first-station loads first (BB&R's choice of direction)
+    first_rev = rev.root_width(m, 20_000) < fwd.root_width(m, 20_000)
+    for mirrored in (first_rev, not first_rev):
+        bbr = rev if mirrored else fwd
         end = time.perf_counter() + seconds
         dec = bbr.run(m, lambda end=end: time.perf_counter() >= end
                       or (should_stop is not None and should_stop()))
