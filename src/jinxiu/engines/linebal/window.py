@@ -13,7 +13,7 @@ line did not).
 
 Windows are tried shortest first, then from the front; a window whose tasks need ``w``
 stations by the simple bound ⌈Σt / c⌉ is skipped without a search. Every decision gets at
-most ``step_s`` seconds per direction (forward, then on the mirror graph of the window).
+most ``step_s`` seconds per direction, first in the one with fewer first-station loads.
 """
 
 from __future__ import annotations
