@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
+from jinxiu.engines.linebal import window
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, Decision, hoffmann_both_ends, warm_up
@@ -47,6 +48,9 @@ class SolveParams:
     cpsat_share: float = 0.15  # share of the time left given to the CP-SAT probe
     cpsat_cap: float = 1.5  # ... and at most this many seconds
     bbr_first_share: float = 0.25  # share of the time left for the first BB&R race
+    bbr_second_share: float = 0.7  # share of the time left for the second BB&R race
+    window_search: bool = True  # then re-balance windows of the plan (SALBP-1)
+    window_step_s: float = 0.1  # ... at most this long per window and direction
 
 
 class _Clock:
@@ -137,12 +141,15 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     def hoff_stop() -> bool:
         return time.perf_counter() >= hoff_end
 
+    plans = []  # Hoffmann's plans, both ends first (where the window phase starts)
     for kind in ("fwd", "rev", "both"):
         if done():
             break
         sol = (bf.hoffmann(hoff_stop) if kind == "fwd" else
                _orient(br.hoffmann(hoff_stop) or [], True) if kind == "rev" else
                hoffmann_both_ends(bf, br, hoff_stop))
+        if sol:
+            plans.insert(0, sol)
         if sol and len(sol) < upper:
             best, upper = sol, len(sol)
     if done() or clock.remaining() <= 0:
@@ -187,7 +194,25 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         elif cp.stations is not None and len(cp.stations) < upper:
             best, upper = cp.stations, len(cp.stations)
             lower = max(lower, cp.bound)
-    # 2. the BB&R decisions again, where phase 0 stopped, with the rest of the time
+    # 2. the BB&R decisions again, where phase 0 stopped
+    if bbr_phase(params.bbr_second_share if params.window_search and target is None else 1.0):
+        race.close()
+        return best, upper, lower, lower >= upper, nodes
+    # 3. windows of the best plan re-balanced in one station less (window.py), with the
+    #    rest of the time (it ends early when no window is left to try)
+    if target is None and params.window_search and clock.remaining() > 0.2:
+        w_stop = clock.deadline_stop(clock.share(1.0, 3.0))
+        for start in [p for p in plans if len(p) == upper] or [best]:
+            plan = window.improve(data.times, data.precedences, c, start, lower,
+                                  lambda u=upper: w_stop(u), step_s=params.window_step_s)
+            if len(plan) < upper:
+                best, upper = plan, len(plan)
+            if done() or w_stop(upper):
+                break
+        if done():
+            race.close()
+            return best, upper, lower, True, nodes
+    # 4. the BB&R decisions with whatever the windows left
     bbr_phase(1.0)
     race.close()
     return best, upper, lower, lower >= upper, nodes

@@ -1,0 +1,58 @@
+"""Window improvement (window.py): a run of stations re-balanced in one station less."""
+
+from graphlib import TopologicalSorter
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jinxiu.engines.linebal import ProblemData, check_solution
+from jinxiu.engines.linebal.result import make_result
+from jinxiu.engines.linebal.window import improve, refit
+
+from .test_solve import small_dags
+
+
+def _valid(times, arcs, c, plan) -> bool:
+    data = ProblemData(times=tuple(times), precedences=tuple(arcs), cycle_time=c)
+    res = make_result(data, plan, cycle_time=c, lower_bound=1, proven=False, runtime_s=0.0,
+                      stop_reason="error")
+    return check_solution(data, res) == []
+
+
+def test_worked_example_two_windows():
+    # 6 -> 4 and 4 -> 6 at c = 10, one task per station: the window of stations 1-2
+    # ({0, 2}, load 10) fits in one station, then the window of the last two ({1, 3})
+    times, arcs, c = (6, 4, 4, 6), ((0, 1), (2, 3)), 10
+    plan = improve(times, arcs, c, [[0], [2], [1], [3]], 2, lambda: False)
+    assert plan == [[0, 2], [1, 3]]
+    assert _valid(times, arcs, c, plan)
+
+
+def test_window_that_cannot_shrink_is_kept():
+    # a lower bound below the truth: no window has a cycle of idle time, the plan stays
+    assert improve((6, 6), (), 10, [[0], [1]], 1, lambda: False) == [[0], [1]]
+
+
+def test_refit_answers():
+    assert refit((5, 5), ((0, 1),), 10, [0, 1], 1, 1.0) == [[0, 1]]
+    assert refit((6, 6), (), 10, [0, 1], 1, 1.0) is None  # the bound says 2
+    # the tasks keep their own indices: a window of tasks 3 and 7 of a larger line
+    assert refit((1, 1, 1, 5, 1, 1, 1, 5), ((3, 7),), 10, [3, 7], 1, 1.0) == [[3, 7]]
+
+
+def test_stop_returns_the_plan_unchanged():
+    plan = [[0], [2], [1], [3]]
+    assert improve((6, 4, 4, 6), ((0, 1), (2, 3)), 10, plan, 2, lambda: True) == plan
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_dags(), st.integers(0, 8))
+def test_improved_plans_are_valid_and_never_below_the_optimum(brute, dag, extra):
+    times, arcs = dag
+    c = max(times) + extra
+    order = list(TopologicalSorter({j: [i for i, k in arcs if k == j]
+                                    for j in range(len(times))}).static_order())
+    optimum = brute.min_stations(times, arcs, c)
+    plan = improve(times, arcs, c, [[k] for k in order], optimum, lambda: False)
+    assert _valid(times, arcs, c, plan)
+    assert optimum <= len(plan) <= len(times)
