@@ -16,6 +16,7 @@ from tests.apps.chain.factories import (
     root,
 )
 from tests.helpers.factories import make_org, make_regions, make_user
+from tests.helpers.html import page_text
 from tests.helpers.matrix import PermissionMatrix
 
 _codes = itertools.count(1)
@@ -147,7 +148,7 @@ def _gap_page(client, user):
     client.force_login(user)
     response = client.get(reverse("chain:gaps"), {"region": "350500", "year": "2025"})
     assert response.status_code == 200
-    return {r["node"].code: r for r in response.context["rows"]}, response.content.decode()
+    return {r["node"].code: r for r in response.context["rows"]}, page_text(response)
 
 
 def test_figures_from_fewer_than_three_firms_are_withheld_from_others(client, cluster):

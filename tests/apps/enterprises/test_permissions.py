@@ -9,6 +9,7 @@ from jinxiu.apps.core.models import ObjectPermission, StatisticsPolicy
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
 from tests.apps.enterprises.factories import code_for, make_enterprise, make_indicator
 from tests.helpers.factories import make_org, make_regions, make_user
+from tests.helpers.html import page_text
 from tests.helpers.matrix import PermissionMatrix
 
 
@@ -142,7 +143,7 @@ def test_statistician_of_the_region_sees_indicators_and_size(client, statistics_
 def test_others_see_the_enterprise_but_no_indicator_or_size(client, statistics_world, who):
     w = statistics_world
     response = _detail(client, w[who], w["enterprise"])
-    body = response.content.decode()
+    body = page_text(response)
     assert response.context["indicators"] == []
     assert response.context["verdict"] is None
     assert "统计企业" in body or "统计企业" in str(response.context["object"])

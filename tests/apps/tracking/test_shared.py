@@ -15,6 +15,7 @@ from jinxiu.apps.tracking.selectors import pay_for_month, shared_daily_aggregate
 from tests.apps.production.factories import make_operator
 from tests.apps.tracking.factories import T0, make_floor, scan
 from tests.helpers.factories import make_org, make_user
+from tests.helpers.html import page_text
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 3, 2)
@@ -82,7 +83,7 @@ def test_a_share_never_shows_scans_attendance_or_pay(cluster, client):
     client.force_login(bureau)
     page = client.get("/tracking/shared/?from=2026-03-02&to=2026-03-02")
     assert page.status_code == 200
-    html = page.content.decode()
+    html = page_text(page)
     assert 'data-day="2026-03-02"' in html and "甲企业" in html and "丙企业" not in html
     assert "不公开" in html  # 乙企业's single operator
     assert "A1" not in html and "陈红" not in html
