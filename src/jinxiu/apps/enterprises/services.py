@@ -58,11 +58,12 @@ def size_assessments_refresh(*, organization_ids, progress=None) -> dict:
              "unchanged": 0}
     for start in range(0, len(ids), SIZE_CHUNK):
         chunk = ids[start:start + SIZE_CHUNK]
-        enterprises = {e.organization_id: e for e in Enterprise._base_manager
-                       .filter(organization_id__in=chunk).select_related("organization")}
         indicators = defaultdict(list)
         for item in YearlyIndicator._base_manager.filter(organization_id__in=chunk):
             indicators[item.organization_id].append(item)
+        # only firms with indicators can have a size (an import's new firms have none)
+        enterprises = {e.organization_id: e for e in Enterprise._base_manager.filter(
+            organization_id__in=list(indicators)).select_related("organization")}
         existing = {a.organization_id: a for a in
                     SizeAssessment._base_manager.filter(organization_id__in=chunk)}
         create = []
