@@ -102,14 +102,18 @@ def import_batch_create(*, user, organization, kind: str, uploaded) -> ImportBat
     from django.core.files.base import ContentFile
 
     from jinxiu.apps.core.uploads import validate_upload
-    from jinxiu.apps.enterprises.imports import ImportRefused, read_table, suggest_mapping
+    from jinxiu.apps.enterprises.imports import (
+        ImportRefused,
+        read_table_cached,
+        suggest_mapping,
+    )
 
     if kind not in ImportKind.values:
         raise ValidationError(_("Unknown kind of import."))
     validate_upload(uploaded, allowed={".xlsx": (b"PK\x03\x04",), ".csv": None})
     data = uploaded.read()
     try:
-        table = read_table(data, uploaded.name)
+        table = read_table_cached(data, uploaded.name)
     except ImportRefused as exc:
         raise ValidationError(str(exc)) from exc
     remembered = ImportMapping.objects.filter(organization=organization, kind=kind).first()
