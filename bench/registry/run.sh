@@ -16,8 +16,8 @@
 # PG_BASE names a prepared PostgreSQL base of another name (copies are still ${PG_NAME}_<time>).
 # RELINK=1 measures re-linking on the copy again; SKIP_LIST, SKIP_ATLAS, SKIP_IMPORT=1 skip a part.
 #
-# Results: bench/results/${RESULT:-registry}-<sqlite|postgresql>.json (+ registry.md by hand);
-# e.g. RESULT=registry-atlas with SKIP_LIST=1 SKIP_IMPORT=1.
+# Results: bench/results/registry-<sqlite|postgresql>${SUFFIX}.json (+ registry.md by hand);
+# e.g. SUFFIX=-atlas with SKIP_LIST=1 SKIP_IMPORT=1.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 py="${PYTHON:-$here/.venv/bin/python}"
@@ -47,7 +47,7 @@ if [ "$only" != postgresql ]; then
         "$py" -c "import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close(); s.close()" \
             "$work/base.sqlite3" "$db"
     fi
-    JINXIU_DATABASE_URL="sqlite:///$db" bench --out "$here/bench/results/${RESULT:-registry}-sqlite.json"
+    JINXIU_DATABASE_URL="sqlite:///$db" bench --out "$here/bench/results/registry-sqlite${SUFFIX:-}.json"
 fi
 [ "$only" = sqlite ] && exit 0
 if "$py" -c "import psycopg; psycopg.connect('$pg_admin', connect_timeout=3).close()" 2>/dev/null; then
@@ -64,7 +64,7 @@ if "$py" -c "import psycopg; psycopg.connect('$pg_admin', connect_timeout=3).clo
         pg "CREATE DATABASE $name"
     fi
     JINXIU_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$name" \
-        bench --out "$here/bench/results/${RESULT:-registry}-postgresql.json"
+        bench --out "$here/bench/results/registry-postgresql${SUFFIX:-}.json"
     pg "DROP DATABASE $name"
 else
     echo "PostgreSQL at 127.0.0.1:5432 does not answer: SQLite only."
