@@ -343,6 +343,28 @@ def atlas(*, user, region: Region, year: int, benchmark: ChainBenchmark | None =
     return data
 
 
+def atlas_warm(*, region_ids) -> list[str]:
+    """Compute and cache the atlas inputs of the cities and provinces of these (county)
+    regions, for the year and thresholds a page opens with (the latest year of figures, the
+    default GapParams), so that the first view after a relinking job finds them. Returns the
+    codes warmed. Nothing of any viewer is computed or kept."""
+    from django.db.models import Max
+
+    year = YearlyIndicator.objects.aggregate(y=Max("year"))["y"]
+    if year is None:
+        return []
+    params = GapParams()
+    codes = set(Region.objects.filter(pk__in=list(region_ids)).values_list("code", flat=True))
+    wanted = {p for c in codes for p in (c[:4] + "00", c[:2] + "0000")}
+    done = []
+    for region in Region.objects.filter(code__in=wanted).order_by("code"):
+        ids = list(Region.objects.filter(code__startswith=region.prefix)
+                   .values_list("pk", flat=True))
+        _atlas_inputs(region, ids, [year, year - params.growth_years], params)
+        done.append(region.code)
+    return done
+
+
 def drill_url(node_code: str | None, region: Region | None) -> str:
     params = []
     if node_code:
