@@ -16,7 +16,7 @@ written as rows, not model instances: only their JSON column needs its field's c
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from jinxiu.apps.core.changelog import current_change_context, serialize_object
@@ -25,7 +25,14 @@ from jinxiu.apps.core.models.changelog import ChangeAction, ChangeSource, Object
 BATCH = 500
 
 
+def _connection():
+    # the connection itself: the ``django.db.connection`` proxy looks it up on every
+    # attribute, and fields ask it for ``ops`` and ``features`` for each value
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def _rows_per_statement(columns: int, batch_size: int) -> int:
+    connection = _connection()
     if connection.vendor == "sqlite":
         import sqlite3
 
@@ -40,6 +47,7 @@ def insert_rows(model, columns: list[str], rows: list[list], *, batch_size: int 
                 returning: bool = True) -> list:
     """Insert rows of database-ready values into ``model``'s table; returns the new primary
     keys in row order (with ``returning``). ``columns``: column names (constants)."""
+    connection = _connection()
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
@@ -66,6 +74,7 @@ def insert(model, objs: list, *, batch_size: int = BATCH) -> list:
     if any(obj.pk is not None for obj in objs):  # not for the rows made here
         return model._base_manager.bulk_create(objs, batch_size=batch_size)
     fields = [f for f in model._meta.concrete_fields if f is not model._meta.pk]
+    connection = _connection()
     rows = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
@@ -100,6 +109,7 @@ def bulk_create_logged(model, objs: list, *, batch_size: int = BATCH) -> list:
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    connection = _connection()
     columns = _log_columns()
     (time_f, user_f, name_f, request_f, source_f, action_f, type_f, _id_f, _repr_f, _org_f,
      before_f, after_f) = columns
