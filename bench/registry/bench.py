@@ -172,25 +172,42 @@ def main() -> None:
     def timed(city):
         started = time.perf_counter()
         data = atlas_for(user=user, region=city, year=year)
-        return time.perf_counter() - started, len(data.firms)
+        return time.perf_counter() - started, data
+
+    from django.test import override_settings
+
+    no_cache = override_settings(CACHES={"default": {
+        "BACKEND": "django.core.cache.backends.dummy.DummyCache"}})
 
     for city in (cities if not os.environ.get("SKIP_ATLAS") else ()):
+        # with no cache at all (Django's dummy cache, this process's entries dropped before
+        # each run): what a view costs when nothing was kept
+        bare = []
+        with no_cache:
+            for _i in range(3):
+                atlas_cache._LOCAL.clear()
+                bare.append(timed(city)[0])
+            atlas_cache._LOCAL.clear()
         # after a write (the inputs read from the database and cached), in a process that has
         # not built them (the shared cache's rows), and again in the same process
-        cold, shared, samples, firms_in = [], [], [], 0
+        cold, shared, samples = [], [], []
         for _i in range(3):
             atlas_cache.invalidate()
             cold.append(timed(city)[0])
             atlas_cache._LOCAL.clear()
             shared.append(timed(city)[0])
         for _i in range(max(3, min(args.repeat, 5))):
-            seconds, firms_in = timed(city)
+            seconds, data = timed(city)
             samples.append(seconds)
+        firms_in = len(data.firms)  # every firm of the city (read now, after the timing)
         atlases[city.name] = {**_percentiles(samples), "firms": firms_in,
+                              "no_cache": _percentiles(bare),
                               "after_write": _percentiles(cold),
                               "shared_cache": _percentiles(shared)}
         print("atlas", city.name, atlases[city.name], flush=True)
     result["atlas"] = {"year": year, "cities": atlases}
+    if atlases:
+        result["atlas"]["load_average_at_end"] = os.getloadavg()
 
     client = Client()
     client.force_login(user)

@@ -13,9 +13,11 @@
 # The first such run prepares a base database (generate, load, link: $WORK/base.sqlite3, and
 # the PostgreSQL database ${PG_NAME}_base, which stays until you drop it); every run then
 # measures on a fresh copy of it (the import writes), migrated to the current code.
+# PG_BASE names a prepared PostgreSQL base of another name (copies are still ${PG_NAME}_<time>).
 # RELINK=1 measures re-linking on the copy again; SKIP_LIST, SKIP_ATLAS, SKIP_IMPORT=1 skip a part.
 #
-# Results: bench/results/registry-<sqlite|postgresql>.json (+ registry.md by hand).
+# Results: bench/results/registry-<sqlite|postgresql>${SUFFIX}.json (+ registry.md by hand);
+# e.g. SUFFIX=-atlas with SKIP_LIST=1 SKIP_IMPORT=1.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
 py="${PYTHON:-$here/.venv/bin/python}"
@@ -45,13 +47,13 @@ if [ "$only" != postgresql ]; then
         "$py" -c "import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); d=sqlite3.connect(sys.argv[2]); s.backup(d); d.close(); s.close()" \
             "$work/base.sqlite3" "$db"
     fi
-    JINXIU_DATABASE_URL="sqlite:///$db" bench --out "$here/bench/results/registry-sqlite.json"
+    JINXIU_DATABASE_URL="sqlite:///$db" bench --out "$here/bench/results/registry-sqlite${SUFFIX:-}.json"
 fi
 [ "$only" = sqlite ] && exit 0
 if "$py" -c "import psycopg; psycopg.connect('$pg_admin', connect_timeout=3).close()" 2>/dev/null; then
     name="${pg_name}_$(date +%s)"
     if [ -n "$reuse" ]; then
-        base="${pg_name}_base"
+        base="${PG_BASE:-${pg_name}_base}"  # PG_BASE: another's prepared base, copied only
         if [ -z "$(pg "SELECT 1 FROM pg_database WHERE datname = '$base'")" ]; then
             pg "CREATE DATABASE $base"
             PREPARE_ONLY=1 JINXIU_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$base" \
@@ -62,7 +64,7 @@ if "$py" -c "import psycopg; psycopg.connect('$pg_admin', connect_timeout=3).clo
         pg "CREATE DATABASE $name"
     fi
     JINXIU_DATABASE_URL="postgres://postgres@127.0.0.1:5432/$name" \
-        bench --out "$here/bench/results/registry-postgresql.json"
+        bench --out "$here/bench/results/registry-postgresql${SUFFIX:-}.json"
     pg "DROP DATABASE $name"
 else
     echo "PostgreSQL at 127.0.0.1:5432 does not answer: SQLite only."

@@ -71,3 +71,31 @@ def test_a_refused_import_leaves_no_links(admin, django_capture_on_commit_callba
     assert job.status == "failed"
     assert not Enterprise.objects.exists() and not EnterpriseLink.objects.exists()
     assert not JobRun.objects.filter(kind="chain.relink").exists()  # no follow-up either
+
+
+def test_the_link_job_leaves_the_atlas_ready(admin, django_capture_on_commit_callbacks,
+                                             django_assert_max_num_queries):
+    from jinxiu.apps.chain import atlas_cache
+    from jinxiu.apps.chain.selectors import atlas, atlas_warm
+    from jinxiu.apps.core.models import Region
+    from jinxiu.apps.enterprises.models import YearlyIndicator
+
+    job = run_import(checked(admin, "enterprises", rows()), admin,
+                     django_capture_on_commit_callbacks)
+    # no figures yet: no year for an atlas to open on, nothing to prepare
+    assert JobRun.objects.get(pk=job.result["link_job"]).result["atlas_warmed"] == []
+    firm = Enterprise.objects.get(organization__credit_code=CODE_A)
+    YearlyIndicator.objects.create(organization=firm.organization, year=2025)
+    job = run_import(checked(admin, "enterprises", rows("1761")), admin,
+                     django_capture_on_commit_callbacks)
+    # the relinked firm's city and province (石狮 → 泉州, 福建)
+    assert JobRun.objects.get(pk=job.result["link_job"]).result["atlas_warmed"] == [
+        "350000", "350500"]
+    # (in a test the on-commit generations come after the job's entries: prepare again)
+    assert atlas_warm(region_ids=[firm.organization.region_id]) == ["350000", "350500"]
+    atlas_cache._LOCAL.clear()  # another process: only the shared cache
+    city = Region.objects.get(code="350500")
+    # the nodes and the city's regions; the sums come from the cache
+    with django_assert_max_num_queries(2):
+        data = atlas(user=admin, region=city, year=2025)
+    assert len(data.gaps["knit_fabric"].firms) == 2

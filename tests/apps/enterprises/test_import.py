@@ -338,3 +338,21 @@ def test_one_name_under_two_codes_and_a_rename_onto_a_taken_name(admin):
         (3, "企业名称", "duplicate of row 2 in this file"),
         (4, "企业名称", "another registered organization already has this name"),
     ]
+
+
+def test_the_file_is_read_once_for_the_upload_and_every_check(admin, monkeypatch):
+    from jinxiu.apps.enterprises import imports
+
+    reads = []
+    original = imports.read_table
+    monkeypatch.setattr(imports, "read_table",
+                        lambda data, name: reads.append(name) or original(data, name))
+    batch = checked(admin, "enterprises", good_rows())
+    again = import_batch_check(batch=batch, user=admin, mapping=batch.mapping)
+    assert reads == ["名录.xlsx"] and not again.errors
+    assert batch_table(again).rows == original(batch.file.open("rb").read(), "x.xlsx").rows
+    # other bytes are another file: read again, never mistaken for the first
+    rows = good_rows()
+    rows[1][9] = "陈五"
+    other = checked(admin, "enterprises", rows)
+    assert len(reads) == 2 and batch_table(other).rows[0][1][9] == "陈五"

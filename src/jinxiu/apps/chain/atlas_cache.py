@@ -1,10 +1,11 @@
-"""The atlas's inputs per (region, years), kept in Django's cache between page views.
+"""The atlas's inputs per (region, years, thresholds), kept in Django's cache between views.
 
-A city's atlas read its 30,000 firms, 55,000 links and 60,000 indicators on every view
-(about 1 s of the 1.5 s of 泉州, bench/results/registry.md). What is cached here is what every
-viewer reads alike: the firms, their counted links and all their figures. What a viewer may
-see is never cached: ``selectors.atlas`` asks it of the database on each view, so a cached
-entry cannot carry one user's visibility to another.
+What is cached is what every viewer reads alike: the groups of the region's linked firms with
+their sums (``atlas_sums``: about a thousand rows for a city, one query of 0.5–0.7 s for
+泉州) and the firms the atlas names (anchors, tagged firms). What a viewer may see is never
+cached: ``selectors.atlas`` asks it of the database on each view, so a cached entry cannot
+carry one user's visibility to another. (Until round three the entries were the region's
+30,000 firms, 55,000 links and 60,000 figures, read into Python: bench/results/registry.md.)
 
 Invalidation is by generation: every entry's key holds the current generation, and any write
 of an input (an enterprise, an organization, a yearly indicator, a chain link or node, a
@@ -33,7 +34,7 @@ from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
 from jinxiu.apps.enterprises.signals import rows_bulk_created
 
 GENERATION_KEY = "chain:atlas:generation"
-FORMAT = 2  # of the cached rows: a deploy that changes them changes this
+FORMAT = 3  # of the cached rows: a deploy that changes them changes this
 TIMEOUT = 6 * 3600  # seconds; an entry also dies with its generation
 INPUTS = (Enterprise, Organization, YearlyIndicator, EnterpriseLink, ChainNode, Region)
 
@@ -56,12 +57,13 @@ def invalidate() -> None:
     transaction.on_commit(_new_generation)
 
 
-def key(region_id: int, years: tuple[int, ...]) -> str:
-    return f"chain:atlas:inputs:{FORMAT}:{generation()}:{region_id}:{','.join(map(str, years))}"
+def key(region_id: int, parts: tuple) -> str:
+    """``parts``: what else the entry depends on (years, thresholds)."""
+    return f"chain:atlas:inputs:{FORMAT}:{generation()}:{region_id}:{','.join(map(str, parts))}"
 
 
-# this process's last few entries as built objects: unpickling 30,000 firm objects took as
-# long as reading them from the database; the shared cache holds plain rows instead
+# this process's last few entries as built objects (the named firms); the shared cache holds
+# plain rows
 _LOCAL: OrderedDict[str, object] = OrderedDict()
 LOCAL_ENTRIES = 4
 

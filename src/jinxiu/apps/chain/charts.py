@@ -154,7 +154,9 @@ def key_enterprises(atlas) -> list[dict]:
     for node, gap, _depth in atlas.rows():
         if node.parent_id is None:
             continue
-        for firm_id in gap.firms:
+        # the node's firms that may be named: its anchors and its firms with tags (the atlas
+        # read these with its sums; the others are not looked at)
+        for firm_id in sorted({*gap.anchors, *atlas.tagged_on(node.code)}, key=str):
             firm = atlas.firms[firm_id]
             tagged = bool(set(firm.tags or []) & set(atlas.params.anchor_tags))
             anchor = firm_id in gap.anchors and (tagged or atlas.may_see(firm_id))

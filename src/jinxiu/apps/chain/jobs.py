@@ -26,8 +26,10 @@ def relink_job(ctx):
     ctx.progress(2, _("Reading the registry"))
     if ctx.params.get("after") == "import":  # the links are logged as the import's
         with change_context(user=ctx.user, source=ChangeSource.IMPORT):
-            return _relink(ctx, enterprises, chunks, total)
-    return _relink(ctx, enterprises, chunks, total)
+            stats = _relink(ctx, enterprises, chunks, total)
+    else:
+        stats = _relink(ctx, enterprises, chunks, total)
+    return {**stats, "atlas_warmed": _warm(ctx, enterprises, chunks)}
 
 
 def _relink(ctx, enterprises, chunks, total) -> dict:
@@ -49,3 +51,17 @@ def _relink(ctx, enterprises, chunks, total) -> dict:
         done += len(chunk or ())
     ctx.progress(95, _("Saved"))
     return stats
+
+
+def _warm(ctx, enterprises, chunks) -> list[str]:
+    """The atlases of the relinked firms' cities and provinces, computed into the cache now
+    that the links are written (the first view after an import finds them)."""
+    from jinxiu.apps.chain.selectors import atlas_warm
+
+    ctx.progress(96, _("Preparing the atlas"))
+    region_ids: set = set()
+    for chunk in chunks:
+        part = enterprises if chunk is None else enterprises.filter(pk__in=chunk)
+        region_ids.update(part.order_by().values_list("organization__region_id", flat=True)
+                          .distinct())
+    return atlas_warm(region_ids=region_ids - {None})

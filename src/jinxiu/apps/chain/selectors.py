@@ -9,11 +9,11 @@ candidate figures are only those the user may see one by one.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
-    FloatField,
     IntegerField,
     Q,
     TextField,
@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.urls import reverse
 
-from jinxiu.apps.chain import atlas_cache
+from jinxiu.apps.chain import atlas_cache, atlas_sums
 from jinxiu.apps.chain.adapter import (
     figures_for,
     reference_from_benchmark,
@@ -33,7 +33,7 @@ from jinxiu.apps.chain.models import ChainBenchmark, ChainNode, EnterpriseLink, 
 from jinxiu.apps.core.models import Region
 from jinxiu.apps.core.permissions import ALL, permission_q
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
-from jinxiu.engines.chain import FirmFigures, GapParams, analyse, rank_candidates
+from jinxiu.engines.chain import GapParams, node_gap, rank_candidates
 
 ENDED = (Enterprise.Status.REVOKED, Enterprise.Status.CANCELLED, Enterprise.Status.MOVED_OUT)
 
@@ -111,12 +111,14 @@ class Atlas:
     taxonomy: object
     nodes: dict  # code -> ChainNode
     gaps: dict  # code -> NodeGap
-    firms: dict  # enterprise pk -> Enterprise
-    visible: set | None
+    firms: AtlasFirms  # enterprise pk -> AtlasFirm, read when asked
+    visible: set | None  # of the firms asked about (``may_see``), those the user may see
     benchmark: ChainBenchmark | None
     params: GapParams
-    links: dict = field(default_factory=dict)  # enterprise pk -> set of node codes
-    figures: dict = field(default_factory=dict)  # enterprise pk -> FirmFigures
+    groups: list = field(default_factory=list)  # atlas_sums.Group
+    reached: dict = field(default_factory=dict)  # a group's node set -> the codes it counts on
+    asked: set = field(default_factory=set)
+    ask: object = None  # ids -> the visible ones among them
 
     def rows(self):
         """(node, gap, depth) in tree order."""
@@ -131,8 +133,27 @@ class Atlas:
             walk(root, 0)
         return out
 
+    def see(self, firm_ids) -> None:
+        """Ask once which of these firms' figures the user may see."""
+        if self.visible is None:
+            return
+        new = set(firm_ids) - self.asked
+        if new:
+            self.visible |= self.ask(new)
+            self.asked |= new
+
     def may_see(self, firm_id) -> bool:
-        return self.visible is None or firm_id in self.visible
+        if self.visible is None:
+            return True
+        self.see([firm_id])
+        return firm_id in self.visible
+
+    def groups_on(self, code: str) -> list:
+        return [g for g in self.groups if code in self.reached.get(g.nodes, ())]
+
+    def tagged_on(self, code: str) -> list:
+        """The firms with any registry tag counted on the node, ids in text order."""
+        return sorted({i for g in self.groups_on(code) for i in g.tagged}, key=str)
 
 
 class _AtlasOrg:
@@ -147,9 +168,9 @@ class _AtlasOrg:
 
 
 class AtlasFirm:
-    """What the atlas reads of a firm: id, organization (name, region), tags. A full
-    Enterprise row with its organization and region for each of 45,000 firms took 5.7 s of a
-    city's 8.6 s atlas (bench/results/registry.md); these are read as plain values."""
+    """What the atlas reads of a firm: id, organization (name, region), tags, as plain
+    values (a full Enterprise row with its organization and region for each of 45,000 firms
+    took 5.7 s of a city's 8.6 s atlas, bench/results/registry.md)."""
 
     __slots__ = ("organization", "organization_id", "pk", "tags")
 
@@ -168,14 +189,16 @@ class AtlasFirm:
         return self.organization.name
 
 
-def _atlas_firm_rows(enterprises) -> list[tuple]:
-    # tags as text, parsed only when there are any: most firms have none, and decoding
-    # 45,000 JSON values took a fifth of a city's atlas
-    return [(pk, org_id, name, region_id, json.loads(tags) if tags and tags != "[]" else [])
-            for pk, org_id, name, region_id, tags in enterprises.order_by("pk").annotate(
+def _atlas_firm_rows(enterprises, *, with_status: bool = False) -> list[tuple]:
+    """(pk, organization id, name, region id, [status,] tags). Tags as text, parsed only when
+    there are any: most firms have none, and decoding 45,000 JSON values took a fifth of a
+    city's atlas."""
+    extra = ("status",) if with_status else ()
+    return [(*row[:-1], json.loads(row[-1]) if row[-1] and row[-1] != "[]" else [])
+            for row in enterprises.order_by("pk").annotate(
                 tags_text=Cast("tags", TextField())).values_list(
                 "pk", "organization_id", "organization__name", "organization__region_id",
-                "tags_text")]
+                *extra, "tags_text")]
 
 
 def _atlas_firms(rows: list[tuple]) -> list[AtlasFirm]:
@@ -184,70 +207,112 @@ def _atlas_firms(rows: list[tuple]) -> list[AtlasFirm]:
             for pk, org_id, name, region_id, tags in rows]
 
 
-def _atlas_links(in_region, nodes) -> dict[int, set[str]]:
-    """Firm id -> the codes of the region's nodes it is counted on (node ids mapped here:
-    no join to the node table for 140,000 rows)."""
-    code_of = {n.pk: n.code for n in nodes}
-    links: dict[int, set[str]] = {}
-    for firm_id, node_id in EnterpriseLink.objects.filter(
-            EnterpriseLink.COUNTED, enterprise__in=in_region.values("pk")).order_by(
-            ).values_list("enterprise_id", "node_id"):
-        code = code_of.get(node_id)
-        if code is not None:
-            links.setdefault(firm_id, set()).add(code)
-    return links
+class AtlasFirms(Mapping):
+    """The region's firms by id, read when asked: the atlas names only its anchors and
+    tagged firms (read with the sums), so the other thousands are read only by whoever
+    looks them up or goes through them all."""
+
+    CHUNK = 500  # ids per query (SQLite's parameters)
+
+    def __init__(self, region_ids, known=()):
+        self._region_ids = set(region_ids)
+        self._firms = {f.pk: f for f in known}
+        self._absent: set = set()
+        self._complete = False
+
+    def _in_region(self):
+        return Enterprise.objects.filter(organization__region_id__in=self._region_ids) \
+            .exclude(status__in=ENDED)
+
+    def load(self, ids) -> None:
+        wanted = sorted(set(ids) - self._firms.keys() - self._absent)
+        if self._complete or not wanted:
+            return
+        for firm in _firms_by_id(wanted, self._region_ids):
+            self._firms[firm.pk] = firm
+        self._absent.update(i for i in wanted if i not in self._firms)
+
+    def _all(self) -> dict:
+        if not self._complete:
+            self._firms = {f.pk: f for f in _atlas_firms(_atlas_firm_rows(self._in_region()))}
+            self._complete = True
+        return self._firms
+
+    def __getitem__(self, pk):
+        self.load([pk])
+        return self._firms[pk]
+
+    def __contains__(self, pk) -> bool:
+        self.load([pk])
+        return pk in self._firms
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
-def _atlas_outputs(in_region, years: list[int]) -> dict[int, dict[int, float]]:
-    """Organization id -> year -> industrial output, of every firm of the region
-    (aggregation reads every figure)."""
-    rows = YearlyIndicator.objects.filter(
-        organization_id__in=in_region.values("organization_id"), year__in=years).order_by(
-        ).annotate(output=Cast("industrial_output", FloatField())).values_list(
-        "organization_id", "year", "output")
-    outputs: dict[int, dict[int, float]] = {}
-    for org_id, year, output in rows:
-        if output is not None:
-            outputs.setdefault(org_id, {})[year] = output
-    return outputs
+def _firm_rows_by_id(ids, region_ids) -> list[tuple]:
+    """The atlas rows of these firms that are in the region and not ended. By id alone, the
+    region and status tested here: with the region's join, SQLite walked the region's
+    30,000 firms for each chunk of ids (3.7 s for 2,000 firms of 泉州)."""
+    ids, rows = sorted(ids), []
+    region_ids = set(region_ids)
+    for start in range(0, len(ids), AtlasFirms.CHUNK):
+        rows += [r[:4] + r[5:] for r in _atlas_firm_rows(
+            Enterprise.objects.filter(pk__in=ids[start:start + AtlasFirms.CHUNK]),
+            with_status=True) if r[3] in region_ids and r[4] not in ENDED]
+    return rows
 
 
-def _atlas_figures(firms: list[AtlasFirm], outputs) -> list[FirmFigures]:
-    return [FirmFigures(id=f.pk, name=f.organization.name,
-                        outputs=outputs.get(f.organization_id, {}), tags=tuple(f.tags),
-                        region=f.organization.region.code if f.organization.region else "")
-            for f in firms]
+def _firms_by_id(ids, region_ids) -> list[AtlasFirm]:
+    return _atlas_firms(_firm_rows_by_id(ids, region_ids))
 
 
-def _atlas_visible(user, firms: list[AtlasFirm], in_region, years: list[int]) -> set | None:
-    """The firms whose indicators ``user`` may see (None: all): a firm counts as visible when
-    the user may see one of its indicators of these years. Asked on every view, never cached."""
+def _asker(user, years: list[int]):
+    """ids -> those whose indicators ``user`` may see (a firm counts as visible when the user
+    may see one of its indicators of these years); None when the user sees every figure.
+    Asked on every view for the few firms that need it, never cached."""
     seen_q = permission_q(user, YearlyIndicator, "view")
     if seen_q is ALL:
         return None
     if seen_q is None:
-        return set()
-    seen_orgs = set(YearlyIndicator.objects.filter(
-        seen_q, organization_id__in=in_region.values("organization_id"),
-        year__in=years).order_by().values_list("organization_id", flat=True).distinct())
-    return {f.pk for f in firms if f.organization_id in seen_orgs}
+        return lambda ids: set()
+
+    def ask(ids) -> set:
+        ids, seen = sorted(ids), set()
+        for start in range(0, len(ids), AtlasFirms.CHUNK):
+            org_of = dict(Enterprise._base_manager.filter(
+                pk__in=ids[start:start + AtlasFirms.CHUNK]).values_list("organization_id",
+                                                                       "pk"))
+            seen.update(org_of[o] for o in YearlyIndicator.objects.filter(
+                seen_q, organization_id__in=list(org_of), year__in=years).order_by()
+                .values_list("organization_id", flat=True).distinct())
+        return seen
+
+    return ask
 
 
-def _atlas_inputs(region: Region, nodes, in_region, years: list[int]):
-    """(firms, links, figures) of the region: the same for every viewer, so kept in the
-    cache (``atlas_cache``) until a write of any of them. Callers only read them."""
-    cache_key = atlas_cache.key(region.pk, tuple(years))
+def _atlas_inputs(region: Region, region_ids: list[int], years: list[int],
+                  params: GapParams):
+    """(groups, named firms) of the region: the same for every viewer, so kept in the cache
+    (``atlas_cache``) until a write of an input. Callers only read them."""
+    cache_key = atlas_cache.key(region.pk, (*years, params.anchor_output,
+                                            params.min_reported))
     built = atlas_cache.local_get(cache_key)
     if built is not None:
         return built
     rows = atlas_cache.get(cache_key)
     if rows is None:
-        rows = (_atlas_firm_rows(in_region), _atlas_links(in_region, nodes),
-                _atlas_outputs(in_region, years))
+        found = atlas_sums.groups(region_ids=region_ids, year=years[0], before=years[1],
+                                  ended=ENDED, anchor_output=params.anchor_output,
+                                  min_reported=params.min_reported)
+        named = {i for g in found for i in (*g.big, *g.tagged)}
+        rows = (found, _firm_rows_by_id(named, region_ids))
         atlas_cache.put(cache_key, rows)
-    firm_rows, links, outputs = rows
-    firms = _atlas_firms(firm_rows)
-    built = (firms, links, _atlas_figures(firms, outputs))
+    found, firm_rows = rows
+    built = (found, _atlas_firms(firm_rows))
     atlas_cache.local_put(cache_key, built)
     return built
 
@@ -257,17 +322,47 @@ def atlas(*, user, region: Region, year: int, benchmark: ChainBenchmark | None =
     params = params or GapParams()
     nodes = nodes_for_region(region)
     taxonomy = taxonomy_from_nodes(nodes)
-    # subqueries, not lists of ids: a province holds more firms than SQLite takes parameters
-    in_region = Enterprise.objects.filter(_in_region(region)).exclude(status__in=ENDED)
+    region_ids = list(Region.objects.filter(code__startswith=region.prefix)
+                      .values_list("pk", flat=True))
     years = [year, year - params.growth_years]
-    enterprises, links, figures = _atlas_inputs(region, nodes, in_region, years)
-    visible = _atlas_visible(user, enterprises, in_region, years)
-    gaps = analyse(taxonomy, figures, links, year=year,
-                   reference=reference_from_benchmark(benchmark), params=params,
-                   visible=visible)
-    return Atlas(region, year, taxonomy, {n.code: n for n in nodes}, gaps,
-                 {e.pk: e for e in enterprises}, visible, benchmark, params, links,
-                 {f.id: f for f in figures})
+    groups, named = _atlas_inputs(region, region_ids, years, params)
+    anchor_tags = set(params.anchor_tags)
+    tagged = {f.pk for f in named if not anchor_tags.isdisjoint(f.tags)}
+    code_of = {n.pk: n.code for n in nodes}
+    totals, chain_total = atlas_sums.node_totals(groups, taxonomy, code_of, tagged)
+    ask = _asker(user, years)
+    data = Atlas(region, year, taxonomy, {n.code: n for n in nodes}, {},
+                 AtlasFirms(region_ids, named), None if ask is None else set(), benchmark,
+                 params, groups, atlas_sums.reach(groups, taxonomy, code_of), ask=ask)
+    # a node's figures resting on fewer than min_reported firms: may the user see them all?
+    data.see(i for t in totals.values() if t.reporting for i in t.reporting)
+    reference = reference_from_benchmark(benchmark)
+    data.gaps = {code: node_gap(code, t, chain_total=chain_total, reference=reference,
+                                params=params, visible=data.visible, tagged=tagged)
+                 for code, t in totals.items()}
+    return data
+
+
+def atlas_warm(*, region_ids) -> list[str]:
+    """Compute and cache the atlas inputs of the cities and provinces of these (county)
+    regions, for the year and thresholds a page opens with (the latest year of figures, the
+    default GapParams), so that the first view after a relinking job finds them. Returns the
+    codes warmed. Nothing of any viewer is computed or kept."""
+    from django.db.models import Max
+
+    year = YearlyIndicator.objects.aggregate(y=Max("year"))["y"]
+    if year is None:
+        return []
+    params = GapParams()
+    codes = set(Region.objects.filter(pk__in=list(region_ids)).values_list("code", flat=True))
+    wanted = {p for c in codes for p in (c[:4] + "00", c[:2] + "0000")}
+    done = []
+    for region in Region.objects.filter(code__in=wanted).order_by("code"):
+        ids = list(Region.objects.filter(code__startswith=region.prefix)
+                   .values_list("pk", flat=True))
+        _atlas_inputs(region, ids, [year, year - params.growth_years], params)
+        done.append(region.code)
+    return done
 
 
 def drill_url(node_code: str | None, region: Region | None) -> str:
@@ -281,31 +376,35 @@ def drill_url(node_code: str | None, region: Region | None) -> str:
 
 def distribution(atlas: Atlas, node_code: str) -> list[dict]:
     """Firms (and output, where allowed) of a node per sub-region: counties of a city, cities
-    of a province; a county shows itself."""
+    of a province; a county shows itself. From the atlas's groups: no firm is read."""
     region = atlas.region
     if region.level == Region.Level.COUNTY:
         parts = [region]
     else:
         parts = list(Region.objects.filter(parent=region).order_by("code"))
     gap = atlas.gaps[node_code]
-    year = atlas.year
-    rows = []
-    by_region: dict[str, list[int]] = {}
-    for firm_id in gap.firms:
-        firm = atlas.firms[firm_id]
-        code = firm.organization.region.code if firm.organization.region else ""
+    on_node = atlas.groups_on(node_code)
+    codes = dict(Region.objects.filter(pk__in={g.region_id for g in on_node})
+                 .values_list("pk", "code"))
+    sums: dict[str, list] = {}  # part code -> [firms, reported, output, reporting ids]
+    for group in on_node:
+        code = codes.get(group.region_id, "")
         for part in parts:
             if code.startswith(part.prefix):
-                by_region.setdefault(part.code, []).append(firm_id)
+                acc = sums.setdefault(part.code, [0, 0, 0.0, []])
+                acc[0] += len(group.firms)
+                acc[1] += group.reported
+                acc[2] += group.output
+                acc[3] = None if acc[3] is None or group.reporting is None \
+                    else acc[3] + list(group.reporting)
                 break
-    outputs = {i: f.outputs.get(year) for i, f in atlas.figures.items()}
+    rows = []
     for part in parts:
-        ids = by_region.get(part.code, [])
-        reported = [i for i in ids if outputs.get(i) is not None]
-        shown = bool(reported) and (len(reported) >= atlas.params.min_reported
-                                    or all(atlas.may_see(i) for i in reported))
-        output = sum(outputs[i] for i in reported) if shown else None
-        rows.append({"region": part, "firms": len(ids), "output": output,
+        firms, reported, total, reporting = sums.get(part.code, (0, 0, 0.0, []))
+        shown = bool(reported) and (reported >= atlas.params.min_reported
+                                    or all(atlas.may_see(i) for i in reporting or ()))
+        output = total if shown else None
+        rows.append({"region": part, "firms": firms, "output": output,
                      "share": output / gap.output
                      if output is not None and gap.output and not gap.suppressed else None,
                      "withheld": bool(reported) and not shown,

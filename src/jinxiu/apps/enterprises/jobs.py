@@ -19,7 +19,7 @@ from jinxiu.apps.enterprises.bulk import bulk_create_logged
 from jinxiu.apps.enterprises.import_check import _chunks, _region_from_code, check_rows
 from jinxiu.apps.enterprises.import_store import GONE, changed_since
 from jinxiu.apps.enterprises.import_store import load as checked_records
-from jinxiu.apps.enterprises.imports import read_table
+from jinxiu.apps.enterprises.imports import read_table_cached
 from jinxiu.apps.enterprises.models import Enterprise, ImportBatch, YearlyIndicator
 from jinxiu.apps.enterprises.services import size_assessments_refresh
 from jinxiu.apps.enterprises.signals import linking_inputs_changed
@@ -39,7 +39,7 @@ class ImportRejected(Exception):
 
 def batch_table(batch: ImportBatch):
     with batch.file.open("rb") as handle:
-        return read_table(handle.read(), batch.filename)
+        return read_table_cached(handle.read(), batch.filename)
 
 
 @job_kind("enterprises.import", label=gettext_lazy("Import into the registry"))

@@ -38,16 +38,10 @@ def tokens(text: str) -> list[str]:
     text = (text or "").strip().lower()
     if not text:
         return []
-    jieba = _jieba()
-    runs = jieba.re_han_default
     found: list[str] = []
-    for run in runs.split(text):
-        if not run:
-            continue
-        if runs.match(run):
+    for run in _jieba().re_han_default.split(text):
+        if run:  # the punctuation between runs too: "；", "（" … repeat in every scope
             found.extend(_run_tokens(run))
-        else:
-            found.extend(_kept(jieba.cut_for_search(run)))
     return found
 
 

@@ -58,11 +58,12 @@ def size_assessments_refresh(*, organization_ids, progress=None) -> dict:
              "unchanged": 0}
     for start in range(0, len(ids), SIZE_CHUNK):
         chunk = ids[start:start + SIZE_CHUNK]
-        enterprises = {e.organization_id: e for e in Enterprise._base_manager
-                       .filter(organization_id__in=chunk).select_related("organization")}
         indicators = defaultdict(list)
         for item in YearlyIndicator._base_manager.filter(organization_id__in=chunk):
             indicators[item.organization_id].append(item)
+        # only firms with indicators can have a size (an import's new firms have none)
+        enterprises = {e.organization_id: e for e in Enterprise._base_manager.filter(
+            organization_id__in=list(indicators)).select_related("organization")}
         existing = {a.organization_id: a for a in
                     SizeAssessment._base_manager.filter(organization_id__in=chunk)}
         create = []
@@ -101,14 +102,18 @@ def import_batch_create(*, user, organization, kind: str, uploaded) -> ImportBat
     from django.core.files.base import ContentFile
 
     from jinxiu.apps.core.uploads import validate_upload
-    from jinxiu.apps.enterprises.imports import ImportRefused, read_table, suggest_mapping
+    from jinxiu.apps.enterprises.imports import (
+        ImportRefused,
+        read_table_cached,
+        suggest_mapping,
+    )
 
     if kind not in ImportKind.values:
         raise ValidationError(_("Unknown kind of import."))
     validate_upload(uploaded, allowed={".xlsx": (b"PK\x03\x04",), ".csv": None})
     data = uploaded.read()
     try:
-        table = read_table(data, uploaded.name)
+        table = read_table_cached(data, uploaded.name)
     except ImportRefused as exc:
         raise ValidationError(str(exc)) from exc
     remembered = ImportMapping.objects.filter(organization=organization, kind=kind).first()

@@ -19,10 +19,12 @@ from jinxiu.engines.chain.gaps import (
     FirmFigures,
     GapParams,
     NodeGap,
+    NodeTotals,
     RankParams,
     Reference,
     VerdictReason,
     analyse,
+    node_gap,
     rank_candidates,
 )
 from jinxiu.engines.chain.linking import GRADE_ORDER, Firm, Link, Linker, Reason
@@ -37,7 +39,8 @@ from jinxiu.engines.chain.taxonomy import (
 
 __all__ = [
     "DEFAULT_TAXONOMY", "GRADE_ORDER", "MISSING", "STRONG", "WEAK", "Candidate", "Firm",
-    "FirmFigures", "GapParams", "Link", "Linker", "Node", "NodeGap", "RankParams", "Reason",
-    "Reference", "Taxonomy", "TaxonomyError", "VerdictReason", "analyse", "rank_candidates",
+    "FirmFigures", "GapParams", "Link", "Linker", "Node", "NodeGap", "NodeTotals", "RankParams",
+    "Reason", "Reference", "Taxonomy", "TaxonomyError", "VerdictReason", "analyse", "node_gap",
+    "rank_candidates",
     "read_taxonomy", "taxonomy_from_dict",
 ]

@@ -92,6 +92,22 @@ def _cagr(before: float, after: float, years: int) -> float | None:
     return (after / before) ** (1 / years) - 1
 
 
+@dataclass
+class NodeTotals:
+    """What a node's verdict is computed from: its firms (each once) and the sums of their
+    figures. ``analyse`` adds them up firm by firm; a caller that sums in the database (the
+    chain app's atlas) fills them per node and calls :func:`node_gap` the same way."""
+
+    firms: list = field(default_factory=list)  # firm ids, in id order as text
+    reported: int = 0  # firms with an output in the year
+    output: float = 0.0  # their output
+    reporting: list | None = None  # their ids (needed only below ``min_reported``)
+    both: int = 0  # firms with an output in the year and ``growth_years`` before
+    both_before: float = 0.0
+    both_now: float = 0.0
+    big: list = field(default_factory=list)  # anchors by output or tag, in id order as text
+
+
 def analyse(taxonomy: Taxonomy, firms: list[FirmFigures], links: dict, *, year: int,
             reference: Reference | None = None, params: GapParams = GapParams(),
             visible: set | None = None) -> dict[str, NodeGap]:
@@ -142,50 +158,65 @@ def analyse(taxonomy: Taxonomy, firms: list[FirmFigures], links: dict, *, year: 
     visible_set = set(visible) if visible is not None else None
     result = {}
     for node in taxonomy.nodes:
-        ids = ids_of[node.code]
-        reporting = now_of[node.code]
-        output = float(sum(v for _i, v in reporting))
-        reported = len(reporting)
-        share = output / chain_total if chain_total and reported else None
-        lq = None
-        ref_node = reference.node_outputs.get(node.code) if reference else None
-        if reference and ref_node and reference.local_total and reference.reference_total \
-                and reported:
-            lq = (output / reference.local_total) / (ref_node / reference.reference_total)
-        both = both_of[node.code]
-        growth = _cagr(sum(b for b, _n in both), sum(n for _b, n in both),
-                       params.growth_years) if both else None
-        # the firms whose figures make this node's (each one in ``both`` reported this year)
-        suppressed = (visible_set is not None and 0 < reported < params.min_reported
-                      and not {i for i, _v in reporting} <= visible_set)
-        if suppressed:
-            output, share, lq, growth = None, None, None, None
-        anchors = tuple(i for i in big_of[node.code] if not suppressed or i in tagged)
-        reasons: list[VerdictReason] = []
-        if suppressed:
-            reasons.append(VerdictReason("withheld", reported))
-        if not ids:
-            verdict = MISSING
-            reasons.append(VerdictReason("no_firm", 0))
-        else:
-            if len(ids) < params.min_firms:
-                reasons.append(VerdictReason("few_firms", len(ids)))
-            if not anchors:
-                reasons.append(VerdictReason("no_anchor", params.anchor_output))
-            if lq is not None and lq < params.lq_strong:
-                reasons.append(VerdictReason("low_lq", round(lq, 4)))
-            if growth is not None and growth < 0:
-                reasons.append(VerdictReason("declining", round(growth, 4)))
-            verdict = WEAK if [r for r in reasons if r.code != "withheld"] else STRONG
-            if anchors:
-                reasons.append(VerdictReason("anchor", len(anchors)))
-            if lq is not None and lq >= params.lq_strong:
-                reasons.append(VerdictReason("high_lq", round(lq, 4)))
-            if growth is not None and growth >= 0:
-                reasons.append(VerdictReason("growing", round(growth, 4)))
-        result[node.code] = NodeGap(node.code, tuple(ids), output, reported, share, lq,
-                                    anchors, growth, verdict, tuple(reasons), suppressed)
+        reporting, both = now_of[node.code], both_of[node.code]
+        totals = NodeTotals(
+            firms=ids_of[node.code], reported=len(reporting),
+            output=float(sum(v for _i, v in reporting)),
+            reporting=[i for i, _v in reporting], both=len(both),
+            both_before=sum(b for b, _n in both), both_now=sum(n for _b, n in both),
+            big=big_of[node.code])
+        result[node.code] = node_gap(node.code, totals, chain_total=chain_total,
+                                     reference=reference, params=params,
+                                     visible=visible_set, tagged=tagged)
     return result
+
+
+def node_gap(code: str, totals: NodeTotals, *, chain_total: float,
+             reference: Reference | None = None, params: GapParams = GapParams(),
+             visible: set | None = None, tagged: set = frozenset()) -> NodeGap:
+    """One node's figures, privacy and verdict from its totals. ``chain_total``: the output
+    of every firm of the region linked anywhere in the chain; ``tagged``: the firms carrying
+    an anchor tag (anchors by tag stay named when the figures are withheld)."""
+    ids, reported = totals.firms, totals.reported
+    output = float(totals.output)
+    share = output / chain_total if chain_total and reported else None
+    lq = None
+    ref_node = reference.node_outputs.get(code) if reference else None
+    if reference and ref_node and reference.local_total and reference.reference_total \
+            and reported:
+        lq = (output / reference.local_total) / (ref_node / reference.reference_total)
+    growth = _cagr(totals.both_before, totals.both_now, params.growth_years) \
+        if totals.both else None
+    # the firms whose figures make this node's (each one in ``both`` reported this year)
+    suppressed = (visible is not None and 0 < reported < params.min_reported
+                  and not set(totals.reporting or ()) <= visible)
+    if suppressed:
+        output, share, lq, growth = None, None, None, None
+    anchors = tuple(i for i in totals.big if not suppressed or i in tagged)
+    reasons: list[VerdictReason] = []
+    if suppressed:
+        reasons.append(VerdictReason("withheld", reported))
+    if not ids:
+        verdict = MISSING
+        reasons.append(VerdictReason("no_firm", 0))
+    else:
+        if len(ids) < params.min_firms:
+            reasons.append(VerdictReason("few_firms", len(ids)))
+        if not anchors:
+            reasons.append(VerdictReason("no_anchor", params.anchor_output))
+        if lq is not None and lq < params.lq_strong:
+            reasons.append(VerdictReason("low_lq", round(lq, 4)))
+        if growth is not None and growth < 0:
+            reasons.append(VerdictReason("declining", round(growth, 4)))
+        verdict = WEAK if [r for r in reasons if r.code != "withheld"] else STRONG
+        if anchors:
+            reasons.append(VerdictReason("anchor", len(anchors)))
+        if lq is not None and lq >= params.lq_strong:
+            reasons.append(VerdictReason("high_lq", round(lq, 4)))
+        if growth is not None and growth >= 0:
+            reasons.append(VerdictReason("growing", round(growth, 4)))
+    return NodeGap(code, tuple(ids), output, reported, share, lq, anchors, growth, verdict,
+                   tuple(reasons), suppressed)
 
 
 @dataclass(frozen=True)
