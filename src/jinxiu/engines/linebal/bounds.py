@@ -76,47 +76,87 @@ def martello_toth_l2(times, c: int) -> int:
     return best
 
 
-def pair_test(sizes: Sequence[int], c: int, bins: int) -> bool:
+def long_test(sizes: Sequence[int], c: int, bins: int, k: int = 2) -> bool:
     """Whether ``sizes`` may fit into ``bins`` bins as far as the long items allow (False:
     they certainly do not).
 
-    Long items (over c/3) are at most two to a bin. Let p, q, r bins hold two, one and none
-    of them: 2p + q = #long, p + q + r = bins. Two long items leave at most
-    R = c − (the two shortest long times), so the short items over R (set T) sit in the
-    q + r other bins: Σ T ≤ (c − b) summed over the q shortest long items b, plus r·c.
-    (WEE-MAG, c = 50: T = {10, 11, 11, 13, 15} needs 60, 31 bins leave at most 59 for it:
-    32 stations, where LB1–LB3 and L2 say 30–31.)"""
-    big = sorted(s for s in sizes if 3 * s > c)
-    if len(big) < 2:
+    Items over c/(k + 1) ("long") are at most ``k`` to a bin. Let n_j bins hold j of them
+    (Σ n_j = bins, Σ j·n_j = #long), and P_j the sum of the j shortest long items. The
+    short items over c − P_j cannot join j long items, so they sit in the bins with fewer
+    than j: for every j, their sum ≤ c·(those bins) − P_l, with l the long items those bins
+    hold at least. A split (n_0 … n_k) that meets every j may exist; none: the items do not
+    fit. k = 2 (WEE-MAG, c = 50): two long items leave at most 50 − 41 = 9, the short
+    items of 10–15 need 60, and with 31 bins the others leave at most 59: 32 stations,
+    where LB1–LB3 and L2 say 30. k = 3 (WEE-MAG, 19 stations): 59 tasks over 80/4 at c = 80,
+    three to a station, do not fit; c ≥ 84."""
+    longs = sorted(s for s in sizes if (k + 1) * s > c)
+    L = len(longs)
+    if k * bins < L:
+        return False
+    if L < 2:
         return True
-    room2 = c - big[0] - big[1]
-    need = sum(s for s in sizes if 3 * s <= c and s > room2)
-    if need == 0:
-        return 2 * bins >= len(big)
-    cap1 = [0]
-    for b in big:
-        cap1.append(cap1[-1] + c - b)
-    for p in range(max(0, len(big) - bins), len(big) // 2 + 1):
-        q = len(big) - 2 * p
-        r = bins - p - q
-        if r >= 0 and need <= cap1[q] + r * c:
-            return True
-    return False
+    pre = [0]
+    for x in longs:
+        pre.append(pre[-1] + x)
+    shorts = [s for s in sizes if (k + 1) * s <= c]
+    top = min(k, L)
+    need = [0] * (top + 1)
+    for j in range(1, top + 1):
+        need[j] = sum(s for s in shorts if s > c - pre[j])
+    if not any(need):
+        return True
+    n = [0] * (top + 1)
+
+    def ok() -> bool:
+        a = bins - sum(n[1:])  # bins with fewer than j long items, j = 1, 2, ...
+        held = 0  # long items in them
+        for j in range(1, top + 1):
+            if need[j] > a * c - pre[held]:
+                return False
+            a += n[j]
+            held += j * n[j]
+        return True
+
+    def split(j: int, left: int, used: int) -> bool:
+        if j == 1:
+            n[1] = left
+            return used + left <= bins and ok()
+        for x in range(min(left // j, bins - used), -1, -1):
+            n[j] = x
+            if split(j - 1, left - j * x, used + x):
+                return True
+        n[j] = 0
+        return False
+
+    return split(top, L, 0)
+
+
+def pair_test(sizes: Sequence[int], c: int, bins: int) -> bool:
+    """``long_test`` with k = 2: items over c/3, two to a bin."""
+    return long_test(sizes, c, bins, 2)
+
+
+def long_bound(sizes: Sequence[int], c: int, ks: Sequence[int] = (2, 3, 4)) -> int:
+    """The fewest bins that ``long_test`` allows for every k in ``ks`` (at least LB1)."""
+    if not sizes:
+        return 0
+    b = max(1, lb1(sizes, c))
+    for k in ks:
+        while not long_test(sizes, c, b, k):
+            b += 1
+    return b
 
 
 def pair_bound(sizes: Sequence[int], c: int) -> int:
-    """The fewest bins that ``pair_test`` does not rule out (at least LB1)."""
-    k = max(1, lb1(sizes, c)) if sizes else 0
-    while sizes and not pair_test(sizes, c, k):
-        k += 1
-    return k
+    """``long_bound`` for k = 2 only."""
+    return long_bound(sizes, c, (2,))
 
 
 def salbp1_lower_bound(times, c: int) -> int:
-    """max(LB1, LB2, LB3, Martello-Toth L2, the pair bound) on the number of stations for
+    """max(LB1, LB2, LB3, Martello-Toth L2, ``long_bound``) on the number of stations for
     cycle ``c``."""
     return max(lb1(times, c), lb2(times, c), lb3(times, c), martello_toth_l2(times, c),
-               pair_bound(times, c))
+               long_bound(times, c))
 
 
 def salbp2_lower_bound(times, m: int) -> int:

@@ -41,7 +41,7 @@ import numpy as np
 
 from jinxiu.engines.linebal import kdfs, kernel
 from jinxiu.engines.linebal.bbr import Salbp1, _bits
-from jinxiu.engines.linebal.bounds import ceil_div, pair_bound
+from jinxiu.engines.linebal.bounds import ceil_div, long_bound
 
 _SH2 = 20  # packed sums: t' << 40 | w2 << 20 | w3
 _SH1 = 40
@@ -246,8 +246,8 @@ class Bbr:
         return new
 
     def lower_bound(self) -> int:
-        """Root bound with the incremented times (at least the plain one), and the pair
-        bound (``bounds.pair_test``) on them."""
+        """Root bound with the incremented times (at least the plain one), and the
+        long-task bound (``bounds.long_test``, k = 2, 3, 4) on them."""
         if self._root_lb is None:
             p = self.root_packed
             c = self.core.c
@@ -256,7 +256,7 @@ class Bbr:
                 ceil_div(p >> _SH1, c),
                 ceil_div((p >> _SH2) & _M20, 2),
                 ceil_div(p & _M20, 6),
-                pair_bound(self.tp, c),
+                long_bound(self.tp, c),
             )
         return self._root_lb
 
