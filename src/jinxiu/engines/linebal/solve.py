@@ -118,9 +118,11 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
 
 # --------------------------------------------------------------------------- SALBP-1
 def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, seed: int,
-                  params: SolveParams, *, target: int | None = None):
+                  params: SolveParams, *, target: int | None = None,
+                  likely_yes: bool = False):
     """Minimise stations at cycle ``c`` (or, with ``target``, only decide whether ``target``
-    stations suffice). Returns (solution or None, upper, lower, proven, nodes)."""
+    stations suffice; ``likely_yes``: the answer is expected to be a plan, so the windows
+    run early as in SALBP-1). Returns (solution or None, upper, lower, proven, nodes)."""
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
     bf, br = Bbr(fwd), Bbr(rev)
@@ -203,7 +205,9 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
                 m += 1
         return done()
 
-    # a. a short race, then windows briefly when the plan is one station above the goal:
+    # a. a short race, then windows briefly when the plan is one station above the bound
+    #    (in SALBP-2 only for the decision at the lower bound on c, ``likely_yes``: in the
+    #    bisection many decisions are "no", and there the windows only cost time):
     #    where the plan at the bound is a re-balanced window of a Hoffmann plan, this
     #    finds it in a second or two (SCHOLL c = 1452, 1659, BARTHOL2 c = 93), where the
     #    race needs more; instances the race settles at once do not pay for the windows
@@ -211,7 +215,7 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         race.close()
         return best, upper, lower, lower >= upper, nodes
     if (params.window_search and params.window_first_cap > 0
-            and upper == (lower if target is None else max(lower, target)) + 1
+            and (upper == lower + 1 if target is None else likely_yes and upper == target + 1)
             and windows(params.window_first_share, params.window_first_cap)):
         race.close()
         return best, upper, lower, lower >= upper, nodes
@@ -379,7 +383,8 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     while lo < hi and clock.remaining() > 0:
         mid = lo if first else (lo + hi) // 2
         first = False
-        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m)
+        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m,
+                                                 likely_yes=mid == lo)
         nodes += n_
         if sol is not None and upper <= m:
             hi, best_hi = mid, sol
