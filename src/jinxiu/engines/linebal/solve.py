@@ -52,6 +52,7 @@ class SolveParams:
     bbr_first_share: float = 0.25  # share of the time left for the first BB&R race
     bbr_second_share: float = 0.7  # share of the time left for the second BB&R race
     window_search: bool = True  # then re-balance windows of the plan (SALBP-1)
+    window_salbp2: bool = True  # ... and in the decisions of SALBP-2
     window_step_s: float = 0.1  # ... at most this long per window and direction
     race_first_s: float = 0.5  # a first BB&R race of at most this many seconds, then
     window_first_share: float = 0.15  # windows before the first race goes on: this share
@@ -215,7 +216,8 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         race.close()
         return best, upper, lower, lower >= upper, nodes
     if (params.window_search and params.window_first_cap > 0
-            and (upper == lower + 1 if target is None else likely_yes and upper == target + 1)
+            and (upper == lower + 1 if target is None
+                 else params.window_salbp2 and likely_yes and upper == target + 1)
             and windows(params.window_first_share, params.window_first_cap)):
         race.close()
         return best, upper, lower, lower >= upper, nodes
@@ -237,12 +239,13 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
             best, upper = cp.stations, len(cp.stations)
             lower = max(lower, cp.bound)
     # 2. the BB&R decisions again, where phase 0 stopped
-    if bbr_phase(params.bbr_second_share if params.window_search else 1.0):
+    use_windows = params.window_search and (target is None or params.window_salbp2)
+    if bbr_phase(params.bbr_second_share if use_windows else 1.0):
         race.close()
         return best, upper, lower, lower >= upper, nodes
     # 3. windows of the best plan re-balanced in one station less (window.py), with the
     #    rest of the time (it ends early when no window is left to try)
-    if params.window_search and clock.remaining() > 0.2 and windows(1.0, float("inf")):
+    if use_windows and clock.remaining() > 0.2 and windows(1.0, float("inf")):
         race.close()
         return best, upper, lower, lower >= upper, nodes
     # 4. the BB&R decisions with whatever the windows left
