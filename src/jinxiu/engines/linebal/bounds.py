@@ -115,6 +115,15 @@ def long_test(sizes: Sequence[int], c: int, bins: int, k: int = 2) -> bool:
                 return False
             a += n[j]
             held += j * n[j]
+        # one by one: the short items over c - P_j into the bins with fewer than j long
+        # items, a bin with i of them having at most c - P_i left
+        n[0] = bins - sum(n[1:])
+        for j in range(1, top + 1):
+            if need[j]:
+                items = sorted((s for s in shorts if s > c - pre[j]), reverse=True)
+                rooms = [c - pre[i] for i in range(j) for _ in range(n[i]) if c > pre[i]]
+                if _packs(items, rooms) is False:
+                    return False
         return True
 
     def split(j: int, left: int, used: int) -> bool:
@@ -129,6 +138,35 @@ def long_test(sizes: Sequence[int], c: int, bins: int, k: int = 2) -> bool:
         return False
 
     return split(top, L, 0)
+
+
+def _packs(items: list[int], rooms: list[int], node_cap: int = 2_000) -> bool | None:
+    """Do ``items`` (longest first) fit into bins of the sizes ``rooms``? None when the
+    search passes ``node_cap`` nodes (the caller then assumes they may)."""
+    if sum(items) > sum(rooms):
+        return False
+    free = sorted(rooms, reverse=True)
+    nodes = 0
+
+    def place(i: int) -> bool | None:
+        nonlocal nodes
+        if i == len(items):
+            return True
+        nodes += 1
+        if nodes > node_cap:
+            return None
+        seen = set()
+        for b, room in enumerate(free):
+            if room >= items[i] and room not in seen:
+                seen.add(room)
+                free[b] -= items[i]
+                r = place(i + 1)
+                free[b] += items[i]
+                if r is not False:
+                    return r
+        return False
+
+    return place(0)
 
 
 def pair_test(sizes: Sequence[int], c: int, bins: int) -> bool:
