@@ -56,3 +56,18 @@ def test_improved_plans_are_valid_and_never_below_the_optimum(brute, dag, extra)
     plan = improve(times, arcs, c, [[k] for k in order], optimum, lambda: False)
     assert _valid(times, arcs, c, plan)
     assert optimum <= len(plan) <= len(times)
+
+
+def test_failed_windows_are_remembered(monkeypatch):
+    # c = 12: the three stations hold 5, 5, 5, 5, 4 (24 = 2 cycles), but two 5s leave 2,
+    # so the 4 needs a third station (long-task bound): the one window fails, once
+    times, plan = (5, 5, 5, 5, 4), [[0, 1], [2, 3], [4]]
+    tried: set = set()
+    assert improve(times, (), 12, plan, 2, lambda: False, tried=tried) == plan
+    assert tried == {(3, (0, 1, 2, 3, 4))}
+
+    def no_second_try(*args, **kwargs):
+        raise AssertionError("window tried again")
+
+    monkeypatch.setattr("jinxiu.engines.linebal.window.refit", no_second_try)
+    assert improve(times, (), 12, plan, 2, lambda: False, tried=tried) == plan

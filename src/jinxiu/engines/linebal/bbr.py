@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from jinxiu.engines.linebal.bounds import ceil_div, martello_toth_l2, w2, w3
+from jinxiu.engines.linebal.bounds import ceil_div, long_bound, martello_toth_l2, w2, w3
 
 
 class Salbp1:
@@ -100,7 +100,7 @@ class Salbp1:
     def lower_bound(self) -> int:
         return max(ceil_div(self.total, self.c), ceil_div(sum(self.w2), 2),
                    ceil_div(sum(self.w3), 6), max(self.earliest),
-                   martello_toth_l2(self.t, self.c))
+                   martello_toth_l2(self.t, self.c), long_bound(self.t, self.c))
 
     def to_original(self, stations: list[list[int]]) -> list[list[int]]:
         return [sorted(self.orig[k] for k in st) for st in stations]

@@ -13,6 +13,8 @@ them up task by task.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 def ceil_div(a: int, b: int) -> int:
     return -(-a // b)
@@ -74,9 +76,125 @@ def martello_toth_l2(times, c: int) -> int:
     return best
 
 
+def long_test(sizes: Sequence[int], c: int, bins: int, k: int = 2) -> bool:
+    """Whether ``sizes`` may fit into ``bins`` bins as far as the long items allow (False:
+    they certainly do not).
+
+    Items over c/(k + 1) ("long") are at most ``k`` to a bin. Let n_j bins hold j of them
+    (Σ n_j = bins, Σ j·n_j = #long), and P_j the sum of the j shortest long items. The
+    short items over c − P_j cannot join j long items, so they sit in the bins with fewer
+    than j: for every j, their sum ≤ c·(those bins) − P_l, with l the long items those bins
+    hold at least. A split (n_0 … n_k) that meets every j may exist; none: the items do not
+    fit. k = 2 (WEE-MAG, c = 50): two long items leave at most 50 − 41 = 9, the short
+    items of 10–15 need 60, and with 31 bins the others leave at most 59: 32 stations,
+    where LB1–LB3 and L2 say 30. k = 3 (WEE-MAG, 19 stations): 59 tasks over 80/4 at c = 80,
+    three to a station, do not fit; c ≥ 84."""
+    longs = sorted(s for s in sizes if (k + 1) * s > c)
+    L = len(longs)
+    if k * bins < L:
+        return False
+    if L < 2:
+        return True
+    pre = [0]
+    for x in longs:
+        pre.append(pre[-1] + x)
+    shorts = [s for s in sizes if (k + 1) * s <= c]
+    top = min(k, L)
+    need = [0] * (top + 1)
+    for j in range(1, top + 1):
+        need[j] = sum(s for s in shorts if s > c - pre[j])
+    if not any(need):
+        return True
+    n = [0] * (top + 1)
+
+    def ok() -> bool:
+        a = bins - sum(n[1:])  # bins with fewer than j long items, j = 1, 2, ...
+        held = 0  # long items in them
+        for j in range(1, top + 1):
+            if need[j] > a * c - pre[held]:
+                return False
+            a += n[j]
+            held += j * n[j]
+        # one by one: the short items over c - P_j into the bins with fewer than j long
+        # items, a bin with i of them having at most c - P_i left
+        n[0] = bins - sum(n[1:])
+        for j in range(1, top + 1):
+            if need[j]:
+                items = sorted((s for s in shorts if s > c - pre[j]), reverse=True)
+                rooms = [c - pre[i] for i in range(j) for _ in range(n[i]) if c > pre[i]]
+                if _packs(items, rooms) is False:
+                    return False
+        return True
+
+    def split(j: int, left: int, used: int) -> bool:
+        if j == 1:
+            n[1] = left
+            return used + left <= bins and ok()
+        for x in range(min(left // j, bins - used), -1, -1):
+            n[j] = x
+            if split(j - 1, left - j * x, used + x):
+                return True
+        n[j] = 0
+        return False
+
+    return split(top, L, 0)
+
+
+def _packs(items: list[int], rooms: list[int], node_cap: int = 2_000) -> bool | None:
+    """Do ``items`` (longest first) fit into bins of the sizes ``rooms``? None when the
+    search passes ``node_cap`` nodes (the caller then assumes they may)."""
+    if sum(items) > sum(rooms):
+        return False
+    free = sorted(rooms, reverse=True)
+    nodes = 0
+
+    def place(i: int) -> bool | None:
+        nonlocal nodes
+        if i == len(items):
+            return True
+        nodes += 1
+        if nodes > node_cap:
+            return None
+        seen = set()
+        for b, room in enumerate(free):
+            if room >= items[i] and room not in seen:
+                seen.add(room)
+                free[b] -= items[i]
+                r = place(i + 1)
+                free[b] += items[i]
+                if r is not False:
+                    return r
+        return False
+
+    return place(0)
+
+
+def pair_test(sizes: Sequence[int], c: int, bins: int) -> bool:
+    """``long_test`` with k = 2: items over c/3, two to a bin."""
+    return long_test(sizes, c, bins, 2)
+
+
+def long_bound(sizes: Sequence[int], c: int, ks: Sequence[int] = (2, 3, 4)) -> int:
+    """The fewest bins that ``long_test`` allows for every k in ``ks`` (at least LB1)."""
+    if not sizes:
+        return 0
+    b = max(1, lb1(sizes, c))
+    for k in ks:
+        while not long_test(sizes, c, b, k):
+            b += 1
+    return b
+
+
+def pair_bound(sizes: Sequence[int], c: int) -> int:
+    """``long_bound`` for k = 2 only."""
+    return long_bound(sizes, c, (2,))
+
+
 def salbp1_lower_bound(times, c: int) -> int:
-    """max(LB1, LB2, LB3, Martello-Toth L2) on the number of stations for cycle ``c``."""
-    return max(lb1(times, c), lb2(times, c), lb3(times, c), martello_toth_l2(times, c))
+    """max(LB1, LB2, LB3, Martello-Toth L2, ``long_bound``) on the number of stations for
+    cycle ``c``."""
+    return max(lb1(times, c), lb2(times, c), lb3(times, c), martello_toth_l2(times, c),
+               long_bound(times, c))
 
 
 def salbp2_lower_bound(times, m: int) -> int:

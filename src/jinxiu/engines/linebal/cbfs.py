@@ -41,7 +41,7 @@ import numpy as np
 
 from jinxiu.engines.linebal import kdfs, kernel
 from jinxiu.engines.linebal.bbr import Salbp1, _bits
-from jinxiu.engines.linebal.bounds import ceil_div
+from jinxiu.engines.linebal.bounds import ceil_div, long_bound
 
 _SH2 = 20  # packed sums: t' << 40 | w2 << 20 | w3
 _SH1 = 40
@@ -96,6 +96,7 @@ class Bbr:
         self.need = [ceil_div(self.tp[k] + self.fol_tp[k], c) for k in range(n)]
         self._static: dict | None = None
         self._hctx: kernel.Ctx | None = None
+        self._root_lb: int | None = None
         self.stats = (0, 0)  # of the last decision slice: nodes expanded, task sets stored
 
     def _arrays(self) -> dict:
@@ -245,15 +246,19 @@ class Bbr:
         return new
 
     def lower_bound(self) -> int:
-        """Root bound with the incremented times (at least the plain one)."""
-        p = self.root_packed
-        c = self.core.c
-        return max(
-            self.core.lower_bound(),
-            ceil_div(p >> _SH1, c),
-            ceil_div((p >> _SH2) & _M20, 2),
-            ceil_div(p & _M20, 6),
-        )
+        """Root bound with the incremented times (at least the plain one), and the
+        long-task bound (``bounds.long_test``, k = 2, 3, 4) on them."""
+        if self._root_lb is None:
+            p = self.root_packed
+            c = self.core.c
+            self._root_lb = max(
+                self.core.lower_bound(),
+                ceil_div(p >> _SH1, c),
+                ceil_div((p >> _SH2) & _M20, 2),
+                ceil_div(p & _M20, 6),
+                long_bound(self.tp, c),
+            )
+        return self._root_lb
 
     def decide(
         self, m: int, *, deadline: Callable[[], bool] | None = None,

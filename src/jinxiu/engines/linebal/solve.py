@@ -47,10 +47,16 @@ class SolveParams:
     heuristic_share: float = 0.1  # time for Hoffmann's rule (the priority rules always run)
     cpsat_share: float = 0.15  # share of the time left given to the CP-SAT probe
     cpsat_cap: float = 1.5  # ... and at most this many seconds
+    cpsat_max_tasks: int = 200  # no probe on larger lines (SCHOLL, 297 tasks: 1.1-1.3 s
+    #                             each time and never an answer)
     bbr_first_share: float = 0.25  # share of the time left for the first BB&R race
     bbr_second_share: float = 0.7  # share of the time left for the second BB&R race
     window_search: bool = True  # then re-balance windows of the plan (SALBP-1)
+    window_salbp2: bool = True  # ... and in the decisions of SALBP-2
     window_step_s: float = 0.1  # ... at most this long per window and direction
+    race_first_s: float = 0.5  # a first BB&R race of at most this many seconds, then
+    window_first_share: float = 0.15  # windows before the first race goes on: this share
+    window_first_cap: float = 1.5  # of the time, at most this many seconds (0: not first)
 
 
 class _Clock:
@@ -113,9 +119,11 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
 
 # --------------------------------------------------------------------------- SALBP-1
 def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, seed: int,
-                  params: SolveParams, *, target: int | None = None):
+                  params: SolveParams, *, target: int | None = None,
+                  likely_yes: bool = False):
     """Minimise stations at cycle ``c`` (or, with ``target``, only decide whether ``target``
-    stations suffice). Returns (solution or None, upper, lower, proven, nodes)."""
+    stations suffice; ``likely_yes``: the answer is expected to be a plan, so the windows
+    run early as in SALBP-1). Returns (solution or None, upper, lower, proven, nodes)."""
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
     bf, br = Bbr(fwd), Bbr(rev)
@@ -154,13 +162,33 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
             best, upper = sol, len(sol)
     if done() or clock.remaining() <= 0:
         return best, upper, lower, lower >= upper, nodes
+
+    tried: set = set()  # windows whose decision failed (window.improve)
+
+    def windows(share: float, cap: float) -> bool:
+        """Re-balance windows of the best plans in one station less (window.py) for
+        ``share`` of the time left, at most ``cap`` seconds (it ends sooner when no window
+        is left to try); for a decision (SALBP-2) until the plan has ``target`` stations."""
+        nonlocal best, upper
+        w_stop = clock.deadline_stop(min(cap, clock.share(share, 3.0 * share)))
+        goal = lower if target is None else max(lower, target)
+        for start in [p for p in plans if len(p) == upper] or [best]:
+            plan = window.improve(data.times, data.precedences, c, start, goal,
+                                  lambda u=upper: w_stop(u), step_s=params.window_step_s,
+                                  tried=tried)
+            if len(plan) < upper:
+                best, upper = plan, len(plan)
+            if done() or w_stop(upper):
+                break
+        return done()
+
     # 0. BB&R decisions from the lower bound upwards, both directions in turns (short)
     race = _Race((bf, br), clock)
     m = lower if target is None else target
 
-    def bbr_phase(share: float) -> bool:
+    def bbr_phase(share: float, cap: float = float("inf")) -> bool:
         nonlocal best, upper, lower, nodes, m
-        end = time.perf_counter() + clock.share(share, 30.0 * share)
+        end = time.perf_counter() + min(cap, clock.share(share, 30.0 * share))
         while not done() and time.perf_counter() < end:
             dec, mirrored = race.run(m, end)
             if dec is None:
@@ -178,11 +206,27 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
                 m += 1
         return done()
 
+    # a. a short race, then windows briefly when the plan is one station above the bound
+    #    (in SALBP-2 only for the decision at the lower bound on c, ``likely_yes``: in the
+    #    bisection many decisions are "no", and there the windows only cost time):
+    #    where the plan at the bound is a re-balanced window of a Hoffmann plan, this
+    #    finds it in a second or two (SCHOLL c = 1452, 1659, BARTHOL2 c = 93), where the
+    #    race needs more; instances the race settles at once do not pay for the windows
+    if bbr_phase(params.bbr_first_share, params.race_first_s):
+        race.close()
+        return best, upper, lower, lower >= upper, nodes
+    if (params.window_search and params.window_first_cap > 0
+            and (upper == lower + 1 if target is None
+                 else params.window_salbp2 and likely_yes and upper == target + 1)
+            and windows(params.window_first_share, params.window_first_cap)):
+        race.close()
+        return best, upper, lower, lower >= upper, nodes
     if bbr_phase(params.bbr_first_share):
         race.close()
         return best, upper, lower, lower >= upper, nodes
     # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
-    if params.use_cpsat and clock.remaining() > 0.2:
+    if (params.use_cpsat and data.num_tasks <= params.cpsat_max_tasks
+            and clock.remaining() > 0.2):
         goal = upper - 1 if target is None else target
         cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
                       time_limit=min(params.cpsat_cap, clock.share(params.cpsat_share, 1.0)),
@@ -195,23 +239,15 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
             best, upper = cp.stations, len(cp.stations)
             lower = max(lower, cp.bound)
     # 2. the BB&R decisions again, where phase 0 stopped
-    if bbr_phase(params.bbr_second_share if params.window_search and target is None else 1.0):
+    use_windows = params.window_search and (target is None or params.window_salbp2)
+    if bbr_phase(params.bbr_second_share if use_windows else 1.0):
         race.close()
         return best, upper, lower, lower >= upper, nodes
     # 3. windows of the best plan re-balanced in one station less (window.py), with the
     #    rest of the time (it ends early when no window is left to try)
-    if target is None and params.window_search and clock.remaining() > 0.2:
-        w_stop = clock.deadline_stop(clock.share(1.0, 3.0))
-        for start in [p for p in plans if len(p) == upper] or [best]:
-            plan = window.improve(data.times, data.precedences, c, start, lower,
-                                  lambda u=upper: w_stop(u), step_s=params.window_step_s)
-            if len(plan) < upper:
-                best, upper = plan, len(plan)
-            if done() or w_stop(upper):
-                break
-        if done():
-            race.close()
-            return best, upper, lower, True, nodes
+    if use_windows and clock.remaining() > 0.2 and windows(1.0, float("inf")):
+        race.close()
+        return best, upper, lower, lower >= upper, nodes
     # 4. the BB&R decisions with whatever the windows left
     bbr_phase(1.0)
     race.close()
@@ -350,7 +386,8 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     while lo < hi and clock.remaining() > 0:
         mid = lo if first else (lo + hi) // 2
         first = False
-        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m)
+        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m,
+                                                 likely_yes=mid == lo)
         nodes += n_
         if sol is not None and upper <= m:
             hi, best_hi = mid, sol

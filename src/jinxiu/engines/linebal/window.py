@@ -55,12 +55,15 @@ def refit(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int, tasks: 
 
 def improve(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int,
             plan: list[list[int]], lower: int, should_stop: Callable[[], bool], *,
-            step_s: float = 0.5, max_window: int = 40) -> list[list[int]]:
+            step_s: float = 0.5, max_window: int = 40,
+            tried: set | None = None) -> list[list[int]]:
     """Shorten ``plan`` (stations in line order, task indices) by re-balancing windows of
     2 .. ``max_window`` stations in one station less, until it reaches ``lower``, no
     window helps or ``should_stop()``. Returns the best plan (``plan`` itself when none
-    helped)."""
+    helped). ``tried`` (kept by the caller between calls) holds the windows whose
+    decision already failed (their task sets), so a later call skips them."""
     plan = [list(st) for st in plan]
+    tried = set() if tried is None else tried
     improved = True
     while improved and len(plan) > lower:
         improved = False
@@ -72,7 +75,12 @@ def improve(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int,
                 if sum(loads[s:s + w]) > (w - 1) * c:
                     continue
                 tasks = sorted(k for st in plan[s:s + w] for k in st)
+                key = (w, tuple(tasks))
+                if key in tried:
+                    continue
                 sub = refit(times, arcs, c, tasks, w - 1, step_s, should_stop)
+                if sub is None and not should_stop():
+                    tried.add(key)
                 if sub is not None:
                     plan = plan[:s] + sub + plan[s + w:]
                     improved = True
