@@ -2,7 +2,7 @@
 fewest bins found by exhaustive search (bin packing, the precedence-free relaxation the bounds
 reason about)."""
 
-from functools import lru_cache
+from functools import cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,7 +15,7 @@ def fewest_bins(sizes, c):
     full = (1 << n) - 1
     fits = [sum(sizes[i] for i in range(n) if m >> i & 1) <= c for m in range(full + 1)]
 
-    @lru_cache(maxsize=None)
+    @cache
     def bins(left):  # fewest bins for the items in mask `left`
         if not left:
             return 0
