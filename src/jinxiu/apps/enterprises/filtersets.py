@@ -121,8 +121,15 @@ class EnterpriseFilterSet(SearchFilterSet):
         return queryset.filter(pk__in=links.values("enterprise_id"))
 
     def filter_tag(self, queryset, name, value: str):
+        """Tags are codes from ``data/tags.yaml`` (the choice and the model validate them).
+        PostgreSQL: ``tags @> '["code"]'`` through the GIN index on the tags (migration
+        0007); SQLite: the code with its quotes in the list's text."""
         if not value:
             return queryset
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            return queryset.filter(tags__contains=[value])
         return queryset.filter(tags__icontains=f'"{value}"')
 
 
