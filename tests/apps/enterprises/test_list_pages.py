@@ -96,3 +96,11 @@ def test_a_phrase_of_its_own_words_finds_what_the_words_find(registry):
     assert both == {"温州针织鞋业有限公司"}
     assert {e.organization.name for e in Enterprise.objects.filter(search_q("鞋业 针织"))} \
         == both
+
+
+def test_the_rows_of_a_page_are_read_by_key_without_the_filters_again(registry, browse):
+    # the search runs for the count and the page's keys, not a third time for the rows
+    match = '"search_vector" @@' if connection.vendor == "postgresql" else "_fts MATCH"
+    queries = _captured(browse, q="印染", status="revoked")
+    assert len([q for q in queries if match in q]) == 2
+    assert _page(browse, q="印染", status="revoked")[0][:3] == sorted(DYE)[0:6:2]

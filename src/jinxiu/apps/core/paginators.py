@@ -50,7 +50,7 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         keys = self.page_keys(queryset, bottom, top)
-        rows = queryset.order_by().in_bulk(keys)
+        rows = _by_key(queryset).in_bulk(keys)
         # a row deleted between the two reads is left out
         records = [rows[k] for k in keys if k in rows]
         table = getattr(self.object_list, "table", None)
@@ -65,6 +65,18 @@ class CappedPaginator(Paginator):
     def page_keys(self, queryset, bottom: int, top: int) -> list:
         """The primary keys of the rows ``bottom:top`` of ``queryset``, in its order."""
         return list(queryset.values_list("pk", flat=True)[bottom:top])
+
+
+def _by_key(queryset):
+    """The rows of ``queryset`` read by key: the same model, related rows and deferred
+    fields, without its filters (the keys came through them already; evaluated again, a
+    search's full-text match list was built a third time per page)."""
+    if queryset.query.annotations or queryset.query.extra:
+        return queryset.order_by()
+    fresh = queryset.model._base_manager.all()
+    fresh.query.select_related = queryset.query.select_related
+    fresh.query.deferred_loading = queryset.query.deferred_loading
+    return fresh
 
 
 def _queryset(rows):
