@@ -1,4 +1,5 @@
-"""The registry list's pages on PostgreSQL when a search is given.
+"""The registry list's pages when a full-text search is given alone (PostgreSQL; SQLite from
+3.35).
 
 The list is ordered by name. PostgreSQL has two ways to find the first 25 matches of a
 search: walk the name index testing each firm's stored vector (cheap when matches are spread
@@ -6,7 +7,9 @@ over the alphabet: "针织" matches 44 % of the firms and the walk meets 25 of t
 rows), or read every match through the GIN index and sort them (cost in proportion to the
 matches). Its estimate of the walk assumes the matches are spread evenly; names are not:
 they start with the place ("温州鹿城…"), so "鞋业 鹿城" (16 % of the firms) had none among the
-first 77,000 names and the walk took 300–400 ms. The planner cannot know that.
+first 77,000 names and the walk took 300–400 ms. The planner cannot know that. SQLite walks
+the name order for a search too (its FTS match list tested row by row): 220 ms for the same
+search, against 140–160 ms for the match list sorted.
 
 So a page is looked for in two steps: the walk, bounded to the first ``WALK`` names; and, when
 those do not hold the whole page, all matches read in full and sorted (a materialized common
@@ -28,7 +31,7 @@ class RegistrySearchPaginator(CappedPaginator):
 
     def page_keys(self, queryset, bottom: int, top: int) -> list:
         ordering = tuple(queryset.query.order_by) or tuple(queryset.model._meta.ordering)
-        if connection.vendor != "postgresql" or ordering != NAME_ORDER:
+        if ordering != NAME_ORDER or not _materializes(connection):
             return super().page_keys(queryset, bottom, top)
         boundary = (Organization.objects.order_by("name")
                     .values_list("name", flat=True)[self.WALK:self.WALK + 1].first())
@@ -45,3 +48,13 @@ class RegistrySearchPaginator(CappedPaginator):
                            "SELECT pk FROM matches ORDER BY name LIMIT %s OFFSET %s",
                            [*params, top - bottom, bottom])
             return [row[0] for row in cursor.fetchall()]
+
+
+def _materializes(connection) -> bool:
+    """PostgreSQL, and SQLite from 3.35 (``AS MATERIALIZED``; before, a CTE used once may be
+    folded back into the query)."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return connection.vendor == "postgresql"
