@@ -87,3 +87,33 @@ def test_list_cells_as_django_tables2_renders_them(client, firms):
     assert "<td >1761 针织或钩针编织物织造</td>" in html
     assert "<td >专精特新中小企业</td>" in html
     assert "<td >—</td>" in html  # the shoe firm has no tag
+
+
+def test_a_search_inside_a_subquery_and_beside_another_copy_of_the_table(firms):
+    # PostgreSQL's match names the registry table's alias (U0 … in a subquery): the firms of
+    # organizations whose firm matches, and a search combined with a join back to the table
+    from jinxiu.apps.core.models import Organization
+
+    knit, shoe = firms
+    inner = Enterprise.objects.filter(search_q("针织")).values("organization_id")
+    assert list(Organization.objects.filter(pk__in=inner).values_list("name", flat=True)) == [
+        "石狮市锦程针织服饰有限公司"]
+    both = Enterprise.objects.filter(search_q("皮鞋")).exclude(
+        pk__in=Enterprise.objects.filter(search_q("针织")).values("pk"))
+    assert [e.pk for e in both] == [shoe.pk]
+    assert list(Enterprise.objects.filter(search_q("针织") | search_q("皮鞋"))
+                .order_by("pk").values_list("pk", flat=True)) == sorted([knit.pk, shoe.pk])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's stored vector")
+def test_the_stored_vector_follows_writes_and_replaces_the_expression_index(firms):
+    knit, _shoe = firms
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s",
+                       [fulltext.TABLE])
+        names = {row[0] for row in cursor.fetchall()}
+        assert fulltext.PG_INDEX in names and fulltext.PG_OLD_INDEX not in names
+        cursor.execute(f"SELECT {fulltext.PG_COLUMN}::text FROM {fulltext.TABLE} "  # noqa: S608
+                       "WHERE id = %s", [knit.pk])
+        assert "'针织'" in cursor.fetchone()[0]
+    assert fulltext.install(connection) is False  # nothing missing

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -160,3 +161,24 @@ def test_nobody_types_an_assessment(world):
     assert SizeAssessment.objects.restrict(world["owner"], "view").filter(pk=row.pk).exists()
     assert Decimal(2500) == YearlyIndicator._base_manager.get(
         organization=world["firm"]).operating_revenue
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's TOAST")
+def test_the_reasons_live_outside_the_assessments_rows(firm):
+    # PostgreSQL (migration 0008): the size filter reads class and owner of thousands of
+    # rows; the engine's reasons (kilobytes) go to the TOAST table and read back whole, and
+    # 40 assessments lie in at most 2 heap pages (compressed into the rows: 8 a page, 5+).
+    # Counted by the pages the live rows are on: rolled-back rows of earlier tests stay in
+    # the table's file.
+    make_indicator(firm, 2025, revenue=2500, employees=320)
+    for i in range(39):
+        org = make_org(f"规模企业{i}", region_code="350581")
+        make_enterprise(org, main_industry="1761")
+        make_indicator(org, 2025, revenue=100 + i, employees=30)
+    row = SizeAssessment._base_manager.get(organization=firm)
+    assert len(row.size_text.encode()) + len(row.above_scale_text.encode()) > 1000
+    assert SizeAssessment._base_manager.count() == 40
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(DISTINCT (ctid::text::point)[0]) "
+                       "FROM enterprises_sizeassessment")
+        assert cursor.fetchone()[0] <= 2

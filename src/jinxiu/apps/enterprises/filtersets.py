@@ -20,6 +20,12 @@ from jinxiu.apps.enterprises.search import search_q
 from jinxiu.apps.enterprises.tags import tag_choices
 
 
+def is_code_query(value: str) -> bool:
+    """A query that looks like a credit code (digits and code letters only, at least six,
+    starting with a digit): matched against codes from their start."""
+    return re.fullmatch(r"[0-9][0-9A-HJ-NP-RTUWXY]{5,17}", normalize(value.strip())) is not None
+
+
 def _visible_enterprises(request):
     if request is None:
         return Organization.objects.none()
@@ -52,6 +58,9 @@ class EnterpriseFilterSet(SearchFilterSet):
                  ("no", _("Below designated size"))],
         method="filter_above_scale", label=_("above designated size (规上)"))
 
+    # the filters besides the search
+    NARROWING = ("region", "industry", "tag", "status", "chain_node", "size", "above_scale")
+
     class Meta:
         model = Enterprise
         fields = ["q", "region", "industry", "tag", "status", "chain_node", "size",
@@ -80,8 +89,8 @@ class EnterpriseFilterSet(SearchFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        code = normalize(value)
-        if re.fullmatch(r"[0-9][0-9A-HJ-NP-RTUWXY]{5,17}", code):
+        if is_code_query(value):
+            code = normalize(value)
             # the range lets the database walk the unique index (SQLite's LIKE cannot: it
             # ignores case); startswith keeps the match exact whatever the collation
             return queryset.filter(organization__credit_code__gte=code,
@@ -112,8 +121,15 @@ class EnterpriseFilterSet(SearchFilterSet):
         return queryset.filter(pk__in=links.values("enterprise_id"))
 
     def filter_tag(self, queryset, name, value: str):
+        """Tags are codes from ``data/tags.yaml`` (the choice and the model validate them).
+        PostgreSQL: ``tags @> '["code"]'`` through the GIN index on the tags (migration
+        0007); SQLite: the code with its quotes in the list's text."""
         if not value:
             return queryset
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            return queryset.filter(tags__contains=[value])
         return queryset.filter(tags__icontains=f'"{value}"')
 
 

@@ -80,4 +80,12 @@ def search_q(value: str, field: str = "search_index") -> Q:
         raise ValueError(f"only search_index has a full-text index, not {field}")
     value = value.strip().lower()
     terms = [t for t in dict.fromkeys(tokens(value)) if t != value][:MAX_TERMS]
-    return match_q(value, terms if len(terms) >= 2 else [])
+    if len(terms) < 2:
+        return match_q(value, [])
+    if set(terms) == set(value.split()):
+        # "鞋业 鹿城": the whole query is a phrase of exactly its words (each a prefix), so
+        # every firm it finds has a word starting with each of them too: the words alone
+        # find the same firms, without the phrase's position checks (on PostgreSQL a third
+        # of the search's time)
+        return match_q("", terms)
+    return match_q(value, terms)

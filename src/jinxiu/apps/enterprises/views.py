@@ -15,9 +15,14 @@ from jinxiu.apps.core.paginators import CappedPaginator
 from jinxiu.apps.core.permissions import permission_q
 from jinxiu.apps.core.uscc import warnings as code_warnings
 from jinxiu.apps.enterprises.adapter import size_verdict
-from jinxiu.apps.enterprises.filtersets import EnterpriseFilterSet, YearlyIndicatorFilterSet
+from jinxiu.apps.enterprises.filtersets import (
+    EnterpriseFilterSet,
+    YearlyIndicatorFilterSet,
+    is_code_query,
+)
 from jinxiu.apps.enterprises.forms import EnterpriseForm, YearlyIndicatorForm
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
+from jinxiu.apps.enterprises.paginators import RegistrySearchPaginator
 from jinxiu.apps.enterprises.qualification import qualification_rows
 from jinxiu.apps.enterprises.selectors import indicators_for
 from jinxiu.apps.enterprises.services import enterprise_save, indicator_save
@@ -34,7 +39,17 @@ class EnterpriseListView(ObjectListView):
                                   "organization__description")
     table = EnterpriseTable
     filterset = EnterpriseFilterSet
-    paginator_class = CappedPaginator
+
+    @property
+    def paginator_class(self):
+        # a full-text search alone: a bounded walk of the name order, then every match
+        # sorted (paginators.py); with another filter the planner's own choice was faster
+        params = self.request.GET
+        query = params.get("q", "").strip()
+        if query and not is_code_query(query) and not any(
+                params.get(name, "").strip() for name in EnterpriseFilterSet.NARROWING):
+            return RegistrySearchPaginator
+        return CappedPaginator
 
 
 class EnterpriseQualificationView(ObjectViewMixin, View):

@@ -1,0 +1,106 @@
+"""The registry list's pages: read as keys first, then the rows (``core.paginators``), and a
+search alone pages through a bounded walk of the name order or, when that does
+not hold the page, every match sorted (``enterprises.paginators``). Whatever the path, a page
+holds the rows the list's order puts there."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from jinxiu.apps.core.paginators import CappedPaginator
+from jinxiu.apps.enterprises.paginators import RegistrySearchPaginator
+from jinxiu.apps.enterprises.search import search_q
+from tests.apps.enterprises.factories import make_enterprise
+from tests.helpers.factories import make_org, make_regions, make_user
+
+# 30 knitters and 30 dyers: the dyers' names sort first, the knitters' after them all
+KNIT = [f"石狮{i:02d}针织有限公司" for i in range(30)]
+DYE = [f"东莞{i:02d}印染有限公司" for i in range(30)]
+
+
+@pytest.fixture
+def registry(db):
+    make_regions()
+    for name in KNIT:
+        make_enterprise(make_org(name), business_scope="针织面料", status="active")
+    for i, name in enumerate(DYE):
+        make_enterprise(make_org(name, region_code="330302"), business_scope="印染",
+                        status="active" if i % 2 else "revoked")
+    return sorted(KNIT), sorted(DYE)
+
+
+def _page(client, **params):
+    response = client.get(reverse("enterprises:enterprise_list"), params)
+    assert response.status_code == 200
+    table = response.context["table"]
+    return ([row.record.organization.name for row in table.page.object_list],
+            type(table.paginator))
+
+
+@pytest.fixture
+def browse(client):
+    client.force_login(make_user())
+    return client
+
+
+def test_pages_hold_the_rows_of_the_lists_order(registry, browse):
+    knit, dye = registry
+    everyone = sorted(knit + dye)
+    assert _page(browse) == (everyone[:25], CappedPaginator)
+    assert _page(browse, page=3)[0] == everyone[50:]
+    assert _page(browse, sort="-name", page=2)[0] == everyone[::-1][25:50]
+    revoked = sorted(dye[0::2])
+    assert _page(browse, status="revoked", sort="name")[0] == revoked
+
+
+@pytest.mark.parametrize("walk", [0, 5, 2000])
+def test_a_search_pages_the_same_whether_the_walk_holds_the_page_or_not(
+        registry, browse, monkeypatch, walk):
+    # walk=0 and 5: the first names are dyers, so the knitters' page is not among them and
+    # every match is read and sorted; 2000: more names than there are, no walk
+    monkeypatch.setattr(RegistrySearchPaginator, "WALK", walk)
+    knit, dye = registry
+    assert _page(browse, q="针织") == (knit[:25], RegistrySearchPaginator)
+    assert _page(browse, q="针织", page=2)[0] == knit[25:]
+    assert _page(browse, q="印染", page=2)[0] == dye[25:]
+    assert _page(browse, q="针织", sort="-name")[0] == knit[::-1][:25]
+    # another filter beside the search: the planner's own choice
+    assert _page(browse, q="印染", status="revoked") == (dye[0::2], CappedPaginator)
+
+
+def test_the_walk_reads_no_more_than_its_bound(registry, browse, monkeypatch):
+    monkeypatch.setattr(RegistrySearchPaginator, "WALK", 40)
+    queries = _captured(browse, q="印染")
+    walked = [q for q in queries if '"name" <' in q]
+    assert len(walked) == 1
+    # the 30 dyers are all among the first 40 names: the walk held the page
+    assert not any("MATERIALIZED" in q for q in queries)
+    queries = _captured(browse, q="针织")  # 10 knitters among the first 40: not a page
+    assert any("MATERIALIZED" in q for q in queries)
+
+
+def _captured(client, **params):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("enterprises:enterprise_list"), params)
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def test_a_phrase_of_its_own_words_finds_what_the_words_find(registry):
+    from jinxiu.apps.enterprises.models import Enterprise
+
+    make_enterprise(make_org("温州针织鞋业有限公司", region_code="330302"),
+                    business_scope="鞋业")
+    both = {e.organization.name for e in Enterprise.objects.filter(search_q("针织 鞋业"))}
+    assert both == {"温州针织鞋业有限公司"}
+    assert {e.organization.name for e in Enterprise.objects.filter(search_q("鞋业 针织"))} \
+        == both
+
+
+def test_the_rows_of_a_page_are_read_by_key_without_the_filters_again(registry, browse):
+    # the search runs for the count and the page's keys, not a third time for the rows
+    match = '"search_vector" @@' if connection.vendor == "postgresql" else "_fts MATCH"
+    queries = _captured(browse, q="印染", status="revoked")
+    assert len([q for q in queries if match in q]) == 2
+    assert _page(browse, q="印染", status="revoked")[0][:3] == sorted(DYE)[0:6:2]
