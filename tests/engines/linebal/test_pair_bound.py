@@ -13,8 +13,6 @@ from jinxiu.engines.linebal.bounds import (
     long_bound,
     long_test,
     martello_toth_l2,
-    pair_bound,
-    pair_test,
     salbp1_lower_bound,
     salbp2_lower_bound,
 )
@@ -26,14 +24,14 @@ SIX_FOURS = [4, 4, 4, 4, 4, 4, 3, 3]  # c = 10: three pairs of 4s are full, the 
 def test_worked_example():
     # long: six 4s (> 10/3), two 4s leave 2, so both 3s sit in stations with at most one 4
     assert (lb1(SIX_FOURS, 10), lb3(SIX_FOURS, 10), martello_toth_l2(SIX_FOURS, 10)) == (3, 3, 3)
-    assert not pair_test(SIX_FOURS, 10, 3)  # p = 3 pairs, no other station for 3 + 3
-    assert pair_test(SIX_FOURS, 10, 4)  # p = 3, r = 1: 10 >= 6
-    assert pair_bound(SIX_FOURS, 10) == 4
+    assert not long_test(SIX_FOURS, 10, 3, 2)  # p = 3 pairs, no other station for 3 + 3
+    assert long_test(SIX_FOURS, 10, 4, 2)  # p = 3, r = 1: 10 >= 6
+    assert long_bound(SIX_FOURS, 10, (2,)) == 4
     # one long task less: p = 2, q = 1 leaves 10 - 4 = 6 for the 3s, 3 stations may do
-    assert pair_test([4, 4, 4, 4, 4, 3, 3], 10, 3)
+    assert long_test([4, 4, 4, 4, 4, 3, 3], 10, 3, 2)
     # a 2 fits beside two 4s: nothing is forced out
-    assert pair_test([4, 4, 4, 4, 4, 4, 2, 2], 10, 3)
-    assert pair_bound([], 10) == 0 and pair_bound([7], 10) == 1
+    assert long_test([4, 4, 4, 4, 4, 4, 2, 2], 10, 3, 2)
+    assert long_bound([], 10, (2,)) == 0 and long_bound([7], 10, (2,)) == 1
 
 
 def test_worked_example_three_to_a_station():
@@ -43,7 +41,7 @@ def test_worked_example_three_to_a_station():
     assert not long_test(sizes, 20, 3, 3) and long_bound(sizes, 20) == 4
     # nine 6s fill three stations three each (18), and a 3 does not fit beside them
     sizes = [6] * 9 + [3]
-    assert (lb1(sizes, 20), martello_toth_l2(sizes, 20), pair_bound(sizes, 20)) == (3, 3, 3)
+    assert (lb1(sizes, 20), martello_toth_l2(sizes, 20), long_bound(sizes, 20, (2,))) == (3, 3, 3)
     assert not long_test(sizes, 20, 3, 3) and long_test(sizes, 20, 4, 3)
     assert long_bound(sizes, 20) == 4
 
@@ -69,11 +67,11 @@ def test_wee_mag_optima_at_the_root(scholl):
     times = read_in2(scholl / "WEE-MAG.IN2").times
     # Scholl's optima 32, 32, 31, 31 (c = 49 .. 54): LB1-LB3 and L2 stop one or two below
     for c, opt, old in ((49, 32, 31), (50, 32, 30), (52, 31, 30), (54, 31, 30)):
-        assert pair_bound(times, c) == opt, c
+        assert long_bound(times, c, (2,)) == opt, c
         assert max(lb1(times, c), lb3(times, c), martello_toth_l2(times, c)) == old, c
-    assert pair_bound(times, 47) == 32  # c = 47: the sources say 32 or 33; not settled here
+    assert long_bound(times, 47, (2,)) == 32  # c = 47: the sources say 32 or 33; not settled here
     # SALBP-2, 27 stations: 50 tasks of 22-27 and nine of 21 do not fit at c = 64
-    assert not pair_test(times, 64, 27) and salbp2_lower_bound(times, 27) == 65
+    assert not long_test(times, 64, 27, 2) and salbp2_lower_bound(times, 27) == 65
     # 19 stations: 59 tasks over 80/4 do not fit three to a station (57); at c = 84 the
     # 50 of 22-27 do, but the 21s and the 20 find no room (below): 85, listed 84
     assert not long_test(times, 80, 19, 3) and not long_test(times, 84, 19, 3)

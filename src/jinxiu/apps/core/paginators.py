@@ -61,7 +61,6 @@ class CappedPaginator(Paginator):
                                 pinned_data=self.object_list.pinned_data)
         return self._get_page(records, number, self)
 
-
     def page_keys(self, queryset, bottom: int, top: int) -> list:
         """The primary keys of the rows ``bottom:top`` of ``queryset``, in its order."""
         return list(queryset.values_list("pk", flat=True)[bottom:top])

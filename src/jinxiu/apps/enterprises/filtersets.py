@@ -9,6 +9,7 @@ not read on the firm's page.
 import re
 
 import django_filters
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -58,13 +59,13 @@ class EnterpriseFilterSet(SearchFilterSet):
                  ("no", _("Below designated size"))],
         method="filter_above_scale", label=_("above designated size (规上)"))
 
-    # the filters besides the search
-    NARROWING = ("region", "industry", "tag", "status", "chain_node", "size", "above_scale")
-
     class Meta:
         model = Enterprise
         fields = ["q", "region", "industry", "tag", "status", "chain_node", "size",
                   "above_scale"]
+
+    # the filters besides the search
+    NARROWING = tuple(f for f in Meta.fields if f != "q")
 
     def _assessed(self, queryset, **lookup):
         user = getattr(self.request, "user", None)
@@ -126,8 +127,6 @@ class EnterpriseFilterSet(SearchFilterSet):
         0007); SQLite: the code with its quotes in the list's text."""
         if not value:
             return queryset
-        from django.db import connection
-
         if connection.vendor == "postgresql":
             return queryset.filter(tags__contains=[value])
         return queryset.filter(tags__icontains=f'"{value}"')

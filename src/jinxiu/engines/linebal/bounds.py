@@ -169,11 +169,6 @@ def _packs(items: list[int], rooms: list[int], node_cap: int = 2_000) -> bool | 
     return place(0)
 
 
-def pair_test(sizes: Sequence[int], c: int, bins: int) -> bool:
-    """``long_test`` with k = 2: items over c/3, two to a bin."""
-    return long_test(sizes, c, bins, 2)
-
-
 def long_bound(sizes: Sequence[int], c: int, ks: Sequence[int] = (2, 3, 4)) -> int:
     """The fewest bins that ``long_test`` allows for every k in ``ks`` (at least LB1)."""
     if not sizes:
@@ -183,11 +178,6 @@ def long_bound(sizes: Sequence[int], c: int, ks: Sequence[int] = (2, 3, 4)) -> i
         while not long_test(sizes, c, b, k):
             b += 1
     return b
-
-
-def pair_bound(sizes: Sequence[int], c: int) -> int:
-    """``long_bound`` for k = 2 only."""
-    return long_bound(sizes, c, (2,))
 
 
 def salbp1_lower_bound(times, c: int) -> int:
