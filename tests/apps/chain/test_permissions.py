@@ -105,10 +105,12 @@ def test_enterprise_admin_adds_a_link_for_its_own_enterprise_only(client, db):
     admin = make_user(memberships=[(own, "admin")])
     client.force_login(admin)
     url = reverse("chain:enterpriselink_add")
-    response = client.post(url, {"enterprise": theirs.pk, "node": node.pk, "grade": "strong",
+    response = client.post(url, {"enterprise": theirs.organization.name, "node": node.pk,
+                                 "grade": "strong",
                                  "decision": "auto", "note": ""})
     assert response.status_code == 400 and not EnterpriseLink.objects.exists()
-    response = client.post(url, {"enterprise": mine.pk, "node": node.pk, "grade": "strong",
+    response = client.post(url, {"enterprise": mine.organization.name, "node": node.pk,
+                                 "grade": "strong",
                                  "decision": "auto", "note": "手工"})
     assert response.status_code == 302
     link = EnterpriseLink.objects.get()

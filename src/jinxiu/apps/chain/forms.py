@@ -13,6 +13,7 @@ from jinxiu.apps.chain.models import (
     Platform,
 )
 from jinxiu.apps.core.forms import RestrictedModelForm, TenantModelForm
+from jinxiu.apps.enterprises.picker import EnterpriseChoiceField
 
 
 def _words(value: str) -> list[str]:
@@ -54,6 +55,7 @@ class EnterpriseLinkForm(RestrictedModelForm):
     class Meta:
         model = EnterpriseLink
         fields = ["enterprise", "node", "grade", "decision", "note"]
+        field_classes = {"enterprise": EnterpriseChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +115,7 @@ class KeyProjectForm(TenantModelForm):
         fields = ["organization", "code", "name", "owner_enterprise", "owner_name", "node",
                   "region", "kind", "status", "planned_investment", "investments",
                   "start_date", "end_date", "officer", "note"]
+        field_classes = {"owner_enterprise": EnterpriseChoiceField}
         widgets = {"start_date": forms.DateInput(attrs={"type": "date"}),
                    "end_date": forms.DateInput(attrs={"type": "date"}),
                    "note": forms.Textarea(attrs={"rows": 2})}
@@ -184,4 +187,5 @@ class PlatformForm(TenantModelForm):
         model = Platform
         fields = ["organization", "name", "kind", "level", "owner_enterprise", "owner_name",
                   "node", "region", "recognized_year", "note"]
+        field_classes = {"owner_enterprise": EnterpriseChoiceField}
         widgets = {"note": forms.Textarea(attrs={"rows": 2})}
