@@ -162,6 +162,14 @@ def test_readings_of_the_filters_per_page(registry, browse, monkeypatch):
     queries = _matching(browse, q="印染", status="active")
     assert len(queries) == 2
     assert ("<= 10 ORDER BY" in queries[0]) is (connection.vendor == "sqlite")
+    # SQLite: the walk of the first names, each firm probed against the filters, holds the
+    # page (the first 40 names hold 15 active dyers; the page stops at the cap: 10)
+    monkeypatch.setattr(RegistryPaginator, "WALK", 40)
+    queries = _matching(browse, q="印染", status="active")
+    assert len(queries) == 2
+    assert ("EXISTS" in queries[1] and '"name" <' in queries[1]) is (
+        connection.vendor == "sqlite")
+    assert _page(browse, q="印染", status="active")[0] == sorted(DYE)[1:20:2]
     # a search alone: the walk holds the page (the dyers are the first 30 names), then the
     # count; else the walk, then one statement for count and page
     monkeypatch.setattr(RegistrySearchPaginator, "WALK", 40)

@@ -22,7 +22,11 @@ from jinxiu.apps.enterprises.filtersets import (
 )
 from jinxiu.apps.enterprises.forms import EnterpriseForm, YearlyIndicatorForm
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
-from jinxiu.apps.enterprises.paginators import RegistryPaginator, RegistrySearchPaginator
+from jinxiu.apps.enterprises.paginators import (
+    RegistryAssessedPaginator,
+    RegistryPaginator,
+    RegistrySearchPaginator,
+)
 from jinxiu.apps.enterprises.qualification import qualification_rows
 from jinxiu.apps.enterprises.selectors import indicators_for
 from jinxiu.apps.enterprises.services import enterprise_save, indicator_save
@@ -50,6 +54,8 @@ class EnterpriseListView(ObjectListView):
         narrowed = any(params.get(name, "").strip() for name in EnterpriseFilterSet.NARROWING)
         if query and not narrowed and not is_code_query(query):
             return RegistrySearchPaginator
+        if any(params.get(name, "").strip() for name in ("size", "above_scale")):
+            return RegistryAssessedPaginator
         if query or narrowed:
             return RegistryPaginator
         return CappedPaginator
