@@ -182,3 +182,38 @@ def test_the_reasons_live_outside_the_assessments_rows(firm):
         cursor.execute("SELECT count(DISTINCT (ctid::text::point)[0]) "
                        "FROM enterprises_sizeassessment")
         assert cursor.fetchone()[0] <= 2
+
+
+def test_the_size_filter_counts_and_pages_in_one_reading(client, world, monkeypatch):
+    # RegistryAssessedPaginator (both databases): the visible assessments are read once for
+    # count and page; the same rows and count as the plain paginator's two readings
+    from django.test.utils import CaptureQueriesContext
+
+    from jinxiu.apps.core.paginators import CappedPaginator
+    from jinxiu.apps.enterprises import views
+    from jinxiu.apps.enterprises.paginators import RegistryAssessedPaginator
+
+    w = world
+    for i in range(3):
+        org = make_org(f"石狮小企业{i}", region_code="350581")
+        make_enterprise(org)
+        make_indicator(org, 2025, revenue=400 + i, employees=40)
+    client.force_login(w["statistician"])
+    url = reverse("enterprises:enterprise_list")
+
+    def read(params):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, params)
+        table = response.context["table"]
+        assessed = [q["sql"] for q in ctx.captured_queries
+                    if "enterprises_sizeassessment" in q["sql"]]
+        return ([r.record.organization.name for r in table.page.object_list],
+                table.paginator.count, type(table.paginator), assessed)
+
+    names, count, used, assessed = read({"size": "small"})
+    small = ["小企业", "石狮小企业0", "石狮小企业1", "石狮小企业2"]
+    assert (sorted(names), count, used) == (sorted(small), 4, RegistryAssessedPaginator)
+    assert len(assessed) == 1 and "MATERIALIZED" in assessed[0]
+    monkeypatch.setattr(views.EnterpriseListView, "paginator_class", CappedPaginator)
+    plain = read({"size": "small"})
+    assert plain[:2] == (names, count) and len(plain[3]) == 2

@@ -22,7 +22,11 @@ from jinxiu.apps.enterprises.filtersets import (
 )
 from jinxiu.apps.enterprises.forms import EnterpriseForm, YearlyIndicatorForm
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
-from jinxiu.apps.enterprises.paginators import RegistrySearchPaginator
+from jinxiu.apps.enterprises.paginators import (
+    RegistryAssessedPaginator,
+    RegistryPaginator,
+    RegistrySearchPaginator,
+)
 from jinxiu.apps.enterprises.qualification import qualification_rows
 from jinxiu.apps.enterprises.selectors import indicators_for
 from jinxiu.apps.enterprises.services import enterprise_save, indicator_save
@@ -42,13 +46,18 @@ class EnterpriseListView(ObjectListView):
 
     @property
     def paginator_class(self):
-        # a full-text search alone: a bounded walk of the name order, then every match
-        # sorted (paginators.py); with another filter the planner's own choice was faster
+        # a filter or a search: the matches read once for the count and the page
+        # (paginators.py); a full-text search alone also sorts every match when its page is
+        # not among the first names. The whole registry: the planner walks the name order.
         params = self.request.GET
         query = params.get("q", "").strip()
-        if query and not is_code_query(query) and not any(
-                params.get(name, "").strip() for name in EnterpriseFilterSet.NARROWING):
+        narrowed = any(params.get(name, "").strip() for name in EnterpriseFilterSet.NARROWING)
+        if query and not narrowed and not is_code_query(query):
             return RegistrySearchPaginator
+        if any(params.get(name, "").strip() for name in ("size", "above_scale")):
+            return RegistryAssessedPaginator
+        if query or narrowed:
+            return RegistryPaginator
         return CappedPaginator
 
 
