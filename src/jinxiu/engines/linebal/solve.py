@@ -57,6 +57,9 @@ class SolveParams:
     race_first_s: float = 0.5  # a first BB&R race of at most this many seconds, then
     window_first_share: float = 0.15  # windows before the first race goes on: this share
     window_first_cap: float = 1.5  # of the time, at most this many seconds (0: not first)
+    ramp_step_s: float = 0.25  # SALBP-2: a BB&R race of at most this long at the lower
+    ramp_share: float = 0.2  # bound on c, raised by one while it says "no" (this share
+    #                          of the time in all; 0: no ramp)
 
 
 class _Clock:
@@ -379,10 +382,40 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             a = mid + 1
     hi = b
     nodes = 0
+    ramp_end = time.perf_counter() + clock.share(params.ramp_share, 2.0)
+
+    def ramp() -> None:
+        """Short races (``_quick_decision``) just above the lower bound: at lo + step - 1,
+        the step doubling after each "no" and halving after a plan or no answer, until a
+        race at lo itself has no answer. The optimum is often a few units above the bound
+        and those "no"s are often settled at once (ARC111 m = 22 at c = 6838: no first-
+        station load at all), where the bisection asks half-way to the upper bound."""
+        nonlocal lo, hi, best_hi, nodes
+        step = 1
+        while lo < hi and time.perf_counter() < ramp_end and clock.remaining() > 0:
+            c = min(lo + step - 1, hi - 1)
+            cap = min(params.ramp_step_s, ramp_end - time.perf_counter(), clock.remaining())
+            sol, n_ = _quick_decision(data, c, clock, cap)
+            nodes += n_
+            if sol is False:
+                lo = c + 1
+                step *= 2
+            elif sol is not None:
+                hi, best_hi = c, sol
+                step = max(1, (c - lo + 1) // 2)
+            elif c == lo:
+                return
+            else:
+                step = (c - lo + 1) // 2  # the next try is below c
+
     # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
     # most instances), then bisection on the cycle time (a plan found lowers the upper
-    # bound, a proof of "no" raises the lower bound)
-    first = True
+    # bound, a proof of "no" raises the lower bound); after every "no", the ramp
+    ramp()
+    # the decision at the lower bound in full, unless the ramp had no quick answer there:
+    # then lo is a hard "no" more often than a plan (ARC111 m = 17, 19 at 8854, 7920), and
+    # the bisection's plans above it are worth more than the rest of the time on it
+    first = params.ramp_share <= 0
     while lo < hi and clock.remaining() > 0:
         mid = lo if first else (lo + hi) // 2
         first = False
@@ -393,6 +426,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             hi, best_hi = mid, sol
         elif lower > m:
             lo = mid + 1
+            ramp()
         else:
             break  # time ran out on this cycle time
     # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound) with what is left
@@ -408,6 +442,43 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     return make_result(data, best_hi, cycle_time=hi, lower_bound=lo, proven=proven,
                        runtime_s=time.perf_counter() - clock.start, stop_reason=reason,
                        nodes=nodes)
+
+
+def _quick_decision(data: ProblemData, c: int, clock: _Clock,
+                    seconds: float) -> tuple[list[list[int]] | bool | None, int]:
+    """The BB&R decision "``data.stations`` stations at cycle ``c``?" for at most about
+    ``seconds``: (a plan, nodes), (False, nodes) when proven impossible, (None, nodes) when
+    undecided. The direction with fewer first-station loads goes first, its best-first and
+    depth-first searches 35 % of the time each, then the other direction's (15 % each): a
+    slice of the best-first search on the wide side can take longer than the whole budget
+    (MUKHERJE m = 20 at c = 211: 0.35 s without an answer in the race, one node on the
+    narrow side)."""
+    m = data.stations
+    bf = Bbr(Salbp1(data.times, data.precedences, c))
+    br = Bbr(Salbp1(data.times, [(j, i) for i, j in data.precedences], c))
+    if max(bf.lower_bound(), br.lower_bound()) > m:
+        return False, 0
+    end = time.perf_counter() + seconds
+    sides = [(bf, False), (br, True)]
+    if bf.root_width(m) > br.root_width(m):
+        sides.reverse()
+    nodes = 0
+    for (b, mirrored), share in zip(sides, (0.35, 0.15), strict=True):
+        for gen in (b.decide(m), b.decide_dfs(m, fullest_first=True)):
+            stop_at = min(end, time.perf_counter() + share * seconds)
+            try:
+                while time.perf_counter() < stop_at and not clock.stop(0):
+                    next(gen)
+            except StopIteration as fin:
+                dec = fin.value
+                nodes += dec.nodes
+                if dec.stations is not None:
+                    return _orient(dec.stations, mirrored), nodes
+                if dec.complete:
+                    return False, nodes
+            finally:
+                gen.close()
+    return None, nodes
 
 
 def _heur_at(data: ProblemData, c: int, rng, params, hoffmann: bool = False) -> list[list[int]]:
