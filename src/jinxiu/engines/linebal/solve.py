@@ -60,6 +60,8 @@ class SolveParams:
     ramp_step_s: float = 0.25  # SALBP-2: a BB&R race of at most this long at the lower
     ramp_share: float = 0.2  # bound on c, raised by one while it says "no" (this share
     #                          of the time in all; 0: no ramp)
+    bisect_share: float = 0.4  # SALBP-2: a bisection decision above the lower bound gets
+    #                            this share of the time left (1: all of it)
 
 
 class _Clock:
@@ -391,20 +393,25 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         and those "no"s are often settled at once (ARC111 m = 22 at c = 6838: no first-
         station load at all), where the bisection asks half-way to the upper bound."""
         nonlocal lo, hi, best_hi, nodes
-        step = 1
+        step, tries = 1, 0  # tries: undecided races at the current lo
         while lo < hi and time.perf_counter() < ramp_end and clock.remaining() > 0:
             c = min(lo + step - 1, hi - 1)
-            cap = min(params.ramp_step_s, ramp_end - time.perf_counter(), clock.remaining())
+            # the second race at lo runs six times as long (ARC111 m = 22 at c = 6839:
+            # 0.4 s in the forward search)
+            cap = min(params.ramp_step_s * (6 if c == lo and tries else 1),
+                      ramp_end - time.perf_counter(), clock.remaining())
             sol, n_ = _quick_decision(data, c, clock, cap)
             nodes += n_
             if sol is False:
-                lo = c + 1
+                lo, tries = c + 1, 0
                 step *= 2
             elif sol is not None:
                 hi, best_hi = c, sol
                 step = max(1, (c - lo + 1) // 2)
             elif c == lo:
-                return
+                tries += 1
+                if tries == 2:
+                    return
             else:
                 step = (c - lo + 1) // 2  # the next try is below c
 
@@ -416,10 +423,18 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     # then lo is a hard "no" more often than a plan (ARC111 m = 17, 19 at 8854, 7920), and
     # the bisection's plans above it are worth more than the rest of the time on it
     first = params.ramp_share <= 0
+    top = hi  # a decision above lo that had no answer in its share: the next ones below it
     while lo < hi and clock.remaining() > 0:
-        mid = lo if first else (lo + hi) // 2
+        top = min(top, hi)
+        mid = lo if first else (lo + top) // 2
         first = False
-        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m,
+        # a decision above lo gets a share of the time; without an answer the bisection
+        # goes on below it (more "no"s, which raise lo, and easier ones) instead of ending
+        # there; the decision at lo itself gets all the time left
+        capped = mid > lo and params.bisect_share < 1
+        sub = (_Clock(FirstOf(clock.stop, MaxRuntime(clock.remaining() * params.bisect_share)),
+                      clock.default_budget) if capped else clock)
+        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, sub, rng, seed, params, target=m,
                                                  likely_yes=mid == lo)
         nodes += n_
         if sol is not None and upper <= m:
@@ -427,6 +442,8 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         elif lower > m:
             lo = mid + 1
             ramp()
+        elif capped:
+            top = mid
         else:
             break  # time ran out on this cycle time
     # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound) with what is left
@@ -449,7 +466,8 @@ def _quick_decision(data: ProblemData, c: int, clock: _Clock,
     """The BB&R decision "``data.stations`` stations at cycle ``c``?" for at most about
     ``seconds``: (a plan, nodes), (False, nodes) when proven impossible, (None, nodes) when
     undecided. The direction with fewer first-station loads goes first, its best-first and
-    depth-first searches 35 % of the time each, then the other direction's (15 % each): a
+    depth-first searches 35 % of the time each, then the other direction's (15 % each;
+    25 % each when neither direction has 30 first-station loads): a
     slice of the best-first search on the wide side can take longer than the whole budget
     (MUKHERJE m = 20 at c = 211: 0.35 s without an answer in the race, one node on the
     narrow side)."""
@@ -460,10 +478,12 @@ def _quick_decision(data: ProblemData, c: int, clock: _Clock,
         return False, 0
     end = time.perf_counter() + seconds
     sides = [(bf, False), (br, True)]
-    if bf.root_width(m) > br.root_width(m):
+    wf, wr = bf.root_width(m), br.root_width(m)
+    if wf > wr:
         sides.reverse()
+    shares = (0.35, 0.15) if max(wf, wr) >= 30 else (0.25, 0.25)  # 4 against 1 says little
     nodes = 0
-    for (b, mirrored), share in zip(sides, (0.35, 0.15), strict=True):
+    for (b, mirrored), share in zip(sides, shares, strict=True):
         for gen in (b.decide(m), b.decide_dfs(m, fullest_first=True)):
             stop_at = min(end, time.perf_counter() + share * seconds)
             try:
