@@ -60,8 +60,8 @@ class SolveParams:
     ramp_step_s: float = 0.25  # SALBP-2: a BB&R race of at most this long at the lower
     ramp_share: float = 0.2  # bound on c, raised by one while it says "no" (this share
     #                          of the time in all; 0: no ramp)
-    bisect_share: float = 0.4  # SALBP-2: a bisection decision above the lower bound gets
-    #                            this share of the time left (1: all of it)
+    bisect_share: float = 1.0  # SALBP-2: a bisection decision above the lower bound gets
+    #                            this share of the time left (1: all of it, the default)
 
 
 class _Clock:
@@ -393,44 +393,36 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         and those "no"s are often settled at once (ARC111 m = 22 at c = 6838: no first-
         station load at all), where the bisection asks half-way to the upper bound."""
         nonlocal lo, hi, best_hi, nodes
-        step, tries = 1, 0  # tries: undecided races at the current lo
+        step = 1
         while lo < hi and time.perf_counter() < ramp_end and clock.remaining() > 0:
             c = min(lo + step - 1, hi - 1)
-            # the second race at lo runs six times as long (ARC111 m = 22 at c = 6839:
-            # 0.4 s in the forward search)
-            cap = min(params.ramp_step_s * (6 if c == lo and tries else 1),
-                      ramp_end - time.perf_counter(), clock.remaining())
+            cap = min(params.ramp_step_s, ramp_end - time.perf_counter(), clock.remaining())
             sol, n_ = _quick_decision(data, c, clock, cap)
             nodes += n_
             if sol is False:
-                lo, tries = c + 1, 0
+                lo = c + 1
                 step *= 2
             elif sol is not None:
                 hi, best_hi = c, sol
                 step = max(1, (c - lo + 1) // 2)
             elif c == lo:
-                tries += 1
-                if tries == 2:
-                    return
+                return
             else:
                 step = (c - lo + 1) // 2  # the next try is below c
 
     # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
     # most instances), then bisection on the cycle time (a plan found lowers the upper
     # bound, a proof of "no" raises the lower bound); after every "no", the ramp
-    ramp()
-    # the decision at the lower bound in full, unless the ramp had no quick answer there:
-    # then lo is a hard "no" more often than a plan (ARC111 m = 17, 19 at 8854, 7920), and
-    # the bisection's plans above it are worth more than the rest of the time on it
-    first = params.ramp_share <= 0
+    first = True
     top = hi  # a decision above lo that had no answer in its share: the next ones below it
     while lo < hi and clock.remaining() > 0:
         top = min(top, hi)
         mid = lo if first else (lo + top) // 2
         first = False
-        # a decision above lo gets a share of the time; without an answer the bisection
-        # goes on below it (more "no"s, which raise lo, and easier ones) instead of ending
-        # there; the decision at lo itself gets all the time left
+        # with bisect_share < 1 a decision above lo gets that share of the time, and
+        # without an answer the bisection goes on below it instead of ending there (tried:
+        # ARC83 m = 17 gets a plan at 4516 and bound 4506 instead of 4497, but ARC83
+        # m = 16 loses its proof: the "no"s at 4844-4849 need the whole time each)
         capped = mid > lo and params.bisect_share < 1
         sub = (_Clock(FirstOf(clock.stop, MaxRuntime(clock.remaining() * params.bisect_share)),
                       clock.default_budget) if capped else clock)
@@ -443,7 +435,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             lo = mid + 1
             ramp()
         elif capped:
-            top = mid
+            top = mid if mid > lo else top
         else:
             break  # time ran out on this cycle time
     # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound) with what is left
