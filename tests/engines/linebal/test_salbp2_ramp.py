@@ -65,14 +65,17 @@ def _forward(g, c: int, m: int):
 
 
 def test_arc111_listed_values_refuted(scholl):
-    """Listed 8376 (m = 18) and 6839 (m = 22) are below the optimum: the forward BB&R
-    decision is a complete "no" there (checked independently by a plain search, see
-    bench/results/linebal.md), and it finds a plan at 8377."""
+    """Listed 8376 (m = 18), 6839 (m = 22) and 6085 (m = 25) are below the optimum: the
+    forward BB&R decision is a complete "no" there (checked independently by a plain
+    search, bench/linebal/check_decision.py; see bench/results/linebal.md), and it finds
+    a plan at 8377."""
     g = read_in2(scholl / "ARC111.IN2")
     no18 = _forward(g, 8376, 18)
     assert no18.stations is None and no18.complete
     no22 = _forward(g, 6839, 22)
     assert no22.stations is None and no22.complete
+    no25 = _forward(g, 6089, 25)  # listed 6085
+    assert no25.stations is None and no25.complete and no25.nodes <= 3
     yes = _forward(g, 8377, 18)
     data = g.problem(cycle_time=8377)
     res = make_result(data, yes.stations, cycle_time=8377, lower_bound=0, proven=False,
