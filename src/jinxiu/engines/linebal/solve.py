@@ -57,6 +57,11 @@ class SolveParams:
     race_first_s: float = 0.5  # a first BB&R race of at most this many seconds, then
     window_first_share: float = 0.15  # windows before the first race goes on: this share
     window_first_cap: float = 1.5  # of the time, at most this many seconds (0: not first)
+    ramp_step_s: float = 0.25  # SALBP-2: a BB&R race of at most this long at the lower
+    ramp_share: float = 0.2  # bound on c, raised by one while it says "no" (this share
+    #                          of the time in all; 0: no ramp)
+    bisect_share: float = 1.0  # SALBP-2: a bisection decision above the lower bound gets
+    #                            this share of the time left (1: all of it, the default)
 
 
 class _Clock:
@@ -264,8 +269,9 @@ class _Race:
     are kept between calls, so a later phase of the portfolio goes on where an earlier
     one stopped."""
 
-    def __init__(self, searches: tuple[Bbr, Bbr], clock: _Clock, slice_s: float = 0.05):
-        self.searches, self.clock, self.slice_s = searches, clock, slice_s
+    def __init__(self, searches: tuple[Bbr, Bbr], clock: _Clock, slice_s: float = 0.05,
+                 wide: int = 30):
+        self.searches, self.clock, self.slice_s, self.wide = searches, clock, slice_s, wide
         self.m: int | None = None
         self.gens: list = []
         self.used: list[float] = []
@@ -294,12 +300,15 @@ class _Race:
                          r.decide_dfs(m, fullest_first=True)]
             self.used = [0.0] * len(self.gens)
             # the narrower direction (fewer first-station loads) gets four times the time
-            # of the other one when they differ by a factor of three or more
+            # of the other one when they differ by a factor of three or more and the wider
+            # one has dozens (at 4 against 1 the widths say little: ARC83 m = 12 at
+            # c = 6411, the forward search, 4, proves "no" in 1.7 s, the mirrored, 1, not
+            # in 15 s)
             wf, wr = max(1, f.root_width(m)), max(1, r.root_width(m))
             slow = [1.0, 1.0]
-            if wf >= 3 * wr:
+            if wf >= 3 * wr and wf >= self.wide:
                 slow[0] = 4.0
-            elif wr >= 3 * wf:
+            elif wr >= 3 * wf and wr >= self.wide:
                 slow[1] = 4.0
             self.weight = [slow[d % 2] for d in range(len(self.gens))]
         while not self._out_of_time():
@@ -379,20 +388,58 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             a = mid + 1
     hi = b
     nodes = 0
+    ramp_end = time.perf_counter() + clock.share(params.ramp_share, 2.0)
+
+    def ramp() -> None:
+        """Short races (``_quick_decision``) just above the lower bound: at lo + step - 1,
+        the step doubling after each "no" and halving after a plan or no answer, until a
+        race at lo itself has no answer. The optimum is often a few units above the bound
+        and those "no"s are often settled at once (ARC111 m = 22 at c = 6838: no first-
+        station load at all), where the bisection asks half-way to the upper bound."""
+        nonlocal lo, hi, best_hi, nodes
+        step = 1
+        while lo < hi and time.perf_counter() < ramp_end and clock.remaining() > 0:
+            c = min(lo + step - 1, hi - 1)
+            cap = min(params.ramp_step_s, ramp_end - time.perf_counter(), clock.remaining())
+            sol, n_ = _quick_decision(data, c, clock, cap)
+            nodes += n_
+            if sol is False:
+                lo = c + 1
+                step *= 2
+            elif sol is not None:
+                hi, best_hi = c, sol
+                step = max(1, (c - lo + 1) // 2)
+            elif c == lo:
+                return
+            else:
+                step = (c - lo + 1) // 2  # the next try is below c
+
     # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
     # most instances), then bisection on the cycle time (a plan found lowers the upper
-    # bound, a proof of "no" raises the lower bound)
+    # bound, a proof of "no" raises the lower bound); after every "no", the ramp
     first = True
+    top = hi  # a decision above lo that had no answer in its share: the next ones below it
     while lo < hi and clock.remaining() > 0:
-        mid = lo if first else (lo + hi) // 2
+        top = min(top, hi)
+        mid = lo if first else (lo + top) // 2
         first = False
-        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m,
+        # with bisect_share < 1 a decision above lo gets that share of the time, and
+        # without an answer the bisection goes on below it instead of ending there (tried:
+        # ARC83 m = 17 gets a plan at 4516 and bound 4506 instead of 4497, but ARC83
+        # m = 16 loses its proof: the "no"s at 4844-4849 need the whole time each)
+        capped = mid > lo and params.bisect_share < 1
+        sub = (_Clock(FirstOf(clock.stop, MaxRuntime(clock.remaining() * params.bisect_share)),
+                      clock.default_budget) if capped else clock)
+        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, sub, rng, seed, params, target=m,
                                                  likely_yes=mid == lo)
         nodes += n_
         if sol is not None and upper <= m:
             hi, best_hi = mid, sol
         elif lower > m:
             lo = mid + 1
+            ramp()
+        elif capped:
+            top = mid if mid > lo else top
         else:
             break  # time ran out on this cycle time
     # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound) with what is left
@@ -408,6 +455,46 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     return make_result(data, best_hi, cycle_time=hi, lower_bound=lo, proven=proven,
                        runtime_s=time.perf_counter() - clock.start, stop_reason=reason,
                        nodes=nodes)
+
+
+def _quick_decision(data: ProblemData, c: int, clock: _Clock,
+                    seconds: float) -> tuple[list[list[int]] | bool | None, int]:
+    """The BB&R decision "``data.stations`` stations at cycle ``c``?" for at most about
+    ``seconds``: (a plan, nodes), (False, nodes) when proven impossible, (None, nodes) when
+    undecided. The direction with fewer first-station loads goes first, its best-first and
+    depth-first searches 35 % of the time each, then the other direction's (15 % each;
+    25 % each when neither direction has 30 first-station loads): a
+    slice of the best-first search on the wide side can take longer than the whole budget
+    (MUKHERJE m = 20 at c = 211: 0.35 s without an answer in the race, one node on the
+    narrow side)."""
+    m = data.stations
+    bf = Bbr(Salbp1(data.times, data.precedences, c))
+    br = Bbr(Salbp1(data.times, [(j, i) for i, j in data.precedences], c))
+    if max(bf.lower_bound(), br.lower_bound()) > m:
+        return False, 0
+    end = time.perf_counter() + seconds
+    sides = [(bf, False), (br, True)]
+    wf, wr = bf.root_width(m), br.root_width(m)
+    if wf > wr:
+        sides.reverse()
+    shares = (0.35, 0.15) if max(wf, wr) >= 30 else (0.25, 0.25)  # 4 against 1 says little
+    nodes = 0
+    for (b, mirrored), share in zip(sides, shares, strict=True):
+        for gen in (b.decide(m), b.decide_dfs(m, fullest_first=True)):
+            stop_at = min(end, time.perf_counter() + share * seconds)
+            try:
+                while time.perf_counter() < stop_at and not clock.stop(0):
+                    next(gen)
+            except StopIteration as fin:
+                dec = fin.value
+                nodes += dec.nodes
+                if dec.stations is not None:
+                    return _orient(dec.stations, mirrored), nodes
+                if dec.complete:
+                    return False, nodes
+            finally:
+                gen.close()
+    return None, nodes
 
 
 def _heur_at(data: ProblemData, c: int, rng, params, hoffmann: bool = False) -> list[list[int]]:

@@ -1,0 +1,83 @@
+"""SALBP-2's ramp: short BB&R decisions just above the lower bound on the cycle time
+(``solve._quick_decision``), and two listed SALBP-2 optima of ARC111 that the decisions
+refute (table T2, like the four WEE-MAG rows of ``test_pair_bound.py``)."""
+
+import importlib
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jinxiu.engines.common import MaxRuntime
+from jinxiu.engines.linebal import ProblemData, SolveParams, check_solution, read_in2, solve
+from jinxiu.engines.linebal.bbr import Salbp1
+from jinxiu.engines.linebal.cbfs import Bbr, warm_up
+from jinxiu.engines.linebal.result import make_result
+
+from .test_solve import small_dags
+
+solve_mod = importlib.import_module("jinxiu.engines.linebal.solve")
+
+
+def _clock(seconds: float):
+    warm_up()  # load the compiled kernels before any time limit counts
+    return solve_mod._Clock(MaxRuntime(seconds), default_budget=seconds)
+
+
+def test_quick_decision_worked_example():
+    # 4 -> 7 -> 4 and an unrelated 5, two stations: 11 is the optimum (4+7 | 4+5)
+    data = ProblemData(times=(4, 7, 4, 5), precedences=((0, 1), (1, 2)), stations=2)
+    assert solve_mod._quick_decision(data, 10, _clock(5), 1.0)[0] is False
+    plan, _ = solve_mod._quick_decision(data, 11, _clock(5), 1.0)
+    assert sorted(sorted(s) for s in plan) == [[0, 1], [2, 3]]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_dags(max_tasks=7), st.integers(1, 4), st.integers(-3, 3))
+def test_quick_decision_equals_brute_force(brute, dag, m, delta):
+    times, arcs = dag
+    c = max(max(times), brute.min_cycle(times, arcs, m) + delta)
+    data = ProblemData(times=tuple(times), precedences=tuple(arcs), stations=m)
+    plan, _ = solve_mod._quick_decision(data, c, _clock(10), 5.0)
+    fits = brute.min_stations(times, arcs, c) <= m
+    assert plan is not None  # tiny lines: always decided
+    assert (plan is not False) == fits
+    if fits:
+        res = make_result(data.with_cycle_time(c), plan, cycle_time=c, lower_bound=0,
+                          proven=False, runtime_s=0, stop_reason="error")
+        assert res.stations <= m and check_solution(data.with_cycle_time(c), res) == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_dags(max_tasks=7), st.integers(1, 4))
+def test_salbp2_with_and_without_ramp_equals_brute_force(brute, dag, m):
+    times, arcs = dag
+    data = ProblemData(times=tuple(times), precedences=tuple(arcs), stations=m)
+    best = brute.min_cycle(times, arcs, m)
+    for share in (0.0, 0.2, 1.0):
+        res = solve(data, stop=MaxRuntime(10), params=SolveParams(ramp_share=share))
+        assert res.proven_optimal and res.cycle_time == best == res.lower_bound
+        assert check_solution(data, res) == []
+
+
+def _forward(g, c: int, m: int):
+    b = Bbr(Salbp1(g.times, g.precedences, c))
+    return b.run(m)
+
+
+def test_arc111_listed_values_refuted(scholl):
+    """Listed 8376 (m = 18), 6839 (m = 22) and 6085 (m = 25) are below the optimum: the
+    forward BB&R decision is a complete "no" there (checked independently by a plain
+    search, bench/linebal/check_decision.py; see bench/results/linebal.md), and it finds
+    a plan at 8377."""
+    g = read_in2(scholl / "ARC111.IN2")
+    no18 = _forward(g, 8376, 18)
+    assert no18.stations is None and no18.complete
+    no22 = _forward(g, 6839, 22)
+    assert no22.stations is None and no22.complete
+    no25 = _forward(g, 6089, 25)  # listed 6085
+    assert no25.stations is None and no25.complete and no25.nodes <= 3
+    yes = _forward(g, 8377, 18)
+    data = g.problem(cycle_time=8377)
+    res = make_result(data, yes.stations, cycle_time=8377, lower_bound=0, proven=False,
+                      runtime_s=0, stop_reason="error")
+    assert res.stations == 18 and check_solution(data, res) == []
