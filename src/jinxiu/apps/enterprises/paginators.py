@@ -133,34 +133,33 @@ class RegistryPaginator(CappedPaginator):
             orgs = connection.ops.quote_name(Organization._meta.db_table)
             named = ("SELECT matches.pk AS pk, o.name AS name "  # noqa: S608 (a quoted table)
                      f"FROM matches JOIN {orgs} o ON o.id = matches.name")
-        return self._counted_page(
-            f"WITH matches (pk, name) AS MATERIALIZED ({sql}), "  # noqa: S608 (see _counted_page)
-            "counted (found) AS MATERIALIZED (SELECT COUNT(*) FROM matches) "
-            f"SELECT counted.found, page.pk FROM counted LEFT JOIN ({named} "
-            "WHERE (SELECT found FROM counted) <= %s ORDER BY name LIMIT %s OFFSET %s) page "
-            "ON 1 = 1 ORDER BY page.name",
-            [*params, self.cap, top - bottom, bottom], bottom, top,
-            complete=lambda found: found <= self.cap)
+        return self._counted_page(sql, [*params, self.cap], named, bottom, top,
+                                  cap="WHERE (SELECT found FROM counted) <= %s ",
+                                  complete=lambda found: found <= self.cap)
 
     def _read_all(self, queryset, bottom: int, top: int) -> dict:
         """Every match with its name (a materialized table: no ordered index turns it into a
         walk again), read once: how many, and the keys of rows ``bottom:top`` by name."""
         sql, params = (queryset.order_by().values_list("pk", "organization__name")
                        .query.sql_with_params())
-        return self._counted_page(
-            f"WITH matches (pk, name) AS MATERIALIZED ({sql}), "  # noqa: S608 (see _counted_page)
-            "counted (found) AS MATERIALIZED (SELECT COUNT(*) FROM matches) "
-            "SELECT counted.found, page.pk FROM counted LEFT JOIN "
-            "(SELECT pk, name FROM matches ORDER BY name LIMIT %s OFFSET %s) page "
-            "ON 1 = 1 ORDER BY page.name",
-            [*params, top - bottom, bottom], bottom, top, complete=lambda found: True)
+        return self._counted_page(sql, params, "SELECT pk, name FROM matches", bottom, top,
+                                  cap="", complete=lambda found: True)
 
     @staticmethod
-    def _counted_page(sql: str, params: list, bottom: int, top: int, complete) -> dict:
-        # SQL: the ORM's, table and column names quoted, this module's constants; every value
-        # is a parameter. One row when the page is empty (its key NULL): the count.
+    def _counted_page(sql: str, params: list, named: str, bottom: int, top: int, *, cap: str,
+                      complete) -> dict:
+        """The matches of ``sql`` (pk, name or owner) materialized and counted, and the keys
+        of rows ``bottom:top`` of ``named`` (pk, name over ``matches``) by name, only where
+        ``cap`` (a condition on the count) holds. SQL: the ORM's, table and column names
+        quoted, this module's constants; every value is a parameter. One row when the page
+        is empty (its key NULL): the count."""
+        statement = (
+            f"WITH matches (pk, name) AS MATERIALIZED ({sql}), "  # noqa: S608 (see above)
+            "counted (found) AS MATERIALIZED (SELECT COUNT(*) FROM matches) "
+            f"SELECT counted.found, page.pk FROM counted LEFT JOIN ({named} "
+            f"{cap}ORDER BY name LIMIT %s OFFSET %s) page ON 1 = 1 ORDER BY page.name")
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(statement, [*params, top - bottom, bottom])
             rows = cursor.fetchall()
         found = rows[0][0]
         keys = [row[1] for row in rows if row[1] is not None]

@@ -4,7 +4,8 @@ A select box of every firm is unusable at a cluster's size (100,000 firms is a p
 several megabytes). Forms that point at an enterprise (a chain link, a key project's or a
 platform's owner) take a text box instead: the user types a unified social credit code or
 the registered name; while typing, the registry search (the list page's ``q``) suggests up
-to ``SUGGESTIONS`` firms in a ``<datalist>`` fetched with htmx from ``EnterpriseSuggestView``.
+to ``SUGGESTIONS`` firms in a ``<datalist>`` fetched with htmx from
+``views.EnterpriseSuggestView``.
 
 The field resolves the text only among the enterprises the form's queryset allows (the
 form restricts it to what the user may see), so a name or code the user may not see is
@@ -15,11 +16,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 
 from jinxiu.apps.core.uscc import normalize
 from jinxiu.apps.enterprises.models import Enterprise
@@ -95,25 +94,3 @@ class EnterpriseChoiceField(forms.ModelChoiceField):
             _("No enterprise named “%(name)s” in the registry you may see; enter its credit "
               "code or its registered name exactly (the suggestions list both).")
             % {"name": text}, code="invalid_choice")
-
-
-class EnterpriseSuggestView(View):
-    """Up to ``SUGGESTIONS`` ``<option>`` elements for the text the user typed so far
-    (``?field=<input name>&<input name>=<text>``): the registry search over the firms the
-    user may see, names in order. Fewer than two characters suggest nothing."""
-
-    def get(self, request):
-        from jinxiu.apps.enterprises.filtersets import EnterpriseFilterSet
-
-        if not request.user.is_authenticated:
-            return HttpResponse(status=403)
-        text = request.GET.get(request.GET.get("field", "q"), "").strip()
-        if len(text) < 2:
-            return HttpResponse("")
-        visible = (Enterprise.objects.restrict(request.user, "view")
-                   .select_related("organization"))
-        found = EnterpriseFilterSet({"q": text}, queryset=visible).qs
-        rows = found.order_by("organization__name", "pk").values_list(
-            "organization__credit_code", "organization__name")[:SUGGESTIONS]
-        return HttpResponse(format_html_join(
-            "", '<option value="{}">{}</option>', ((code or name, name) for code, name in rows)))

@@ -1,13 +1,13 @@
 from django.urls import path
 
 from jinxiu.apps.core.generic_views import crud_urls
-from jinxiu.apps.enterprises import import_views, picker, views
+from jinxiu.apps.enterprises import import_views, views
 from jinxiu.apps.enterprises.models import Enterprise, YearlyIndicator
 
 app_name = "enterprises"
 
 urlpatterns = [
-    path("suggest/", picker.EnterpriseSuggestView.as_view(), name="suggest"),
+    path("suggest/", views.EnterpriseSuggestView.as_view(), name="suggest"),
     path("imports/", import_views.ImportStartView.as_view(), name="import_start"),
     path("imports/<int:pk>/", import_views.ImportDetailView.as_view(), name="import_detail"),
     path("imports/<int:pk>/errors.xlsx", import_views.ImportReportView.as_view(),

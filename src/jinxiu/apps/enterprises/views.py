@@ -1,5 +1,7 @@
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -27,6 +29,7 @@ from jinxiu.apps.enterprises.paginators import (
     RegistryPaginator,
     RegistrySearchPaginator,
 )
+from jinxiu.apps.enterprises.picker import SUGGESTIONS
 from jinxiu.apps.enterprises.qualification import qualification_rows
 from jinxiu.apps.enterprises.selectors import indicators_for
 from jinxiu.apps.enterprises.services import enterprise_save, indicator_save
@@ -59,6 +62,25 @@ class EnterpriseListView(ObjectListView):
         if query or narrowed:
             return RegistryPaginator
         return CappedPaginator
+
+
+class EnterpriseSuggestView(View):
+    """Up to ``SUGGESTIONS`` ``<option>`` elements for the text typed so far in an enterprise
+    text box (``picker.py``; ``?field=<input name>&<input name>=<text>``): the list page's
+    search over the firms the user may see, names in order. Under two characters: none."""
+
+    def get(self, request):
+        if not request.user.is_authenticated:
+            return HttpResponse(status=403)
+        text = request.GET.get(request.GET.get("field", "q"), "").strip()
+        if len(text) < 2:
+            return HttpResponse("")
+        visible = Enterprise.objects.restrict(request.user, "view")
+        found = EnterpriseFilterSet({"q": text}, queryset=visible).qs
+        rows = found.order_by("organization__name", "pk").values_list(
+            "organization__credit_code", "organization__name")[:SUGGESTIONS]
+        return HttpResponse(format_html_join(
+            "", '<option value="{}">{}</option>', ((code or name, name) for code, name in rows)))
 
 
 class EnterpriseQualificationView(ObjectViewMixin, View):

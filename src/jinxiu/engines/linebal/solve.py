@@ -60,8 +60,7 @@ class SolveParams:
     ramp_step_s: float = 0.25  # SALBP-2: a BB&R race of at most this long at the lower
     ramp_share: float = 0.2  # bound on c, raised by one while it says "no" (this share
     #                          of the time in all; 0: no ramp)
-    bisect_share: float = 1.0  # SALBP-2: a bisection decision above the lower bound gets
-    #                            this share of the time left (1: all of it, the default)
+
 
 
 class _Clock:
@@ -418,19 +417,10 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     # most instances), then bisection on the cycle time (a plan found lowers the upper
     # bound, a proof of "no" raises the lower bound); after every "no", the ramp
     first = True
-    top = hi  # a decision above lo that had no answer in its share: the next ones below it
     while lo < hi and clock.remaining() > 0:
-        top = min(top, hi)
-        mid = lo if first else (lo + top) // 2
+        mid = lo if first else (lo + hi) // 2
         first = False
-        # with bisect_share < 1 a decision above lo gets that share of the time, and
-        # without an answer the bisection goes on below it instead of ending there (tried:
-        # ARC83 m = 17 gets a plan at 4516 and bound 4506 instead of 4497, but ARC83
-        # m = 16 loses its proof: the "no"s at 4844-4849 need the whole time each)
-        capped = mid > lo and params.bisect_share < 1
-        sub = (_Clock(FirstOf(clock.stop, MaxRuntime(clock.remaining() * params.bisect_share)),
-                      clock.default_budget) if capped else clock)
-        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, sub, rng, seed, params, target=m,
+        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m,
                                                  likely_yes=mid == lo)
         nodes += n_
         if sol is not None and upper <= m:
@@ -438,8 +428,6 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         elif lower > m:
             lo = mid + 1
             ramp()
-        elif capped:
-            top = mid if mid > lo else top
         else:
             break  # time ran out on this cycle time
     # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound) with what is left
