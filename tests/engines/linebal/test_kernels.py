@@ -3,12 +3,13 @@ agrees with brute force, more than 64 tasks (several words per task set), the lo
 counting, the give-up of a too wide best-first node, and Hoffmann from both ends."""
 
 import csv
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jinxiu.engines.linebal import ProblemData, check_solution, read_in2
+from jinxiu.engines.linebal import ProblemData, cbfs, check_solution, read_in2
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.cbfs import Bbr, Decision, hoffmann_both_ends
 from jinxiu.engines.linebal.result import make_result
@@ -52,6 +53,27 @@ def test_depth_first_decisions_equal_brute_force(brute, dag, extra, fullest_firs
         if opt > 1:
             no = _finish(bbr.decide_dfs(opt - 1, fullest_first=fullest_first))
             assert no.stations is None and no.complete
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_dags(max_tasks=9), st.integers(0, 40), st.sampled_from([0, 1, 3]))
+def test_fullest_first_bands_equal_brute_force(brute, dag, extra, bands):
+    """Times of tens of units, so the idle budget spans several doubling bands (kdfs._band):
+    every band setting gives the brute-force answer, "no" included (no load is skipped
+    between two bands)."""
+    times, arcs = dag
+    times = [7 * x + 3 for x in times]
+    c = max(times) + extra
+    data = ProblemData(times=tuple(times), precedences=tuple(arcs), cycle_time=c)
+    opt = brute.min_stations(times, arcs, c)
+    with mock.patch.object(cbfs, "BANDS", bands):
+        for bbr, mirrored in _both(data):
+            yes = _finish(bbr.decide_dfs(opt, fullest_first=True))
+            assert yes.stations is not None and len(yes.stations) <= opt
+            assert _valid(data, yes.stations, mirrored)
+            if opt > 1:
+                no = _finish(bbr.decide_dfs(opt - 1, fullest_first=True))
+                assert no.stations is None and no.complete
 
 
 def test_a_chain_over_two_words():

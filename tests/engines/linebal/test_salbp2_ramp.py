@@ -65,13 +65,16 @@ def _forward(g, c: int, m: int):
 
 
 def test_arc111_listed_values_refuted(scholl):
-    """Listed 8376 (m = 18), 6839 (m = 22) and 6085 (m = 25) are below the optimum: the
+    """Listed 8376 (m = 18), 7181 (m = 21), 6839 (m = 22) and 6085 (m = 25) are below the
+    optimum: the
     forward BB&R decision is a complete "no" there (checked independently by a plain
     search, bench/linebal/check_decision.py; see bench/results/linebal.md), and it finds
     a plan at 8377."""
     g = read_in2(scholl / "ARC111.IN2")
     no18 = _forward(g, 8376, 18)
     assert no18.stations is None and no18.complete
+    no21 = _forward(g, 7181, 21)
+    assert no21.stations is None and no21.complete
     no22 = _forward(g, 6839, 22)
     assert no22.stations is None and no22.complete
     no25 = _forward(g, 6089, 25)  # listed 6085

@@ -81,6 +81,20 @@ def incremented_times(core: Salbp1) -> list[int]:
     return out
 
 
+# The best-first search's order within a station count: by w · idle + k · (tasks assigned),
+# w = KEY_W, k the station count — Sewell & Jacobson's idle / k − 0.02 · (tasks left) times
+# 50 k, plus a constant per heap: at equal idle time, the node with fewer (longer) tasks
+# assigned first, and on lines with short times (SCHOLL, c ≈ 1 400: one task ≈ k / 50
+# units of idle time) the two count about alike. Measured against the idle time alone
+# (bench/results/linebal.md, 2026-11-26 afternoon): SCHOLL c = 1394 and 1621 (SALBP-2
+# m = 43) proven, 1549 in 2.5 s instead of 7.6 s. 0: the idle time alone.
+KEY_W = 50
+# The fullest-first depth-first search enumerates a station once per band of idle times:
+# a band that starts at idle time a spans max(1, a // BANDS) of them (kdfs._band), so with
+# 1 the bands are 0, 1, 2-3, 4-7, ...
+BANDS = 1
+
+
 class Bbr:
     """BB&R decisions for one plain SALBP-1 instance (one direction, one cycle time); the
     search itself runs in the compiled kernels of ``kernel.py``."""
@@ -172,6 +186,12 @@ class Bbr:
         if windows is None:
             return Decision(None, True, 0)
         ctx = self._ctx(m, *windows, 1 << 14, dfs=True)
+        # fullest first in bands of idle time that double (kdfs._band): one pass per unit
+        # of idle time re-enumerated each station 1 225 times on ARC83 m = 12 at c = 6411
+        # (forward: 107 nodes in 5 s, no answer; with doubling bands "no" after 2 060
+        # nodes, 4.3 s); the plans that the unit passes found early on MUKHERJE m = 23
+        # (c = 189) still come first (1.0 s; bands of a quarter of the budget: 10 s, none)
+        ctx.st[kdfs.ST_BAND] = BANDS
         kdfs.start_dfs(ctx, 1 if fullest_first else 0)
         chunk = 256
         while True:
@@ -280,6 +300,7 @@ class Bbr:
         ctx = self._ctx(m, *windows, 1 << 14)
         kernel.start_search(ctx)
         ctx.st[kernel.ST_NODE_CAP] = node_cap
+        ctx.st[kernel.ST_KEY_W] = KEY_W
         chunk = 16
         while True:
             t0 = time.perf_counter()

@@ -40,7 +40,16 @@ from jinxiu.engines.linebal.kernel import (
 )
 
 ST_D, ST_ENTER, ST_ORDER = 5, 6, 7  # top frame, "entering it" flag, order of the loads
-LV_BAR, LV_BASE, LV_IDLE, LV_R1, LV_R2, LV_R3, LV_FLOOR = 0, 1, 2, 3, 4, 5, 6
+ST_BAND = 8  # fullest first: a pass that starts at idle time a spans a // st[8] (>= 1)
+LV_BAR, LV_BASE, LV_IDLE, LV_R1, LV_R2, LV_R3, LV_FLOOR, LV_TOP = 0, 1, 2, 3, 4, 5, 6, 7
+
+
+@njit(cache=True)
+def _band(ctx, idle):
+    """How many idle times the fullest-first pass that starts at ``idle`` covers:
+    ``idle // st[ST_BAND]``, at least one (the bands grow geometrically; 0: always one)."""
+    g = ctx.st[ST_BAND]
+    return max(1, idle // g) if g > 0 else 1
 
 
 @njit(cache=True)
@@ -53,6 +62,7 @@ def _open_level(ctx, L, base, idle, r1, r2, r3):
         ctx.lv_frc[L, w] = ctx.must[L + 1, w] & ~done[w] if m > L else U0
     li = ctx.lv_int[L]
     li[LV_FLOOR] = c - (ctx.budget - idle)  # the least load within the idle budget
+    li[LV_TOP] = c  # this pass keeps the loads in LV_BAR .. LV_TOP
     li[LV_BAR] = c if ctx.st[ST_ORDER] == 1 else li[LV_FLOOR]
     li[LV_BASE] = base
     li[LV_IDLE] = idle
@@ -79,9 +89,10 @@ def _open_level(ctx, L, base, idle, r1, r2, r3):
 @njit(cache=True)
 def start_dfs(ctx, order):
     """The root: nothing assigned, no station. ``order`` 0: a station's loads in the order
-    the enumeration meets them; 1: fullest first (the enumeration runs once per idle time,
-    0, 1, ... up to what the budget leaves, each pass keeping the loads with exactly that
-    idle time)."""
+    the enumeration meets them; 1: fullest first (the enumeration runs once per band of
+    idle times, ``_band``: with ``st[ST_BAND]`` = 1 the bands 0, 1, 2-3, 4-7, ... up to
+    what the budget leaves, each pass keeping the loads with an idle time in its band; 0:
+    once per idle time)."""
     ctx.st[ST_ORDER] = order
     r1 = r2 = r3 = 0
     for v in range(ctx.n):
@@ -161,14 +172,17 @@ def run_dfs(ctx, max_steps):
     forced = ctx.lv_frc[L]
     suf = ctx.lv_suf[L]
     bar = ctx.lv_int[L, LV_BAR]
+    top = ctx.lv_int[L, LV_TOP]
     base = ctx.lv_int[L, LV_BASE]
     steps = 0
     while True:
         if d < base:  # station L + 1 has no load left: back to station L's enumeration
             li = ctx.lv_int[L]
-            if li[LV_BAR] > li[LV_FLOOR]:  # fullest first: the next idle time
-                li[LV_BAR] -= 1
+            if li[LV_BAR] > li[LV_FLOOR]:  # fullest first: the next band of idle times
+                li[LV_TOP] = li[LV_BAR] - 1
+                li[LV_BAR] = max(li[LV_FLOOR], li[LV_TOP] - _band(ctx, c - li[LV_TOP]) + 1)
                 bar = li[LV_BAR]
+                top = li[LV_TOP]
                 _root_frame(ctx, base, ctx.lv_avail[L])
                 d = base
                 entering = True
@@ -180,6 +194,7 @@ def run_dfs(ctx, max_steps):
             forced = ctx.lv_frc[L]
             suf = ctx.lv_suf[L]
             bar = ctx.lv_int[L, LV_BAR]
+            top = ctx.lv_int[L, LV_TOP]
             base = ctx.lv_int[L, LV_BASE]
             d -= 1  # the frame that held the load (a leaf): pop it
             entering = False
@@ -246,7 +261,7 @@ def run_dfs(ctx, max_steps):
             entering = True
             continue
         if (stI[d, 3] == 0 and c - load < stI[d, 1] and load >= bar and stI[d, 2] == n
-                and (ctx.st[ST_ORDER] == 0 or load == bar)):
+                and (ctx.st[ST_ORDER] == 0 or load <= top)):
             r = _leaf(ctx, L, d)
             if r == 1:
                 ctx.st[ST_LEVEL] = L
@@ -259,6 +274,7 @@ def run_dfs(ctx, max_steps):
                 forced = ctx.lv_frc[L]
                 suf = ctx.lv_suf[L]
                 bar = ctx.lv_int[L, LV_BAR]
+                top = ctx.lv_int[L, LV_TOP]
                 base = ctx.lv_int[L, LV_BASE]
                 d = base
                 entering = True

@@ -5,8 +5,9 @@ Task sets are rows of ``W = ceil(n / 64)`` uint64 words (task ``k`` is bit ``k %
 (``Search`` in ``cbfs.py``), so a search can be run in slices and resumed:
 
 * the node pool: task set, station count, parent and heap key of every stored node;
-* one pairing heap per station count over the pool (``child``/``sib`` links), keyed by the
-  idle time so far (ties: the newest node first) — the cyclic best-first order;
+* one pairing heap per station count over the pool (``child``/``sib`` links), keyed by
+  ``st[ST_KEY_W]`` · idle time + stations · tasks assigned (``cbfs.KEY_W``; 0: the idle
+  time alone), ties: the newest node first — the cyclic best-first order;
 * an open-addressing hash table of pool indices: the memory of BB&R ("a task set reached
   before with no more stations is not expanded again").
 
@@ -35,6 +36,7 @@ SC_K, SC_IDLE, SC_R1, SC_R2, SC_R3, SC_CUR = 0, 1, 2, 3, 4, 5
 # run_search results
 RUNNING, FOUND, EXHAUSTED, FULL, TOO_WIDE = 0, 1, 2, 3, 4
 ST_NODE_CAP = 13  # st[13]: most enumeration steps for one node (0: no limit)
+ST_KEY_W = 14  # st[14]: heap key weight w of the idle time (below; 0: idle time alone)
 
 
 class Ctx(NamedTuple):
@@ -65,7 +67,7 @@ class Ctx(NamedTuple):
     pool: np.ndarray  # uint64[N, W] task sets of the stored nodes
     lvl: np.ndarray  # int32[N] their station count (-1: superseded)
     par: np.ndarray  # int32[N] parent node
-    key: np.ndarray  # int64[N] heap key: idle << 32 | (2^31 - 1 - index)
+    key: np.ndarray  # int64[N] heap key: (w·idle + k·assigned) << 32 | (2^31 - 1 - index)
     child: np.ndarray  # int32[N] pairing-heap links
     sib: np.ndarray  # int32[N]
     tmp: np.ndarray  # int32[N] scratch for the heap
@@ -434,7 +436,17 @@ def _child(ctx, S, load, p1, p2, p3):
         ctx.st[ST_FOUND] = q
         return 1
     idle = sc[SC_IDLE] + ctx.c - load
-    ctx.key[q] = (idle << 32) | (0x7FFFFFFF - q)
+    kw = ctx.st[ST_KEY_W]
+    kk = idle
+    if kw > 0:
+        a = 0
+        for w in range(W):
+            x = nd[w]
+            while x:
+                x &= x - U1
+                a += 1
+        kk = min(kw * idle + k1 * a, 0x7FFFFFFF)
+    ctx.key[q] = (kk << 32) | (0x7FFFFFFF - q)
     _push(ctx.roots, k1, q, ctx.key, ctx.child, ctx.sib)
     ctx.st[ST_OPEN] += 1
     return 0

@@ -124,13 +124,19 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
 # --------------------------------------------------------------------------- SALBP-1
 def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, seed: int,
                   params: SolveParams, *, target: int | None = None,
-                  likely_yes: bool = False):
+                  likely_yes: bool = False, race: _Race | None = None):
     """Minimise stations at cycle ``c`` (or, with ``target``, only decide whether ``target``
     stations suffice; ``likely_yes``: the answer is expected to be a plan, so the windows
-    run early as in SALBP-1). Returns (solution or None, upper, lower, proven, nodes)."""
-    fwd = Salbp1(data.times, data.precedences, c)
-    rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    bf, br = Bbr(fwd), Bbr(rev)
+    run early as in SALBP-1). ``race``: the BB&R race of an earlier call for the same
+    decision (SALBP-2's ``_Decisions``), gone on with and left open when the time runs
+    out. Returns (solution or None, upper, lower, proven, nodes)."""
+    shared = race is not None
+    if race is None:
+        fwd = Salbp1(data.times, data.precedences, c)
+        rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
+        race = _Race((Bbr(fwd), Bbr(rev)), clock)
+    bf, br = race.searches
+    fwd, rev = bf.core, br.core
     lower = max(bf.lower_bound(), br.lower_bound())
     if target is not None and lower > target:
         return None, target + 1, lower, True, 0
@@ -187,7 +193,6 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         return done()
 
     # 0. BB&R decisions from the lower bound upwards, both directions in turns (short)
-    race = _Race((bf, br), clock)
     m = lower if target is None else target
 
     def bbr_phase(share: float, cap: float = float("inf")) -> bool:
@@ -210,6 +215,11 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
                 m += 1
         return done()
 
+    def finish() -> None:
+        """Close the race unless the caller keeps it for later calls."""
+        if not shared:
+            race.close()
+
     # a. a short race, then windows briefly when the plan is one station above the bound
     #    (in SALBP-2 only for the decision at the lower bound on c, ``likely_yes``: in the
     #    bisection many decisions are "no", and there the windows only cost time):
@@ -217,16 +227,16 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     #    finds it in a second or two (SCHOLL c = 1452, 1659, BARTHOL2 c = 93), where the
     #    race needs more; instances the race settles at once do not pay for the windows
     if bbr_phase(params.bbr_first_share, params.race_first_s):
-        race.close()
+        finish()
         return best, upper, lower, lower >= upper, nodes
     if (params.window_search and params.window_first_cap > 0
             and (upper == lower + 1 if target is None
                  else params.window_salbp2 and likely_yes and upper == target + 1)
             and windows(params.window_first_share, params.window_first_cap)):
-        race.close()
+        finish()
         return best, upper, lower, lower >= upper, nodes
     if bbr_phase(params.bbr_first_share):
-        race.close()
+        finish()
         return best, upper, lower, lower >= upper, nodes
     # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
     if (params.use_cpsat and data.num_tasks <= params.cpsat_max_tasks
@@ -245,16 +255,16 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     # 2. the BB&R decisions again, where phase 0 stopped
     use_windows = params.window_search and (target is None or params.window_salbp2)
     if bbr_phase(params.bbr_second_share if use_windows else 1.0):
-        race.close()
+        finish()
         return best, upper, lower, lower >= upper, nodes
     # 3. windows of the best plan re-balanced in one station less (window.py), with the
     #    rest of the time (it ends early when no window is left to try)
     if use_windows and clock.remaining() > 0.2 and windows(1.0, float("inf")):
-        race.close()
+        finish()
         return best, upper, lower, lower >= upper, nodes
     # 4. the BB&R decisions with whatever the windows left
     bbr_phase(1.0)
-    race.close()
+    finish()
     return best, upper, lower, lower >= upper, nodes
 
 
@@ -273,6 +283,7 @@ class _Race:
         self.searches, self.clock, self.slice_s, self.wide = searches, clock, slice_s, wide
         self.m: int | None = None
         self.gens: list = []
+        self.mirrored: list[bool] = []
         self.used: list[float] = []
         self.weight: list[float] = []
         self.end = 0.0
@@ -295,26 +306,33 @@ class _Race:
             self.close()
             self.m = m
             f, r = self.searches
-            self.gens = [f.decide(m), r.decide(m), f.decide_dfs(m, fullest_first=True),
-                         r.decide_dfs(m, fullest_first=True)]
-            self.used = [0.0] * len(self.gens)
-            # the narrower direction (fewer first-station loads) gets four times the time
-            # of the other one when they differ by a factor of three or more and the wider
-            # one has dozens (at 4 against 1 the widths say little: ARC83 m = 12 at
-            # c = 6411, the forward search, 4, proves "no" in 1.7 s, the mirrored, 1, not
-            # in 15 s)
+            # the narrower direction (fewer first-station loads) first, and with four times
+            # the time of the other one when they differ by a factor of three or more and
+            # the wider one has dozens (at 4 against 1 the widths say little: ARC83 m = 12
+            # at c = 6411, the forward search, 4, proves "no" in 1.7 s, the mirrored, 1,
+            # not in 15 s); the first turns go to the narrower side's searches (a slice on
+            # the wide side can take longer than a short decision's whole time: MUKHERJE
+            # m = 20 at c = 211)
             wf, wr = max(1, f.root_width(m)), max(1, r.root_width(m))
-            slow = [1.0, 1.0]
-            if wf >= 3 * wr and wf >= self.wide:
-                slow[0] = 4.0
-            elif wr >= 3 * wf and wr >= self.wide:
-                slow[1] = 4.0
-            self.weight = [slow[d % 2] for d in range(len(self.gens))]
+            sides = [(f, False, wf, wr), (r, True, wr, wf)]
+            if wf > wr:
+                sides.reverse()
+            self.gens, self.mirrored, self.weight = [], [], []
+            for b, mirrored, w, other in sides:
+                for make in ("bf", "dfs"):
+                    self.gens.append(b.decide(m) if make == "bf"
+                                     else b.decide_dfs(m, fullest_first=True))
+                    self.mirrored.append(mirrored)
+                    self.weight.append(4.0 if w >= 3 * other and w >= self.wide else 1.0)
+            self.used = [0.0] * len(self.gens)
         while not self._out_of_time():
             live = [d for d, g in enumerate(self.gens) if g is not None]
             if not live:
                 return None, False
-            d = min(live, key=lambda x: self.used[x] * self.weight[x])
+            # the search that would have used least (weighted) after one more slice: with
+            # weights 1 and 4 the wider side's first turn comes after three slices of each
+            # narrow search, not at once
+            d = min(live, key=lambda x: (self.used[x] + self.slice_s) * self.weight[x])
             t0 = time.perf_counter()
             stop_at = min(end, t0 + self.slice_s)
             try:
@@ -325,8 +343,9 @@ class _Race:
                 if dec.stations is None and not dec.complete:  # out of memory, too wide
                     self.gens[d] = None
                     continue
+                mirrored = self.mirrored[d]
                 self.close()
-                return dec, d % 2 == 1
+                return dec, mirrored
             finally:
                 self.used[d] += time.perf_counter() - t0
         return None, False
@@ -388,6 +407,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     hi = b
     nodes = 0
     ramp_end = time.perf_counter() + clock.share(params.ramp_share, 2.0)
+    decisions = _Decisions(data, clock)
 
     def ramp() -> None:
         """Short races (``_quick_decision``) just above the lower bound: at lo + step - 1,
@@ -400,7 +420,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         while lo < hi and time.perf_counter() < ramp_end and clock.remaining() > 0:
             c = min(lo + step - 1, hi - 1)
             cap = min(params.ramp_step_s, ramp_end - time.perf_counter(), clock.remaining())
-            sol, n_ = _quick_decision(data, c, clock, cap)
+            sol, n_ = _quick_decision(data, c, clock, cap, decisions)
             nodes += n_
             if sol is False:
                 lo = c + 1
@@ -412,6 +432,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
                 return
             else:
                 step = (c - lo + 1) // 2  # the next try is below c
+            decisions.settled(lo, hi)
 
     # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
     # most instances), then bisection on the cycle time (a plan found lowers the upper
@@ -421,15 +442,19 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
         mid = lo if first else (lo + hi) // 2
         first = False
         sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m,
-                                                 likely_yes=mid == lo)
+                                                 likely_yes=mid == lo,
+                                                 race=decisions.race(mid))
         nodes += n_
         if sol is not None and upper <= m:
             hi, best_hi = mid, sol
+            decisions.settled(lo, hi)
         elif lower > m:
             lo = mid + 1
+            decisions.settled(lo, hi)
             ramp()
         else:
             break  # time ran out on this cycle time
+    decisions.close()
     # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound) with what is left
     if lo < hi and params.use_cpsat and clock.remaining() > 0.2:
         cp = solve_cp(data, max_stations=m, time_limit=clock.remaining(), seed=seed,
@@ -445,44 +470,62 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
                        nodes=nodes)
 
 
-def _quick_decision(data: ProblemData, c: int, clock: _Clock,
-                    seconds: float) -> tuple[list[list[int]] | bool | None, int]:
+class _Decisions:
+    """SALBP-2's decisions "``data.stations`` stations at cycle ``c``?", each a ``_Race``
+    kept between calls (at most ``keep`` of them, the least recently asked dropped first),
+    so that a decision asked again — the ramp asks the same cycle time several times, the
+    bisection may come back to it — goes on where it stopped instead of starting over
+    (ARC111 m = 21 at c = 7181: the forward best-first search says "no" after 0.42 s; three
+    quick decisions of 0.4 s each, restarted, never did)."""
+
+    def __init__(self, data: ProblemData, clock: _Clock, keep: int = 3) -> None:
+        self.data, self.clock, self.keep = data, clock, keep
+        self.races: dict[int, _Race] = {}  # in the order last asked
+
+    def race(self, c: int) -> _Race:
+        race = self.races.pop(c, None)
+        if race is None:
+            d = self.data
+            race = _Race((Bbr(Salbp1(d.times, d.precedences, c)),
+                          Bbr(Salbp1(d.times, [(j, i) for i, j in d.precedences], c))),
+                         self.clock)
+        self.races[c] = race
+        while len(self.races) > self.keep:
+            self.races.pop(next(iter(self.races))).close()
+        return race
+
+    def settled(self, lo: int, hi: int) -> None:
+        """Drop the decisions outside ``lo .. hi - 1`` (answered by the bounds)."""
+        for c in [c for c in self.races if not lo <= c < hi]:
+            self.races.pop(c).close()
+
+    def close(self) -> None:
+        self.settled(0, -1)
+
+
+def _quick_decision(data: ProblemData, c: int, clock: _Clock, seconds: float,
+                    decisions: _Decisions | None = None,
+                    ) -> tuple[list[list[int]] | bool | None, int]:
     """The BB&R decision "``data.stations`` stations at cycle ``c``?" for at most about
     ``seconds``: (a plan, nodes), (False, nodes) when proven impossible, (None, nodes) when
-    undecided. The direction with fewer first-station loads goes first, its best-first and
-    depth-first searches 35 % of the time each, then the other direction's (15 % each;
-    25 % each when neither direction has 30 first-station loads): a
-    slice of the best-first search on the wide side can take longer than the whole budget
-    (MUKHERJE m = 20 at c = 211: 0.35 s without an answer in the race, one node on the
-    narrow side)."""
+    undecided (the race stays in ``decisions`` for the next call)."""
     m = data.stations
-    bf = Bbr(Salbp1(data.times, data.precedences, c))
-    br = Bbr(Salbp1(data.times, [(j, i) for i, j in data.precedences], c))
-    if max(bf.lower_bound(), br.lower_bound()) > m:
-        return False, 0
-    end = time.perf_counter() + seconds
-    sides = [(bf, False), (br, True)]
-    wf, wr = bf.root_width(m), br.root_width(m)
-    if wf > wr:
-        sides.reverse()
-    shares = (0.35, 0.15) if max(wf, wr) >= 30 else (0.25, 0.25)  # 4 against 1 says little
-    nodes = 0
-    for (b, mirrored), share in zip(sides, shares, strict=True):
-        for gen in (b.decide(m), b.decide_dfs(m, fullest_first=True)):
-            stop_at = min(end, time.perf_counter() + share * seconds)
-            try:
-                while time.perf_counter() < stop_at and not clock.stop(0):
-                    next(gen)
-            except StopIteration as fin:
-                dec = fin.value
-                nodes += dec.nodes
-                if dec.stations is not None:
-                    return _orient(dec.stations, mirrored), nodes
-                if dec.complete:
-                    return False, nodes
-            finally:
-                gen.close()
-    return None, nodes
+    own = decisions is None
+    decisions = decisions or _Decisions(data, clock)
+    race = decisions.race(c)
+    bf, br = race.searches
+    try:
+        if max(bf.lower_bound(), br.lower_bound()) > m:
+            return False, 0
+        dec, mirrored = race.run(m, time.perf_counter() + seconds)
+        if dec is None:
+            return None, 0
+        if dec.stations is not None:
+            return _orient(dec.stations, mirrored), dec.nodes
+        return False, dec.nodes
+    finally:
+        if own:
+            decisions.close()
 
 
 def _heur_at(data: ProblemData, c: int, rng, params, hoffmann: bool = False) -> list[list[int]]:
