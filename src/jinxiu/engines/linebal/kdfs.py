@@ -62,7 +62,7 @@ def _open_level(ctx, L, base, idle, r1, r2, r3):
         ctx.lv_frc[L, w] = ctx.must[L + 1, w] & ~done[w] if m > L else U0
     li = ctx.lv_int[L]
     li[LV_FLOOR] = c - (ctx.budget - idle)  # the least load within the idle budget
-    li[LV_TOP] = c  # this pass keeps the loads in LV_BAR .. LV_TOP
+    li[LV_TOP] = c  # this pass keeps the loads in LV_BAR .. LV_TOP (order 0: floor .. c)
     li[LV_BAR] = c if ctx.st[ST_ORDER] == 1 else li[LV_FLOOR]
     li[LV_BASE] = base
     li[LV_IDLE] = idle
@@ -261,7 +261,7 @@ def run_dfs(ctx, max_steps):
             entering = True
             continue
         if (stI[d, 3] == 0 and c - load < stI[d, 1] and load >= bar and stI[d, 2] == n
-                and (ctx.st[ST_ORDER] == 0 or load <= top)):
+                and load <= top):
             r = _leaf(ctx, L, d)
             if r == 1:
                 ctx.st[ST_LEVEL] = L

@@ -122,19 +122,20 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
 
 
 # --------------------------------------------------------------------------- SALBP-1
+def _searches(data: ProblemData, c: int) -> tuple[Bbr, Bbr]:
+    """The BB&R searches at cycle ``c``, forward and on the mirror graph."""
+    return (Bbr(Salbp1(data.times, data.precedences, c)),
+            Bbr(Salbp1(data.times, [(j, i) for i, j in data.precedences], c)))
+
+
 def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, seed: int,
-                  params: SolveParams, *, target: int | None = None,
-                  likely_yes: bool = False, race: _Race | None = None):
+                  params: SolveParams, race: _Race, *, target: int | None = None,
+                  likely_yes: bool = False):
     """Minimise stations at cycle ``c`` (or, with ``target``, only decide whether ``target``
     stations suffice; ``likely_yes``: the answer is expected to be a plan, so the windows
-    run early as in SALBP-1). ``race``: the BB&R race of an earlier call for the same
-    decision (SALBP-2's ``_Decisions``), gone on with and left open when the time runs
-    out. Returns (solution or None, upper, lower, proven, nodes)."""
-    shared = race is not None
-    if race is None:
-        fwd = Salbp1(data.times, data.precedences, c)
-        rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-        race = _Race((Bbr(fwd), Bbr(rev)), clock)
+    run early as in SALBP-1). ``race`` (of ``_searches(data, c)``) belongs to the caller,
+    which may go on with it in a later call (SALBP-2's ``_Decisions``) and closes it.
+    Returns (solution or None, upper, lower, proven, nodes)."""
     bf, br = race.searches
     fwd, rev = bf.core, br.core
     lower = max(bf.lower_bound(), br.lower_bound())
@@ -215,11 +216,6 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
                 m += 1
         return done()
 
-    def finish() -> None:
-        """Close the race unless the caller keeps it for later calls."""
-        if not shared:
-            race.close()
-
     # a. a short race, then windows briefly when the plan is one station above the bound
     #    (in SALBP-2 only for the decision at the lower bound on c, ``likely_yes``: in the
     #    bisection many decisions are "no", and there the windows only cost time):
@@ -227,16 +223,13 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     #    finds it in a second or two (SCHOLL c = 1452, 1659, BARTHOL2 c = 93), where the
     #    race needs more; instances the race settles at once do not pay for the windows
     if bbr_phase(params.bbr_first_share, params.race_first_s):
-        finish()
         return best, upper, lower, lower >= upper, nodes
     if (params.window_search and params.window_first_cap > 0
             and (upper == lower + 1 if target is None
                  else params.window_salbp2 and likely_yes and upper == target + 1)
             and windows(params.window_first_share, params.window_first_cap)):
-        finish()
         return best, upper, lower, lower >= upper, nodes
     if bbr_phase(params.bbr_first_share):
-        finish()
         return best, upper, lower, lower >= upper, nodes
     # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
     if (params.use_cpsat and data.num_tasks <= params.cpsat_max_tasks
@@ -255,16 +248,13 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     # 2. the BB&R decisions again, where phase 0 stopped
     use_windows = params.window_search and (target is None or params.window_salbp2)
     if bbr_phase(params.bbr_second_share if use_windows else 1.0):
-        finish()
         return best, upper, lower, lower >= upper, nodes
     # 3. windows of the best plan re-balanced in one station less (window.py), with the
     #    rest of the time (it ends early when no window is left to try)
     if use_windows and clock.remaining() > 0.2 and windows(1.0, float("inf")):
-        finish()
         return best, upper, lower, lower >= upper, nodes
     # 4. the BB&R decisions with whatever the windows left
     bbr_phase(1.0)
-    finish()
     return best, upper, lower, lower >= upper, nodes
 
 
@@ -357,7 +347,12 @@ def _orient(stations: list[list[int]], mirrored: bool) -> list[list[int]]:
 
 def _salbp1(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     c = data.cycle_time
-    best, _upper, lower, proven, nodes = _exact_salbp1(data, c, clock, rng, seed, params)
+    race = _Race(_searches(data, c), clock)
+    try:
+        best, _upper, lower, proven, nodes = _exact_salbp1(data, c, clock, rng, seed, params,
+                                                           race)
+    finally:
+        race.close()
     reason = StopReason.OPTIMAL if proven else StopReason(clock.stop.reason or "time_limit")
     return make_result(data, best, cycle_time=c, lower_bound=lower, proven=proven,
                        runtime_s=time.perf_counter() - clock.start, stop_reason=reason,
@@ -371,9 +366,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     lo = salbp2_lower_bound(t, m)
 
     def bounds_fit(c: int) -> bool:  # windows and bounds in both directions allow m stations
-        f = Bbr(Salbp1(t, data.precedences, c))
-        r = Bbr(Salbp1(t, [(j, i) for i, j in data.precedences], c))
-        return max(f.lower_bound(), r.lower_bound()) <= m
+        return max(b.lower_bound() for b in _searches(data, c)) <= m
 
     lo = first_cycle(lo, max(lo, sum(t)), bounds_fit)
     # upper bound by heuristics and bisection
@@ -441,9 +434,9 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     while lo < hi and clock.remaining() > 0:
         mid = lo if first else (lo + hi) // 2
         first = False
-        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params, target=m,
-                                                 likely_yes=mid == lo,
-                                                 race=decisions.race(mid))
+        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params,
+                                                 decisions.race(mid), target=m,
+                                                 likely_yes=mid == lo)
         nodes += n_
         if sol is not None and upper <= m:
             hi, best_hi = mid, sol
@@ -485,10 +478,7 @@ class _Decisions:
     def race(self, c: int) -> _Race:
         race = self.races.pop(c, None)
         if race is None:
-            d = self.data
-            race = _Race((Bbr(Salbp1(d.times, d.precedences, c)),
-                          Bbr(Salbp1(d.times, [(j, i) for i, j in d.precedences], c))),
-                         self.clock)
+            race = _Race(_searches(self.data, c), self.clock)
         self.races[c] = race
         while len(self.races) > self.keep:
             self.races.pop(next(iter(self.races))).close()
