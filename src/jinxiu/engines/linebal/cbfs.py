@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jinxiu.engines.linebal import kdfs, kernel
+from jinxiu.engines.linebal import kbin, kdfs, kernel
 from jinxiu.engines.linebal.bbr import Salbp1, _bits
 from jinxiu.engines.linebal.bounds import ceil_div, long_bound
 
@@ -93,6 +93,9 @@ KEY_W = 50
 # a band that starts at idle time a spans max(1, a // BANDS) of them (kdfs._band), so with
 # 1 the bands are 0, 1, 2-3, 4-7, ...
 BANDS = 1
+# The bin-packing test at every node that survives the other bounds (kbin.py): at most
+# BIN_CAP search steps per test (beyond that: no cut); 0 turns it off.
+BIN_CAP = 2000
 
 
 class Bbr:
@@ -109,6 +112,7 @@ class Bbr:
         self.root_packed = sum(self.packed)
         self.need = [ceil_div(self.tp[k] + self.fol_tp[k], c) for k in range(n)]
         self._static: dict | None = None
+        self._bins: tuple[kbin.Bins, np.ndarray] | None = None
         self._hctx: kernel.Ctx | None = None
         self._root_lb: int | None = None
         self.stats = (0, 0)  # of the last decision slice: nodes expanded, task sets stored
@@ -217,9 +221,20 @@ class Bbr:
                 chunk //= 2
             yield
 
+    def bins(self, cap: int = BIN_CAP) -> tuple[kbin.Bins, np.ndarray]:
+        """The bin-packing test of this cycle time (items: the incremented times) and each
+        task's size row in it; its memory is shared by all decisions on this instance.
+        ``cap`` 0: a test that is off."""
+        if cap == 0:
+            return kbin.make_bins(self.tp, self.core.c, depth=1, table=16, cap=0)
+        if self._bins is None:
+            self._bins = kbin.make_bins(self.tp, self.core.c, depth=self.core.n, cap=cap)
+        return self._bins
+
     def _ctx(self, m: int, must: np.ndarray, late: np.ndarray, capacity: int,
-             dfs: bool = False) -> kernel.Ctx:
+             dfs: bool = False, bin_cap: int = BIN_CAP) -> kernel.Ctx:
         a = self._arrays()
+        bins, bix = self.bins(bin_cap)
         n, W = a["n"], a["W"]
         lv = m + 2 if dfs else 1
         heap = 1 if dfs else capacity
@@ -246,7 +261,7 @@ class Bbr:
             lv_avail=np.zeros((lv, W), dtype=np.uint64),
             lv_suf=np.zeros((lv, n + 1), dtype=np.int64), lv_int=np.zeros((lv, 8), dtype=np.int64),
             lv_dl1=np.zeros((lv, m + 2), dtype=np.int64),
-            lv_dl3=np.zeros((lv, m + 2), dtype=np.int64), **a)
+            lv_dl3=np.zeros((lv, m + 2), dtype=np.int64), bins=bins, bix=bix, **a)
 
     @staticmethod
     def _grow(ctx: kernel.Ctx, capacity: int) -> kernel.Ctx:
@@ -351,7 +366,7 @@ class Bbr:
             n = self.core.n
             W = max(1, -(-n // 64))
             self._hctx = self._ctx(1, np.zeros((3, W), dtype=np.uint64),
-                                   np.zeros(n, dtype=np.int64), 1)
+                                   np.zeros(n, dtype=np.int64), 1, bin_cap=0)
         return self._hctx
 
     def fullest(self, done: int, steps_cap: int = 200_000) -> tuple[int, int]:

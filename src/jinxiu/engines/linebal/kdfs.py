@@ -30,6 +30,7 @@ from jinxiu.engines.linebal.kernel import (
     ST_POOL,
     U0,
     U1,
+    _bin_cut,
     _dominated,
     _has,
     _late_cut,
@@ -141,6 +142,8 @@ def _leaf(ctx, L, d):
         return 0
     if _dominated(done, S, load, W, c, ctx.t, ctx.pred, ctx.fol, ctx.dom, ctx.le_idx,
                   ctx.le_mask, ctx.tmpw):
+        return 0
+    if _bin_cut(ctx, nd, room):
         return 0
     if p >= 0:
         ctx.lvl[p] = k1
