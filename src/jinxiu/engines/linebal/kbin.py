@@ -50,7 +50,7 @@ class Bins(NamedTuple):
     base: np.ndarray  # int64[depth + 2] per open bin: its first FILL frame
 
 
-def make_bins(sizes, c: int, depth: int, seed: int = 0, table: int = 1 << 18,
+def make_bins(sizes, c: int, depth: int, seed: int = 0, table: int = 1 << 20,
               cap: int = 2000) -> tuple[Bins, np.ndarray]:
     """The bin-packing test for items of ``sizes`` (one per task) and capacity ``c``, and
     each task's row in ``Bins.v``. ``depth``: most bins one test may open (the station
