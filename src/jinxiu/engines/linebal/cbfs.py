@@ -96,6 +96,9 @@ BANDS = 1
 # The bin-packing test at every node that survives the other bounds (kbin.py): at most
 # BIN_CAP search steps per test (beyond that: no cut); 0 turns it off.
 BIN_CAP = 2000
+# ... and a search where fewer than one test in 20 (kernel.BP_RATE) cut switches it off
+# after BIN_TRIAL tests
+BIN_TRIAL = 64
 
 
 class Bbr:
@@ -113,6 +116,7 @@ class Bbr:
         self.need = [ceil_div(self.tp[k] + self.fol_tp[k], c) for k in range(n)]
         self._static: dict | None = None
         self._bins: tuple[kbin.Bins, np.ndarray] | None = None
+        self._nobins: tuple[kbin.Bins, np.ndarray] | None = None
         self._hctx: kernel.Ctx | None = None
         self._root_lb: int | None = None
         self.stats = (0, 0)  # of the last decision slice: nodes expanded, task sets stored
@@ -190,6 +194,7 @@ class Bbr:
         if windows is None:
             return Decision(None, True, 0)
         ctx = self._ctx(m, *windows, 1 << 14, dfs=True)
+        bins = self.bins()
         # fullest first in bands of idle time that double (kdfs._band): one pass per unit
         # of idle time re-enumerated each station 1 225 times on ARC83 m = 12 at c = 6411
         # (forward: 107 nodes in 5 s, no answer; with doubling bands "no" after 2 060
@@ -200,7 +205,7 @@ class Bbr:
         chunk = 256
         while True:
             t0 = time.perf_counter()
-            status = kdfs.run_dfs(ctx, chunk)
+            status = kdfs.run_dfs(ctx, chunk, *bins)
             spent = time.perf_counter() - t0
             nodes = int(ctx.st[kernel.ST_NODES])
             self.stats = (nodes, int(ctx.st[kernel.ST_POOL]))
@@ -221,26 +226,29 @@ class Bbr:
                 chunk //= 2
             yield
 
-    def bins(self, cap: int = BIN_CAP) -> tuple[kbin.Bins, np.ndarray]:
-        """The bin-packing test of this cycle time (items: the incremented times) and each
-        task's size row in it; its memory is shared by all decisions on this instance.
-        ``cap`` 0: a test that is off."""
+    def bins(self, cap: int = -1) -> tuple[kbin.Bins, np.ndarray]:
+        """The bin-packing test of this cycle time (items: the incremented times, at most
+        ``cap`` steps per test; -1: ``BIN_CAP``) and each task's size row in it; its memory
+        is shared by all decisions on this instance. ``cap`` 0: a small one that is off
+        (for the kernels that never test)."""
+        cap = BIN_CAP if cap < 0 else cap
         if cap == 0:
-            return kbin.make_bins(self.tp, self.core.c, depth=1, table=16, cap=0)
+            if self._nobins is None:
+                self._nobins = kbin.make_bins(self.tp, self.core.c, depth=1, table=16, cap=0)
+            return self._nobins
         if self._bins is None:
             self._bins = kbin.make_bins(self.tp, self.core.c, depth=self.core.n, cap=cap)
         return self._bins
 
     def _ctx(self, m: int, must: np.ndarray, late: np.ndarray, capacity: int,
-             dfs: bool = False, bin_cap: int = BIN_CAP) -> kernel.Ctx:
+             dfs: bool = False) -> kernel.Ctx:
         a = self._arrays()
-        bins, bix = self.bins(bin_cap)
         n, W = a["n"], a["W"]
         lv = m + 2 if dfs else 1
         heap = 1 if dfs else capacity
         depth = n + 2 + (m + 2 if dfs else 0)
         H = 1 << max(4, (2 * capacity - 1).bit_length())
-        return kernel.Ctx(
+        ctx = kernel.Ctx(
             m=m, must=must, budget=m * a["c"] - self.total,
             pool=np.zeros((capacity, W), dtype=np.uint64),
             lvl=np.zeros(capacity, dtype=np.int32), par=np.zeros(capacity, dtype=np.int32),
@@ -261,7 +269,10 @@ class Bbr:
             lv_avail=np.zeros((lv, W), dtype=np.uint64),
             lv_suf=np.zeros((lv, n + 1), dtype=np.int64), lv_int=np.zeros((lv, 8), dtype=np.int64),
             lv_dl1=np.zeros((lv, m + 2), dtype=np.int64),
-            lv_dl3=np.zeros((lv, m + 2), dtype=np.int64), bins=bins, bix=bix, **a)
+            lv_dl3=np.zeros((lv, m + 2), dtype=np.int64), **a)
+        ctx.st[kernel.ST_BP_TRIAL] = BIN_TRIAL
+        ctx.st[kernel.ST_BP_OFF] = int(BIN_CAP == 0)
+        return ctx
 
     @staticmethod
     def _grow(ctx: kernel.Ctx, capacity: int) -> kernel.Ctx:
@@ -313,13 +324,14 @@ class Bbr:
         if windows is None:
             return Decision(None, True, 0)
         ctx = self._ctx(m, *windows, 1 << 14)
+        bins = self.bins()
         kernel.start_search(ctx)
         ctx.st[kernel.ST_NODE_CAP] = node_cap
         ctx.st[kernel.ST_KEY_W] = KEY_W
         chunk = 16
         while True:
             t0 = time.perf_counter()
-            status = kernel.run_search(ctx, chunk)
+            status = kernel.run_search(ctx, chunk, *bins)
             spent = time.perf_counter() - t0
             nodes = int(ctx.st[kernel.ST_NODES])
             self.stats = (nodes, int(ctx.st[kernel.ST_POOL]))
@@ -366,7 +378,7 @@ class Bbr:
             n = self.core.n
             W = max(1, -(-n // 64))
             self._hctx = self._ctx(1, np.zeros((3, W), dtype=np.uint64),
-                                   np.zeros(n, dtype=np.int64), 1, bin_cap=0)
+                                   np.zeros(n, dtype=np.int64), 1)
         return self._hctx
 
     def fullest(self, done: int, steps_cap: int = 200_000) -> tuple[int, int]:
@@ -374,7 +386,7 @@ class Bbr:
         numbering); load -1 when none was found within ``steps_cap`` steps."""
         ctx = self._heur_ctx()
         out = np.zeros(ctx.W, dtype=np.uint64)
-        load = kernel.fullest_load(ctx, _words(done, ctx.W), out, steps_cap)
+        load = kernel.fullest_load(ctx, _words(done, ctx.W), out, steps_cap, *self.bins(0))
         return _from_words(out), int(load)
 
     def root_width(self, m: int, steps_cap: int = 200_000) -> int:
@@ -383,7 +395,8 @@ class Bbr:
         tree is in this direction."""
         ctx = self._heur_ctx()
         bar = self.core.c - (m * self.core.c - self.total)
-        return int(kernel.count_loads(ctx, np.zeros(ctx.W, dtype=np.uint64), bar, steps_cap))
+        return int(kernel.count_loads(ctx, np.zeros(ctx.W, dtype=np.uint64), bar, steps_cap,
+                                      *self.bins(0)))
 
     def hoffmann(self, deadline: Callable[[], bool] | None = None,
                  steps_cap: int = 200_000) -> list[list[int]] | None:

@@ -24,6 +24,7 @@ from jinxiu.engines.linebal.kernel import (
     EXHAUSTED,
     FOUND,
     RUNNING,
+    ST_BP_OFF,
     ST_FOUND,
     ST_LEVEL,
     ST_NODES,
@@ -112,7 +113,7 @@ def start_dfs(ctx, order):
 
 
 @njit(cache=True)
-def _leaf(ctx, L, d):
+def _leaf(ctx, L, d, bn, bix):
     """The load in frame ``d`` closes station ``L + 1``. Returns 0 (cut), 1 (complete
     plan) or 2 (go down: the child is ``lv_done[L + 1]``)."""
     W, c, m = ctx.W, ctx.c, ctx.m
@@ -143,7 +144,7 @@ def _leaf(ctx, L, d):
     if _dominated(done, S, load, W, c, ctx.t, ctx.pred, ctx.fol, ctx.dom, ctx.le_idx,
                   ctx.le_mask, ctx.tmpw):
         return 0
-    if _bin_cut(ctx, nd, room):
+    if ctx.st[ST_BP_OFF] == 0 and _bin_cut(bn, bix, ctx.st, nd, ctx.n, room):
         return 0
     if p >= 0:
         ctx.lvl[p] = k1
@@ -160,7 +161,7 @@ def _leaf(ctx, L, d):
 
 
 @njit(cache=True)
-def run_dfs(ctx, max_steps):
+def run_dfs(ctx, max_steps, bn, bix):
     """Go on with the search for up to ``max_steps`` enumeration steps. Returns RUNNING,
     FOUND (the plan: the load of frame ``lv_int[l + 1, LV_BASE] - 1`` for each station
     ``l`` before the last, and frame ``st[ST_FOUND]`` for the last, ``st[ST_LEVEL]``) or
@@ -265,7 +266,7 @@ def run_dfs(ctx, max_steps):
             continue
         if (stI[d, 3] == 0 and c - load < stI[d, 1] and load >= bar and stI[d, 2] == n
                 and load <= top):
-            r = _leaf(ctx, L, d)
+            r = _leaf(ctx, L, d, bn, bix)
             if r == 1:
                 ctx.st[ST_LEVEL] = L
                 ctx.st[ST_FOUND] = d
