@@ -3,12 +3,13 @@ graphs, soundness of its bounds (a plan exists at the optimum, none below it), a
 agreement with brute force on random graphs."""
 
 import csv
+import time
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jinxiu.engines.common import MaxRuntime, StopReason
-from jinxiu.engines.linebal import ProblemData, check_solution, read_in2, solve
+from jinxiu.engines.linebal import ProblemData, cbfs, check_solution, read_in2, solve
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.cbfs import Bbr, incremented_times
 from jinxiu.engines.linebal.result import make_result
@@ -122,6 +123,32 @@ def test_decisions_with_a_gap_at_the_root(scholl):
     res = solve(data, stop=MaxRuntime(20))
     assert (res.stations, res.lower_bound, res.stop_reason) == (31, 31, StopReason.OPTIMAL)
     assert check_solution(data, res) == []
+
+
+def test_bin_packing_test_settles_wee_mag_47(scholl, monkeypatch):
+    # WEE-MAG c = 47: every bound says 32, the published optima say 32 (T1) or 33 (SJ).
+    # The exact bin-packing test cuts every node of the forward best-first search: "no"
+    # after a few thousand nodes (without it no answer in 20 s, 54 000 nodes and more).
+    data = read_in2(scholl / "WEE-MAG.IN2").problem(cycle_time=47)
+    (fwd, _), _rev = _both(data)
+    assert fwd.lower_bound() == 32
+    t0 = time.perf_counter()
+    no = fwd.run(32, deadline=lambda: time.perf_counter() - t0 > 60)
+    assert no.stations is None and no.complete
+    assert fwd.stats[0] < 10_000
+    bn = fwd.bins()[0]
+    assert bn.st[cbfs.kbin.BP_CUTS] > 1_000
+    yes = fwd.run(33, deadline=lambda: time.perf_counter() - t0 > 120)
+    assert len(yes.stations) == 33 and _plan_ok(data, yes.stations, False)
+    # with the test off, the same search does not end within a few thousand nodes
+    monkeypatch.setattr(cbfs, "BIN_CAP", 0)
+    off = Bbr(fwd.core)
+    gen = off.decide(32)
+    for _ in range(200):
+        next(gen)
+        if off.stats[0] >= 10_000:
+            break
+    assert off.stats[0] >= 10_000
 
 
 def test_hoffmann_gives_a_valid_plan(scholl):
