@@ -11,9 +11,12 @@ remember algorithm to a new simple assembly line balancing dataset").
 The exact test is a depth-first search over bins in the style of Martello & Toth's
 bin-completion: the largest item left opens the next bin, which is then completed by every
 *maximal* set of the remaining items whose waste fits the slack left (bins · c − sum of
-sizes), fullest first. Each node is bounded by Martello & Toth's L2 and remembered by its
-multiset of sizes (two additive 64-bit fingerprints of the size counts), so the same
-remainder is not searched twice, within one call or across the calls of a search. Every
+sizes), fullest first, leaving out a completion where one of its items could be exchanged
+for a larger item left, or two of them for one item left at least as large as both (the
+fuller bin covers every packing it allows). Each node is bounded by Martello & Toth's L2
+and remembered by its multiset of sizes (two additive 64-bit fingerprints of the size
+counts), so the same remainder is not searched twice, within one call or across the calls
+of a search. Every
 call stops after ``st[BP_CAP]`` steps with UNKNOWN (no cut): the test can only make the
 search smaller, never slower by more than that cap per node.
 
@@ -29,9 +32,9 @@ from numba import njit
 
 YES, NO, UNKNOWN = 1, 0, 2
 
-# indices into Bins.st
-BP_CAP, BP_CALLS, BP_CUTS, BP_UNKNOWN, BP_STEPS, BP_STORED, BP_CALL_STEPS, BP_OFF = range(8)
-BP_HITS = 8
+# indices into Bins.st: the step cap per test, then statistics (tests, "no"s, "unknown"s,
+# steps, remainders stored, steps of the current test, answers found in the memory)
+BP_CAP, BP_CALLS, BP_CUTS, BP_UNKNOWN, BP_STEPS, BP_STORED, BP_CALL_STEPS, BP_HITS = range(8)
 
 
 class Bins(NamedTuple):
