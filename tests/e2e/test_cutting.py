@@ -63,7 +63,9 @@ def test_upload_plan_view_marker_download_pdf(page, live_server, engineer, task_
     expect(page.locator("#marker-svg path.piece")).to_have_count(2)
     before = svg.get_attribute("viewBox")
     page.click("#zoom-in")
-    assert svg.get_attribute("viewBox") != before
+    # the script changes it after the click: wait for that (an at-once read failed on a
+    # loaded machine)
+    expect(svg).not_to_have_attribute("viewBox", before)
     with page.expect_download() as download:
         page.click("#download-pdf")
     assert download.value.suggested_filename.endswith(".pdf")
