@@ -276,6 +276,7 @@ class _Race:
         self.mirrored: list[bool] = []
         self.used: list[float] = []
         self.weight: list[float] = []
+        self.spare: list[Bbr | None] = []
         self.end = 0.0
 
     def _out_of_time(self) -> bool:
@@ -307,11 +308,17 @@ class _Race:
             sides = [(f, False, wf, wr), (r, True, wr, wf)]
             if wf > wr:
                 sides.reverse()
-            self.gens, self.mirrored, self.weight = [], [], []
+            self.gens, self.mirrored, self.weight, self.spare = [], [], [], []
             for b, mirrored, w, other in sides:
                 for make in ("bf", "dfs"):
                     self.gens.append(b.decide(m) if make == "bf"
                                      else b.decide_dfs(m, fullest_first=True))
+                    # a best-first search that gives up (a node too wide for it, or its
+                    # memory full) leaves its turns to the depth-first search in plain
+                    # enumeration order (ARC111 m = 15 at c = 10035: the forward best-first
+                    # search gives up after 0.1 s, fullest-first finds nothing in 5 s, the
+                    # plain order a plan in 1.1 s)
+                    self.spare.append(b if make == "bf" else None)
                     self.mirrored.append(mirrored)
                     self.weight.append(4.0 if w >= 3 * other and w >= self.wide else 1.0)
             self.used = [0.0] * len(self.gens)
@@ -331,7 +338,9 @@ class _Race:
             except StopIteration as fin:
                 dec = fin.value
                 if dec.stations is None and not dec.complete:  # out of memory, too wide
-                    self.gens[d] = None
+                    spare = self.spare[d]
+                    self.spare[d] = None
+                    self.gens[d] = None if spare is None else spare.decide_dfs(m)
                     continue
                 mirrored = self.mirrored[d]
                 self.close()
