@@ -84,3 +84,37 @@ def test_arc111_listed_values_refuted(scholl):
     res = make_result(data, yes.stations, cycle_time=8377, lower_bound=0, proven=False,
                       runtime_s=0, stop_reason="error")
     assert res.stations == 18 and check_solution(data, res) == []
+
+
+def test_race_hands_a_given_up_best_first_turn_to_the_plain_depth_first_search(monkeypatch):
+    # every best-first search gives up at once (as on a node too wide for it) and the
+    # fullest-first depth-first searches never answer: the plain-order depth-first search
+    # that takes over the best-first turns must settle both decisions
+    from jinxiu.engines.linebal.cbfs import Decision
+
+    calls = []
+
+    def give_up(self, m, **kw):
+        return Decision(None, False, 0)
+        yield  # a generator, like Bbr.decide
+
+    plain_dfs = Bbr.decide_dfs
+
+    def dfs(self, m, *, fullest_first=False, **kw):
+        calls.append(fullest_first)
+        if fullest_first:
+            while True:
+                yield
+        return (yield from plain_dfs(self, m, **kw))
+
+    monkeypatch.setattr(Bbr, "decide", give_up)
+    monkeypatch.setattr(Bbr, "decide_dfs", dfs)
+    data = ProblemData(times=(4, 7, 4, 5), precedences=((0, 1), (1, 2)), stations=2)
+    clock = _clock(10)
+    for c, expect_plan in ((10, False), (11, True)):
+        race = solve_mod._Race(solve_mod._searches(data, c), clock)
+        dec, _mirrored = race.run(2, clock.start + 10)
+        race.close()
+        assert dec is not None and dec.complete
+        assert (dec.stations is not None) is expect_plan
+    assert False in calls  # the plain order ran
