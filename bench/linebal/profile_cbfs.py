@@ -51,14 +51,15 @@ def main() -> None:
                     while time.perf_counter() - t0 < args.seconds:
                         next(gen)
                     gen.close()
-                    nodes, stored = bbr.stats
-                    print(f"  {label}: not settled, {nodes} nodes, {stored} task sets stored")
+                    nodes, stored, steps = bbr.stats
+                    print(f"  {label}: not settled, {nodes} nodes, {stored} task sets stored, "
+                          f"{steps} enumeration steps")
                 except StopIteration as fin:
                     dec = fin.value
                     answer = "plan" if dec.stations is not None else (
                         "no plan" if dec.complete else "gave up")
-                    print(f"  {label}: {answer}, {dec.nodes} nodes, "
-                          f"{time.perf_counter() - t0:.2f} s")
+                    print(f"  {label}: {answer}, {dec.nodes} nodes, {bbr.stats[2]} "
+                          f"enumeration steps, {time.perf_counter() - t0:.2f} s")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,12 @@ search), and runs them in slices as generators. The rules they apply:
   other task counts as a full cycle); latest-station windows for ``m`` (a task whose latest
   station is ``k + 1`` must be in this load); the deadline cut (the tasks due by station
   ``s`` must fit into the stations up to ``s``).
+* Subset sums (``kernel._reach``): a partial load is extended only when some subset of the
+  tasks it can still take (precedence dropped) ends it inside the station's window: at
+  least what the idle budget allows and more than c minus the shortest task it skipped
+  (else that task would still fit: not maximal), at most c. On tight decisions most partial
+  loads fail this (ARC111, 22 stations at c = 6839: a third of the enumeration steps, the
+  same nodes).
 * Jackson's dominance rule on the loads (a load that could swap one of its tasks for an
   unrelated, longer task with at least its followers is skipped).
 * Remember: a task set reached before with no more stations is not expanded again.
@@ -99,6 +105,12 @@ BIN_CAP = 2000
 # ... and a search where fewer than one test in 20 (kernel.BP_RATE) cut switches it off
 # after BIN_TRIAL tests
 BIN_TRIAL = 64
+# The subset-sum test of the load enumeration (kernel._reach): a partial load goes on only
+# if the tasks it can still take have a subset that ends it within the station's window of
+# loads. Its table has a row of c + 1 bits per task (and per station in the depth-first
+# search); a search whose table would exceed REACH_WORDS 64-bit words goes without it.
+REACH_WORDS = 1 << 22
+REACH = True  # False: the test is off (for measurements)
 
 
 class Bbr:
@@ -118,8 +130,10 @@ class Bbr:
         self._bins: tuple[kbin.Bins, np.ndarray] | None = None
         self._nobins: tuple[kbin.Bins, np.ndarray] | None = None
         self._hctx: kernel.Ctx | None = None
+        self._rch: np.ndarray | None = None
         self._root_lb: int | None = None
-        self.stats = (0, 0)  # of the last decision slice: nodes expanded, task sets stored
+        # of the last decision slice: nodes expanded, task sets stored, enumeration steps
+        self.stats = (0, 0, 0)
 
     def _arrays(self) -> dict:
         """The instance as the kernels' arrays (built once, on first use)."""
@@ -195,20 +209,21 @@ class Bbr:
             return Decision(None, True, 0)
         ctx = self._ctx(m, *windows, 1 << 14, dfs=True)
         bins = self.bins()
+        rch = self._reach_table(m + 2)
         # fullest first in bands of idle time that double (kdfs._band): one pass per unit
         # of idle time re-enumerated each station 1 225 times on ARC83 m = 12 at c = 6411
         # (forward: 107 nodes in 5 s, no answer; with doubling bands "no" after 2 060
         # nodes, 4.3 s); the plans that the unit passes found early on MUKHERJE m = 23
         # (c = 189) still come first (1.0 s; bands of a quarter of the budget: 10 s, none)
         ctx.st[kdfs.ST_BAND] = BANDS
-        kdfs.start_dfs(ctx, 1 if fullest_first else 0)
+        kdfs.start_dfs(ctx, 1 if fullest_first else 0, rch)
         chunk = 256
         while True:
             t0 = time.perf_counter()
-            status = kdfs.run_dfs(ctx, chunk, *bins)
+            status = kdfs.run_dfs(ctx, chunk, *bins, rch)
             spent = time.perf_counter() - t0
             nodes = int(ctx.st[kernel.ST_NODES])
-            self.stats = (nodes, int(ctx.st[kernel.ST_POOL]))
+            self.stats = (nodes, int(ctx.st[kernel.ST_POOL]), int(ctx.st[kernel.ST_STEPS]))
             if status == kernel.FOUND:
                 L = int(ctx.st[kernel.ST_LEVEL])
                 rows = [ctx.stS[int(ctx.lv_int[lv + 1, kdfs.LV_BASE]) - 1] for lv in range(L)]
@@ -239,6 +254,20 @@ class Bbr:
         if self._bins is None:
             self._bins = kbin.make_bins(self.tp, self.core.c, depth=self.core.n, cap=cap)
         return self._bins
+
+    def _reach_table(self, levels: int) -> np.ndarray:
+        """The subset-sum table of ``kernel._reach``: (n + 1) rows of c + 1 bits, one block
+        per station count for the depth-first search (``levels`` > 0), a single block for
+        the others (``levels`` 0: a 2-D array). A table with a single row is "off"."""
+        n, c = self.core.n, self.core.c
+        nw = (c >> 6) + 1
+        on = REACH and max(1, levels) * (n + 1) * nw <= REACH_WORDS
+        shape = (n + 1, nw) if on else (1, 1)
+        if levels == 0:
+            if self._rch is None or self._rch.shape != shape:
+                self._rch = np.zeros(shape, dtype=np.uint64)
+            return self._rch
+        return np.zeros((levels, *shape), dtype=np.uint64)
 
     def _ctx(self, m: int, must: np.ndarray, late: np.ndarray, capacity: int,
              dfs: bool = False) -> kernel.Ctx:
@@ -325,16 +354,17 @@ class Bbr:
             return Decision(None, True, 0)
         ctx = self._ctx(m, *windows, 1 << 14)
         bins = self.bins()
+        rch = self._reach_table(0)
         kernel.start_search(ctx)
         ctx.st[kernel.ST_NODE_CAP] = node_cap
         ctx.st[kernel.ST_KEY_W] = KEY_W
         chunk = 16
         while True:
             t0 = time.perf_counter()
-            status = kernel.run_search(ctx, chunk, *bins)
+            status = kernel.run_search(ctx, chunk, *bins, rch)
             spent = time.perf_counter() - t0
             nodes = int(ctx.st[kernel.ST_NODES])
-            self.stats = (nodes, int(ctx.st[kernel.ST_POOL]))
+            self.stats = (nodes, int(ctx.st[kernel.ST_POOL]), int(ctx.st[kernel.ST_STEPS]))
             if status == kernel.FOUND:
                 return Decision(core.to_original(self._plan(ctx)), True, nodes)
             if status == kernel.EXHAUSTED:
@@ -386,7 +416,8 @@ class Bbr:
         numbering); load -1 when none was found within ``steps_cap`` steps."""
         ctx = self._heur_ctx()
         out = np.zeros(ctx.W, dtype=np.uint64)
-        load = kernel.fullest_load(ctx, _words(done, ctx.W), out, steps_cap, *self.bins(0))
+        load = kernel.fullest_load(ctx, _words(done, ctx.W), out, steps_cap, *self.bins(0),
+                                   self._reach_table(0))
         return _from_words(out), int(load)
 
     def root_width(self, m: int, steps_cap: int = 200_000) -> int:
@@ -396,7 +427,7 @@ class Bbr:
         ctx = self._heur_ctx()
         bar = self.core.c - (m * self.core.c - self.total)
         return int(kernel.count_loads(ctx, np.zeros(ctx.W, dtype=np.uint64), bar, steps_cap,
-                                      *self.bins(0)))
+                                      *self.bins(0), self._reach_table(0)))
 
     def hoffmann(self, deadline: Callable[[], bool] | None = None,
                  steps_cap: int = 200_000) -> list[list[int]] | None:

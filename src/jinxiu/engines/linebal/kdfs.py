@@ -29,6 +29,7 @@ from jinxiu.engines.linebal.kernel import (
     ST_LEVEL,
     ST_NODES,
     ST_POOL,
+    ST_STEPS,
     U0,
     U1,
     _bin_cut,
@@ -38,6 +39,8 @@ from jinxiu.engines.linebal.kernel import (
     _lookup,
     _lowest,
     _prepare,
+    _reach,
+    _reaches,
     _root_frame,
 )
 
@@ -55,7 +58,7 @@ def _band(ctx, idle):
 
 
 @njit(cache=True)
-def _open_level(ctx, L, base, idle, r1, r2, r3):
+def _open_level(ctx, L, base, idle, r1, r2, r3, rch):
     """Make ``lv_done[L]`` (already set) the node extended at station ``L + 1``; its first
     enumeration frame is ``base``."""
     n, W, c, m = ctx.n, ctx.W, ctx.c, ctx.m
@@ -73,6 +76,8 @@ def _open_level(ctx, L, base, idle, r1, r2, r3):
     li[LV_R3] = r3
     _prepare(done, n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.lv_avail[L],
              ctx.lv_suf[L], ctx.chain, ctx.imposs)
+    if rch.shape[1] > n:
+        _reach(done, ctx.imposs, n, W, ctx.t, rch[L])
     dl1 = ctx.lv_dl1[L]
     dl3 = ctx.lv_dl3[L]
     for s in range(m + 2):
@@ -89,7 +94,7 @@ def _open_level(ctx, L, base, idle, r1, r2, r3):
 
 
 @njit(cache=True)
-def start_dfs(ctx, order):
+def start_dfs(ctx, order, rch):
     """The root: nothing assigned, no station. ``order`` 0: a station's loads in the order
     the enumeration meets them; 1: fullest first (the enumeration runs once per band of
     idle times, ``_band``: with ``st[ST_BAND]`` = 1 the bands 0, 1, 2-3, 4-7, ... up to
@@ -103,7 +108,7 @@ def start_dfs(ctx, order):
         r3 += ctx.w3[v]
     for w in range(ctx.W):
         ctx.lv_done[0, w] = U0
-    _open_level(ctx, 0, 0, 0, r1, r2, r3)
+    _open_level(ctx, 0, 0, 0, r1, r2, r3, rch)
     ctx.st[ST_LEVEL] = 0
     ctx.st[ST_D] = 0
     ctx.st[ST_ENTER] = 1
@@ -113,7 +118,7 @@ def start_dfs(ctx, order):
 
 
 @njit(cache=True)
-def _leaf(ctx, L, d, bn, bix):
+def _leaf(ctx, L, d, bn, bix, rch):
     """The load in frame ``d`` closes station ``L + 1``. Returns 0 (cut), 1 (complete
     plan) or 2 (go down: the child is ``lv_done[L + 1]``)."""
     W, c, m = ctx.W, ctx.c, ctx.m
@@ -156,12 +161,12 @@ def _leaf(ctx, L, d, bn, bix):
             ctx.lvl[q] = k1
             ctx.htab[slot] = q
             ctx.st[ST_POOL] = q + 1
-    _open_level(ctx, k1, d + 1, li[LV_IDLE] + c - load, r1, r2, r3)
+    _open_level(ctx, k1, d + 1, li[LV_IDLE] + c - load, r1, r2, r3, rch)
     return 2
 
 
 @njit(cache=True)
-def run_dfs(ctx, max_steps, bn, bix):
+def run_dfs(ctx, max_steps, bn, bix, rch):
     """Go on with the search for up to ``max_steps`` enumeration steps. Returns RUNNING,
     FOUND (the plan: the load of frame ``lv_int[l + 1, LV_BASE] - 1`` for each station
     ``l`` before the last, and frame ``st[ST_FOUND]`` for the last, ``st[ST_LEVEL]``) or
@@ -179,6 +184,7 @@ def run_dfs(ctx, max_steps, bn, bix):
     top = ctx.lv_int[L, LV_TOP]
     base = ctx.lv_int[L, LV_BASE]
     steps = 0
+    use_reach = rch.shape[1] > n
     while True:
         if d < base:  # station L + 1 has no load left: back to station L's enumeration
             li = ctx.lv_int[L]
@@ -210,6 +216,7 @@ def run_dfs(ctx, max_steps, bn, bix):
                 ctx.st[ST_ENTER] = 1
                 return RUNNING
             steps += 1
+            ctx.st[ST_STEPS] += 1
             entering = False
             rem = c - stI[d, 0]
             fn = n
@@ -236,7 +243,9 @@ def run_dfs(ctx, max_steps, bn, bix):
                 stI[d, 1] = t[u]
         load = stI[d, 0]
         u = _lowest(stM[d], W)
-        if u >= 0 and not (u > stI[d, 2] or load + suf[u] < bar):
+        if u >= 0 and not (u > stI[d, 2] or load + suf[u] < bar or (
+                use_reach and not _reaches(rch[L, u], max(bar, c + 1 - stI[d, 1]) - load,
+                                           top - load))):
             wu = u >> 6
             bu = U1 << np.uint64(u & 63)
             stM[d, wu] &= ~bu
@@ -266,7 +275,7 @@ def run_dfs(ctx, max_steps, bn, bix):
             continue
         if (stI[d, 3] == 0 and c - load < stI[d, 1] and load >= bar and stI[d, 2] == n
                 and load <= top):
-            r = _leaf(ctx, L, d, bn, bix)
+            r = _leaf(ctx, L, d, bn, bix, rch)
             if r == 1:
                 ctx.st[ST_LEVEL] = L
                 ctx.st[ST_FOUND] = d

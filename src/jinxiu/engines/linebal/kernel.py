@@ -37,6 +37,7 @@ ST_POOL, ST_LEVEL, ST_NODES, ST_FOUND, ST_OPEN = 0, 1, 2, 3, 4
 SC_K, SC_IDLE, SC_R1, SC_R2, SC_R3, SC_CUR = 0, 1, 2, 3, 4, 5
 # run_search results
 RUNNING, FOUND, EXHAUSTED, FULL, TOO_WIDE = 0, 1, 2, 3, 4
+ST_STEPS = 15  # st[15]: enumeration steps (frames entered) in all
 ST_NODE_CAP = 13  # st[13]: most enumeration steps for one node (0: no limit)
 ST_KEY_W = 14  # st[14]: heap key weight w of the idle time (below; 0: idle time alone)
 # the bin-packing test in this search: tests made, nodes cut, 1 once it is switched off;
@@ -238,6 +239,60 @@ def _prepare(done, n, W, c, t, pred_ptr, pred_idx, avail, suf, chain, impossible
 
 
 @njit(cache=True)
+def _reach(done, imposs, n, W, t, rch):
+    """Subset sums of the tasks a load can still take: ``rch[u]`` (bit ``x`` of a row of
+    words) is set when some tasks numbered ``u`` or higher, unassigned and not impossible
+    (``_prepare``), add up to ``x`` (precedence dropped; sums above ``c`` are not kept).
+    A load whose next candidate is ``u`` can reach the sums ``load + rch[u]`` only, so a
+    branch that cannot end within the station's window of loads is cut (``_reaches``)."""
+    nw = rch.shape[1]
+    for i in range(nw):
+        rch[n, i] = U0
+    rch[n, 0] = U1
+    for v in range(n - 1, -1, -1):
+        for i in range(nw):
+            rch[v, i] = rch[v + 1, i]
+        if _has(done, v) or _has(imposs, v):
+            continue
+        s = t[v]
+        ws = s >> 6
+        bs = np.uint64(s & 63)
+        if ws >= nw:
+            continue
+        if bs == U0:
+            for i in range(nw - 1, ws - 1, -1):
+                rch[v, i] |= rch[v + 1, i - ws]
+        else:
+            back = np.uint64(64) - bs
+            for i in range(nw - 1, ws, -1):
+                rch[v, i] |= (rch[v + 1, i - ws] << bs) | (rch[v + 1, i - ws - 1] >> back)
+            rch[v, ws] |= rch[v + 1, 0] << bs
+
+
+@njit(cache=True, inline="always")
+def _reaches(row, lo, hi):
+    """Some bit of ``row`` in ``lo .. hi`` (``lo`` >= 0)."""
+    if lo > hi:
+        return False
+    a = lo >> 6
+    b = hi >> 6
+    if a >= row.shape[0]:
+        return False
+    if b >= row.shape[0]:
+        b = row.shape[0] - 1
+        hi = 64 * b + 63
+    for i in range(a, b + 1):
+        x = row[i]
+        if i == a:
+            x &= ~U0 << np.uint64(lo & 63)
+        if i == b and (hi & 63) != 63:
+            x &= (U1 << np.uint64((hi & 63) + 1)) - U1
+        if x:
+            return True
+    return False
+
+
+@njit(cache=True)
 def _dominated(done, S, load, W, c, t, pred, fol, dom, le_idx, le_mask, tmp):
     """Jackson's rule: a task ``j`` of the load without a follower in it could be swapped for
     an unassigned, available task that dominates it and fits."""
@@ -294,7 +349,7 @@ def _root_frame(ctx, d, avail):
 
 
 @njit(cache=True)
-def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix):
+def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix, rch):
     """Maximal loads of the next station: at least ``bar0``, every task of ``forced``.
 
     ``mode`` 0: every load is handed to ``_child`` (the search), through ``ctx``; the
@@ -312,6 +367,7 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix):
     bar = bar0
     found = -1
     steps = 0
+    use_reach = rch.shape[0] > n
     _root_frame(ctx, 0, ctx.avail)
     d = 0
     entering = True
@@ -319,6 +375,7 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix):
         if entering:
             entering = False
             steps += 1
+            ctx.st[ST_STEPS] += 1
             if steps_cap > 0 and steps > steps_cap:
                 return found if mode >= 1 else -2
             rem = c - stI[d, 0]
@@ -347,7 +404,9 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix):
                 stI[d, 1] = t[u]
         load = stI[d, 0]
         u = _lowest(stM[d], W)
-        if u >= 0 and not (u > stI[d, 2] or load + suf[u] < bar):
+        if u >= 0 and not (u > stI[d, 2] or load + suf[u] < bar or (
+                use_reach and not _reaches(rch[u], max(bar, c + 1 - stI[d, 1]) - load,
+                                           c - load))):
             # take u: the child gets the candidates after u and u's freed successors
             wu = u >> 6
             bu = U1 << np.uint64(u & 63)
@@ -551,7 +610,7 @@ def start_search(ctx):
 
 
 @njit(cache=True)
-def run_search(ctx, max_nodes, bn, bix):
+def run_search(ctx, max_nodes, bn, bix, rch):
     """Expand up to ``max_nodes`` nodes in cyclic best-first order. Returns RUNNING (more
     to do), FOUND (``st[ST_FOUND]`` is the complete plan's last node), EXHAUSTED (no plan
     with ``m`` stations), FULL (the pool is full: it can go on once it has grown) or
@@ -608,7 +667,9 @@ def run_search(ctx, max_nodes, bn, bix):
             ctx.frc[w] = ctx.must[k + 1, w] & ~done[w]
         _prepare(done, ctx.n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail, ctx.suf,
                  ctx.chain, ctx.imposs)
-        r = _enumerate(ctx, done, ctx.frc, floor, 0, ctx.nd, st[ST_NODE_CAP], bn, bix)
+        if rch.shape[0] > ctx.n:
+            _reach(done, ctx.imposs, ctx.n, W, ctx.t, rch)
+        r = _enumerate(ctx, done, ctx.frc, floor, 0, ctx.nd, st[ST_NODE_CAP], bn, bix, rch)
         if r == 1:
             return FOUND
         if r == -2:  # one node with more loads than the cap: leave it to the DFS
@@ -623,25 +684,29 @@ def run_search(ctx, max_nodes, bn, bix):
 
 
 @njit(cache=True)
-def fullest_load(ctx, done, out, steps_cap, bn, bix):
+def fullest_load(ctx, done, out, steps_cap, bn, bix, rch):
     """A fullest maximal load for the station after ``done`` into ``out`` (its load, or -2
     when ``steps_cap`` enumeration steps did not finish)."""
     _prepare(done, ctx.n, ctx.W, ctx.c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail,
              ctx.suf, ctx.chain, ctx.imposs)
+    if rch.shape[0] > ctx.n:
+        _reach(done, ctx.imposs, ctx.n, ctx.W, ctx.t, rch)
     for w in range(ctx.W):
         ctx.frc[w] = U0
-    return _enumerate(ctx, done, ctx.frc, 0, 1, out, steps_cap, bn, bix)
+    return _enumerate(ctx, done, ctx.frc, 0, 1, out, steps_cap, bn, bix, rch)
 
 
 @njit(cache=True)
-def count_loads(ctx, done, bar, steps_cap, bn, bix):
+def count_loads(ctx, done, bar, steps_cap, bn, bix, rch):
     """How many maximal loads of at least ``bar`` the station after ``done`` has (counting
     stops after ``steps_cap`` enumeration steps)."""
     _prepare(done, ctx.n, ctx.W, ctx.c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail,
              ctx.suf, ctx.chain, ctx.imposs)
+    if rch.shape[0] > ctx.n:
+        _reach(done, ctx.imposs, ctx.n, ctx.W, ctx.t, rch)
     for w in range(ctx.W):
         ctx.frc[w] = U0
-    return _enumerate(ctx, done, ctx.frc, bar, 2, ctx.nd, steps_cap, bn, bix) + 1
+    return _enumerate(ctx, done, ctx.frc, bar, 2, ctx.nd, steps_cap, bn, bix, rch) + 1
 
 
 @njit(cache=True)
