@@ -118,3 +118,31 @@ def test_race_hands_a_given_up_best_first_turn_to_the_plain_depth_first_search(m
         assert dec is not None and dec.complete
         assert (dec.stations is not None) is expect_plan
     assert False in calls  # the plain order ran
+
+
+def test_salbp2_races_give_the_best_first_searches_four_times_the_turns(monkeypatch):
+    # searches that never answer and take one slice per turn: with SALBP-2's weight of 4
+    # on the depth-first searches, each best-first search gets about four turns to one
+    import time
+
+    turns = {"bf": 0, "dfs": 0}
+
+    def forever(kind):
+        while True:
+            turns[kind] += 1
+            time.sleep(0.01)
+            yield
+
+    monkeypatch.setattr(Bbr, "decide", lambda self, m, **kw: forever("bf"))
+    monkeypatch.setattr(Bbr, "decide_dfs", lambda self, m, **kw: forever("dfs"))
+    data = ProblemData(times=(4, 7, 4, 5), precedences=((0, 1), (1, 2)), stations=2)
+    clock = _clock(10)
+    decisions = solve_mod._Decisions(data, clock,
+                                     dfs_weight=SolveParams().salbp2_dfs_weight)
+    race = decisions.race(11)
+    race.slice_s = 0.01
+    dec, _mirrored = race.run(2, time.perf_counter() + 1.0)
+    decisions.close()
+    assert dec is None  # nobody answered
+    assert turns["bf"] >= 3 * turns["dfs"] > 0
+    assert SolveParams().salbp2_dfs_weight == 4.0
