@@ -135,3 +135,21 @@ def test_hoffmann_from_both_ends_gives_valid_plans(scholl, graph, c, opt):
     assert plan is not None and _valid(data, plan, False)
     assert len(plan) >= opt
     assert sorted(k for st in plan for k in st) == list(range(data.num_tasks))
+
+
+def test_a_nodes_loads_count_towards_its_cap():
+    # ten unrelated tasks of 1 at c = 5, two stations: the root has C(10, 5) = 252 loads,
+    # all of them full, found in fewer than 2 000 enumeration steps; each load handed on
+    # counts kernel.CHILD_STEPS more (their bounds, memory and tests cost more than a
+    # step: MUKHERJE, 20 stations at c = 220, spent 3.2 s in one node before), so a cap of
+    # 2 000 makes the best-first search give up at the root, and 10 000 does not
+    from jinxiu.engines.linebal import kernel
+
+    core = Salbp1((1,) * 10, (), 5)
+    roomy = Bbr(core)
+    plan = _finish(roomy.decide(2, node_cap=10_000))
+    assert plan.stations is not None
+    steps = roomy.stats[2]
+    assert steps < 2_000 < steps + 252 * kernel.CHILD_STEPS
+    capped = _finish(Bbr(core).decide(2, node_cap=2_000))
+    assert capped.stations is None and not capped.complete

@@ -38,6 +38,7 @@ SC_K, SC_IDLE, SC_R1, SC_R2, SC_R3, SC_CUR = 0, 1, 2, 3, 4, 5
 # run_search results
 RUNNING, FOUND, EXHAUSTED, FULL, TOO_WIDE = 0, 1, 2, 3, 4
 ST_STEPS = 15  # st[15]: enumeration steps (frames entered) in all
+CHILD_STEPS = 16  # what one load handed to _child counts towards ST_NODE_CAP
 ST_NODE_CAP = 13  # st[13]: most enumeration steps for one node (0: no limit)
 ST_KEY_W = 14  # st[14]: heap key weight w of the idle time (below; 0: idle time alone)
 # the bin-packing test in this search: tests made, nodes cut, 1 once it is switched off;
@@ -449,6 +450,10 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix, rch):
             elif mode == 2:
                 found += 1
             else:
+                # a load handed on costs more than a step (bounds, memory, Jackson, bins):
+                # it counts CHILD_STEPS towards the node's cap, so that a wide node gives
+                # up in about the same time whatever its children cost
+                steps += CHILD_STEPS
                 r = _child(ctx, stS[d], load, stI[d, 5], stI[d, 6], stI[d, 7], bn, bix)
                 if r != 0:
                     return r
