@@ -65,8 +65,8 @@ def _forward(g, c: int, m: int):
 
 
 def test_arc111_listed_values_refuted(scholl):
-    """Listed 8376 (m = 18), 7181 (m = 21), 6839 (m = 22) and 6085 (m = 25) are below the
-    optimum: the
+    """Listed 8376 (m = 18), 7181 (m = 21), 6839 (m = 22), 6273 (m = 24) and 6085 (m = 25)
+    are below the optimum: the
     forward BB&R decision is a complete "no" there (checked independently by a plain
     search, bench/linebal/check_decision.py; see bench/results/linebal.md), and it finds
     a plan at 8377."""
@@ -77,6 +77,8 @@ def test_arc111_listed_values_refuted(scholl):
     assert no21.stations is None and no21.complete
     no22 = _forward(g, 6839, 22)
     assert no22.stations is None and no22.complete
+    no24 = _forward(g, 6273, 24)  # independent check: 309 103 nodes, 335 s
+    assert no24.stations is None and no24.complete
     no25 = _forward(g, 6089, 25)  # listed 6085
     assert no25.stations is None and no25.complete and no25.nodes <= 3
     yes = _forward(g, 8377, 18)
