@@ -258,7 +258,9 @@ class Bbr:
     def _reach_table(self, levels: int) -> np.ndarray:
         """The subset-sum table of ``kernel._reach``: (n + 1) rows of c + 1 bits, one block
         per station count for the depth-first search (``levels`` > 0), a single block for
-        the others (``levels`` 0: a 2-D array). A table with a single row is "off"."""
+        the others (``levels`` 0: a 2-D array, shared by this instance's best-first
+        searches and heuristics: the kernels rebuild it for every node before they use
+        it). A table with a single row is "off"."""
         n, c = self.core.n, self.core.c
         nw = (c >> 6) + 1
         on = REACH and max(1, levels) * (n + 1) * nw <= REACH_WORDS

@@ -76,8 +76,7 @@ def _open_level(ctx, L, base, idle, r1, r2, r3, rch):
     li[LV_R3] = r3
     _prepare(done, n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.lv_avail[L],
              ctx.lv_suf[L], ctx.chain, ctx.imposs)
-    if rch.shape[1] > n:
-        _reach(done, ctx.imposs, n, W, ctx.t, rch[L])
+    _reach(done, ctx.imposs, n, W, ctx.t, rch[L])
     dl1 = ctx.lv_dl1[L]
     dl3 = ctx.lv_dl3[L]
     for s in range(m + 2):

@@ -245,7 +245,10 @@ def _reach(done, imposs, n, W, t, rch):
     words) is set when some tasks numbered ``u`` or higher, unassigned and not impossible
     (``_prepare``), add up to ``x`` (precedence dropped; sums above ``c`` are not kept).
     A load whose next candidate is ``u`` can reach the sums ``load + rch[u]`` only, so a
-    branch that cannot end within the station's window of loads is cut (``_reaches``)."""
+    branch that cannot end within the station's window of loads is cut (``_reaches``).
+    A table of one row is the test switched off (``cbfs.Bbr._reach_table``): nothing done."""
+    if rch.shape[0] <= n:
+        return
     nw = rch.shape[1]
     for i in range(nw):
         rch[n, i] = U0
@@ -672,8 +675,7 @@ def run_search(ctx, max_nodes, bn, bix, rch):
             ctx.frc[w] = ctx.must[k + 1, w] & ~done[w]
         _prepare(done, ctx.n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail, ctx.suf,
                  ctx.chain, ctx.imposs)
-        if rch.shape[0] > ctx.n:
-            _reach(done, ctx.imposs, ctx.n, W, ctx.t, rch)
+        _reach(done, ctx.imposs, ctx.n, W, ctx.t, rch)
         r = _enumerate(ctx, done, ctx.frc, floor, 0, ctx.nd, st[ST_NODE_CAP], bn, bix, rch)
         if r == 1:
             return FOUND
@@ -694,8 +696,7 @@ def fullest_load(ctx, done, out, steps_cap, bn, bix, rch):
     when ``steps_cap`` enumeration steps did not finish)."""
     _prepare(done, ctx.n, ctx.W, ctx.c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail,
              ctx.suf, ctx.chain, ctx.imposs)
-    if rch.shape[0] > ctx.n:
-        _reach(done, ctx.imposs, ctx.n, ctx.W, ctx.t, rch)
+    _reach(done, ctx.imposs, ctx.n, ctx.W, ctx.t, rch)
     for w in range(ctx.W):
         ctx.frc[w] = U0
     return _enumerate(ctx, done, ctx.frc, 0, 1, out, steps_cap, bn, bix, rch)
@@ -707,8 +708,7 @@ def count_loads(ctx, done, bar, steps_cap, bn, bix, rch):
     stops after ``steps_cap`` enumeration steps)."""
     _prepare(done, ctx.n, ctx.W, ctx.c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail,
              ctx.suf, ctx.chain, ctx.imposs)
-    if rch.shape[0] > ctx.n:
-        _reach(done, ctx.imposs, ctx.n, ctx.W, ctx.t, rch)
+    _reach(done, ctx.imposs, ctx.n, ctx.W, ctx.t, rch)
     for w in range(ctx.W):
         ctx.frc[w] = U0
     return _enumerate(ctx, done, ctx.frc, bar, 2, ctx.nd, steps_cap, bn, bix, rch) + 1

@@ -271,9 +271,8 @@ class _Race:
     search finds many plans first: SCHOLL c = 1935 in 0.2 s against 2.0 s with weight 4).
     Either search settles the question (both are complete); the best-first one finds
     plans sooner on most graphs, the depth-first one where a station has millions of
-    loads. The searches
-    are kept between calls, so a later phase of the portfolio goes on where an earlier
-    one stopped."""
+    loads. The searches are kept between calls, so a later phase of the portfolio goes on
+    where an earlier one stopped."""
 
     def __init__(self, searches: tuple[Bbr, Bbr], clock: _Clock, slice_s: float = 0.05,
                  wide: int = 30, dfs_weight: float = 1.0):
