@@ -62,6 +62,9 @@ class SolveParams:
     #                          of the time in all; 0: no ramp)
     salbp2_dfs_weight: float = 4.0  # SALBP-2's races: a depth-first search's time counts
     #                                 this many times (its best-first partner gets more)
+    salbp2_cpsat_first: bool = True  # SALBP-2's bisection: each decision asks CP-SAT
+    salbp2_cpsat_first_cap: float = 0.5  # first (at most this long and this share of the
+    salbp2_cpsat_first_share: float = 0.15  # time left) while CP-SAT answers one in three
 
 
 
@@ -132,11 +135,12 @@ def _searches(data: ProblemData, c: int) -> tuple[Bbr, Bbr]:
 
 def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, seed: int,
                   params: SolveParams, race: _Race, *, target: int | None = None,
-                  likely_yes: bool = False):
+                  likely_yes: bool = False, cp_first: list[int] | None = None):
     """Minimise stations at cycle ``c`` (or, with ``target``, only decide whether ``target``
     stations suffice; ``likely_yes``: the answer is expected to be a plan, so the windows
     run early as in SALBP-1). ``race`` (of ``_searches(data, c)``) belongs to the caller,
     which may go on with it in a later call (SALBP-2's ``_Decisions``) and closes it.
+    ``cp_first`` ([tries, answers], counted here): ask CP-SAT before the races.
     Returns (solution or None, upper, lower, proven, nodes)."""
     bf, br = race.searches
     fwd, rev = bf.core, br.core
@@ -218,6 +222,33 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
                 m += 1
         return done()
 
+    def cpsat_probe(cap: float, share: float) -> bool:
+        """CP-SAT asked for upper - 1 stations (or ``target``) for at most ``cap`` seconds
+        and ``share`` of the time left; True when that settled the question."""
+        nonlocal best, upper, lower
+        if not (params.use_cpsat and data.num_tasks <= params.cpsat_max_tasks
+                and clock.remaining() > 0.2):
+            return False
+        goal = upper - 1 if target is None else target
+        cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
+                      time_limit=min(cap, clock.share(share, 1.0)),
+                      seed=seed,
+                      workers=params.workers, hint=best, objective_upper=goal,
+                      objective_lower=lower)
+        if cp.infeasible:
+            lower = max(lower, goal + 1)
+        elif cp.stations is not None and len(cp.stations) < upper:
+            best, upper = cp.stations, len(cp.stations)
+            lower = max(lower, cp.bound)
+        return done()
+
+    if cp_first is not None:
+        cp_first[0] += 1
+        if cpsat_probe(params.salbp2_cpsat_first_cap, params.salbp2_cpsat_first_share):
+            cp_first[1] += 1
+        if done():
+            return best, upper, lower, lower >= upper, nodes
+
     # a. a short race, then windows briefly when the plan is one station above the bound
     #    (in SALBP-2 only for the decision at the lower bound on c, ``likely_yes``: in the
     #    bisection many decisions are "no", and there the windows only cost time):
@@ -233,20 +264,10 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         return best, upper, lower, lower >= upper, nodes
     if bbr_phase(params.bbr_first_share):
         return best, upper, lower, lower >= upper, nodes
-    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once)
-    if (params.use_cpsat and data.num_tasks <= params.cpsat_max_tasks
-            and clock.remaining() > 0.2):
-        goal = upper - 1 if target is None else target
-        cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
-                      time_limit=min(params.cpsat_cap, clock.share(params.cpsat_share, 1.0)),
-                      seed=seed,
-                      workers=params.workers, hint=best, objective_upper=goal,
-                      objective_lower=lower)
-        if cp.infeasible:
-            lower = max(lower, goal + 1)
-        elif cp.stations is not None and len(cp.stations) < upper:
-            best, upper = cp.stations, len(cp.stations)
-            lower = max(lower, cp.bound)
+    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once), unless
+    #    it went first
+    if cp_first is None:
+        cpsat_probe(params.cpsat_cap, params.cpsat_share)
     # 2. the BB&R decisions again, where phase 0 stopped
     use_windows = params.window_search and (target is None or params.window_salbp2)
     if bbr_phase(params.bbr_second_share if use_windows else 1.0):
@@ -444,16 +465,23 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
                 step = (c - lo + 1) // 2  # the next try is below c
             decisions.settled(lo, hi)
 
+    cp_stats = [0, 0]  # CP-SAT first in the bisection's decisions: tries, answers
+
+    def cp_first_now() -> bool:
+        return params.salbp2_cpsat_first and _cp_first_pays(*cp_stats)
+
     # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
     # most instances), then bisection on the cycle time (a plan found lowers the upper
     # bound, a proof of "no" raises the lower bound); after every "no", the ramp
     first = True
     while lo < hi and clock.remaining() > 0:
         mid = lo if first else (lo + hi) // 2
-        first = False
+        at_bound, first = first, False
         sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params,
                                                  decisions.race(mid), target=m,
-                                                 likely_yes=mid == lo)
+                                                 likely_yes=mid == lo,
+                                                 cp_first=None if at_bound or not
+                                                 cp_first_now() else cp_stats)
         nodes += n_
         if sol is not None and upper <= m:
             hi, best_hi = mid, sol
@@ -478,6 +506,15 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     return make_result(data, best_hi, cycle_time=hi, lower_bound=lo, proven=proven,
                        runtime_s=time.perf_counter() - clock.start, stop_reason=reason,
                        nodes=nodes)
+
+
+def _cp_first_pays(tries: int, answers: int) -> bool:
+    """Whether SALBP-2's next decision asks CP-SAT before the races. On some graphs it
+    proves "no" near the optimum in a tenth of a second where the races need seconds
+    (ARC83 m = 8 at c = 9550: 0.11 s; the decision took 1.8 s with CP-SAT after the races),
+    on others it never answers (ARC111, 10 s at m = 17 ... 22): it goes first while it has
+    answered at least one in three of its tries, the first two always."""
+    return tries < 2 or 3 * answers >= tries
 
 
 class _Decisions:
