@@ -3,6 +3,9 @@ station, and the short tasks that cannot join j long ones need the stations with
 
 import csv
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from jinxiu.engines.common import MaxRuntime
 from jinxiu.engines.linebal import ProblemData, check_solution, read_in2, solve
 from jinxiu.engines.linebal.bbr import Salbp1
@@ -108,3 +111,21 @@ def test_never_above_the_known_optima(scholl):
             assert opt == {18: 84, 19: 84, 27: 63, 28: 63}[m]
             continue
         assert salbp2_lower_bound(g.times, m) <= opt, (r["graph"], m)
+
+
+def _l2_by_passes(times, c):
+    """Martello & Toth's L2 the plain way: one pass over the tasks per threshold."""
+    best = 0
+    for k in sorted({0, *(x for x in times if 2 * x <= c)}):
+        n1 = sum(1 for x in times if x > c - k)
+        big = [x for x in times if 2 * x > c and x <= c - k]
+        s3 = sum(x for x in times if k <= x and 2 * x <= c)
+        best = max(best, n1 + len(big) + max(0, -(-(s3 - (len(big) * c - sum(big))) // c)))
+    return best
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=1, max_size=30), st.integers(0, 30))
+def test_l2_by_bisection_equals_the_plain_passes(times, extra):
+    c = max(times) + extra
+    assert martello_toth_l2(times, c) == _l2_by_passes(times, c)

@@ -13,6 +13,7 @@ them up task by task.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 
@@ -58,20 +59,20 @@ def martello_toth_l2(times, c: int) -> int:
     """The bin-packing bound L2 of Martello & Toth (1990), ignoring precedence.
 
     For every threshold k <= c/2: tasks over c - k each need their own station, tasks in
-    (c/2, c - k] too, and tasks in [k, c/2] fill at most the room those stations leave."""
-    ts = sorted(times, reverse=True)
-    half = c / 2
+    (c/2, c - k] too, and tasks in [k, c/2] fill at most the room those stations leave.
+    Counts and sums by bisection in the sorted times (O(n log n): SCHOLL, 297 tasks, was
+    8 ms a call with a pass over the tasks per threshold)."""
+    ts = sorted(times)
+    pre = [0]
+    for x in ts:
+        pre.append(pre[-1] + x)
+    n = len(ts)
+    h = bisect_right(ts, c // 2)  # ts[:h] <= c/2 < ts[h:]
     best = 0
-    for k in sorted({0, *(x for x in ts if x <= half)}):
-        n1 = n2 = s2 = s3 = 0
-        for x in ts:
-            if x > c - k:
-                n1 += 1
-            elif x > half:
-                n2 += 1
-                s2 += x
-            elif x >= k:
-                s3 += x
+    for k in sorted({0, *ts[:h]}):
+        j = bisect_right(ts, c - k)  # ts[j:] > c - k
+        n1, n2, s2 = n - j, j - h, pre[j] - pre[h]
+        s3 = pre[h] - pre[bisect_left(ts, k)]
         best = max(best, n1 + n2 + max(0, ceil_div(s3 - (n2 * c - s2), c)))
     return best
 
