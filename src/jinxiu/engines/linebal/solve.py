@@ -103,6 +103,22 @@ class _Clock:
         return should_stop
 
 
+class _Box(_Clock):
+    """``clock`` with at most ``seconds`` left."""
+
+    def __init__(self, clock: _Clock, seconds: float) -> None:
+        super().__init__(clock.stop, clock.default_budget)
+        self.start, self.parent = clock.start, clock
+        self.end = time.perf_counter() + max(0.0, seconds)
+
+    @property
+    def has_limit(self) -> bool:
+        return self.parent.has_limit
+
+    def remaining(self) -> float:
+        return max(0.0, min(self.parent.remaining(), self.end - time.perf_counter()))
+
+
 def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int = 0,
           params: SolveParams | None = None) -> Result:
     """Balance the line described by ``data``.
@@ -483,7 +499,10 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     while lo < hi and clock.remaining() > 0:
         mid = lo if first else (lo + hi) // 2
         at_bound, first = first, False
-        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, clock, rng, seed, params,
+        # the first decision leaves a little time for Hoffmann's bisection when it cannot
+        # answer (the plan reported then: BARTHOL2 m = 50, 87 instead of the rules' 89)
+        box = _Box(clock, clock.remaining() - clock.share(0.05, 0.5)) if at_bound else clock
+        sol, upper, lower, _, n_ = _exact_salbp1(data, mid, box, rng, seed, params,
                                                  decisions.race(mid), target=m,
                                                  likely_yes=mid == lo,
                                                  cp_first=None if at_bound or not
@@ -500,6 +519,8 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
             decisions.settled(lo, hi)
             ramp()
         else:
+            if at_bound:
+                hoffmann_bisection()
             break  # time ran out on this cycle time
     decisions.close()
     # CP-SAT on the SALBP-2 model (windows for the cycle-time upper bound) with what is left
