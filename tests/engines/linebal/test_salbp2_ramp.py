@@ -175,3 +175,13 @@ def test_cpsat_goes_first_while_it_answers_one_in_three():
     assert pays(0, 0) and pays(1, 0)  # the first two tries always
     assert not pays(2, 0) and not pays(5, 1)
     assert pays(3, 1) and pays(6, 2) and pays(2, 2)
+
+
+def test_a_box_clock_ends_at_its_own_end_or_the_parents():
+    parent = _clock(30)
+    box = solve_mod._Box(parent, 0.5)
+    assert 0.4 < box.remaining() <= 0.5 and box.has_limit
+    big = solve_mod._Box(parent, 100)
+    assert 29 < big.remaining() <= 30  # the parent's 30 s, not 100
+    assert solve_mod._Box(parent, -1).remaining() == 0.0
+    assert box.share(0.5, 9.0) <= 0.25  # a phase's share is of the box's time
