@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jinxiu.engines.linebal.cli import main
+from jinxiu.engines.linebal.cli import _run_one, main, refutes
 
 KEYS = {"stations", "cycle_time", "lower_bound", "proven_optimal", "assignment", "runtime_s"}
 
@@ -59,6 +59,20 @@ def test_bench_small_set(tmp_path, scholl, capsys):
     assert {"instance", "parameter", "result", "best_known", "gap", "proven", "time_s"} <= set(
         rows[0])
     assert all(r["gap"] == "0" for r in rows)
+    assert all(r["checked"] == "1" and r["refutes_best_known"] == "0" for r in rows)
+    assert summary["best_known_refuted"] == 0 and summary["plans_failing_check"] == 0
+
+
+def test_bench_row_reports_a_listed_optimum_below_the_proven_bound(scholl):
+    # the published SALBP-2 table lists c* = 84 for WEE-MAG with 18 stations; 50 of its
+    # tasks are longer than 84 / 4, so a station holds at most three of them, and the ten
+    # tasks of 20-21 fit at most one to a station with two long tasks: 18 stations cannot
+    # reach 84 (docs/engines/linebal.md); the bound says so and the row flags the list
+    row = _run_one((str(scholl / "WEE-MAG.IN2"), "WEE-MAG", "SALBP-2", 18, 84, 5.0, 0))
+    assert row["lower_bound"] > 84 and row["refutes_best_known"] == 1
+    assert row["checked"] == 1 and row["result"] >= row["lower_bound"]
+    # the listed value is not refuted where the bound stays at or below it
+    assert refutes(84, 84) == 0 and refutes(None, 90) == 0 and refutes(84, None) == 0
 
 
 def test_bench_unknown_set(tmp_path, capsys):
