@@ -136,22 +136,39 @@ class Bbr:
         self.stats = (0, 0, 0)
 
     def _arrays(self) -> dict:
-        """The instance as the kernels' arrays (built once, on first use)."""
+        """The instance as the kernels' arrays (built once, on first use; the parts that do
+        not depend on the cycle time once per graph, ``Salbp1.shared``)."""
         if self._static is not None:
             return self._static
         core = self.core
         n, c, W = core.n, core.c, max(1, -(-core.n // 64))
+        g = core.shared
+        if g["arrays"] is None:
+            g["arrays"] = self._graph_arrays()
+        a = g["arrays"]
+        # le_idx[r]: the index in vals of the longest time <= r (-1: none)
+        le_idx = np.searchsorted(a["vals"], np.arange(c + 1), side="right") - 1
+        self._static = dict(
+            n=n, W=W, c=c, tp=np.array(self.tp, dtype=np.int64),
+            w2=np.array(core.w2, dtype=np.int64), w3=np.array(core.w3, dtype=np.int64),
+            le_idx=le_idx.astype(np.int64), tsum=core.total,
+            **{k: v for k, v in a.items() if k != "vals"})
+        return self._static
+
+    def _graph_arrays(self) -> dict:
+        """The cycle-independent arrays: times, predecessor / follower / dominance rows, the
+        direct arcs as CSR lists, and le_mask[x] = the tasks no longer than the x-th
+        distinct time."""
+        core = self.core
+        n, W = core.n, max(1, -(-core.n // 64))
         t = np.array(core.t, dtype=np.int64)
-        vals = sorted(set(core.t))
-        le_mask = np.zeros((len(vals), W), dtype=np.uint64)
-        for x, v in enumerate(vals):
-            le_mask[x] = _words(sum(1 << k for k in range(n) if core.t[k] <= v), W)
-        le_idx = np.full(c + 1, -1, dtype=np.int64)
-        x = -1
-        for r in range(c + 1):
-            while x + 1 < len(vals) and vals[x + 1] <= r:
-                x += 1
-            le_idx[r] = x
+        vals = np.unique(t)
+        order = np.argsort(t, kind="stable")
+        one = np.zeros((n, W), dtype=np.uint64)
+        one[np.arange(n), np.arange(n) // 64] = np.left_shift(
+            np.uint64(1), (np.arange(n) % 64).astype(np.uint64))
+        prefix = np.bitwise_or.accumulate(one[order], axis=0)  # tasks up to sorted position
+        le_mask = prefix[np.searchsorted(t[order], vals, side="right") - 1]
 
         def csr(masks: list[int]) -> tuple[np.ndarray, np.ndarray]:
             lists = [list(_bits(mk)) for mk in masks]
@@ -161,17 +178,11 @@ class Bbr:
 
         pred_ptr, pred_idx = csr(core.pred)
         succ_ptr, succ_idx = csr(core.succ_direct)
-        self._static = dict(
-            n=n, W=W, c=c,
-            t=t, tp=np.array(self.tp, dtype=np.int64),
-            w2=np.array(core.w2, dtype=np.int64), w3=np.array(core.w3, dtype=np.int64),
-            pred=_rows(core.pred, W), fol=_rows(core.fol, W),
+        return dict(
+            t=t, vals=vals, pred=_rows(core.pred, W), fol=_rows(core.fol, W),
             dom=_rows([sum(1 << i for i in core.dom_by[j]) for j in range(n)], W),
             pred_ptr=pred_ptr, pred_idx=pred_idx, succ_ptr=succ_ptr, succ_idx=succ_idx,
-            le_idx=le_idx, le_mask=le_mask, full=_words((1 << n) - 1, W), tsum=core.total,
-
-        )
-        return self._static
+            le_mask=np.ascontiguousarray(le_mask), full=_words((1 << n) - 1, W))
 
     def _windows(self, m: int) -> tuple[np.ndarray, np.ndarray] | None:
         """``must[s]``: the tasks whose latest station (for ``m`` stations) is ``s`` or
