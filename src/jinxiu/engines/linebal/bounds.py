@@ -13,6 +13,7 @@ them up task by task.
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
@@ -171,7 +172,14 @@ def _packs(items: list[int], rooms: list[int], node_cap: int = 2_000) -> bool | 
 
 
 def long_bound(sizes: Sequence[int], c: int, ks: Sequence[int] = (2, 3, 4)) -> int:
-    """The fewest bins that ``long_test`` allows for every k in ``ks`` (at least LB1)."""
+    """The fewest bins that ``long_test`` allows for every k in ``ks`` (at least LB1).
+    Remembered by the multiset of sizes: both directions of a SALBP-2 decision, and the
+    bound search on c, ask for the same sizes and cycle time."""
+    return _long_bound(tuple(sorted(sizes)), c, tuple(ks))
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_bound(sizes: tuple[int, ...], c: int, ks: tuple[int, ...]) -> int:
     if not sizes:
         return 0
     b = max(1, lb1(sizes, c))
