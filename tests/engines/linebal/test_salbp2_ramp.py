@@ -12,6 +12,7 @@ from jinxiu.engines.common import MaxRuntime
 from jinxiu.engines.linebal import ProblemData, SolveParams, check_solution, read_in2, solve
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.cbfs import Bbr, warm_up
+from jinxiu.engines.linebal.cpsat import cp_variables
 from jinxiu.engines.linebal.result import make_result
 
 from .test_solve import small_dags
@@ -185,3 +186,34 @@ def test_a_box_clock_ends_at_its_own_end_or_the_parents():
     assert 29 < big.remaining() <= 30  # the parent's 30 s, not 100
     assert solve_mod._Box(parent, -1).remaining() == 0.0
     assert box.share(0.5, 9.0) <= 0.25  # a phase's share is of the box's time
+
+
+def test_cp_model_size_worked_values(scholl):
+    """The x[i, k] count of the CP-SAT decision model (tasks inside their windows): small on
+    ARC83, where CP-SAT settles the bisection's decisions, large on ARC111 and MUKHERJE,
+    where it never did in 0.5 s."""
+    arc83 = read_in2(scholl / "ARC83.IN2").problem(stations=8)
+    arc111 = read_in2(scholl / "ARC111.IN2").problem(stations=15)
+    assert cp_variables(arc83, 9550, 8) == 315
+    assert cp_variables(arc111, 10035, 15) == 972
+    assert cp_variables(arc83, 9550, 8) <= SolveParams().salbp2_cpsat_first_vars
+    assert cp_variables(arc111, 10035, 15) > SolveParams().salbp2_cpsat_first_vars
+
+
+def test_cpsat_goes_first_only_on_small_models(scholl, monkeypatch):
+    """ARC83 with 8 stations: the bisection's decisions ask CP-SAT first (the models have
+    300-odd variables); with the limit below that, none does (the runs still prove 9554)."""
+    data = read_in2(scholl / "ARC83.IN2").problem(stations=8)
+    firsts = []
+    real = solve_mod._exact_salbp1
+
+    def spy(*args, **kwargs):
+        firsts.append(kwargs.get("cp_first") is not None)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "_exact_salbp1", spy)
+    res = solve(data, stop=MaxRuntime(30), params=SolveParams())
+    assert res.proven_optimal and res.cycle_time == 9554 and any(firsts)
+    firsts.clear()
+    res = solve(data, stop=MaxRuntime(30), params=SolveParams(salbp2_cpsat_first_vars=300))
+    assert res.proven_optimal and res.cycle_time == 9554 and firsts and not any(firsts)

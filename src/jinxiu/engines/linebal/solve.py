@@ -33,7 +33,7 @@ from jinxiu.engines.linebal import window
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, Decision, hoffmann_both_ends, warm_up
-from jinxiu.engines.linebal.cpsat import solve_cp
+from jinxiu.engines.linebal.cpsat import cp_variables, solve_cp
 from jinxiu.engines.linebal.problem import ProblemData
 from jinxiu.engines.linebal.result import Result, make_result
 
@@ -65,6 +65,7 @@ class SolveParams:
     salbp2_cpsat_first: bool = True  # SALBP-2's bisection: each decision asks CP-SAT
     salbp2_cpsat_first_cap: float = 0.5  # first (at most this long and this share of the
     salbp2_cpsat_first_share: float = 0.15  # time left) while CP-SAT answers one in three
+    salbp2_cpsat_first_vars: int = 800  # ... and its model has at most this many x[i, k]
 
 
 
@@ -481,8 +482,9 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
 
     cp_stats = [0, 0]  # CP-SAT first in the bisection's decisions: tries, answers
 
-    def cp_first_now() -> bool:
-        return params.salbp2_cpsat_first and _cp_first_pays(*cp_stats)
+    def cp_first_now(c: int) -> bool:
+        return (params.salbp2_cpsat_first and _cp_first_pays(*cp_stats)
+                and cp_variables(data, c, m) <= params.salbp2_cpsat_first_vars)
 
     # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
     # most instances), then bisection on the cycle time (a plan found lowers the upper
@@ -498,7 +500,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
                                                  decisions.race(mid), target=m,
                                                  likely_yes=mid == lo,
                                                  cp_first=None if at_bound or not
-                                                 cp_first_now() else cp_stats)
+                                                 cp_first_now(mid) else cp_stats)
         nodes += n_
         if sol is not None and upper <= m:
             hi, best_hi = mid, sol
