@@ -196,24 +196,33 @@ def test_cp_model_size_worked_values(scholl):
     arc111 = read_in2(scholl / "ARC111.IN2").problem(stations=15)
     assert cp_variables(arc83, 9550, 8) == 315
     assert cp_variables(arc111, 10035, 15) == 972
-    assert cp_variables(arc83, 9550, 8) <= SolveParams().salbp2_cpsat_first_vars
-    assert cp_variables(arc111, 10035, 15) > SolveParams().salbp2_cpsat_first_vars
+    assert cp_variables(arc83, 9550, 8) <= SolveParams().salbp2_cpsat_vars
+    assert cp_variables(arc111, 10035, 15) > SolveParams().salbp2_cpsat_vars
 
 
 def test_cpsat_goes_first_only_on_small_models(scholl, monkeypatch):
     """ARC83 with 8 stations: the bisection's decisions ask CP-SAT first (the models have
-    300-odd variables); with the limit below that, none does (the runs still prove 9554)."""
+    300-odd variables); with the limit below that, no decision asks CP-SAT at all, first or
+    in phase 1 (and then 9554 is not proven in 3 s: CP-SAT settles its "no"s)."""
     data = read_in2(scholl / "ARC83.IN2").problem(stations=8)
-    firsts = []
-    real = solve_mod._exact_salbp1
+    firsts, probes = [], []
+    real_exact, real_cp = solve_mod._exact_salbp1, solve_mod.solve_cp
 
-    def spy(*args, **kwargs):
+    def spy_exact(*args, **kwargs):
         firsts.append(kwargs.get("cp_first") is not None)
-        return real(*args, **kwargs)
+        return real_exact(*args, **kwargs)
 
-    monkeypatch.setattr(solve_mod, "_exact_salbp1", spy)
+    def spy_cp(*args, **kwargs):
+        if kwargs.get("objective_upper") == 8:  # a decision's CP-SAT, not SALBP-2's model
+            probes.append(kwargs["time_limit"])
+        return real_cp(*args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "_exact_salbp1", spy_exact)
+    monkeypatch.setattr(solve_mod, "solve_cp", spy_cp)
     res = solve(data, stop=MaxRuntime(30), params=SolveParams())
-    assert res.proven_optimal and res.cycle_time == 9554 and any(firsts)
+    assert res.proven_optimal and res.cycle_time == 9554 and any(firsts) and probes
     firsts.clear()
-    res = solve(data, stop=MaxRuntime(30), params=SolveParams(salbp2_cpsat_first_vars=300))
-    assert res.proven_optimal and res.cycle_time == 9554 and firsts and not any(firsts)
+    probes.clear()
+    res = solve(data, stop=MaxRuntime(3), params=SolveParams(salbp2_cpsat_vars=300))
+    assert firsts and not any(firsts) and probes == []
+    assert res.cycle_time >= 9554 and check_solution(data, res) == []

@@ -65,7 +65,8 @@ class SolveParams:
     salbp2_cpsat_first: bool = True  # SALBP-2's bisection: each decision asks CP-SAT
     salbp2_cpsat_first_cap: float = 0.5  # first (at most this long and this share of the
     salbp2_cpsat_first_share: float = 0.15  # time left) while CP-SAT answers one in three
-    salbp2_cpsat_first_vars: int = 800  # ... and its model has at most this many x[i, k]
+    salbp2_cpsat_vars: int = 800  # SALBP-2's decisions ask CP-SAT (first or in phase 1)
+    #                               only when its model has at most this many x[i, k]
 
 
 
@@ -246,6 +247,8 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         if not (params.use_cpsat and data.num_tasks <= params.cpsat_max_tasks
                 and clock.remaining() > 0.2):
             return False
+        if target is not None and cp_variables(data, c, target) > params.salbp2_cpsat_vars:
+            return False  # SALBP-2: no answer in 0.5 s on ARC111, MUKHERJE, BARTHOL2
         goal = upper - 1 if target is None else target
         cp = solve_cp(data.with_cycle_time(c), max_stations=upper,
                       time_limit=min(cap, clock.share(share, 1.0)),
@@ -484,7 +487,7 @@ def _salbp2(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
 
     def cp_first_now(c: int) -> bool:
         return (params.salbp2_cpsat_first and _cp_first_pays(*cp_stats)
-                and cp_variables(data, c, m) <= params.salbp2_cpsat_first_vars)
+                and cp_variables(data, c, m) <= params.salbp2_cpsat_vars)
 
     # exact: the decision "m stations at c?" at the lower bound first (it is the optimum on
     # most instances), then bisection on the cycle time (a plan found lowers the upper
