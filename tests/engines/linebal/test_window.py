@@ -5,7 +5,8 @@ from graphlib import TopologicalSorter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jinxiu.engines.linebal import ProblemData, check_solution
+from jinxiu.engines.common import MaxRuntime
+from jinxiu.engines.linebal import ProblemData, check_solution, read_in2, solve, window
 from jinxiu.engines.linebal.result import make_result
 from jinxiu.engines.linebal.window import improve, refit
 
@@ -71,3 +72,38 @@ def test_failed_windows_are_remembered(monkeypatch):
 
     monkeypatch.setattr("jinxiu.engines.linebal.window.refit", no_second_try)
     assert improve(times, (), 12, plan, 2, lambda: False, tried=tried) == plan
+
+
+def test_improve_any_takes_the_shortest_window_of_all_plans_first(monkeypatch):
+    """Two plans of three stations at c = 10 for the times 6, 4, 3, 6: the first (loads 6,
+    7, 6) has no two stations that fit in one, only its whole length; the second (4, 6, 9)
+    has stations 1-2. The second plan's two-station window is asked before the first
+    plan's three-station one, and it gives the plan of two stations."""
+    times = [6, 4, 3, 6]
+    first = [[0], [1, 2], [3]]
+    second = [[1], [0], [2, 3]]
+    asked = []
+    real = window.refit
+
+    def spy(times_, arcs_, c, tasks, m, seconds, should_stop=None):
+        asked.append((tasks, m))
+        return real(times_, arcs_, c, tasks, m, seconds, should_stop)
+
+    monkeypatch.setattr(window, "refit", spy)
+    out = window.improve_any(times, [], 10, [first, second], 2, lambda: False, step_s=1.0)
+    assert asked[0] == ([0, 1], 1)
+    assert len(out) == 2 and sorted(k for st in out for k in st) == [0, 1, 2, 3]
+    assert all(sum(times[k] for k in st) <= 10 for st in out)
+    # one plan alone: the same as improve
+    asked.clear()
+    assert len(window.improve_any(times, [], 10, [first], 2, lambda: False)) == 2
+    assert asked[0] == ([0, 1, 2, 3], 2)
+
+
+def test_mukherje_20_stations_at_220_by_the_mirrored_plans_window(scholl):
+    """MUKHERJE with 20 stations: the plan at the bound, 220, comes from a window of the
+    mirrored Hoffmann plan (its first four stations hold 220 units of idle time); the plan
+    from both ends, tried alone first, took 2.5 s to exhaust and the 10 s run ended at 221."""
+    data = read_in2(scholl / "MUKHERJE.IN2").problem(stations=20)
+    res = solve(data, stop=MaxRuntime(10))
+    assert res.proven_optimal and res.cycle_time == 220 and check_solution(data, res) == []

@@ -207,14 +207,12 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         nonlocal best, upper
         w_stop = clock.deadline_stop(min(cap, clock.share(share, 3.0 * share)))
         goal = lower if target is None else max(lower, target)
-        for start in [p for p in plans if len(p) == upper] or [best]:
-            plan = window.improve(data.times, data.precedences, c, start, goal,
+        starts = [p for p in plans if len(p) == upper] or [best]
+        plan = window.improve_any(data.times, data.precedences, c, starts, goal,
                                   lambda u=upper: w_stop(u), step_s=params.window_step_s,
                                   tried=tried)
-            if len(plan) < upper:
-                best, upper = plan, len(plan)
-            if done() or w_stop(upper):
-                break
+        if len(plan) < upper:
+            best, upper = plan, len(plan)
         return done()
 
     # 0. BB&R decisions from the lower bound upwards, both directions in turns (short)
