@@ -1,16 +1,19 @@
 """Window improvement (window.py): a run of stations re-balanced in one station less."""
 
+import importlib
 from graphlib import TopologicalSorter
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jinxiu.engines.common import MaxRuntime
-from jinxiu.engines.linebal import ProblemData, check_solution, read_in2, solve, window
+from jinxiu.engines.linebal import ProblemData, check_solution, read_in2, window
+from jinxiu.engines.linebal.cbfs import hoffmann_both_ends
 from jinxiu.engines.linebal.result import make_result
 from jinxiu.engines.linebal.window import improve, refit
 
 from .test_solve import small_dags
+
+solve_mod = importlib.import_module("jinxiu.engines.linebal.solve")
 
 
 def _valid(times, arcs, c, plan) -> bool:
@@ -100,10 +103,30 @@ def test_improve_any_takes_the_shortest_window_of_all_plans_first(monkeypatch):
     assert asked[0] == ([0, 1, 2, 3], 2)
 
 
-def test_mukherje_20_stations_at_220_by_the_mirrored_plans_window(scholl):
-    """MUKHERJE with 20 stations: the plan at the bound, 220, comes from a window of the
-    mirrored Hoffmann plan (its first four stations hold 220 units of idle time); the plan
-    from both ends, tried alone first, took 2.5 s to exhaust and the 10 s run ended at 221."""
-    data = read_in2(scholl / "MUKHERJE.IN2").problem(stations=20)
-    res = solve(data, stop=MaxRuntime(10))
-    assert res.proven_optimal and res.cycle_time == 220 and check_solution(data, res) == []
+def test_mukherje_20_stations_at_220_from_a_window_of_the_mirrored_plan(scholl, monkeypatch):
+    """MUKHERJE at c = 220: Hoffmann's plans (both ends, mirrored, forward) have 21 stations.
+    Every window of up to 14 stations of the three that fits in one less by its load is a
+    quick "no"; the first 15 stations of the mirrored plan fit in 14: 20 stations. (Before,
+    the plan from both ends was tried alone first; its long windows time out, 2.5 s, and the
+    10 s SALBP-2 run ended at 221.)"""
+    data = read_in2(scholl / "MUKHERJE.IN2").problem(cycle_time=220)
+    fwd, rev = solve_mod._searches(data, 220)
+    plans = [hoffmann_both_ends(fwd, rev), solve_mod._orient(rev.hoffmann(), True),
+             fwd.hoffmann()]
+    assert [len(p) for p in plans] == [21, 21, 21]
+    found = []
+    real = window.refit
+
+    def spy(times_, arcs_, c, tasks, m, seconds, should_stop=None):
+        sub = real(times_, arcs_, c, tasks, m, seconds, should_stop)
+        found.append((tasks, m, sub is not None))
+        return sub
+
+    monkeypatch.setattr(window, "refit", spy)
+    out = window.improve_any(data.times, data.precedences, 220, plans, 20, lambda: False,
+                             step_s=2.0)
+    first15 = sorted(k for st in plans[1][:15] for k in st)
+    assert found[-1] == (first15, 14, True) and not any(ok for *_, ok in found[:-1])
+    res = make_result(data, out, cycle_time=220, lower_bound=20, proven=True, runtime_s=0,
+                      stop_reason="optimal")
+    assert res.stations == 20 and check_solution(data, res) == []

@@ -14,10 +14,10 @@ line did not).
 Windows are tried shortest first, then from the front; a window whose tasks need ``w``
 stations by the simple bound ⌈Σt / c⌉ is skipped without a search. With several plans
 (``improve_any``: Hoffmann's forward, mirrored and from both ends) the windows of all of
-them are taken shortest first together: MUKHERJE with 20 stations at c = 220, the plan
-from both ends has no window of four stations that fits in three, and its longer windows
-took 2.5 s to exhaust, while the mirrored plan's first four stations (220 units of idle
-time) fit in three in 0.1 s. Every decision gets at
+them are taken shortest first together: MUKHERJE with 20 stations at c = 220, every
+window of up to 14 stations of the three plans is a quick "no", and the mirrored plan's
+first 15 stations fit in 14 (0.1 s); tried alone first, the plan from both ends spent
+2.5 s on its longer windows, which time out. Every decision gets at
 most ``step_s`` seconds per direction, first in the one with fewer first-station loads.
 """
 
