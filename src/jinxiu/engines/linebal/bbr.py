@@ -67,29 +67,28 @@ def _build_graph(times: Sequence[int], arcs: Sequence[tuple[int, int]]) -> dict:
     for i, j in arcs:
         pred[new[j]] |= 1 << new[i]
         succ_direct[new[i]] |= 1 << new[j]
-    anc = [0] * n
-    for k in range(n):
-        m = pred[k]
-        a = m
-        while m:
-            low = m & -m
-            a |= anc[low.bit_length() - 1]
-            m ^= low
-        anc[k] = a
-    fol = [0] * n
-    for k in range(n - 1, -1, -1):
-        m = succ_direct[k]
-        f = m
-        while m:
-            low = m & -m
-            f |= fol[low.bit_length() - 1]
-            m ^= low
-        fol[k] = f
+    anc = _closure(pred, range(n))  # predecessors come first in topological order
+    fol = _closure(succ_direct, range(n - 1, -1, -1))
     tv = np.array(t, dtype=np.int64)
     fol_matrix = bit_matrix(fol, n)  # [k, i]: i follows k
     return {"orig": order, "t": t, "pred": pred, "succ_direct": succ_direct, "anc": anc,
             "fol": fol, "fol_matrix": fol_matrix, "fol_time": (fol_matrix @ tv).tolist(),
             "anc_time": (bit_matrix(anc, n) @ tv).tolist(), "dom_by": None, "arrays": None}
+
+
+def _closure(direct: list[int], order) -> list[int]:
+    """Transitive closure of the ``direct`` masks, filled in ``order`` (each task after
+    every task its mask names)."""
+    out = [0] * len(direct)
+    for k in order:
+        m = direct[k]
+        a = m
+        while m:
+            low = m & -m
+            a |= out[low.bit_length() - 1]
+            m ^= low
+        out[k] = a
+    return out
 
 
 class Salbp1:

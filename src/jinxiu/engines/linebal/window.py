@@ -67,32 +67,8 @@ def improve(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int,
     window helps or ``should_stop()``. Returns the best plan (``plan`` itself when none
     helped). ``tried`` (kept by the caller between calls) holds the windows whose
     decision already failed (their task sets), so a later call skips them."""
-    plan = [list(st) for st in plan]
-    tried = set() if tried is None else tried
-    improved = True
-    while improved and len(plan) > lower:
-        improved = False
-        loads = [sum(times[k] for k in st) for st in plan]
-        for w in range(2, min(max_window, len(plan)) + 1):
-            for s in range(len(plan) - w + 1):
-                if should_stop():
-                    return plan
-                if sum(loads[s:s + w]) > (w - 1) * c:
-                    continue
-                tasks = sorted(k for st in plan[s:s + w] for k in st)
-                key = (w, tuple(tasks))
-                if key in tried:
-                    continue
-                sub = refit(times, arcs, c, tasks, w - 1, step_s, should_stop)
-                if sub is None and not should_stop():
-                    tried.add(key)
-                if sub is not None:
-                    plan = plan[:s] + sub + plan[s + w:]
-                    improved = True
-                    break
-            if improved:
-                break
-    return plan
+    return improve_any(times, arcs, c, [plan], lower, should_stop, step_s=step_s,
+                       max_window=max_window, tried=tried)
 
 
 def improve_any(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int,
@@ -101,18 +77,31 @@ def improve_any(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int,
                 tried: set | None = None) -> list[list[int]]:
     """``improve`` over several plans with the same number of stations: the windows of all
     of them shortest first (then in the order of ``plans``, then from the front); the first
-    plan that loses a station goes on alone through ``improve``. Returns the best plan
-    (``plans[0]`` when none helped)."""
+    plan that loses a station goes on alone. Returns the best plan (``plans[0]`` when none
+    helped)."""
     tried = set() if tried is None else tried
+    best = [list(st) for st in plans[0]]
+    while len(best) > lower:
+        shorter = _shorten(times, arcs, c, plans, should_stop, step_s, max_window, tried)
+        if shorter is None:
+            break
+        best = shorter
+        plans = [shorter]
+    return best
+
+
+def _shorten(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int,
+             plans: list[list[list[int]]], should_stop: Callable[[], bool], step_s: float,
+             max_window: int, tried: set) -> list[list[int]] | None:
+    """One of ``plans`` with one station less (its first window, shortest over all plans,
+    that a decision re-balances), or None (no window helped, or ``should_stop()``)."""
     loads = [[sum(times[k] for k in st) for st in plan] for plan in plans]
-    longest = min(max_window, max((len(p) for p in plans), default=0))
+    longest = min(max_window, max(len(p) for p in plans))
     for w in range(2, longest + 1):
         for plan, load in zip(plans, loads, strict=True):
-            if len(plan) <= lower:
-                return [list(st) for st in plan]
             for s in range(len(plan) - w + 1):
                 if should_stop():
-                    return [list(st) for st in plans[0]]
+                    return None
                 if sum(load[s:s + w]) > (w - 1) * c:
                     continue
                 tasks = sorted(k for st in plan[s:s + w] for k in st)
@@ -120,11 +109,8 @@ def improve_any(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int,
                 if key in tried:
                     continue
                 sub = refit(times, arcs, c, tasks, w - 1, step_s, should_stop)
-                if sub is None and not should_stop():
-                    tried.add(key)
                 if sub is not None:
-                    better = [list(st) for st in plan[:s]] + sub + [
-                        list(st) for st in plan[s + w:]]
-                    return improve(times, arcs, c, better, lower, should_stop, step_s=step_s,
-                                   max_window=max_window, tried=tried)
-    return [list(st) for st in plans[0]]
+                    return [list(st) for st in plan[:s]] + sub + [list(st) for st in plan[s + w:]]
+                if not should_stop():
+                    tried.add(key)
+    return None
