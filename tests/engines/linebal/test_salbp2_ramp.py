@@ -226,3 +226,58 @@ def test_cpsat_goes_first_only_on_small_models(scholl, monkeypatch):
     res = solve(data, stop=MaxRuntime(3), params=SolveParams(salbp2_cpsat_vars=300))
     assert firsts and not any(firsts) and probes == []
     assert res.cycle_time >= 9554 and check_solution(data, res) == []
+
+
+def test_salbp1_race_depth_first_searches_step_back_after_their_patience(monkeypatch):
+    # searches that never answer and take one slice per turn: alike at first; once a
+    # depth-first search has had its patience (0.1 s here) its time counts eight times,
+    # so over a second the best-first searches get most turns (SALBP-1: BARTHOL2 c = 85,
+    # where only the best-first searches find the plan)
+    import time
+
+    turns = {"bf": 0, "dfs": 0}
+
+    def forever(kind):
+        while True:
+            turns[kind] += 1
+            time.sleep(0.01)
+            yield
+
+    clock = _clock(10)  # (loads the kernels with the real searches first)
+    monkeypatch.setattr(Bbr, "decide", lambda self, m, **kw: forever("bf"))
+    monkeypatch.setattr(Bbr, "decide_dfs", lambda self, m, **kw: forever("dfs"))
+    data = ProblemData(times=(4, 7, 4, 5), precedences=((0, 1), (1, 2)), cycle_time=11)
+    for patience, low, high in ((float("inf"), 0.7, 1.4), (0.1, 3.0, 20.0)):
+        turns.update(bf=0, dfs=0)
+        race = solve_mod._Race(solve_mod._searches(data, 11), clock, slice_s=0.01,
+                               patience_s=patience, late_weight=8.0)
+        dec, _mirrored = race.run(2, time.perf_counter() + 1.0)
+        race.close()
+        assert dec is None and turns["dfs"] > 0
+        assert low <= turns["bf"] / turns["dfs"] <= high
+    assert (SolveParams().dfs_patience_s, SolveParams().dfs_late_weight) == (2.0, 8.0)
+
+
+def test_a_decision_asks_cpsat_again_with_twice_the_cap(scholl, monkeypatch):
+    """ARC83 with 8 stations, CP-SAT first with 0.05 s: a decision that CP-SAT did not settle
+    then (none does in 0.05 s) gets it again in its phase 1 with 0.1 s."""
+    data = read_in2(scholl / "ARC83.IN2").problem(stations=8)
+    limits = []
+    real_cp = solve_mod.solve_cp
+
+    def spy_cp(*args, **kwargs):
+        if kwargs.get("objective_upper") == 8:
+            limits.append(kwargs["time_limit"])
+        return real_cp(*args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "solve_cp", spy_cp)
+    clock = _clock(4)  # phase 1 comes after about a second, with 0.15 of the rest > 0.1 s
+    race = solve_mod._Race(solve_mod._searches(data, 9553), clock)
+    try:
+        solve_mod._exact_salbp1(data, 9553, clock, random.Random(0), 0,
+                                SolveParams(salbp2_cpsat_first_cap=0.05, race_first_s=0.05,
+                                            window_salbp2=False),
+                                race, target=8, cp_first=[0, 0])
+    finally:
+        race.close()
+    assert limits[:2] == [0.05, 0.1]

@@ -45,6 +45,7 @@ ST_KEY_W = 14  # st[14]: heap key weight w of the idle time (below; 0: idle time
 # it is switched off after st[ST_BP_TRIAL] tests when fewer than one in BP_RATE cut
 ST_BP_CALLS, ST_BP_CUTS, ST_BP_OFF, ST_BP_TRIAL = 9, 10, 11, 12
 BP_RATE = 20
+ST_LAZY = 16  # st[16]: 1 = lazy children (run_search: the loads without idle time first)
 
 
 class Ctx(NamedTuple):
@@ -74,6 +75,8 @@ class Ctx(NamedTuple):
     tsum: int  # sum of the task times
     pool: np.ndarray  # uint64[N, W] task sets of the stored nodes
     lvl: np.ndarray  # int32[N] their station count (-1: superseded)
+    band: np.ndarray  # int32[N] lazy children (ST_LAZY): 1 once the loads without idle
+    #                   time are handed on
     par: np.ndarray  # int32[N] parent node
     key: np.ndarray  # int64[N] heap key: (w·idle + k·assigned) << 32 | (2^31 - 1 - index)
     child: np.ndarray  # int32[N] pairing-heap links
@@ -353,8 +356,9 @@ def _root_frame(ctx, d, avail):
 
 
 @njit(cache=True)
-def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix, rch):
-    """Maximal loads of the next station: at least ``bar0``, every task of ``forced``.
+def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix, rch, top):
+    """Maximal loads of the next station: at least ``bar0``, every task of ``forced`` (in
+    mode 0 only those of at most ``top``).
 
     ``mode`` 0: every load is handed to ``_child`` (the search), through ``ctx``; the
     enumeration ends early when ``_child`` reports a complete plan (returns 1).
@@ -452,7 +456,7 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix, rch):
                     return found
             elif mode == 2:
                 found += 1
-            else:
+            elif load <= top:
                 # a load handed on costs more than a step (bounds, memory, Jackson, bins):
                 # it counts CHILD_STEPS towards the node's cap, so that a wide node gives
                 # up in about the same time whatever its children cost
@@ -462,6 +466,18 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix, rch):
                     return r
         d -= 1
     return found if mode >= 1 else 0
+
+
+@njit(cache=True, inline="always")
+def _count(row, W):
+    """Number of tasks in the set ``row``."""
+    a = 0
+    for w in range(W):
+        x = row[w]
+        while x:
+            x &= x - U1
+            a += 1
+    return a
 
 
 @njit(cache=True, inline="always")
@@ -506,6 +522,7 @@ def _child(ctx, S, load, p1, p2, p3, bn, bix):
         ctx.lvl[p] = -1  # an older copy with more stations: skipped when popped
     ctx.htab[slot] = q
     ctx.lvl[q] = k1
+    ctx.band[q] = 0
     ctx.par[q] = sc[SC_CUR]
     if full:
         ctx.st[ST_FOUND] = q
@@ -514,13 +531,7 @@ def _child(ctx, S, load, p1, p2, p3, bn, bix):
     kw = ctx.st[ST_KEY_W]
     kk = idle
     if kw > 0:
-        a = 0
-        for w in range(W):
-            x = nd[w]
-            while x:
-                x &= x - U1
-                a += 1
-        kk = min(kw * idle + k1 * a, 0x7FFFFFFF)
+        kk = min(kw * idle + k1 * _count(nd, W), 0x7FFFFFFF)
     ctx.key[q] = (kk << 32) | (0x7FFFFFFF - q)
     _push(ctx.roots, k1, q, ctx.key, ctx.child, ctx.sib)
     ctx.st[ST_OPEN] += 1
@@ -676,7 +687,28 @@ def run_search(ctx, max_nodes, bn, bix, rch):
         _prepare(done, ctx.n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail, ctx.suf,
                  ctx.chain, ctx.imposs)
         _reach(done, ctx.imposs, ctx.n, W, ctx.t, rch)
-        r = _enumerate(ctx, done, ctx.frc, floor, 0, ctx.nd, st[ST_NODE_CAP], bn, bix, rch)
+        # lazy children (st[ST_LAZY]): a node with idle time left hands on its loads
+        # without idle time first (a pass with the bar at c); if one of them is stored, the
+        # node goes back into its heap, keyed as if it had one unit more idle time, and
+        # its other loads come when it is popped again (band 1); if none, at once
+        r = 0
+        band = ctx.band[p] if st[ST_LAZY] != 0 and floor < c else -1
+        if band == 0:
+            open0 = st[ST_OPEN]
+            r = _enumerate(ctx, done, ctx.frc, c, 0, ctx.nd, st[ST_NODE_CAP], bn, bix, rch, c)
+            if r == 0 and st[ST_OPEN] > open0:
+                ctx.band[p] = 1
+                kw = st[ST_KEY_W]
+                kk = idle + 1
+                if kw > 0:
+                    kk = min(kw * kk + k * _count(done, W), 0x7FFFFFFF)
+                ctx.key[p] = (kk << 32) | (0x7FFFFFFF - p)
+                _push(roots, level, p, ctx.key, ctx.child, ctx.sib)
+                st[ST_OPEN] += 1
+                continue
+        if r == 0:  # every load (band -1), or those with idle time (band 0 or 1)
+            r = _enumerate(ctx, done, ctx.frc, floor, 0, ctx.nd, st[ST_NODE_CAP], bn, bix,
+                           rch, c - 1 if band >= 0 else c)
         if r == 1:
             return FOUND
         if r == -2:  # one node with more loads than the cap: leave it to the DFS
@@ -699,7 +731,7 @@ def fullest_load(ctx, done, out, steps_cap, bn, bix, rch):
     _reach(done, ctx.imposs, ctx.n, ctx.W, ctx.t, rch)
     for w in range(ctx.W):
         ctx.frc[w] = U0
-    return _enumerate(ctx, done, ctx.frc, 0, 1, out, steps_cap, bn, bix, rch)
+    return _enumerate(ctx, done, ctx.frc, 0, 1, out, steps_cap, bn, bix, rch, ctx.c)
 
 
 @njit(cache=True)
@@ -711,7 +743,7 @@ def count_loads(ctx, done, bar, steps_cap, bn, bix, rch):
     _reach(done, ctx.imposs, ctx.n, ctx.W, ctx.t, rch)
     for w in range(ctx.W):
         ctx.frc[w] = U0
-    return _enumerate(ctx, done, ctx.frc, bar, 2, ctx.nd, steps_cap, bn, bix, rch) + 1
+    return _enumerate(ctx, done, ctx.frc, bar, 2, ctx.nd, steps_cap, bn, bix, rch, ctx.c) + 1
 
 
 @njit(cache=True)

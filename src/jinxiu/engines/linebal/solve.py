@@ -65,6 +65,8 @@ class SolveParams:
     salbp2_cpsat_first: bool = True  # SALBP-2's bisection: each decision asks CP-SAT
     salbp2_cpsat_first_cap: float = 0.5  # first (at most this long and this share of the
     salbp2_cpsat_first_share: float = 0.15  # time left) while CP-SAT answers one in three
+    dfs_patience_s: float = 2.0  # SALBP-1's race: a depth-first search that has had this
+    dfs_late_weight: float = 8.0  # long without an answer counts this many times more
     salbp2_cpsat_vars: int = 800  # SALBP-2's decisions ask CP-SAT (first or in phase 1)
     #                               only when its model has at most this many x[i, k]
 
@@ -282,10 +284,13 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
         return best, upper, lower, lower >= upper, nodes
     if bbr_phase(params.bbr_first_share):
         return best, upper, lower, lower >= upper, nodes
-    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once), unless
-    #    it went first
+    # 1. CP-SAT asked for upper - 1 stations (often proves infeasibility at once); where
+    #    it went first, once more with twice its first cap (ARC83 m = 8 at 9553: a "no"
+    #    in 0.43 s on one day, 0.76 s on a slower one, when the first try had 0.5 s)
     if cp_first is None:
         cpsat_probe(params.cpsat_cap, params.cpsat_share)
+    elif cpsat_probe(2 * params.salbp2_cpsat_first_cap, params.cpsat_share):
+        return best, upper, lower, lower >= upper, nodes
     # 2. the BB&R decisions again, where phase 0 stopped
     use_windows = params.window_search and (target is None or params.window_salbp2)
     if bbr_phase(params.bbr_second_share if use_windows else 1.0):
@@ -314,15 +319,20 @@ class _Race:
     where an earlier one stopped."""
 
     def __init__(self, searches: tuple[Bbr, Bbr], clock: _Clock, slice_s: float = 0.05,
-                 wide: int = 30, dfs_weight: float = 1.0):
+                 wide: int = 30, dfs_weight: float = 1.0, patience_s: float = float("inf"),
+                 late_weight: float = 1.0):
         self.searches, self.clock, self.slice_s, self.wide = searches, clock, slice_s, wide
         self.dfs_weight = dfs_weight
+        # a depth-first search that has had ``patience_s`` seconds of a decision without an
+        # answer counts ``late_weight`` times more from then on (module docstring of _Race)
+        self.patience_s, self.late_weight = patience_s, late_weight
         self.m: int | None = None
         self.gens: list = []
         self.mirrored: list[bool] = []
         self.used: list[float] = []
         self.weight: list[float] = []
         self.spare: list[Bbr | None] = []
+        self.is_dfs: list[bool] = []
         self.end = 0.0
 
     def _out_of_time(self) -> bool:
@@ -355,6 +365,7 @@ class _Race:
             if wf > wr:
                 sides.reverse()
             self.gens, self.mirrored, self.weight, self.spare = [], [], [], []
+            self.is_dfs = []
             for b, mirrored, w, other in sides:
                 for make in ("bf", "dfs"):
                     self.gens.append(b.decide(m) if make == "bf"
@@ -365,6 +376,7 @@ class _Race:
                     # search gives up after 0.1 s, fullest-first finds nothing in 5 s, the
                     # plain order a plan in 1.1 s)
                     self.spare.append(b if make == "bf" else None)
+                    self.is_dfs.append(make == "dfs")
                     self.mirrored.append(mirrored)
                     self.weight.append((4.0 if w >= 3 * other and w >= self.wide else 1.0)
                                        * (self.dfs_weight if make == "dfs" else 1.0))
@@ -376,7 +388,9 @@ class _Race:
             # the search that would have used least (weighted) after one more slice: with
             # weights 1 and 4 the wider side's first turn comes after three slices of each
             # narrow search, not at once
-            d = min(live, key=lambda x: (self.used[x] + self.slice_s) * self.weight[x])
+            d = min(live, key=lambda x: (self.used[x] + self.slice_s) * self.weight[x]
+                    * (self.late_weight if self.is_dfs[x] and self.used[x] >= self.patience_s
+                       else 1.0))
             t0 = time.perf_counter()
             stop_at = min(end, t0 + self.slice_s)
             try:
@@ -403,7 +417,8 @@ def _orient(stations: list[list[int]], mirrored: bool) -> list[list[int]]:
 
 def _salbp1(data: ProblemData, clock: _Clock, rng, seed, params) -> Result:
     c = data.cycle_time
-    race = _Race(_searches(data, c), clock)
+    race = _Race(_searches(data, c), clock, patience_s=params.dfs_patience_s,
+                 late_weight=params.dfs_late_weight)
     try:
         best, _upper, lower, proven, nodes = _exact_salbp1(data, c, clock, rng, seed, params,
                                                            race)
