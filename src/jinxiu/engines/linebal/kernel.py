@@ -4,7 +4,8 @@ Task sets are rows of ``W = ceil(n / 64)`` uint64 words (task ``k`` is bit ``k %
 ``k // 64``). Everything the search keeps lives in numpy arrays that the caller owns
 (``Search`` in ``cbfs.py``), so a search can be run in slices and resumed:
 
-* the node pool: task set, station count, parent and heap key of every stored node;
+* the node pool: task set, station count, parent, heap key and (lazy children, see
+  ``run_search``) band of every stored node;
 * one pairing heap per station count over the pool (``child``/``sib`` links), keyed by
   ``st[ST_KEY_W]`` · idle time + stations · tasks assigned (``cbfs.KEY_W``; 0: the idle
   time alone), ties: the newest node first — the cyclic best-first order;
