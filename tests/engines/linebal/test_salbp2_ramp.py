@@ -125,9 +125,10 @@ def test_race_hands_a_given_up_best_first_turn_to_the_plain_depth_first_search(m
     assert False in calls  # the plain order ran
 
 
-def test_salbp2_races_give_the_best_first_searches_four_times_the_turns(monkeypatch):
-    # searches that never answer and take one slice per turn: with SALBP-2's weight of 4
-    # on the depth-first searches, each best-first search gets about four turns to one
+def _endless_searches(monkeypatch) -> dict[str, int]:
+    """Replace both searches by ones that never answer and sleep 10 ms per step; returns
+    the count of steps per kind. (Call ``_clock`` first: it loads the kernels with the
+    real searches.)"""
     import time
 
     turns = {"bf": 0, "dfs": 0}
@@ -140,8 +141,17 @@ def test_salbp2_races_give_the_best_first_searches_four_times_the_turns(monkeypa
 
     monkeypatch.setattr(Bbr, "decide", lambda self, m, **kw: forever("bf"))
     monkeypatch.setattr(Bbr, "decide_dfs", lambda self, m, **kw: forever("dfs"))
-    data = ProblemData(times=(4, 7, 4, 5), precedences=((0, 1), (1, 2)), stations=2)
+    return turns
+
+
+def test_salbp2_races_give_the_best_first_searches_four_times_the_turns(monkeypatch):
+    # searches that never answer and take one slice per turn: with SALBP-2's weight of 4
+    # on the depth-first searches, each best-first search gets about four turns to one
+    import time
+
     clock = _clock(10)
+    turns = _endless_searches(monkeypatch)
+    data = ProblemData(times=(4, 7, 4, 5), precedences=((0, 1), (1, 2)), stations=2)
     decisions = solve_mod._Decisions(data, clock,
                                      dfs_weight=SolveParams().salbp2_dfs_weight)
     race = decisions.race(11)
@@ -235,17 +245,8 @@ def test_salbp1_race_depth_first_searches_step_back_after_their_patience(monkeyp
     # where only the best-first searches find the plan)
     import time
 
-    turns = {"bf": 0, "dfs": 0}
-
-    def forever(kind):
-        while True:
-            turns[kind] += 1
-            time.sleep(0.01)
-            yield
-
-    clock = _clock(10)  # (loads the kernels with the real searches first)
-    monkeypatch.setattr(Bbr, "decide", lambda self, m, **kw: forever("bf"))
-    monkeypatch.setattr(Bbr, "decide_dfs", lambda self, m, **kw: forever("dfs"))
+    clock = _clock(10)
+    turns = _endless_searches(monkeypatch)
     data = ProblemData(times=(4, 7, 4, 5), precedences=((0, 1), (1, 2)), cycle_time=11)
     for patience, low, high in ((float("inf"), 0.7, 1.4), (0.1, 3.0, 20.0)):
         turns.update(bf=0, dfs=0)

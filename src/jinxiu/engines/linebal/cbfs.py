@@ -110,6 +110,9 @@ BIN_TRIAL = 64
 # loads. Its table has a row of c + 1 bits per task (and per station in the depth-first
 # search); a search whose table would exceed REACH_WORDS 64-bit words goes without it.
 REACH_WORDS = 1 << 22
+# Lazy children in the best-first search (kernel.run_search): a node hands on its loads
+# without idle time first and the others when it comes up again (BARTHOL2 c = 85: the plan
+# after 2.6 M stored task sets instead of none in 5.4 M; docs/engines/linebal.md). 0: off.
 LAZY = 1
 REACH = True  # False: the test is off (for measurements)
 
@@ -295,11 +298,11 @@ class Bbr:
             m=m, must=must, budget=m * a["c"] - self.total,
             pool=np.zeros((capacity, W), dtype=np.uint64),
             lvl=np.zeros(capacity, dtype=np.int32), par=np.zeros(capacity, dtype=np.int32),
-            band=np.zeros(capacity if not dfs else 1, dtype=np.int32),
+            band=np.zeros(heap, dtype=np.int32),
             key=np.zeros(heap, dtype=np.int64), child=np.zeros(heap, dtype=np.int32),
             sib=np.zeros(heap, dtype=np.int32), tmp=np.zeros(heap, dtype=np.int32),
             roots=np.full(m + 1, -1, dtype=np.int64), htab=np.full(H, -1, dtype=np.int64),
-            st=np.zeros(20, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
+            st=np.zeros(17, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
             done=np.zeros(W, dtype=np.uint64), nd=np.zeros(W, dtype=np.uint64),
             tmpw=np.zeros(W, dtype=np.uint64), frc=np.zeros(W, dtype=np.uint64),
             avail=np.zeros(W, dtype=np.uint64), imposs=np.zeros(W, dtype=np.uint64),
@@ -328,10 +331,10 @@ class Bbr:
 
         H = 1 << max(4, (2 * capacity - 1).bit_length())
         new = ctx._replace(pool=bigger(ctx.pool), lvl=bigger(ctx.lvl), par=bigger(ctx.par),
-                           band=bigger(ctx.band) if ctx.band.shape[0] > 1 else ctx.band,
                            htab=np.full(H, -1, dtype=np.int64))
         if ctx.key.shape[0] > 1:  # the best-first search's heaps (none in the DFS)
-            new = new._replace(key=bigger(ctx.key), child=bigger(ctx.child),
+            new = new._replace(key=bigger(ctx.key), band=bigger(ctx.band),
+                               child=bigger(ctx.child),
                                sib=bigger(ctx.sib), tmp=bigger(ctx.tmp))
         kernel.rehash(new)
         return new

@@ -470,15 +470,19 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix, rch, top
 
 
 @njit(cache=True, inline="always")
-def _count(row, W):
-    """Number of tasks in the set ``row``."""
-    a = 0
-    for w in range(W):
-        x = row[w]
-        while x:
-            x &= x - U1
-            a += 1
-    return a
+def _heap_key(kw, idle, k, row, W, q):
+    """Heap key of node ``q`` (task set ``row``, ``k`` stations, ``idle``): ``kw`` · idle +
+    k · (tasks assigned), or the idle time alone when ``kw`` is 0; ties: newest first."""
+    kk = idle
+    if kw > 0:
+        a = 0
+        for w in range(W):
+            x = row[w]
+            while x:
+                x &= x - U1
+                a += 1
+        kk = min(kw * idle + k * a, 0x7FFFFFFF)
+    return (kk << 32) | (0x7FFFFFFF - q)
 
 
 @njit(cache=True, inline="always")
@@ -529,11 +533,7 @@ def _child(ctx, S, load, p1, p2, p3, bn, bix):
         ctx.st[ST_FOUND] = q
         return 1
     idle = sc[SC_IDLE] + ctx.c - load
-    kw = ctx.st[ST_KEY_W]
-    kk = idle
-    if kw > 0:
-        kk = min(kw * idle + k1 * _count(nd, W), 0x7FFFFFFF)
-    ctx.key[q] = (kk << 32) | (0x7FFFFFFF - q)
+    ctx.key[q] = _heap_key(ctx.st[ST_KEY_W], idle, k1, nd, W, q)
     _push(ctx.roots, k1, q, ctx.key, ctx.child, ctx.sib)
     ctx.st[ST_OPEN] += 1
     return 0
@@ -699,11 +699,7 @@ def run_search(ctx, max_nodes, bn, bix, rch):
             r = _enumerate(ctx, done, ctx.frc, c, 0, ctx.nd, st[ST_NODE_CAP], bn, bix, rch, c)
             if r == 0 and st[ST_OPEN] > open0:
                 ctx.band[p] = 1
-                kw = st[ST_KEY_W]
-                kk = idle + 1
-                if kw > 0:
-                    kk = min(kw * kk + k * _count(done, W), 0x7FFFFFFF)
-                ctx.key[p] = (kk << 32) | (0x7FFFFFFF - p)
+                ctx.key[p] = _heap_key(st[ST_KEY_W], idle + 1, k, done, W, p)
                 _push(roots, level, p, ctx.key, ctx.child, ctx.sib)
                 st[ST_OPEN] += 1
                 continue
