@@ -282,3 +282,56 @@ def test_a_decision_asks_cpsat_again_with_twice_the_cap(scholl, monkeypatch):
     finally:
         race.close()
     assert limits[:2] == [0.05, 0.1]
+
+
+def test_salbp2_races_count_contested_answers_and_boost_that_search_kind(monkeypatch):
+    """SALBP-2's races share their wins: an answer counts for its kind (mirrored, depth-
+    first) only when another search had run in that decision, and a kind with w wins gets
+    min(4, 1 + w) times the turns it would get otherwise."""
+    import time
+
+    from jinxiu.engines.linebal.cbfs import Decision
+
+    clock = _clock(10)
+    turns: dict[tuple, int] = {}
+    answer_after = {"bf": None}
+
+    def fake(kind):
+        def start(self, m, **kw):
+            key = (kind, id(self))
+            while True:
+                turns[key] = turns.get(key, 0) + 1
+                if kind == "bf" and self is answer_after["bf"][0] \
+                        and turns[key] > answer_after["bf"][1]:
+                    return Decision(None, True, 1)
+                time.sleep(0.01)
+                yield
+        return start
+
+    monkeypatch.setattr(Bbr, "decide", fake("bf"))
+    monkeypatch.setattr(Bbr, "decide_dfs", fake("dfs"))
+    data = ProblemData(times=(4, 7, 4, 5), precedences=((0, 1), (1, 2)), stations=2)
+    decisions = solve_mod._Decisions(data, clock, max_boost=4.0)
+    # the forward best-first search answers "no" at its first step: nobody else ran, no win
+    race = decisions.race(10)
+    answer_after["bf"] = (race.searches[0], 0)
+    dec, mirrored = race.run(2, time.perf_counter() + 1.0)
+    assert dec is not None and not mirrored and decisions.wins == {}
+    # ... on its fourth step, after the others had turns: a win for (forward, best-first)
+    race = decisions.race(11)
+    race.slice_s = 0.01  # one step per turn
+    answer_after["bf"] = (race.searches[0], 3)
+    dec, mirrored = race.run(2, time.perf_counter() + 1.0)
+    assert dec is not None and decisions.wins == {(False, False): 1}
+    # five wins: that kind gets four times the turns of each other search (capped at 4)
+    decisions.wins[(False, False)] = 5
+    race = decisions.race(12)
+    race.slice_s = 0.01
+    answer_after["bf"] = (None, 0)
+    turns.clear()
+    assert race.run(2, time.perf_counter() + 1.0) == (None, False)
+    fwd, rev = race.searches
+    assert 3.0 <= turns[("bf", id(fwd))] / turns[("bf", id(rev))] <= 5.5
+    assert 0.6 <= turns[("dfs", id(fwd))] / turns[("bf", id(rev))] <= 1.6
+    decisions.close()
+    assert SolveParams().salbp2_win_boost == 4.0

@@ -130,3 +130,19 @@ def test_mukherje_20_stations_at_220_from_a_window_of_the_mirrored_plan(scholl, 
     res = make_result(data, out, cycle_time=220, lower_bound=20, proven=True, runtime_s=0,
                       stop_reason="optimal")
     assert res.stations == 20 and check_solution(data, res) == []
+
+
+def test_long_windows_get_a_longer_step(monkeypatch):
+    """A window of w stations gets step_s · max(1, w / 8) seconds (MUKHERJE c = 220: the
+    15-station window needs about 0.15 s on a slow day, where 0.1 s timed out)."""
+    asked = {}
+
+    def spy(times_, arcs_, c, tasks, m, seconds, should_stop=None):
+        asked.setdefault(m + 1, seconds)
+        return None
+
+    monkeypatch.setattr(window, "refit", spy)
+    plan = [[k] for k in range(12)]
+    window.improve_any([1] * 12, [], 100, [plan], 1, lambda: False, step_s=0.5)
+    assert asked == {w: 0.5 * max(1.0, w / 8) for w in range(2, 13)}
+    assert asked[8] == 0.5 and asked[12] == 0.75

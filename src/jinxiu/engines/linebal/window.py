@@ -29,6 +29,8 @@ from collections.abc import Callable, Sequence
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.cbfs import Bbr
 
+STEP_FROM = 8  # a window of w > STEP_FROM stations gets w / STEP_FROM times the step
+
 
 def refit(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int, tasks: list[int],
           m: int, seconds: float,
@@ -108,7 +110,8 @@ def _shorten(times: Sequence[int], arcs: Sequence[tuple[int, int]], c: int,
                 key = (w, tuple(tasks))
                 if key in tried:
                     continue
-                sub = refit(times, arcs, c, tasks, w - 1, step_s, should_stop)
+                sub = refit(times, arcs, c, tasks, w - 1, step_s * max(1.0, w / STEP_FROM),
+                            should_stop)
                 if sub is not None:
                     return [list(st) for st in plan[:s]] + sub + [list(st) for st in plan[s + w:]]
                 if not should_stop():
