@@ -335,3 +335,51 @@ def test_salbp2_races_count_contested_answers_and_boost_that_search_kind(monkeyp
     assert 0.6 <= turns[("dfs", id(fwd))] / turns[("bf", id(rev))] <= 1.6
     decisions.close()
     assert SolveParams().salbp2_win_boost == 4.0
+
+
+def _first_bisection_decision_left_open(monkeypatch) -> list[tuple[int, bool]]:
+    """Wrap ``_exact_salbp1``: the first decision after the one at the bound never answers
+    (as if it needed more time than any run has); every other one is real. Returns the
+    decisions asked: (cycle time, whether it had only part of the time)."""
+    real = solve_mod._exact_salbp1
+    asked: list[tuple[int, bool]] = []
+    open_c: list[int] = []
+
+    def spy(data, c, clock, *args, **kwargs):
+        if asked and not open_c:
+            open_c.append(c)
+        asked.append((c, type(clock) is solve_mod._Box))
+        if open_c and c == open_c[0]:
+            return None, kwargs["target"] + 1, kwargs["target"], False, 0
+        return real(data, c, clock, *args, **kwargs)
+
+    monkeypatch.setattr(solve_mod, "_exact_salbp1", spy)
+    return asked
+
+
+def test_salbp2_bisection_goes_on_above_an_open_decision_and_comes_back(scholl, monkeypatch):
+    """ARC83 with 6 stations (optimum 12620; ramp off): at the bound 12618 is "no", then the
+    bisection asks 12622, which here never answers. With half the time left it goes on above
+    it (plans at 12624 and 12623), comes back to 12622 with the rest, and reports 12623
+    instead of the upper bound it had (12626) when 12622 came up."""
+    asked = _first_bisection_decision_left_open(monkeypatch)
+    data = read_in2(scholl / "ARC83.IN2").problem(stations=6)
+    res = solve(data, stop=MaxRuntime(5), params=SolveParams(ramp_share=0.0))
+    assert asked[0] == (12618, True)  # the bound (its own box: time kept for Hoffmann)
+    assert asked[1] == (12622, True)  # half the time
+    assert asked[-1] == (12622, False)  # the rest
+    assert all(c > 12622 for c, _ in asked[2:-1])
+    assert (res.cycle_time, res.lower_bound, res.proven_optimal) == (12623, 12619, False)
+    assert check_solution(data, res) == []
+
+
+def test_salbp2_a_no_above_an_open_decision_settles_it(scholl, monkeypatch):
+    """HAHN with 5 stations (optimum 2823; every decision below it is a quick "no"): the
+    decision at 2815 never answers, the "no"s above it (2819 ... 2822) settle it, and the
+    optimum is proven (before: the run stopped at 2815 with the bound 2807)."""
+    asked = _first_bisection_decision_left_open(monkeypatch)
+    data = read_in2(scholl / "HAHN.IN2").problem(stations=5)
+    res = solve(data, stop=MaxRuntime(5), params=SolveParams(ramp_share=0.0))
+    assert asked[1] == (2815, True) and [c for c, _ in asked].count(2815) == 1
+    assert res.proven_optimal and res.cycle_time == 2823
+    assert SolveParams().salbp2_open_share == 0.5
