@@ -15,7 +15,9 @@ set (see docs/engines/linebal.md):
 Plain SALBP-2: an upper bound on the cycle time by bisection with the priority rule, then
 with the Hoffmann runs; then the cycle time at the lower bound, then bisection between the
 bounds, each step a SALBP-1 decision problem ("m stations at cycle c?") answered by the same
-pieces as above; the CP-SAT SALBP-2 model with whatever time is left.
+pieces as above (a decision left open with half the time is passed over and asked again
+later; the races of one instance give more time to the kind of search that has answered);
+the CP-SAT SALBP-2 model with whatever time is left.
 
 Problems with machine types, zoning, splitting or named operators go to the CP-SAT model.
 """
