@@ -125,22 +125,30 @@ def test_race_hands_a_given_up_best_first_turn_to_the_plain_depth_first_search(m
     assert False in calls  # the plain order ran
 
 
-def _endless_searches(monkeypatch) -> dict[str, int]:
-    """Replace both searches by ones that never answer and sleep 10 ms per step; returns
-    the count of steps per kind. (Call ``_clock`` first: it loads the kernels with the
-    real searches.)"""
+def _endless_searches(monkeypatch, answers=None) -> dict:
+    """Replace both searches by ones that sleep 10 ms per step and never answer, except a
+    search ``answers`` names: ``answers[(kind, bbr)] = k`` makes it answer "no" at step
+    k + 1. Returns the count of steps per kind ("bf", "dfs") and per (kind, id(bbr)).
+    (Call ``_clock`` first: it loads the kernels with the real searches.)"""
     import time
 
-    turns = {"bf": 0, "dfs": 0}
+    from jinxiu.engines.linebal.cbfs import Decision
 
-    def forever(kind):
+    turns: dict = {"bf": 0, "dfs": 0}
+    answers = {} if answers is None else answers
+
+    def forever(kind, bbr):
+        key = (kind, id(bbr))
         while True:
-            turns[kind] += 1
+            turns[kind] = turns.get(kind, 0) + 1
+            turns[key] = turns.get(key, 0) + 1
+            if (kind, bbr) in answers and turns[key] > answers[(kind, bbr)]:
+                return Decision(None, True, 1)
             time.sleep(0.01)
             yield
 
-    monkeypatch.setattr(Bbr, "decide", lambda self, m, **kw: forever("bf"))
-    monkeypatch.setattr(Bbr, "decide_dfs", lambda self, m, **kw: forever("dfs"))
+    monkeypatch.setattr(Bbr, "decide", lambda self, m, **kw: forever("bf", self))
+    monkeypatch.setattr(Bbr, "decide_dfs", lambda self, m, **kw: forever("dfs", self))
     return turns
 
 
@@ -290,44 +298,27 @@ def test_salbp2_races_count_contested_answers_and_boost_that_search_kind(monkeyp
     min(4, 1 + w) times the turns it would get otherwise."""
     import time
 
-    from jinxiu.engines.linebal.cbfs import Decision
-
     clock = _clock(10)
-    turns: dict[tuple, int] = {}
-    answer_after = {"bf": None}
-
-    def fake(kind):
-        def start(self, m, **kw):
-            key = (kind, id(self))
-            while True:
-                turns[key] = turns.get(key, 0) + 1
-                if kind == "bf" and self is answer_after["bf"][0] \
-                        and turns[key] > answer_after["bf"][1]:
-                    return Decision(None, True, 1)
-                time.sleep(0.01)
-                yield
-        return start
-
-    monkeypatch.setattr(Bbr, "decide", fake("bf"))
-    monkeypatch.setattr(Bbr, "decide_dfs", fake("dfs"))
+    answers: dict = {}
+    turns = _endless_searches(monkeypatch, answers)
     data = ProblemData(times=(4, 7, 4, 5), precedences=((0, 1), (1, 2)), stations=2)
     decisions = solve_mod._Decisions(data, clock, max_boost=4.0)
     # the forward best-first search answers "no" at its first step: nobody else ran, no win
     race = decisions.race(10)
-    answer_after["bf"] = (race.searches[0], 0)
+    answers[("bf", race.searches[0])] = 0
     dec, mirrored = race.run(2, time.perf_counter() + 1.0)
     assert dec is not None and not mirrored and decisions.wins == {}
     # ... on its fourth step, after the others had turns: a win for (forward, best-first)
     race = decisions.race(11)
     race.slice_s = 0.01  # one step per turn
-    answer_after["bf"] = (race.searches[0], 3)
+    answers[("bf", race.searches[0])] = 3
     dec, mirrored = race.run(2, time.perf_counter() + 1.0)
     assert dec is not None and decisions.wins == {(False, False): 1}
     # five wins: that kind gets four times the turns of each other search (capped at 4)
     decisions.wins[(False, False)] = 5
     race = decisions.race(12)
     race.slice_s = 0.01
-    answer_after["bf"] = (None, 0)
+    answers.clear()
     turns.clear()
     assert race.run(2, time.perf_counter() + 1.0) == (None, False)
     fwd, rev = race.searches

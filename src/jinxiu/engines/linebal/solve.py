@@ -332,7 +332,7 @@ class _Race:
     search — (mirrored, depth-first) — answered while another search had run too; a kind
     with ``w`` such answers gets ``min(max_boost, 1 + w)`` times the time it would get
     otherwise. On one graph the same search tends to answer every decision (ARC83 m = 20
-    and ARC111 m = 17: the forward best-first search answered all 21 and 16 decisions of a
+    and ARC111 m = 17: the forward best-first search answered all 14 and 11 decisions of a
     10 s run), and the decisions just below the optimum, which need seconds, come last."""
 
     def __init__(self, searches: tuple[Bbr, Bbr], clock: _Clock, slice_s: float = 0.05,
