@@ -114,6 +114,13 @@ REACH_WORDS = 1 << 22
 # without idle time first and the others when it comes up again (BARTHOL2 c = 85: the plan
 # after 2.6 M stored task sets instead of none in 5.4 M; docs/engines/linebal.md). 0: off.
 LAZY = 1
+# Deadlines tracked in the load enumeration (kernel._due_plan): the deadline cut tested
+# in O(deadlines) per load, and partial loads that cannot meet a deadline dropped; the
+# same nodes as the cut on whole loads (0), found in a quarter of the time on ARC83 at
+# 17 stations (docs/engines/linebal.md). The depth-first search keeps a table of
+# (m + 2)² · (n + 1) words for it and goes without beyond DUE_WORDS.
+DUE = 1
+DUE_WORDS = 1 << 23
 REACH = True  # False: the test is off (for measurements)
 
 
@@ -231,6 +238,7 @@ class Bbr:
         # nodes, 4.3 s); the plans that the unit passes found early on MUKHERJE m = 23
         # (c = 189) still come first (1.0 s; bands of a quarter of the budget: 10 s, none)
         ctx.st[kdfs.ST_BAND] = BANDS
+        ctx.st[kernel.ST_DUE] = DUE if ctx.lv_dsuf.size > 1 else 0
         kdfs.start_dfs(ctx, 1 if fullest_first else 0, rch)
         chunk = 256
         while True:
@@ -302,7 +310,7 @@ class Bbr:
             key=np.zeros(heap, dtype=np.int64), child=np.zeros(heap, dtype=np.int32),
             sib=np.zeros(heap, dtype=np.int32), tmp=np.zeros(heap, dtype=np.int32),
             roots=np.full(m + 1, -1, dtype=np.int64), htab=np.full(H, -1, dtype=np.int64),
-            st=np.zeros(17, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
+            st=np.zeros(18, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
             done=np.zeros(W, dtype=np.uint64), nd=np.zeros(W, dtype=np.uint64),
             tmpw=np.zeros(W, dtype=np.uint64), frc=np.zeros(W, dtype=np.uint64),
             avail=np.zeros(W, dtype=np.uint64), imposs=np.zeros(W, dtype=np.uint64),
@@ -316,7 +324,15 @@ class Bbr:
             lv_avail=np.zeros((lv, W), dtype=np.uint64),
             lv_suf=np.zeros((lv, n + 1), dtype=np.int64), lv_int=np.zeros((lv, 8), dtype=np.int64),
             lv_dl1=np.zeros((lv, m + 2), dtype=np.int64),
-            lv_dl3=np.zeros((lv, m + 2), dtype=np.int64), **a)
+            lv_dl3=np.zeros((lv, m + 2), dtype=np.int64),
+            dk=np.zeros(m + 2, dtype=np.int64), dneed=np.zeros(2 * m + 4, dtype=np.int64),
+            dsuf=np.zeros((1, 1) if dfs else (m + 2, n + 1), dtype=np.int64),
+            stD=np.zeros((depth, 2 * m + 4), dtype=np.int64),
+            lv_ndue=np.zeros(lv, dtype=np.int64),
+            lv_dk=np.zeros((lv, m + 2) if dfs else (1, 1), dtype=np.int64),
+            lv_dneed=np.zeros((lv, 2 * m + 4) if dfs else (1, 1), dtype=np.int64),
+            lv_dsuf=np.zeros((lv, m + 2, n + 1) if dfs and lv * (m + 2) * (n + 1) <= DUE_WORDS
+                             else (1, 1, 1), dtype=np.int64), **a)
         ctx.st[kernel.ST_BP_TRIAL] = BIN_TRIAL
         ctx.st[kernel.ST_BP_OFF] = int(BIN_CAP == 0)
         return ctx
@@ -378,6 +394,7 @@ class Bbr:
         ctx.st[kernel.ST_NODE_CAP] = node_cap
         ctx.st[kernel.ST_KEY_W] = KEY_W
         ctx.st[kernel.ST_LAZY] = LAZY
+        ctx.st[kernel.ST_DUE] = DUE
         chunk = 16
         while True:
             t0 = time.perf_counter()

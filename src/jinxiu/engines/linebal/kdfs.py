@@ -25,6 +25,7 @@ from jinxiu.engines.linebal.kernel import (
     FOUND,
     RUNNING,
     ST_BP_OFF,
+    ST_DUE,
     ST_FOUND,
     ST_LEVEL,
     ST_NODES,
@@ -34,6 +35,10 @@ from jinxiu.engines.linebal.kernel import (
     U1,
     _bin_cut,
     _dominated,
+    _due_met,
+    _due_ok,
+    _due_plan,
+    _due_take,
     _has,
     _late_cut,
     _lookup,
@@ -89,6 +94,10 @@ def _open_level(ctx, L, base, idle, r1, r2, r3, rch):
     for s in range(1, m + 2):
         dl1[s] += dl1[s - 1]
         dl3[s] += dl3[s - 1]
+    ctx.lv_ndue[L] = 0
+    if ctx.st[ST_DUE] != 0 and m > L:
+        ctx.lv_ndue[L] = _due_plan(ctx, done, L, dl1, dl3, ctx.lv_dk[L], ctx.lv_dneed[L],
+                                   ctx.lv_dsuf[L])
     _root_frame(ctx, base, ctx.lv_avail[L])
 
 
@@ -140,7 +149,7 @@ def _leaf(ctx, L, d, bn, bix, rch):
     r3 = li[LV_R3] - ctx.stI[d, 7]
     if (r1 + c - 1) // c > room or (r2 + 1) // 2 > room or (r3 + 5) // 6 > room:
         return 0
-    if _late_cut(ctx, S, k1, ctx.lv_dl1[L], ctx.lv_dl3[L]):
+    if ctx.st[ST_DUE] == 0 and _late_cut(ctx, S, k1, ctx.lv_dl1[L], ctx.lv_dl3[L]):
         return 0
     p, slot = _lookup(ctx.pool, ctx.htab, nd, W)
     if p >= 0 and ctx.lvl[p] <= k1:
@@ -182,6 +191,8 @@ def run_dfs(ctx, max_steps, bn, bix, rch):
     bar = ctx.lv_int[L, LV_BAR]
     top = ctx.lv_int[L, LV_TOP]
     base = ctx.lv_int[L, LV_BASE]
+    ndue = ctx.lv_ndue[L]
+    dk, dneed, dsuf = ctx.lv_dk[L], ctx.lv_dneed[L], ctx.lv_dsuf[L]
     steps = 0
     use_reach = rch.shape[1] > n
     while True:
@@ -205,6 +216,8 @@ def run_dfs(ctx, max_steps, bn, bix, rch):
             bar = ctx.lv_int[L, LV_BAR]
             top = ctx.lv_int[L, LV_TOP]
             base = ctx.lv_int[L, LV_BASE]
+            ndue = ctx.lv_ndue[L]
+            dk, dneed, dsuf = ctx.lv_dk[L], ctx.lv_dneed[L], ctx.lv_dsuf[L]
             d -= 1  # the frame that held the load (a leaf): pop it
             entering = False
             continue
@@ -244,7 +257,8 @@ def run_dfs(ctx, max_steps, bn, bix, rch):
         u = _lowest(stM[d], W)
         if u >= 0 and not (u > stI[d, 2] or load + suf[u] < bar or (
                 use_reach and not _reaches(rch[L, u], max(bar, c + 1 - stI[d, 1]) - load,
-                                           top - load))):
+                                           top - load)) or (
+                ndue > 0 and not _due_ok(ctx.stD, d, u, c - load, ndue, dneed, dsuf))):
             wu = u >> 6
             bu = U1 << np.uint64(u & 63)
             stM[d, wu] &= ~bu
@@ -269,11 +283,12 @@ def run_dfs(ctx, max_steps, bn, bix, rch):
             stI[e, 5] = stI[d, 5] + ctx.tp[u]
             stI[e, 6] = stI[d, 6] + ctx.w2[u]
             stI[e, 7] = stI[d, 7] + ctx.w3[u]
+            _due_take(ctx, d, e, u, ndue, dk)
             d = e
             entering = True
             continue
         if (stI[d, 3] == 0 and c - load < stI[d, 1] and load >= bar and stI[d, 2] == n
-                and load <= top):
+                and load <= top and (ndue == 0 or _due_met(ctx.stD, d, ndue, dneed))):
             r = _leaf(ctx, L, d, bn, bix, rch)
             if r == 1:
                 ctx.st[ST_LEVEL] = L
@@ -288,6 +303,8 @@ def run_dfs(ctx, max_steps, bn, bix, rch):
                 bar = ctx.lv_int[L, LV_BAR]
                 top = ctx.lv_int[L, LV_TOP]
                 base = ctx.lv_int[L, LV_BASE]
+                ndue = ctx.lv_ndue[L]
+                dk, dneed, dsuf = ctx.lv_dk[L], ctx.lv_dneed[L], ctx.lv_dsuf[L]
                 d = base
                 entering = True
                 continue
