@@ -69,6 +69,9 @@ class SolveParams:
     salbp2_cpsat_first_share: float = 0.15  # time left) while CP-SAT answers one in three
     dfs_patience_s: float = 2.0  # SALBP-1's race: a depth-first search that has had this
     dfs_late_weight: float = 8.0  # long without an answer counts this many times more
+    salbp2_cpsat_trust: float = 2.0  # ... and where it answered at least half of its
+    #                                  first tries, its second try here gets this many
+    #                                  times the cap and the share
     salbp2_cpsat_vars: int = 800  # SALBP-2's decisions ask CP-SAT (first or in phase 1)
     #                               only when its model has at most this many x[i, k]
     salbp2_open_share: float = 0.5  # SALBP-2's bisection: a decision with cycle times
@@ -296,8 +299,10 @@ def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, 
     #    in 0.43 s on one day, 0.76 s on a slower one, when the first try had 0.5 s)
     if cp_first is None:
         cpsat_probe(params.cpsat_cap, params.cpsat_share)
-    elif cpsat_probe(2 * params.salbp2_cpsat_first_cap, params.cpsat_share):
-        return best, upper, lower, lower >= upper, nodes
+    else:
+        boost = params.salbp2_cpsat_trust if 2 * cp_first[1] >= cp_first[0] else 1.0
+        if cpsat_probe(2 * boost * params.salbp2_cpsat_first_cap, boost * params.cpsat_share):
+            return best, upper, lower, lower >= upper, nodes
     # 2. the BB&R decisions again, where phase 0 stopped
     use_windows = params.window_search and (target is None or params.window_salbp2)
     if bbr_phase(params.bbr_second_share if use_windows else 1.0):
