@@ -81,6 +81,26 @@ def test_cuts_steps_and_keeps_every_node(scholl, monkeypatch, kind):
     assert 3 * out[True][2] < out[False][2]
 
 
+@pytest.mark.parametrize("kind", ["best-first", "depth-first"])
+def test_take_test_skips_candidates_and_keeps_every_node(scholl, monkeypatch, kind):
+    # ARC83, 17 stations at c = 4501 ("no"): a candidate is taken only when some load
+    # with it can end in the window (cbfs.REACH_TAKE); the same nodes, fewer steps
+    # (best-first: 743 285 against 805 974)
+    assert cbfs.REACH_TAKE  # on by default
+    data = read_in2(scholl / "ARC83.IN2")
+    out = {}
+    for on in (True, False):
+        monkeypatch.setattr(cbfs, "REACH_TAKE", on)
+        bbr = Bbr(Salbp1(data.times, data.precedences, 4501))
+        dec = _finish(bbr.decide(17) if kind == "best-first" else bbr.decide_dfs(17))
+        assert dec.stations is None and dec.complete
+        out[on] = bbr.stats
+    assert out[True][:2] == out[False][:2]
+    assert out[True][2] < out[False][2]
+    if kind == "best-first":
+        assert (out[True][2], out[False][2]) == (743285, 805974)
+
+
 def test_switched_off_when_the_table_would_be_too_large(monkeypatch):
     bbr = Bbr(Salbp1((3, 4, 2, 5), ((0, 1), (0, 2), (2, 3)), 700))
     assert bbr._reach_table(0).shape == (5, 11)

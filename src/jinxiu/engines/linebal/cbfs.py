@@ -122,6 +122,11 @@ LAZY = 1
 DUE = 1
 DUE_WORDS = 1 << 23
 REACH = True  # False: the test is off (for measurements)
+# ... and a candidate task is taken only when some subset of the tasks after it ends the
+# load with it inside the window (else it is skipped at once, no frame entered): ARC111
+# m = 17 at c = 8854, the same 91 954 nodes in 23.0 M steps instead of 38.2 M, 6.7 s
+# instead of 7.2 s (the steps saved are the cheapest ones). False: off (measurements).
+REACH_TAKE = True
 
 
 class Bbr:
@@ -310,7 +315,7 @@ class Bbr:
             key=np.zeros(heap, dtype=np.int64), child=np.zeros(heap, dtype=np.int32),
             sib=np.zeros(heap, dtype=np.int32), tmp=np.zeros(heap, dtype=np.int32),
             roots=np.full(m + 1, -1, dtype=np.int64), htab=np.full(H, -1, dtype=np.int64),
-            st=np.zeros(18, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
+            st=np.zeros(19, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
             done=np.zeros(W, dtype=np.uint64), nd=np.zeros(W, dtype=np.uint64),
             tmpw=np.zeros(W, dtype=np.uint64), frc=np.zeros(W, dtype=np.uint64),
             avail=np.zeros(W, dtype=np.uint64), imposs=np.zeros(W, dtype=np.uint64),
@@ -334,6 +339,7 @@ class Bbr:
             lv_dsuf=np.zeros((lv, m + 2, n + 1) if dfs and lv * (m + 2) * (n + 1) <= DUE_WORDS
                              else (1, 1, 1), dtype=np.int64), **a)
         ctx.st[kernel.ST_BP_TRIAL] = BIN_TRIAL
+        ctx.st[kernel.ST_TAKE] = int(REACH_TAKE)
         ctx.st[kernel.ST_BP_OFF] = int(BIN_CAP == 0)
         return ctx
 

@@ -31,6 +31,7 @@ from jinxiu.engines.linebal.kernel import (
     ST_NODES,
     ST_POOL,
     ST_STEPS,
+    ST_TAKE,
     U0,
     U1,
     _bin_cut,
@@ -195,6 +196,7 @@ def run_dfs(ctx, max_steps, bn, bix, rch):
     dk, dneed, dsuf = ctx.lv_dk[L], ctx.lv_dneed[L], ctx.lv_dsuf[L]
     steps = 0
     use_reach = rch.shape[1] > n
+    take_test = use_reach and ctx.st[ST_TAKE] != 0
     while True:
         if d < base:  # station L + 1 has no load left: back to station L's enumeration
             li = ctx.lv_int[L]
@@ -262,6 +264,11 @@ def run_dfs(ctx, max_steps, bn, bix, rch):
             wu = u >> 6
             bu = U1 << np.uint64(u & 63)
             stM[d, wu] &= ~bu
+            if take_test and not _reaches(rch[L, u + 1],
+                                          max(bar, c + 1 - stI[d, 1]) - load - t[u],
+                                          top - load - t[u]):
+                stI[d, 4] = u  # no load with u ends in the window: skip it (kernel.py)
+                continue
             stI[d, 3] = 1
             stI[d, 4] = u
             e = d + 1

@@ -48,6 +48,7 @@ ST_BP_CALLS, ST_BP_CUTS, ST_BP_OFF, ST_BP_TRIAL = 9, 10, 11, 12
 BP_RATE = 20
 ST_LAZY = 16  # st[16]: 1 = lazy children (run_search: the loads without idle time first)
 ST_DUE = 17  # st[17]: 1 = deadlines tracked in the enumeration (_due_plan); 0: _late_cut
+ST_TAKE = 18  # st[18]: 1 = a candidate is taken only if some load with it ends in the window
 
 
 class Ctx(NamedTuple):
@@ -391,6 +392,7 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix, rch, top
     found = -1
     steps = 0
     use_reach = rch.shape[0] > n
+    take_test = use_reach and ctx.st[ST_TAKE] != 0
     due_on = mode == 0 and ctx.st[ST_DUE] != 0
     ndue = ctx.sc[SC_DUE] if due_on else 0
     _root_frame(ctx, 0, ctx.avail)
@@ -434,10 +436,17 @@ def _enumerate(ctx, done, forced, bar0, mode, best, steps_cap, bn, bix, rch, top
                                            c - load)) or (
                 ndue > 0 and not _due_ok(ctx.stD, d, u, c - load, ndue, ctx.dneed,
                                          ctx.dsuf))):
-            # take u: the child gets the candidates after u and u's freed successors
             wu = u >> 6
             bu = U1 << np.uint64(u & 63)
             stM[d, wu] &= ~bu
+            if take_test and not _reaches(rch[u + 1],
+                                          max(bar, c + 1 - stI[d, 1]) - load - t[u],
+                                          c - load - t[u]):
+                # no load with u ends in the window (some without it may): skip u here,
+                # as if its child had come back (a forced u ends the frame)
+                stI[d, 4] = u
+                continue
+            # take u: the child gets the candidates after u and u's freed successors
             stI[d, 3] = 1
             stI[d, 4] = u
             e = d + 1
