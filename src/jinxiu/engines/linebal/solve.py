@@ -67,11 +67,11 @@ class SolveParams:
     salbp2_cpsat_first: bool = True  # SALBP-2's bisection: each decision asks CP-SAT
     salbp2_cpsat_first_cap: float = 0.5  # first (at most this long and this share of the
     salbp2_cpsat_first_share: float = 0.15  # time left) while CP-SAT answers one in three
+    salbp2_cpsat_trust: float = 2.0  # a decision's second CP-SAT try (after the first
+    #                                  races) gets this many times its cap and share
+    #                                  where CP-SAT answered at least half of its first tries
     dfs_patience_s: float = 2.0  # SALBP-1's race: a depth-first search that has had this
     dfs_late_weight: float = 8.0  # long without an answer counts this many times more
-    salbp2_cpsat_trust: float = 2.0  # ... and where it answered at least half of its
-    #                                  first tries, its second try here gets this many
-    #                                  times the cap and the share
     salbp2_cpsat_vars: int = 800  # SALBP-2's decisions ask CP-SAT (first or in phase 1)
     #                               only when its model has at most this many x[i, k]
     salbp2_open_share: float = 0.5  # SALBP-2's bisection: a decision with cycle times
