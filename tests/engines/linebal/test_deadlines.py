@@ -8,11 +8,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jinxiu.engines.linebal import ProblemData, cbfs, read_in2
+from jinxiu.engines.linebal import cbfs, read_in2
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.cbfs import Bbr
 
-from .test_kernels import _both, _finish, _valid
+from .test_kernels import _both, _finish, _valid, tens_case
 from .test_solve import small_dags
 
 
@@ -29,11 +29,7 @@ def test_tracked_deadlines_equal_brute_force(brute, dag, extra, due, kind):
     """Times of tens of units and tight cycle times, so that latest stations and their
     deadlines bind; with the tracking on and off, every search gives the brute-force
     answer ("no" at one station less included)."""
-    times, arcs = dag
-    times = [7 * x + 3 for x in times]
-    c = max(times) + extra
-    data = ProblemData(times=tuple(times), precedences=tuple(arcs), cycle_time=c)
-    opt = brute.min_stations(times, arcs, c)
+    data, opt = tens_case(brute, dag, extra)
     with mock.patch.object(cbfs, "DUE", int(due)):
         for bbr, mirrored in _both(data):
             yes = _decide(bbr, opt, kind)

@@ -32,6 +32,16 @@ def _both(data: ProblemData) -> list[tuple[Bbr, bool]]:
     return [(Bbr(fwd), False), (Bbr(rev), True)]
 
 
+def tens_case(brute, dag, extra: int) -> tuple[ProblemData, int]:
+    """A small DAG with times of tens of units (7 t + 3) at cycle max + ``extra``, and its
+    brute-force station count."""
+    times, arcs = dag
+    times = [7 * x + 3 for x in times]
+    c = max(times) + extra
+    data = ProblemData(times=tuple(times), precedences=tuple(arcs), cycle_time=c)
+    return data, brute.min_stations(times, arcs, c)
+
+
 def _valid(data: ProblemData, stations, mirrored: bool) -> bool:
     plan = list(reversed(stations)) if mirrored else stations
     res = make_result(data, plan, cycle_time=data.cycle_time, lower_bound=1, proven=False,
@@ -161,11 +171,7 @@ def test_lazy_children_equal_brute_force(brute, dag, extra, lazy):
     """The best-first search with and without lazy children (the loads without idle time
     first, the others when the node comes up again): times of tens of units, so nodes
     have loads on both sides; the brute-force answer either way, "no" included."""
-    times, arcs = dag
-    times = [7 * x + 3 for x in times]
-    c = max(times) + extra
-    data = ProblemData(times=tuple(times), precedences=tuple(arcs), cycle_time=c)
-    opt = brute.min_stations(times, arcs, c)
+    data, opt = tens_case(brute, dag, extra)
     with mock.patch.object(cbfs, "LAZY", int(lazy)):
         for bbr, mirrored in _both(data):
             yes = _finish(bbr.decide(opt))
