@@ -61,6 +61,7 @@ def test_bench_small_set(tmp_path, scholl, capsys):
     assert all(r["gap"] == "0" for r in rows)
     assert all(r["checked"] == "1" and r["refutes_best_known"] == "0" for r in rows)
     assert summary["best_known_refuted"] == 0 and summary["plans_failing_check"] == 0
+    assert summary["jobs"] == 2 and summary["threads"] == 1
 
 
 def test_bench_row_reports_a_listed_optimum_below_the_proven_bound(scholl):
@@ -68,7 +69,7 @@ def test_bench_row_reports_a_listed_optimum_below_the_proven_bound(scholl):
     # tasks are longer than 84 / 4, so a station holds at most three of them, and the ten
     # tasks of 20-21 fit at most one to a station with two long tasks: 18 stations cannot
     # reach 84 (docs/engines/linebal.md); the bound says so and the row flags the list
-    row = _run_one((str(scholl / "WEE-MAG.IN2"), "WEE-MAG", "SALBP-2", 18, 84, 5.0, 0))
+    row = _run_one((str(scholl / "WEE-MAG.IN2"), "WEE-MAG", "SALBP-2", 18, 84, 5.0, 0, 1))
     assert row["lower_bound"] > 84 and row["refutes_best_known"] == 1
     assert row["checked"] == 1 and row["result"] >= row["lower_bound"]
     # the listed value is not refuted where the bound stays at or below it

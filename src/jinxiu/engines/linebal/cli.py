@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1),
+                   help="2: the forward and mirrored searches at once (default: 2 where the "
+                        "machine has two cores)")
     b = sub.add_parser("bench", help="solve a whole benchmark set in parallel")
     b.add_argument("--set", required=True, dest="set_name",
                    help="salbp1 | salbp2 | alb")
@@ -62,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="parallel processes (default: all cores)")
     b.add_argument("--seed", type=int, default=0)
     b.add_argument("--only", default="", help="comma-separated graph names to keep")
+    b.add_argument("--threads", type=int, default=1,
+                   help="threads per instance (2: both search directions at once; "
+                        "give --jobs so that jobs × threads fits the cores)")
     return p
 
 
@@ -87,7 +93,11 @@ def _solve(args) -> int:
     except (OSError, ProblemError) as exc:
         print(f"jinxiu linebal: {args.file}: {exc}", file=sys.stderr)
         return 2
-    result = solve(data, stop=MaxRuntime(args.time_limit), seed=args.seed)
+    if args.threads < 1:
+        print("jinxiu linebal: --threads must be at least 1", file=sys.stderr)
+        return 2
+    result = solve(data, stop=MaxRuntime(args.time_limit), seed=args.seed,
+                   params=SolveParams(threads=args.threads))
     if not result.assignment:
         print(f"jinxiu linebal: no solution ({result.stop_reason})", file=sys.stderr)
         return 1
@@ -139,12 +149,13 @@ def _instances(set_name: str, data_dir: Path, only: set[str]) -> list[tuple]:
 
 
 def _run_one(job: tuple) -> dict:
-    path, name, kind, param, best, time_limit, seed = job
+    path, name, kind, param, best, time_limit, seed, threads = job
     graph = read_instance(path)
     data = graph.problem(cycle_time=param) if kind == "SALBP-1" and param is not None \
         else graph.problem(stations=param) if kind == "SALBP-2" else graph.problem()
     t0 = time.perf_counter()
-    res = solve(data, stop=MaxRuntime(time_limit), seed=seed, params=SolveParams(workers=1))
+    res = solve(data, stop=MaxRuntime(time_limit), seed=seed,
+                params=SolveParams(workers=1, threads=threads))
     wall = time.perf_counter() - t0
     value = res.objective if res.assignment else None
     gap = "" if value is None or best is None else value - best
@@ -184,7 +195,10 @@ def _bench(args) -> int:
         return 2
     # biggest graphs first, so that the pool does not end on one long job
     sizes = {p: os.path.getsize(p) for p, *_ in instances}
-    jobs = [(*row, args.time_limit, args.seed) for row in instances]
+    if args.threads < 1:
+        print("jinxiu linebal: --threads must be at least 1", file=sys.stderr)
+        return 2
+    jobs = [(*row, args.time_limit, args.seed, args.threads) for row in instances]
     jobs.sort(key=lambda j: -sizes[j[0]])
     warm_up()  # the kernels are loaded once, before the workers fork
     t0 = time.perf_counter()
@@ -229,6 +243,7 @@ def _summary(results: list[dict], wall: float, args, set_name: str, n_jobs: int)
         "time_limit_s": args.time_limit,
         "seed": args.seed,
         "jobs": n_jobs,
+        "threads": args.threads,
         "machine": {"nproc": os.cpu_count(), "cpu": _cpu_model(),
                     "python": platform.python_version()},
     }

@@ -102,7 +102,7 @@ def _open_level(ctx, L, base, idle, r1, r2, r3, rch):
     _root_frame(ctx, base, ctx.lv_avail[L])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def start_dfs(ctx, order, rch):
     """The root: nothing assigned, no station. ``order`` 0: a station's loads in the order
     the enumeration meets them; 1: fullest first (the enumeration runs once per band of
@@ -174,7 +174,7 @@ def _leaf(ctx, L, d, bn, bix, rch):
     return 2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run_dfs(ctx, max_steps, bn, bix, rch):
     """Go on with the search for up to ``max_steps`` enumeration steps. Returns RUNNING,
     FOUND (the plan: the load of frame ``lv_int[l + 1, LV_BASE] - 1`` for each station

@@ -716,7 +716,7 @@ def _node_sums(ctx, done):
     return a, b, c2, c3
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def start_search(ctx):
     """Put the root (nothing assigned, no station) into the empty search."""
     for w in range(ctx.W):
@@ -734,7 +734,7 @@ def start_search(ctx):
     ctx.st[ST_OPEN] = 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def run_search(ctx, max_nodes, bn, bix, rch):
     """Expand up to ``max_nodes`` nodes in cyclic best-first order. Returns RUNNING (more
     to do), FOUND (``st[ST_FOUND]`` is the complete plan's last node), EXHAUSTED (no plan
@@ -850,7 +850,7 @@ def count_loads(ctx, done, bar, steps_cap, bn, bix, rch):
     return _enumerate(ctx, done, ctx.frc, bar, 2, ctx.nd, steps_cap, bn, bix, rch, ctx.c) + 1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rehash(ctx):
     """Fill a fresh (all -1) hash table with the current nodes of the pool."""
     for q in range(ctx.st[ST_POOL]):
