@@ -291,11 +291,14 @@ def line_dashboard(*, user, line, day: dt.date, now: dt.datetime | None = None,
         "defects_by_operation": sorted(
             ((op, defects_op[op.pk]) for op in operations if defects_op.get(op.pk)),
             key=lambda pair: -pair[1]),
+        # ties in a fixed order (the operator's key; station and reason): the counts come
+        # from dicts filled in the order the scans were read, which the tallies do not keep
         "defects_by_operator": sorted(
             ((operators[k], n) for k, n in defects_operator.items() if k in operators),
-            key=lambda pair: -pair[1]),
+            key=lambda pair: (-pair[1], pair[0].pk)),
         "downtime": sorted(((station, reason, round(m, 1)) for (station, reason), m
-                            in down.items()), key=lambda r: -r[2]),
+                            in down.items()),
+                           key=lambda r: (-r[2], str(r[0] or ""), str(r[1] or ""))),
         "alerts": _alert_texts(alerts, {op.pk: op for op in operations}, operators),
         "output": sum(hourly.values()),
         "loaded": loaded,
