@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.models import Organization
 from jinxiu.apps.core.permissions import organizations_for
+from jinxiu.apps.core.picker import PICKER_FROM, OrganizationChoiceField, SuggestPicker
 
 
 class RestrictedModelForm(forms.ModelForm):
@@ -38,9 +39,16 @@ class TenantModelForm(RestrictedModelForm):
             if self.instance.pk is not None:
                 # keep the current owner selectable, so an unchanged form stays valid
                 choices = choices | Organization.objects.filter(pk=self.instance.organization_id)
-            self.fields["organization"].queryset = choices.distinct()
-            if self.instance.pk is None and not self.initial.get("organization"):
-                only = list(choices[:2])
-                if len(only) == 1:
-                    self.initial["organization"] = only[0].pk
+            choices = choices.distinct()
+            first = list(choices.values_list("pk", flat=True)[:PICKER_FROM + 1])
+            if len(first) > PICKER_FROM:  # a superuser: a text box, not every organization
+                old = self.fields["organization"]
+                self.fields["organization"] = OrganizationChoiceField(
+                    queryset=choices, label=old.label, required=old.required,
+                    widget=SuggestPicker(attrs={"class": "form-control"}))
+            else:
+                self.fields["organization"].queryset = choices
+            if (self.instance.pk is None and not self.initial.get("organization")
+                    and len(first) == 1):
+                self.initial["organization"] = first[0]
             self.fields["organization"].help_text = _("The organization this belongs to.")

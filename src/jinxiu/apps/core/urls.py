@@ -8,6 +8,7 @@ app_name = "core"
 
 urlpatterns = [
     path("switch-organization/", views.switch_organization, name="switch_organization"),
+    path("organizations/suggest/", views.organization_suggest, name="organization_suggest"),
     *crud_urls(
         Organization,
         prefix="organizations/",

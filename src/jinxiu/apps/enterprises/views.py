@@ -1,7 +1,6 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -15,6 +14,7 @@ from jinxiu.apps.core.generic_views import (
 )
 from jinxiu.apps.core.paginators import CappedPaginator
 from jinxiu.apps.core.permissions import permission_q
+from jinxiu.apps.core.picker import SUGGESTIONS, suggestion_options
 from jinxiu.apps.core.uscc import warnings as code_warnings
 from jinxiu.apps.enterprises.adapter import size_verdict
 from jinxiu.apps.enterprises.filtersets import (
@@ -29,7 +29,6 @@ from jinxiu.apps.enterprises.paginators import (
     RegistryPaginator,
     RegistrySearchPaginator,
 )
-from jinxiu.apps.enterprises.picker import SUGGESTIONS
 from jinxiu.apps.enterprises.qualification import qualification_rows
 from jinxiu.apps.enterprises.selectors import indicators_for
 from jinxiu.apps.enterprises.services import enterprise_save, indicator_save
@@ -79,8 +78,7 @@ class EnterpriseSuggestView(View):
         found = EnterpriseFilterSet({"q": text}, queryset=visible).qs
         rows = found.order_by("organization__name", "pk").values_list(
             "organization__credit_code", "organization__name")[:SUGGESTIONS]
-        return HttpResponse(format_html_join(
-            "", '<option value="{}">{}</option>', ((code or name, name) for code, name in rows)))
+        return HttpResponse(suggestion_options(rows))
 
 
 class EnterpriseQualificationView(ObjectViewMixin, View):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -34,8 +35,10 @@ from jinxiu.apps.core.jobs.services import (
 from jinxiu.apps.core.middleware import ACTIVE_ORG_SESSION_KEY
 from jinxiu.apps.core.models import JobRun, ObjectChange, Organization
 from jinxiu.apps.core.navigation import tiles_for
-from jinxiu.apps.core.permissions import user_can
+from jinxiu.apps.core.permissions import organizations_for, user_can
+from jinxiu.apps.core.picker import SUGGESTIONS, suggestion_options
 from jinxiu.apps.core.tables import JobRunTable, ObjectChangeTable, OrganizationTable
+from jinxiu.apps.core.uscc import normalize
 
 
 @login_required
@@ -79,6 +82,24 @@ class OrganizationForm(RestrictedModelForm):
             # bureau sees an enterprise: only a system administrator changes them
             for name in Organization.SCOPE_FIELDS:
                 self.fields[name].disabled = True
+
+
+@login_required
+def organization_suggest(request):
+    """Up to ``SUGGESTIONS`` ``<option>`` elements for the text typed so far in an owner
+    text box (``picker.py``; ``?field=<input name>&<input name>=<text>``): the organizations
+    the user may add data for whose name holds the text or whose credit code starts with it,
+    names in order. Under two characters: none."""
+    text = request.GET.get(request.GET.get("field", "q"), "").strip()
+    if len(text) < 2:
+        return HttpResponse("")
+    code = normalize(text)
+    match = Q(name__icontains=text)
+    if code.isalnum() and code.isascii():
+        match |= Q(credit_code__startswith=code)
+    rows = (organizations_for(request.user, "add").filter(match).order_by("name", "pk")
+            .values_list("credit_code", "name")[:SUGGESTIONS])
+    return HttpResponse(suggestion_options(rows))
 
 
 class OrganizationListView(ObjectListView):
