@@ -64,6 +64,25 @@ def test_highest_output_for_a_number_of_operators(org, django_capture_on_commit_
     assert evaluate(plan).bottleneck_seconds == 40.0
 
 
+@pytest.mark.parametrize(("cores", "workers", "threads"), [(1, 1, 1), (2, 2, 2), (8, 8, 2)])
+def test_a_balancing_job_gives_the_engine_the_machines_cores(
+        org, django_capture_on_commit_callbacks, monkeypatch, cores, workers, threads):
+    from jinxiu.engines import linebal
+
+    seen = []
+    real = linebal.solve
+
+    def spy(data, **kwargs):
+        seen.append(kwargs["params"])
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(linebal, "solve", spy)
+    monkeypatch.setattr("jinxiu.apps.production.adapter.os.cpu_count", lambda: cores)
+    plan = run(make_plan(org, cycle_seconds=50), make_user(), django_capture_on_commit_callbacks)
+    assert plan.current_status == "done" and len(plan.result["stations"]) == 3
+    assert [(p.workers, p.threads) for p in seen] == [(workers, threads)]
+
+
 def test_figures_and_warnings_of_a_hand_edited_plan(org):
     plan = make_plan(org, cycle_seconds=50)
     style = plan.style

@@ -8,7 +8,7 @@ from jinxiu.apps.core.jobs.registry import job_kind
 
 @job_kind("production.balance", label=_("Balance a sewing line"), atomic=False)
 def balance_job(ctx):
-    from jinxiu.apps.production.adapter import plan_problem, result_to_json
+    from jinxiu.apps.production.adapter import plan_problem, result_to_json, solve_params
     from jinxiu.apps.production.models import BalancePlan
     from jinxiu.engines.common import MaxRuntime
     from jinxiu.engines.linebal import solve
@@ -17,7 +17,7 @@ def balance_job(ctx):
     ctx.progress(5, _("Reading the bulletin"))
     data, ops = plan_problem(plan)
     ctx.progress(10, _("Balancing %(n)d operations") % {"n": len(ops)})
-    result = solve(data, stop=MaxRuntime(plan.time_limit_s), seed=0)
+    result = solve(data, stop=MaxRuntime(plan.time_limit_s), seed=0, params=solve_params())
     ctx.progress(95, _("Saving the plan"))
     if not result.assignment:
         raise ValueError(_("No balance found (%(reason)s).") % {"reason": result.stop_reason})

@@ -95,7 +95,7 @@ def line_rebalance(*, line: Line, user, today: dt.date | None = None) -> Balance
 @job_kind("tracking.rebalance", label=gettext_lazy("Re-balance a line on observed figures"),
           atomic=False)
 def rebalance_job(ctx):
-    from jinxiu.apps.production.adapter import plan_problem, result_to_json
+    from jinxiu.apps.production.adapter import plan_problem, result_to_json, solve_params
     from jinxiu.engines.common import MaxRuntime
     from jinxiu.engines.linebal import solve
     from jinxiu.engines.linebal.problem import Operator as EngineOperator
@@ -108,7 +108,7 @@ def rebalance_job(ctx):
         EngineOperator(name=op.name, efficiency=skills.get(op.name, dict(op.efficiency)))
         for op in data.operators))
     ctx.progress(10, gettext_lazy("Balancing"))
-    result = solve(data, stop=MaxRuntime(plan.time_limit_s), seed=0)
+    result = solve(data, stop=MaxRuntime(plan.time_limit_s), seed=0, params=solve_params())
     if not result.assignment:
         raise ValueError(_("No balance found (%(reason)s).") % {"reason": result.stop_reason})
     with transaction.atomic():
