@@ -159,6 +159,7 @@ def tierrecord_remind(*, on: dt.date, within_days: int) -> list[TierRecord]:
 
 
 # --- batch evaluation ---------------------------------------------------------------------
+@transaction.atomic  # job_enqueue sends the job on commit: after this function's writes
 def evaluation_run_start(*, user, organization, ruleset: RuleSetRevision,
                          assessed_on: dt.date, filters: dict, note: str = "") -> EvaluationRun:
     try:

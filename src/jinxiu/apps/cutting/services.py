@@ -109,6 +109,7 @@ def _bounds(ring) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
+@transaction.atomic  # job_enqueue sends the job on commit: after this function's writes
 def order_run(*, order: CutOrder, user) -> CutOrder:
     """Check the order now (pieces fit the fabric, quantities) and queue the planning job."""
     from jinxiu.apps.cutting.adapter import engine_order, order_problem

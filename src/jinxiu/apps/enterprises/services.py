@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jinxiu.apps.enterprises.models import (
@@ -159,6 +160,7 @@ def import_batch_check(*, batch: ImportBatch, user, mapping: dict | None = None,
     return batch
 
 
+@transaction.atomic  # job_enqueue sends the job on commit: after this function's writes
 def import_batch_start(*, batch: ImportBatch, user) -> ImportBatch:
     """Hand a checked import to the background job (all rows or none are written)."""
     from jinxiu.apps.core.jobs.services import job_enqueue

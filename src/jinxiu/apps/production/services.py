@@ -28,6 +28,7 @@ def style_copy(*, source: Style, organization, code: str, name: str) -> Style:
     return style
 
 
+@transaction.atomic  # job_enqueue sends the job on commit: after this function's writes
 def plan_run(*, plan: BalancePlan, user) -> BalancePlan:
     """Queue the balancing job for ``plan`` (after the surrounding transaction commits)."""
     from jinxiu.apps.production.adapter import plan_problem

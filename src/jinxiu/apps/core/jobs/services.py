@@ -73,7 +73,12 @@ def job_live_state(job: JobRun) -> tuple[int, str]:
 
 
 def job_enqueue(*, kind: str, user, organization=None, params: dict | None = None) -> JobRun:
-    """Create the JobRun and hand it to the task backend once the transaction commits."""
+    """Create the JobRun and hand it to the task backend once the transaction commits.
+
+    Outside a transaction that is at once: a caller that writes after enqueuing (a status,
+    the job's id) must hold a transaction, or a quick worker may finish the job first and
+    the caller's write then overwrites what the job stored (an import shown "queued" after
+    it was done, a balancing plan's result lost)."""
     job_kind = get_job_kind(kind)
     if job_kind.superuser_only and not user.is_superuser:
         raise PermissionDenied(_("Only a system administrator may start this job."))
