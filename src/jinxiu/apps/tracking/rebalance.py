@@ -60,7 +60,6 @@ def observed_skills(operators, performance: dict[int, float]) -> dict[str, dict[
 
 
 @transaction.atomic
-@transaction.atomic  # job_enqueue sends the job on commit: after this function's writes
 def line_rebalance(*, line: Line, user, today: dt.date | None = None) -> BalancePlan:
     """Create the re-balancing plan for ``line`` and queue its job (performance observed over
     the days up to ``today``)."""

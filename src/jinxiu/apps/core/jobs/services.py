@@ -78,7 +78,8 @@ def job_enqueue(*, kind: str, user, organization=None, params: dict | None = Non
     Outside a transaction that is at once: a caller that writes after enqueuing (a status,
     the job's id) must hold a transaction, or a quick worker may finish the job first and
     the caller's write then overwrites what the job stored (an import shown "queued" after
-    it was done, a balancing plan's result lost)."""
+    it was done; a plan run outside a transaction would lose its result). The services that
+    enqueue are atomic themselves, whatever their caller holds."""
     job_kind = get_job_kind(kind)
     if job_kind.superuser_only and not user.is_superuser:
         raise PermissionDenied(_("Only a system administrator may start this job."))
