@@ -29,7 +29,9 @@ def _both(data: ProblemData) -> list[tuple[Bbr, bool]]:
     c = data.cycle_time
     fwd = Salbp1(data.times, data.precedences, c)
     rev = Salbp1(data.times, [(j, i) for i, j in data.precedences], c)
-    return [(Bbr(fwd), False), (Bbr(rev), True)]
+    pair = Bbr(fwd), Bbr(rev)
+    cbfs.link_ends(*pair)  # as the solver does (solve._searches): the reserves on
+    return [(pair[0], False), (pair[1], True)]
 
 
 def tens_case(brute, dag, extra: int) -> tuple[ProblemData, int]:

@@ -220,10 +220,11 @@ def test_cp_model_size_worked_values(scholl):
 
 
 def test_cpsat_goes_first_only_on_small_models(scholl, monkeypatch):
-    """ARC83 with 8 stations: the bisection's decisions ask CP-SAT first (the models have
-    300-odd variables); with the limit below that, no decision asks CP-SAT at all, first or
-    in phase 1 (and then 9554 is not proven in 3 s: CP-SAT settles its "no"s)."""
-    data = read_in2(scholl / "ARC83.IN2").problem(stations=8)
+    """ARC83 with 16 stations: the bisection's decisions ask CP-SAT first (the models have
+    560-odd variables); with the limit below that, no decision asks CP-SAT at all,
+    first or in phase 1. (ARC83 with 8 stations, this test's instance before the reserve
+    of ``cbfs.link_ends``, is now settled by the ramp's short races alone, in 0.8 s.)"""
+    data = read_in2(scholl / "ARC83.IN2").problem(stations=16)
     firsts, probes = [], []
     real_exact, real_cp = solve_mod._exact_salbp1, solve_mod.solve_cp
 
@@ -232,19 +233,19 @@ def test_cpsat_goes_first_only_on_small_models(scholl, monkeypatch):
         return real_exact(*args, **kwargs)
 
     def spy_cp(*args, **kwargs):
-        if kwargs.get("objective_upper") == 8:  # a decision's CP-SAT, not SALBP-2's model
+        if kwargs.get("objective_upper") == 16:  # a decision's CP-SAT, not SALBP-2's model
             probes.append(kwargs["time_limit"])
         return real_cp(*args, **kwargs)
 
     monkeypatch.setattr(solve_mod, "_exact_salbp1", spy_exact)
     monkeypatch.setattr(solve_mod, "solve_cp", spy_cp)
     res = solve(data, stop=MaxRuntime(30), params=SolveParams())
-    assert res.proven_optimal and res.cycle_time == 9554 and any(firsts) and probes
+    assert res.proven_optimal and res.cycle_time == 4850 and any(firsts) and probes
     firsts.clear()
     probes.clear()
     res = solve(data, stop=MaxRuntime(3), params=SolveParams(salbp2_cpsat_vars=300))
     assert firsts and not any(firsts) and probes == []
-    assert res.cycle_time >= 9554 and check_solution(data, res) == []
+    assert res.cycle_time >= 4850 and check_solution(data, res) == []
 
 
 def test_salbp1_race_depth_first_searches_step_back_after_their_patience(monkeypatch):
@@ -270,29 +271,31 @@ def test_salbp1_race_depth_first_searches_step_back_after_their_patience(monkeyp
 
 @pytest.mark.parametrize(("before", "second"), [([0, 0], 0.1), ([2, 1], 0.1), ([2, 2], 0.2)])
 def test_a_decision_asks_cpsat_again_with_twice_the_cap(scholl, monkeypatch, before, second):
-    """ARC83 with 8 stations, CP-SAT first with 0.05 s: a decision that CP-SAT did not settle
-    then (none does in 0.05 s) gets it again in its phase 1 with 0.1 s; 0.2 s where CP-SAT
-    answered at least half of its first tries, this one included (two of three). ARC83
-    m = 8 at 9553: CP-SAT's "no" took 0.68 s on a slower day, and the second try with
-    twice 0.5 s capped at 0.15 of the time left did not get it; with 2 s and 0.3 of the
-    rest the instance was proven in 6.8 s of 10."""
-    data = read_in2(scholl / "ARC83.IN2").problem(stations=8)
+    """ARC83 with 17 stations at c = 4510, CP-SAT first with 0.05 s: a decision that CP-SAT
+    did not settle then (none does in 0.05 s) gets it again in its phase 1 with 0.1 s; 0.2 s
+    where CP-SAT answered at least half of its first tries, this one included (two of
+    three). (The races need seconds for this "no": the forward best-first search alone
+    2.3 s. ARC83 m = 8 at 9553, this test's decision before ``cbfs.link_ends``, is now
+    settled by the races before phase 1. There, CP-SAT's "no" took 0.68 s on a slower day,
+    and the second try with twice 0.5 s capped at 0.15 of the time left did not get it;
+    with 2 s and 0.3 of the rest the instance was proven in 6.8 s of 10.)"""
+    data = read_in2(scholl / "ARC83.IN2").problem(stations=17)
     limits = []
     real_cp = solve_mod.solve_cp
 
     def spy_cp(*args, **kwargs):
-        if kwargs.get("objective_upper") == 8:
+        if kwargs.get("objective_upper") == 17:
             limits.append(kwargs["time_limit"])
         return real_cp(*args, **kwargs)
 
     monkeypatch.setattr(solve_mod, "solve_cp", spy_cp)
     clock = _clock(4)  # phase 1 comes after about a second, with 0.15 of the rest > 0.1 s
-    race = solve_mod._Race(solve_mod._searches(data, 9553), clock)
+    race = solve_mod._Race(solve_mod._searches(data, 4510), clock)
     try:
-        solve_mod._exact_salbp1(data, 9553, clock, random.Random(0), 0,
+        solve_mod._exact_salbp1(data, 4510, clock, random.Random(0), 0,
                                 SolveParams(salbp2_cpsat_first_cap=0.05, race_first_s=0.05,
                                             window_salbp2=False),
-                                race, target=8, cp_first=before)
+                                race, target=17, cp_first=before)
     finally:
         race.close()
     assert limits[:2] == [0.05, second]

@@ -12,7 +12,9 @@ search), and runs them in slices as generators. The rules they apply:
 * Idle budget: ``m`` stations leave ``m·c − Σt`` idle time in all, so a load may leave at most
   what is left of it; the enumeration stops a branch as soon as even every task it could
   still take (higher number, and a chain of unassigned predecessors that fits in one
-  station) could not fill the station enough.
+  station) could not fill the station enough. The far end's reserve (``link_ends``): the
+  m-th station leaves at least c minus the mirror graph's fullest first load, so every
+  other station's load may leave that much less.
 * Bounds at every child: ``k + 1 + max(LB1, LB2, LB3)`` of the remaining tasks with the
   *incremented* task times (Scholl & Klein: a task that cannot share a station with any
   other task counts as a full cycle); latest-station windows for ``m`` (a task whose latest
@@ -148,6 +150,8 @@ class Bbr:
         self._hctx: kernel.Ctx | None = None
         self._rch: np.ndarray | None = None
         self._root_lb: int | None = None
+        # idle time the last station of every plan leaves (``link_ends``; 0: not known)
+        self.reserve = 0
         # of the last decision slice: nodes expanded, task sets stored, enumeration steps
         self.stats = (0, 0, 0)
 
@@ -315,7 +319,7 @@ class Bbr:
             key=np.zeros(heap, dtype=np.int64), child=np.zeros(heap, dtype=np.int32),
             sib=np.zeros(heap, dtype=np.int32), tmp=np.zeros(heap, dtype=np.int32),
             roots=np.full(m + 1, -1, dtype=np.int64), htab=np.full(H, -1, dtype=np.int64),
-            st=np.zeros(19, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
+            st=np.zeros(kernel.ST_SIZE, dtype=np.int64), sc=np.zeros(8, dtype=np.int64),
             done=np.zeros(W, dtype=np.uint64), nd=np.zeros(W, dtype=np.uint64),
             tmpw=np.zeros(W, dtype=np.uint64), frc=np.zeros(W, dtype=np.uint64),
             avail=np.zeros(W, dtype=np.uint64), imposs=np.zeros(W, dtype=np.uint64),
@@ -341,6 +345,7 @@ class Bbr:
         ctx.st[kernel.ST_BP_TRIAL] = BIN_TRIAL
         ctx.st[kernel.ST_TAKE] = int(REACH_TAKE)
         ctx.st[kernel.ST_BP_OFF] = int(BIN_CAP == 0)
+        ctx.st[kernel.ST_RESERVE] = self.reserve
         return ctx
 
     @staticmethod
@@ -490,6 +495,25 @@ class Bbr:
             stations.append(list(_bits(S)))
             done |= S
         return core.to_original(stations)
+
+
+def link_ends(fwd: Bbr, rev: Bbr, steps_cap: int = 200_000) -> None:
+    """Give each direction the idle time that the other end of every line is sure to
+    leave (``Bbr.reserve``): the last station holds a load that the mirror graph's first
+    station could hold, so it leaves at least ``c`` minus the mirror graph's fullest first
+    load, and no other station may use that part of the idle budget. ARC111 at 21 stations
+    and c = 7182: the first station leaves at least 398 of the 423 units of idle time, so
+    the mirrored search keeps 25 for every station but that one; ARC83 at 17 stations and
+    c = 4503, the last leaves at least 362 of 844. A fullest load not proven within
+    ``steps_cap`` enumeration steps gives nothing (the reserve stays 0).
+    ``fwd`` and ``rev`` are the same instance and cycle time, arcs reversed in ``rev``."""
+    c = fwd.core.c
+    for own, other in ((fwd, rev), (rev, fwd)):
+        ctx = other._heur_ctx()
+        before = int(ctx.st[kernel.ST_STEPS])
+        _, load = other.fullest(0, steps_cap)
+        if load >= 0 and int(ctx.st[kernel.ST_STEPS]) - before <= steps_cap:
+            own.reserve = c - load
 
 
 def hoffmann_both_ends(fwd: Bbr, rev: Bbr, deadline: Callable[[], bool] | None = None,

@@ -30,6 +30,7 @@ from jinxiu.engines.linebal.kernel import (
     ST_LEVEL,
     ST_NODES,
     ST_POOL,
+    ST_RESERVE,
     ST_STEPS,
     ST_TAKE,
     U0,
@@ -73,6 +74,8 @@ def _open_level(ctx, L, base, idle, r1, r2, r3, rch):
         ctx.lv_frc[L, w] = ctx.must[L + 1, w] & ~done[w] if m > L else U0
     li = ctx.lv_int[L]
     li[LV_FLOOR] = c - (ctx.budget - idle)  # the least load within the idle budget
+    if m > L + 1:
+        li[LV_FLOOR] += ctx.st[ST_RESERVE]  # (the m-th station's share kept back)
     li[LV_TOP] = c  # this pass keeps the loads in LV_BAR .. LV_TOP (order 0: floor .. c)
     li[LV_BAR] = c if ctx.st[ST_ORDER] == 1 else li[LV_FLOOR]
     li[LV_BASE] = base

@@ -49,6 +49,10 @@ BP_RATE = 20
 ST_LAZY = 16  # st[16]: 1 = lazy children (run_search: the loads without idle time first)
 ST_DUE = 17  # st[17]: 1 = deadlines tracked in the enumeration (_due_plan); 0: _late_cut
 ST_TAKE = 18  # st[18]: 1 = a candidate is taken only if some load with it ends in the window
+# st[19]: idle time the m-th station is sure to leave (``cbfs.link_ends``): every other
+# station's load leaves that much less of the budget
+ST_RESERVE = 19
+ST_SIZE = 20
 
 
 class Ctx(NamedTuple):
@@ -788,6 +792,8 @@ def run_search(ctx, max_nodes, bn, bix, rch):
         sc[SC_R3] = r3
         sc[SC_CUR] = p
         floor = c - (ctx.budget - idle)
+        if k + 1 < m:
+            floor += st[ST_RESERVE]
         for w in range(W):
             ctx.frc[w] = ctx.must[k + 1, w] & ~done[w]
         _prepare(done, ctx.n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail, ctx.suf,

@@ -34,7 +34,7 @@ from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
 from jinxiu.engines.linebal import window
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
-from jinxiu.engines.linebal.cbfs import Bbr, hoffmann_both_ends, warm_up
+from jinxiu.engines.linebal.cbfs import Bbr, hoffmann_both_ends, link_ends, warm_up
 from jinxiu.engines.linebal.cpsat import cp_variables, solve_cp
 from jinxiu.engines.linebal.problem import ProblemData
 from jinxiu.engines.linebal.race import Race as _Race
@@ -162,8 +162,10 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
 # --------------------------------------------------------------------------- SALBP-1
 def _searches(data: ProblemData, c: int) -> tuple[Bbr, Bbr]:
     """The BB&R searches at cycle ``c``, forward and on the mirror graph."""
-    return (Bbr(Salbp1(data.times, data.precedences, c)),
+    pair = (Bbr(Salbp1(data.times, data.precedences, c)),
             Bbr(Salbp1(data.times, [(j, i) for i, j in data.precedences], c)))
+    link_ends(*pair)
+    return pair
 
 
 def _exact_salbp1(data: ProblemData, c: int, clock: _Clock, rng: random.Random, seed: int,
