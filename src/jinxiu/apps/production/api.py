@@ -51,6 +51,12 @@ class BalancePlanSerializer(_Tenant):
                   "status", "result", "edited", "created"]
         read_only_fields = ["status", "result", "edited", "created"]
 
+    def update(self, instance, validated_data):
+        style = validated_data.get("style")
+        if style is not None and style.pk != instance.style_id:
+            instance.forget_result()  # its stations hold the old style's operations
+        return super().update(instance, validated_data)
+
 
 class StyleViewSet(RestrictedModelViewSet):
     queryset = Style.objects.all()

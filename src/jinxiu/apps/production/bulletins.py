@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -34,10 +34,32 @@ EXPORT_HEADERS = ["工序号", "工序名称", "设备类型", "标准工时(秒
                   "备注"]
 MAX_ROWS = 2000
 TOTAL_ROWS = {"合计", "总计", "total"}
+CODE_LENGTH = Operation._meta.get_field("code").max_length
 
 
 class BulletinImportError(RowsRefused):
     """An operation bulletin refused with its row errors; nothing was written."""
+
+
+# characters that cannot be stored in an .xlsx cell (and so would break the exports)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(value: str) -> str:
+    return _CONTROL.sub(" ", value).strip()
+
+
+def xlsx_safe(sheet) -> None:
+    """Every cell of an exported ``sheet`` as text or number, never a formula: a name that
+    starts with "=" stays text (openpyxl would store it as a formula), and characters an
+    .xlsx cannot hold become spaces."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                text = _CONTROL.sub(" ", cell.value)
+                if text != cell.value:
+                    cell.value = text
+                cell.data_type = "s"
 
 
 def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
@@ -52,7 +74,7 @@ def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
             raise BulletinImportError([RowError(0, "-", uploaded.name,
                                                 _("not a readable Excel file (%(e)s)")
                                                 % {"e": type(exc).__name__})]) from exc
-        rows = [["" if v is None else str(v).strip() for v in row]
+        rows = [["" if v is None else _clean(str(v)) for v in row]
                 for row in sheet.iter_rows(values_only=True)]
     elif name.endswith(".csv"):
         raw = uploaded.read()
@@ -65,7 +87,7 @@ def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
         else:
             raise BulletinImportError([RowError(0, "-", uploaded.name,
                                                 _("the file is neither UTF-8 nor GBK text"))])
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
+        rows = [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text))]
     else:
         raise BulletinImportError([RowError(0, "-", uploaded.name,
                                             _("only .xlsx and .csv files can be imported"))])
@@ -79,13 +101,16 @@ def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
 
 
 def _column_map(headers: list[str]) -> dict[str, int]:
-    found = {}
+    """Column index per key; where several headers fit a key, the name listed first in
+    ``COLUMNS`` wins (工序号 over a row number 序号), then the leftmost column."""
+    found: dict[str, tuple[int, int]] = {}
     for i, header in enumerate(headers):
         h = _norm(header)
         for key, names in COLUMNS.items():
-            if key not in found and h in {_norm(n) for n in names}:
-                found[key] = i
-    return found
+            rank = next((r for r, n in enumerate(names) if _norm(n) == h), None)
+            if rank is not None and (key not in found or rank < found[key][0]):
+                found[key] = (rank, i)
+    return {key: i for key, (_rank, i) in found.items()}
 
 
 def _machine(value: str) -> str | None:
@@ -122,6 +147,9 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
             code = code[:-2]  # Excel stores 1 as 1.0
         if not code:
             errors.append(RowError(n, headers[cols["code"]], code, _("empty")))
+        elif len(code) > CODE_LENGTH:
+            errors.append(RowError(n, headers[cols["code"]], code,
+                                   _("longer than %(n)d characters") % {"n": CODE_LENGTH}))
         elif code in seen:
             errors.append(RowError(n, headers[cols["code"]], code,
                                    _("duplicate of row %(row)d") % {"row": seen[code]}))
@@ -146,26 +174,54 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
                 raise InvalidOperation
         except (InvalidOperation, ValueError):
             errors.append(RowError(n, headers[cols[key]], raw, _("not a positive number")))
+        else:
+            mismatch = _smv_mismatch(seconds, cell(row, "smv")) if key == "seconds" else None
+            if mismatch:
+                errors.append(RowError(n, headers[cols["smv"]], cell(row, "smv"), _(
+                    "does not match %(column)s %(seconds)s (%(smv)s min = %(smv_s)s s); "
+                    "fill in one of the two") % {"column": headers[cols["seconds"]],
+                                                 "seconds": raw, "smv": cell(row, "smv"),
+                                                 "smv_s": mismatch}))
         preds = [p for p in re.split(r"[,，、;；\s]+", cell(row, "predecessors")) if p]
         preds = [p[:-2] if p.endswith(".0") and p[:-2].isdigit() else p for p in preds]
         ops.append({"row": n, "code": code, "name": name[:120], "machine_type": machine,
                     "standard_seconds": seconds, "predecessors": preds,
                     "zone": cell(row, "zone")[:20], "notes": cell(row, "notes")[:200]})
+    if not ops and not errors:
+        errors.append(RowError(2, "-", "", _("the file has no operations")))
     codes = {op["code"] for op in ops}
+    pred_column = headers[cols["predecessors"]] if "predecessors" in cols else "紧前工序"
     for op in ops:
         for p in op["predecessors"]:
             if p not in codes:
-                errors.append(RowError(op["row"], "紧前工序", p, _("no operation has this code")))
+                errors.append(RowError(op["row"], pred_column, p, _("no operation has this code")))
             elif p == op["code"]:
-                errors.append(RowError(op["row"], "紧前工序", p, _("an operation cannot precede "
-                                                                  "itself")))
+                errors.append(RowError(op["row"], pred_column, p, _("an operation cannot precede "
+                                                                    "itself")))
     cycle = _find_cycle(ops)
     if cycle:
-        errors.append(RowError(0, "紧前工序", " → ".join(cycle),
+        errors.append(RowError(seen.get(cycle[0], 0), pred_column, " → ".join(cycle),
                                _("the predecessors form a cycle")))
     if errors:
         raise BulletinImportError(errors)
     return ops
+
+
+def _smv_mismatch(seconds: Decimal, smv_raw: str) -> Decimal | None:
+    """The SMV's seconds when a row's SMV disagrees with its seconds beyond the SMV's own
+    rounding (an SMV edited in an exported bulletin whose seconds were left as they were)."""
+    try:
+        smv = Decimal(smv_raw.replace(",", ""))
+    except InvalidOperation:
+        return None
+    if not smv.is_finite() or smv <= 0:
+        return None
+    as_seconds = (smv * 60).quantize(Decimal("0.01"))
+    places = Decimal(1).scaleb(max(smv.as_tuple().exponent, -6))
+    if abs(as_seconds - seconds) <= Decimal("0.01") or \
+            (seconds / 60).quantize(places, rounding=ROUND_HALF_UP) == smv:
+        return None
+    return as_seconds
 
 
 def _find_cycle(ops: list[dict]) -> list[str] | None:
@@ -232,6 +288,7 @@ def bulletin_export(*, style: Style) -> bytes:
         total += op.standard_seconds
     sheet.append([])
     sheet.append(["", "合计", "", float(total), float((total / 60).quantize(Decimal("0.0001")))])
+    xlsx_safe(sheet)
     for col, width in zip("ABCDEFGH", (8, 28, 10, 12, 9, 14, 8, 24), strict=True):
         sheet.column_dimensions[col].width = width
     buffer = io.BytesIO()

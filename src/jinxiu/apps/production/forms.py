@@ -92,6 +92,11 @@ class BalancePlanForm(TenantModelForm):
         fields = ["organization", "name", "style", "line", "mode", "cycle_seconds",
                   "station_count", "use_operator_skills", "allow_split", "time_limit_s"]
 
+    def save(self, commit=True):
+        if self.instance.pk is not None and "style" in self.changed_data:
+            self.instance.forget_result()  # its stations hold the old style's operations
+        return super().save(commit)
+
 
 class StyleCopyForm(forms.Form):
     code = forms.CharField(label=_("style code"), max_length=40)
@@ -103,5 +108,7 @@ class BulletinUploadForm(forms.Form):
 
 
 class MoveForm(forms.Form):
-    operation = forms.IntegerField()
-    to_station = forms.IntegerField(min_value=1)
+    operation = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    to_station = forms.IntegerField(min_value=1, max_value=10**6)
+    # the plan's last_updated as the page showed it: a move from an older page is refused
+    version = forms.CharField(required=False, max_length=64)

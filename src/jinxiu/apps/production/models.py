@@ -7,7 +7,7 @@ import math
 from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -204,8 +204,10 @@ class BalancePlan(ProductionModel):
     allow_split = models.BooleanField(
         _("duplicate long operations"), default=True,
         help_text=_("An operation longer than the cycle time goes to parallel workplaces."))
-    time_limit_s = models.PositiveIntegerField(_("time limit (s)"), default=20,
-                                               validators=[MinValueValidator(1)])
+    time_limit_s = models.PositiveIntegerField(
+        _("time limit (s)"), default=20,
+        # at most half the job heartbeat timeout: the engine reports nothing while it searches
+        validators=[MinValueValidator(1), MaxValueValidator(300)])
     status = models.CharField(_("status"), max_length=10, choices=Status.choices,
                               default=Status.DRAFT)
     job = models.ForeignKey("core.JobRun", null=True, blank=True, on_delete=models.SET_NULL,
@@ -238,6 +240,13 @@ class BalancePlan(ProductionModel):
 
     def get_absolute_url(self) -> str:
         return reverse("production:balanceplan_detail", args=[self.pk])
+
+    def forget_result(self) -> None:
+        """Back to "not run yet" (the caller saves): for a plan whose style was changed."""
+        self.result = None
+        self.status = self.Status.DRAFT
+        self.edited = False
+        self.job = None
 
     @property
     def current_status(self) -> str:

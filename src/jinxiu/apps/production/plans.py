@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from jinxiu.apps.production.adapter import Evaluation
+from jinxiu.apps.production.bulletins import xlsx_safe
 from jinxiu.apps.production.models import BalancePlan
 
 
@@ -47,6 +48,7 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
         sheet.append([_("Warnings")])
         for warning in evaluation.warnings:
             sheet.append([warning])
+    xlsx_safe(sheet)
     for col, width in zip("ABCDEFGHI", (8, 8, 14, 10, 28, 12, 10, 14, 10), strict=True):
         sheet.column_dimensions[col].width = width
     buffer = io.BytesIO()

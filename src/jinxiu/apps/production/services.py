@@ -47,7 +47,14 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int) -> Ba
     station). Empty stations close up. The figures and warnings follow from ``evaluate``."""
     if not plan.result:
         raise ValidationError(_("Run the plan before moving operations."))
+    if plan.current_status == BalancePlan.Status.RUNNING:  # the job would overwrite the move
+        raise ValidationError(_("The plan is being balanced; wait for the result before "
+                                "moving operations."))
+    order = {pk: i for i, pk in enumerate(
+        plan.style.operations.order_by("sequence", "code").values_list("pk", flat=True))}
     stations = copy.deepcopy(plan.result["stations"])
+    for station in stations:  # operations deleted from the bulletin since the run
+        station["operations"] = [pk for pk in station["operations"] if pk in order]
     if not 1 <= to_station <= len(stations) + 1:
         raise ValidationError(_("There is no station %(n)d.") % {"n": to_station})
     for station in stations:
@@ -56,8 +63,6 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int) -> Ba
     if to_station == len(stations) + 1:
         stations.append({"operations": [], "replicas": 1, "operator": ""})
     stations[to_station - 1]["operations"].append(operation.pk)
-    order = {pk: i for i, pk in enumerate(
-        plan.style.operations.order_by("sequence", "code").values_list("pk", flat=True))}
     for station in stations:
         station["operations"].sort(key=lambda pk: order.get(pk, 0))
     plan.result = {**plan.result, "stations": [s for s in stations if s["operations"]]}

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,6 +21,7 @@ from jinxiu.apps.core.generic_views import (
 )
 from jinxiu.apps.core.jobs.services import job_live_state
 from jinxiu.apps.core.permissions import user_can
+from jinxiu.apps.core.uploads import too_large_response, upload_was_cut_short
 from jinxiu.apps.production import filtersets, forms, tables
 from jinxiu.apps.production.adapter import PlanInputError, evaluate, yamazumi_chart
 from jinxiu.apps.production.bulletins import BulletinImportError, bulletin_export, bulletin_import
@@ -41,6 +42,13 @@ def _quote(name: str) -> str:
     from urllib.parse import quote
 
     return quote(name)
+
+
+def _pk(value: str | None) -> int | None:
+    """A primary key from a query parameter, or None (not ASCII digits, or out of range)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 # --- styles and bulletins -----------------------------------------------------------------
@@ -85,6 +93,8 @@ class StyleBulletinImportView(ObjectViewMixin, View):
 
     def post(self, request, pk):
         style = self.get_object("change")
+        if upload_was_cut_short(request):
+            return too_large_response(request)
         form = forms.BulletinUploadForm(request.POST, request.FILES)
         if not form.is_valid():
             messages.error(request, _("Choose a file to import."))
@@ -152,8 +162,8 @@ class OperationEditView(ObjectEditView):
 
     def get_form(self, obj, data=None, files=None):
         form = super().get_form(obj, data, files)
-        style_pk = self.request.GET.get("style")
-        if obj.pk is None and style_pk and style_pk.isdigit():
+        style_pk = _pk(self.request.GET.get("style"))
+        if obj.pk is None and style_pk:
             style = Style.objects.restrict(self.request.user, "view").filter(pk=style_pk).first()
             if style is not None:
                 form.initial.update({"style": style.pk, "organization": style.organization_id,
@@ -240,8 +250,8 @@ class BalancePlanEditView(ObjectEditView):
 
     def get_form(self, obj, data=None, files=None):
         form = super().get_form(obj, data, files)
-        style_pk = self.request.GET.get("style")
-        if obj.pk is None and style_pk and style_pk.isdigit():
+        style_pk = _pk(self.request.GET.get("style"))
+        if obj.pk is None and style_pk:
             style = Style.objects.restrict(self.request.user, "view").filter(pk=style_pk).first()
             if style is not None:
                 form.initial.update({"style": style.pk, "organization": style.organization_id,
@@ -310,6 +320,12 @@ class BalancePlanMoveView(ObjectViewMixin, View):
             operation = get_object_or_404(plan.style.operations, pk=form.cleaned_data["operation"])
             try:
                 with transaction.atomic():
+                    plan = BalancePlan.objects.select_for_update().get(pk=plan.pk)
+                    version = form.cleaned_data["version"]
+                    if version and version != plan.last_updated.isoformat():
+                        raise ValidationError(_(
+                            "The plan was changed since this page was loaded; it is shown "
+                            "as it stands now. Make the move again."))
                     plan_move(plan=plan, operation=operation,
                               to_station=form.cleaned_data["to_station"])
             except ValidationError as exc:
@@ -318,8 +334,9 @@ class BalancePlanMoveView(ObjectViewMixin, View):
             error = _("Choose an operation and a station.")
         context = {**_plan_context(request, plan), "move_error": error}
         if request.htmx:
-            return render(request, "production/inc/plan_panel.html", context,
-                          status=400 if error else 200)
+            # 200 with the reason in the panel: htmx swaps no 4xx answer, and the page
+            # would silently keep showing the move as made
+            return render(request, "production/inc/plan_panel.html", context)
         if error:
             messages.error(request, error)
         return redirect(plan.get_absolute_url())
@@ -331,6 +348,8 @@ class BalancePlanExportView(ObjectViewMixin, View):
 
     def get(self, request, pk, fmt):
         plan = self.get_object("view")
+        if fmt not in ("xlsx", "pdf"):
+            raise Http404
         evaluation = evaluate(plan)
         if evaluation is None:
             messages.error(request, _("Run the plan first."))
@@ -352,14 +371,15 @@ class BalancePlanCompareView(ObjectViewMixin, View):
 
     def get(self, request):
         visible = self.restricted("view")
-        ids = [i for i in request.GET.getlist("plan") if i.isdigit()][:2]
+        ids = [i for i in map(_pk, request.GET.getlist("plan")) if i][:2]
         plans = [get_object_or_404(visible, pk=i) for i in ids]
         columns = []
-        for plan in plans:
+        for n, plan in enumerate(plans, start=1):
             evaluation = evaluate(plan)
             columns.append({"plan": plan, "evaluation": evaluation,
-                            "chart": yamazumi_chart(evaluation) if evaluation else None})
+                            "chart": yamazumi_chart(evaluation) if evaluation else None,
+                            "dom_id": f"compare-{n}-{plan.pk}"})
         choices = visible.filter(result__isnull=False).order_by("-created")[:50]
         return render(request, "production/plan_compare.html",
                       {**self.common_context(), "columns": columns, "choices": choices,
-                       "slots": ([int(i) for i in ids] + [None, None])[:2]})
+                       "slots": ([*ids, None, None])[:2]})
