@@ -50,10 +50,12 @@ import numpy as np
 from jinxiu.engines.linebal import kbin, kdfs, kernel
 from jinxiu.engines.linebal.bbr import Salbp1, _bits
 from jinxiu.engines.linebal.bounds import ceil_div, long_bound
+from jinxiu.engines.linebal.floors import separate_tasks, task_floors
 
 _SH2 = 20  # packed sums: t' << 40 | w2 << 20 | w3
 _SH1 = 40
 _M20 = (1 << 20) - 1
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 @dataclass
@@ -129,6 +131,9 @@ REACH = True  # False: the test is off (for measurements)
 # m = 17 at c = 8854, the same 91 954 nodes in 23.0 M steps instead of 38.2 M, 6.7 s
 # instead of 7.2 s (the steps saved are the cheapest ones). False: off (measurements).
 REACH_TAKE = True
+# Tasks that need stations of their own keep their stations' least idle time back from the
+# station being filled (floors.py, kernel._held_back). False: off (measurements).
+TASK_FLOORS = True
 
 
 class Bbr:
@@ -150,6 +155,7 @@ class Bbr:
         self._hctx: kernel.Ctx | None = None
         self._rch: np.ndarray | None = None
         self._root_lb: int | None = None
+        self._floors: tuple[np.ndarray, np.ndarray] | None = None
         # idle time the last station of every plan leaves (``link_ends``; 0: not known)
         self.reserve = 0
         # of the last decision slice: nodes expanded, task sets stored, enumeration steps
@@ -303,9 +309,21 @@ class Bbr:
             return self._rch
         return np.zeros((levels, *shape), dtype=np.uint64)
 
+    def _apart(self) -> tuple[np.ndarray, np.ndarray]:
+        """The tasks that need stations of their own and their stations' least idle time
+        (``floors.py``), computed on the first decision (the heuristics go without)."""
+        if self._floors is None:
+            core = self.core
+            floors = task_floors(core) if TASK_FLOORS else [0] * core.n
+            apart = separate_tasks(core, floors)
+            self._floors = (np.array(apart, dtype=np.int64),
+                            np.array([floors[j] for j in apart], dtype=np.int64))
+        return self._floors
+
     def _ctx(self, m: int, must: np.ndarray, late: np.ndarray, capacity: int,
-             dfs: bool = False) -> kernel.Ctx:
+             dfs: bool = False, heuristic: bool = False) -> kernel.Ctx:
         a = self._arrays()
+        jt, jf = (_NONE, _NONE) if heuristic else self._apart()
         n, W = a["n"], a["W"]
         lv = m + 2 if dfs else 1
         heap = 1 if dfs else capacity
@@ -341,7 +359,7 @@ class Bbr:
             lv_dk=np.zeros((lv, m + 2) if dfs else (1, 1), dtype=np.int64),
             lv_dneed=np.zeros((lv, 2 * m + 4) if dfs else (1, 1), dtype=np.int64),
             lv_dsuf=np.zeros((lv, m + 2, n + 1) if dfs and lv * (m + 2) * (n + 1) <= DUE_WORDS
-                             else (1, 1, 1), dtype=np.int64), **a)
+                             else (1, 1, 1), dtype=np.int64), jt=jt, jf=jf, **a)
         ctx.st[kernel.ST_BP_TRIAL] = BIN_TRIAL
         ctx.st[kernel.ST_TAKE] = int(REACH_TAKE)
         ctx.st[kernel.ST_BP_OFF] = int(BIN_CAP == 0)
@@ -456,7 +474,7 @@ class Bbr:
             n = self.core.n
             W = max(1, -(-n // 64))
             self._hctx = self._ctx(1, np.zeros((3, W), dtype=np.uint64),
-                                   np.zeros(n, dtype=np.int64), 1)
+                                   np.zeros(n, dtype=np.int64), 1, heuristic=True)
         return self._hctx
 
     def fullest(self, done: int, steps_cap: int = 200_000) -> tuple[int, int]:

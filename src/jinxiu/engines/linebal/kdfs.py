@@ -30,7 +30,6 @@ from jinxiu.engines.linebal.kernel import (
     ST_LEVEL,
     ST_NODES,
     ST_POOL,
-    ST_RESERVE,
     ST_STEPS,
     ST_TAKE,
     U0,
@@ -42,6 +41,7 @@ from jinxiu.engines.linebal.kernel import (
     _due_plan,
     _due_take,
     _has,
+    _held_back,
     _late_cut,
     _lookup,
     _lowest,
@@ -73,9 +73,10 @@ def _open_level(ctx, L, base, idle, r1, r2, r3, rch):
     for w in range(W):
         ctx.lv_frc[L, w] = ctx.must[L + 1, w] & ~done[w] if m > L else U0
     li = ctx.lv_int[L]
-    li[LV_FLOOR] = c - (ctx.budget - idle)  # the least load within the idle budget
-    if m > L + 1:
-        li[LV_FLOOR] += ctx.st[ST_RESERVE]  # (the m-th station's share kept back)
+    _prepare(done, n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.lv_avail[L],
+             ctx.lv_suf[L], ctx.chain, ctx.imposs)
+    # the least load within the idle budget, less what the later stations are sure to leave
+    li[LV_FLOOR] = c - (ctx.budget - idle) + _held_back(ctx, done, L)
     li[LV_TOP] = c  # this pass keeps the loads in LV_BAR .. LV_TOP (order 0: floor .. c)
     li[LV_BAR] = c if ctx.st[ST_ORDER] == 1 else li[LV_FLOOR]
     li[LV_BASE] = base
@@ -83,8 +84,6 @@ def _open_level(ctx, L, base, idle, r1, r2, r3, rch):
     li[LV_R1] = r1
     li[LV_R2] = r2
     li[LV_R3] = r3
-    _prepare(done, n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.lv_avail[L],
-             ctx.lv_suf[L], ctx.chain, ctx.imposs)
     _reach(done, ctx.imposs, n, W, ctx.t, rch[L])
     dl1 = ctx.lv_dl1[L]
     dl3 = ctx.lv_dl3[L]

@@ -127,6 +127,10 @@ class Ctx(NamedTuple):
     lv_dk: np.ndarray  # int64[m + 2, m + 2]
     lv_dneed: np.ndarray  # int64[m + 2, 2m + 4]
     lv_dsuf: np.ndarray  # int64[m + 2, m + 2, n + 1]
+    # tasks that need stations of their own and the idle time each such station leaves
+    # at least (``floors.py``; empty: none)
+    jt: np.ndarray  # int64[K]
+    jf: np.ndarray  # int64[K]
 
 
 @njit(cache=True, inline="always")
@@ -708,6 +712,25 @@ def _due_met(stD, d, K, dneed):
 
 
 @njit(cache=True)
+def _held_back(ctx, done, k):
+    """Idle time that the stations after station ``k + 1`` are sure to leave, kept back
+    from its load (after ``_prepare``: ``ctx.imposs``): the m-th station's reserve
+    (``cbfs.link_ends``) when station ``k + 1`` is not the m-th, or the floors of the
+    unassigned tasks that need stations of their own (``floors.py``) but the largest of
+    those that could join station ``k + 1``, whichever is more."""
+    last = ctx.st[ST_RESERVE] if k + 1 < ctx.m else 0
+    total = 0
+    joinable = 0
+    for i in range(ctx.jt.shape[0]):
+        v = ctx.jt[i]
+        if not _has(done, v):
+            total += ctx.jf[i]
+            if ctx.jf[i] > joinable and not _has(ctx.imposs, v):
+                joinable = ctx.jf[i]
+    return max(last, total - joinable)
+
+
+@njit(cache=True)
 def _node_sums(ctx, done):
     """Idle-free sums over the unassigned tasks: (time, tp, w2, w3)."""
     a = b = c2 = c3 = 0
@@ -791,13 +814,11 @@ def run_search(ctx, max_nodes, bn, bix, rch):
         sc[SC_R2] = r2
         sc[SC_R3] = r3
         sc[SC_CUR] = p
-        floor = c - (ctx.budget - idle)
-        if k + 1 < m:
-            floor += st[ST_RESERVE]
         for w in range(W):
             ctx.frc[w] = ctx.must[k + 1, w] & ~done[w]
         _prepare(done, ctx.n, W, c, ctx.t, ctx.pred_ptr, ctx.pred_idx, ctx.avail, ctx.suf,
                  ctx.chain, ctx.imposs)
+        floor = c - (ctx.budget - idle) + _held_back(ctx, done, k)
         _reach(done, ctx.imposs, ctx.n, W, ctx.t, rch)
         if st[ST_DUE] != 0:
             sc[SC_DUE] = _due_plan(ctx, done, k, ctx.dl1, ctx.dl3, ctx.dk, ctx.dneed, ctx.dsuf)
