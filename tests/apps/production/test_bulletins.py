@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import load_workbook
 
 from jinxiu.apps.production.bulletins import (
@@ -15,13 +14,8 @@ from jinxiu.apps.production.models import Operation
 from tests.apps.production.factories import make_style
 from tests.helpers.factories import make_org, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 GOOD = """工序号,工序名称,设备类型,SMV,紧前工序,备注
 1,合肩缝,包缝,0.30,,

@@ -4,7 +4,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import load_workbook
 
 from jinxiu.apps.core.changelog import change_context
@@ -15,18 +14,9 @@ from jinxiu.apps.production.services import plan_run
 from tests.apps.production.factories import make_plan, make_style
 from tests.helpers.factories import make_org, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def org(regions):
-    return make_org()
 
 
 @pytest.fixture

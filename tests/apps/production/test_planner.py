@@ -3,7 +3,6 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 from rest_framework.test import APIClient
 
 from jinxiu.apps.core.changelog import change_context
@@ -18,18 +17,9 @@ from tests.apps.production.factories import (
 )
 from tests.helpers.factories import make_org, make_user
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def org(regions):
-    return make_org()
 
 
 def run(plan, user, capture):
