@@ -220,11 +220,12 @@ def test_cp_model_size_worked_values(scholl):
 
 
 def test_cpsat_goes_first_only_on_small_models(scholl, monkeypatch):
-    """ARC83 with 16 stations: the bisection's decisions ask CP-SAT first (the models have
-    560-odd variables); with the limit below that, no decision asks CP-SAT at all,
-    first or in phase 1. (ARC83 with 8 stations, this test's instance before the reserve
-    of ``cbfs.link_ends``, is now settled by the ramp's short races alone, in 0.8 s.)"""
-    data = read_in2(scholl / "ARC83.IN2").problem(stations=16)
+    """ARC83 with 20 stations: the bisection's decisions ask CP-SAT first (the models have
+    700-odd variables); with the limit below that, no decision asks CP-SAT at all, first
+    or in phase 1. (ARC83 with 8 and with 16 stations, this test's instances before the
+    reserves of ``cbfs.link_ends`` and ``floors.py``, are now settled by the ramp's short
+    races alone.)"""
+    data = read_in2(scholl / "ARC83.IN2").problem(stations=20)
     firsts, probes = [], []
     real_exact, real_cp = solve_mod._exact_salbp1, solve_mod.solve_cp
 
@@ -233,19 +234,19 @@ def test_cpsat_goes_first_only_on_small_models(scholl, monkeypatch):
         return real_exact(*args, **kwargs)
 
     def spy_cp(*args, **kwargs):
-        if kwargs.get("objective_upper") == 16:  # a decision's CP-SAT, not SALBP-2's model
+        if kwargs.get("objective_upper") == 20:  # a decision's CP-SAT, not SALBP-2's model
             probes.append(kwargs["time_limit"])
         return real_cp(*args, **kwargs)
 
     monkeypatch.setattr(solve_mod, "_exact_salbp1", spy_exact)
     monkeypatch.setattr(solve_mod, "solve_cp", spy_cp)
     res = solve(data, stop=MaxRuntime(30), params=SolveParams())
-    assert res.proven_optimal and res.cycle_time == 4850 and any(firsts) and probes
+    assert res.proven_optimal and res.cycle_time == 3882 and any(firsts) and probes
     firsts.clear()
     probes.clear()
     res = solve(data, stop=MaxRuntime(3), params=SolveParams(salbp2_cpsat_vars=300))
     assert firsts and not any(firsts) and probes == []
-    assert res.cycle_time >= 4850 and check_solution(data, res) == []
+    assert res.cycle_time >= 3882 and check_solution(data, res) == []
 
 
 def test_salbp1_race_depth_first_searches_step_back_after_their_patience(monkeypatch):
@@ -271,32 +272,31 @@ def test_salbp1_race_depth_first_searches_step_back_after_their_patience(monkeyp
 
 @pytest.mark.parametrize(("before", "second"), [([0, 0], 0.1), ([2, 1], 0.1), ([2, 2], 0.2)])
 def test_a_decision_asks_cpsat_again_with_twice_the_cap(scholl, monkeypatch, before, second):
-    """ARC83 with 18 stations at c = 4316, CP-SAT first with 0.05 s: a decision that CP-SAT
+    """ARC83 with 20 stations at c = 3881, CP-SAT first with 0.05 s: a decision that CP-SAT
     did not settle then (none does in 0.05 s) gets it again in its phase 1 with 0.1 s; 0.2 s
     where CP-SAT answered at least half of its first tries, this one included (two of
-    three). (The races need seconds for this "no": the mirrored best-first search alone
-    11.9 s. The decisions this test used before, ARC83 m = 8 at 9553 and m = 17 at 4510,
-    are settled by the races before phase 1 since the reserves of ``cbfs.link_ends`` and
-    ``floors.py``. At m = 8, CP-SAT's "no" took 0.68 s on a slower day, and the second try
-    with twice 0.5 s capped at 0.15 of the time left did not get it; with 2 s and 0.3 of
-    the rest the instance was proven in 6.8 s of 10.)"""
-    data = read_in2(scholl / "ARC83.IN2").problem(stations=18)
+    three). (The decisions this test used before, ARC83 m = 8 at 9553, m = 17 at 4510 and
+    m = 18 at 4316, are settled by the races before phase 1 since the reserves of
+    ``cbfs.link_ends`` and ``floors.py``. At m = 8, CP-SAT's "no" took 0.68 s on a slower
+    day, and the second try with twice 0.5 s capped at 0.15 of the time left did not get
+    it; with 2 s and 0.3 of the rest the instance was proven in 6.8 s of 10.)"""
+    data = read_in2(scholl / "ARC83.IN2").problem(stations=20)
     limits = []
     real_cp = solve_mod.solve_cp
 
     def spy_cp(*args, **kwargs):
-        if kwargs.get("objective_upper") == 18:
+        if kwargs.get("objective_upper") == 20:
             limits.append(kwargs["time_limit"])
         return real_cp(*args, **kwargs)
 
     monkeypatch.setattr(solve_mod, "solve_cp", spy_cp)
     clock = _clock(4)  # phase 1 comes after about a second, with 0.15 of the rest > 0.1 s
-    race = solve_mod._Race(solve_mod._searches(data, 4316), clock)
+    race = solve_mod._Race(solve_mod._searches(data, 3881), clock)
     try:
-        solve_mod._exact_salbp1(data, 4316, clock, random.Random(0), 0,
+        solve_mod._exact_salbp1(data, 3881, clock, random.Random(0), 0,
                                 SolveParams(salbp2_cpsat_first_cap=0.05, race_first_s=0.05,
                                             window_salbp2=False),
-                                race, target=18, cp_first=before)
+                                race, target=20, cp_first=before)
     finally:
         race.close()
     assert limits[:2] == [0.05, second]

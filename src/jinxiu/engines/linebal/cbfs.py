@@ -156,8 +156,10 @@ class Bbr:
         self._rch: np.ndarray | None = None
         self._root_lb: int | None = None
         self._floors: tuple[np.ndarray, np.ndarray] | None = None
-        # idle time the last station of every plan leaves (``link_ends``; 0: not known)
+        # idle time the last station of every plan leaves, and its last two (``link_ends``;
+        # 0: not known)
         self.reserve = 0
+        self.reserve2 = 0
         # of the last decision slice: nodes expanded, task sets stored, enumeration steps
         self.stats = (0, 0, 0)
 
@@ -364,6 +366,7 @@ class Bbr:
         ctx.st[kernel.ST_TAKE] = int(REACH_TAKE)
         ctx.st[kernel.ST_BP_OFF] = int(BIN_CAP == 0)
         ctx.st[kernel.ST_RESERVE] = self.reserve
+        ctx.st[kernel.ST_RESERVE2] = self.reserve2
         return ctx
 
     @staticmethod
@@ -527,11 +530,51 @@ def link_ends(fwd: Bbr, rev: Bbr, steps_cap: int = 200_000) -> None:
     ``fwd`` and ``rev`` are the same instance and cycle time, arcs reversed in ``rev``."""
     c = fwd.core.c
     for own, other in ((fwd, rev), (rev, fwd)):
-        ctx = other._heur_ctx()
-        before = int(ctx.st[kernel.ST_STEPS])
-        _, load = other.fullest(0, steps_cap)
-        if load >= 0 and int(ctx.st[kernel.ST_STEPS]) - before <= steps_cap:
+        load = _proven_fullest(other, 0, steps_cap)
+        if load >= 0:
             own.reserve = c - load
+            own.reserve2 = _first_two_idle(other, own.reserve, steps_cap)
+
+
+def _proven_fullest(bbr: Bbr, done: int, steps_cap: int) -> int:
+    """The fullest load after ``done``, or -1 when not proven within ``steps_cap`` steps."""
+    ctx = bbr._heur_ctx()
+    before = int(ctx.st[kernel.ST_STEPS])
+    _, load = bbr.fullest(done, steps_cap)
+    return load if load >= 0 and int(ctx.st[kernel.ST_STEPS]) - before <= steps_cap else -1
+
+
+def _first_two_idle(bbr: Bbr, first: int, steps_cap: int, loads_cap: int = 100,
+                    frames_cap: int = 2_000) -> int:
+    """The least idle time of the first two stations of ``bbr``'s graph (the last two of
+    the other direction's line): the least, over every load of the first station (maximal
+    or not: a line's last station need not be full), of its idle time plus c minus the
+    fullest load after it. ``first`` (the one-station value) when more than ``loads_cap``
+    first loads or ``frames_cap`` enumeration frames would be needed, or a fullest load
+    is not proven. ARC83 at c = 4316: the mirrored graph's first station leaves at least
+    175 and its first two 805."""
+    core = bbr.core
+    c, t, pred = core.c, core.t, core.pred
+    best = 2 * c
+    frames = 0
+    loads = 0
+    stack = [(0, 0, 0)]  # every first load once: tasks taken in increasing number
+    while stack:
+        taken, load, low = stack.pop()
+        frames += 1
+        if frames > frames_cap:
+            return first
+        if taken and c - load < best:
+            loads += 1
+            second = _proven_fullest(bbr, taken, steps_cap)
+            if loads > loads_cap or second < 0:
+                return first
+            best = min(best, 2 * c - load - second)
+        room = c - load
+        for u in range(low, core.n):
+            if t[u] <= room and not pred[u] & ~taken:
+                stack.append((taken | 1 << u, load + t[u], u + 1))
+    return max(first, best) if best < 2 * c else first
 
 
 def hoffmann_both_ends(fwd: Bbr, rev: Bbr, deadline: Callable[[], bool] | None = None,

@@ -52,7 +52,8 @@ ST_TAKE = 18  # st[18]: 1 = a candidate is taken only if some load with it ends 
 # st[19]: idle time the m-th station is sure to leave (``cbfs.link_ends``): every other
 # station's load leaves that much less of the budget
 ST_RESERVE = 19
-ST_SIZE = 20
+ST_RESERVE2 = 20  # ... and the last two stations (cbfs._first_two_idle)
+ST_SIZE = 21
 
 
 class Ctx(NamedTuple):
@@ -718,7 +719,8 @@ def _held_back(ctx, done, k):
     (``cbfs.link_ends``) when station ``k + 1`` is not the m-th, or the floors of the
     unassigned tasks that need stations of their own (``floors.py``) but the largest of
     those that could join station ``k + 1``, whichever is more."""
-    last = ctx.st[ST_RESERVE] if k + 1 < ctx.m else 0
+    after = ctx.m - k - 1  # stations after station k + 1
+    last = ctx.st[ST_RESERVE2] if after >= 2 else ctx.st[ST_RESERVE] if after == 1 else 0
     total = 0
     joinable = 0
     for i in range(ctx.jt.shape[0]):
