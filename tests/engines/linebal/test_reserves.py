@@ -174,7 +174,17 @@ def test_the_second_reserve_equals_brute_force(dag, extra):
     bbr = Bbr(Salbp1(times, arcs, c))
     first = c - cbfs._proven_fullest(bbr, 0, 10**6)
     want = _least_two_station_idle(times, arcs, c)
-    got = cbfs._first_two_idle(bbr, first, 10**6)
+    got = cbfs._first_two_idle(bbr, first, 10**6, loads_cap=10**6, frames_cap=10**6)
     if want is None:  # one station holds every task: nothing to say about two
         return
     assert got == max(first, want)
+
+
+def test_the_second_reserve_gives_up_on_a_wide_end(scholl):
+    """ARC111's last station has thousands of loads: past the caps the second reserve is
+    the first one (0 at c = 7182), not a guess from the loads seen."""
+    arc111 = read_in2(scholl / "ARC111.IN2")
+    fwd, rev = _pair(arc111, 7182)
+    cbfs.link_ends(fwd, rev)
+    assert (fwd.reserve, fwd.reserve2) == (0, 0) and (rev.reserve, rev.reserve2) == (398, 398)
+    assert cbfs._first_two_idle(rev, 0, 200_000, loads_cap=10, frames_cap=10) == 0

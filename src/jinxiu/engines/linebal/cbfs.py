@@ -544,8 +544,8 @@ def _proven_fullest(bbr: Bbr, done: int, steps_cap: int) -> int:
     return load if load >= 0 and int(ctx.st[kernel.ST_STEPS]) - before <= steps_cap else -1
 
 
-def _first_two_idle(bbr: Bbr, first: int, steps_cap: int, loads_cap: int = 100,
-                    frames_cap: int = 2_000) -> int:
+def _first_two_idle(bbr: Bbr, first: int, steps_cap: int, loads_cap: int = 20,
+                    frames_cap: int = 500) -> int:
     """The least idle time of the first two stations of ``bbr``'s graph (the last two of
     the other direction's line): the least, over every load of the first station (maximal
     or not: a line's last station need not be full), of its idle time plus c minus the
