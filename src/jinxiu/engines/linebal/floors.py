@@ -44,8 +44,7 @@ def task_floors(core: Salbp1) -> list[int]:
                     break
         if not sums & top:
             for i in _bits(related):
-                between = (fol[i] & anc[j]) if (anc[j] >> i) & 1 else (fol[j] & anc[i])
-                if t[i] + sum(t[k] for k in _bits(between)) <= room:
+                if _with_between(core, i, j) <= c:
                     sums |= (sums << t[i]) & cap
                     if sums & top:
                         break
@@ -55,19 +54,21 @@ def task_floors(core: Salbp1) -> list[int]:
 
 def separate_tasks(core: Salbp1, floors: list[int]) -> list[int]:
     """Tasks with ``f > 0`` of which no two can share a station, largest ``f`` first."""
-    c, t, anc, fol = core.c, core.t, core.anc, core.fol
-
-    def can_share(i: int, j: int) -> bool:
-        if (anc[j] >> i) & 1:
-            between = fol[i] & anc[j]
-        elif (fol[j] >> i) & 1:
-            between = fol[j] & anc[i]
-        else:
-            between = 0
-        return t[i] + t[j] + sum(t[k] for k in _bits(between)) <= c
-
     chosen: list[int] = []
     for j in sorted((j for j in range(core.n) if floors[j] > 0), key=lambda j: -floors[j]):
-        if not any(can_share(i, j) for i in chosen):
+        if all(_with_between(core, i, j) > core.c for i in chosen):
             chosen.append(j)
     return chosen
+
+
+def _with_between(core: Salbp1, i: int, j: int) -> int:
+    """The least time of a station holding tasks ``i`` and ``j``: both, and the tasks
+    between them when one precedes the other."""
+    anc, fol, t = core.anc, core.fol, core.t
+    if (anc[j] >> i) & 1:
+        between = fol[i] & anc[j]
+    elif (fol[j] >> i) & 1:
+        between = fol[j] & anc[i]
+    else:
+        between = 0
+    return t[i] + t[j] + sum(t[k] for k in _bits(between))
