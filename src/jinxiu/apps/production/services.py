@@ -42,9 +42,20 @@ def plan_run(*, plan: BalancePlan, user) -> BalancePlan:
     return plan
 
 
-def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int) -> BalancePlan:
+@transaction.atomic
+def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
+              version: str | None = None) -> BalancePlan:
     """Move one operation to station ``to_station`` (1-based; one past the end opens a new
-    station). Empty stations close up. The figures and warnings follow from ``evaluate``."""
+    station). Empty stations close up. The figures and warnings follow from ``evaluate``.
+
+    The plan's row is locked and ``plan`` re-read first (so it shows the plan as it stands,
+    moved or not); ``version``, the ``last_updated`` a page showed, refuses a move made on
+    an older page: its station numbers may no longer be the plan's."""
+    BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
+    plan.refresh_from_db()
+    if version and version != plan.last_updated.isoformat():
+        raise ValidationError(_("The plan was changed since this page was loaded; it is shown "
+                                "as it stands now. Make the move again."))
     if not plan.result:
         raise ValidationError(_("Run the plan before moving operations."))
     if plan.current_status == BalancePlan.Status.RUNNING:  # the job would overwrite the move

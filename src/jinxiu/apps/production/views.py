@@ -319,15 +319,9 @@ class BalancePlanMoveView(ObjectViewMixin, View):
         if form.is_valid():
             operation = get_object_or_404(plan.style.operations, pk=form.cleaned_data["operation"])
             try:
-                with transaction.atomic():
-                    plan = BalancePlan.objects.select_for_update().get(pk=plan.pk)
-                    version = form.cleaned_data["version"]
-                    if version and version != plan.last_updated.isoformat():
-                        raise ValidationError(_(
-                            "The plan was changed since this page was loaded; it is shown "
-                            "as it stands now. Make the move again."))
-                    plan_move(plan=plan, operation=operation,
-                              to_station=form.cleaned_data["to_station"])
+                plan_move(plan=plan, operation=operation,
+                          to_station=form.cleaned_data["to_station"],
+                          version=form.cleaned_data["version"])
             except ValidationError as exc:
                 error = " ".join(exc.messages)
         else:
