@@ -45,6 +45,12 @@ def plan_operations(plan: BalancePlan) -> list[Operation]:
     return list(plan.style.operations.order_by("sequence", "code"))
 
 
+def bulletin_signature(ops: list[Operation]) -> list[tuple]:
+    """What the engine's input takes from each operation: equal signatures, equal input."""
+    return [(op.pk, op.code, op.standard_seconds, op.machine_type, list(op.predecessors),
+             op.zone) for op in ops]
+
+
 def plan_operators(plan: BalancePlan):
     if not plan.line_id:
         return []
@@ -83,6 +89,14 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
         if not people:
             raise PlanInputError(_("The line “%(line)s” has no active operators.")
                                  % {"line": plan.line})
+        names: dict[str, int] = {}
+        for p in people:
+            names[str(p)] = names.get(str(p), 0) + 1
+        twins = sorted(name for name, count in names.items() if count > 1)
+        if twins:  # the plan names each station's operator: it must tell them apart
+            raise PlanInputError(_("Two active operators of the line are both called "
+                                   "“%(name)s”; give them employee numbers.")
+                                 % {"name": twins[0]})
         operators = tuple(EngineOperator(name=str(p), efficiency=dict(p.skills)) for p in people)
     if plan.mode == BalancePlan.Mode.MIN_STATIONS:
         cycle = plan_cycle_seconds(plan)
@@ -158,6 +172,9 @@ class Evaluation:
     bottleneck: int | None
     output_per_hour: float
     warnings: list[str]
+    # operations in no station: added to the bulletin after the run (the planner offers
+    # them a station)
+    unassigned: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -198,9 +215,12 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
             view.load += seconds
             where[op.code] = k
         stations.append(view)
-    missing = [op.code for op in ops if op.code not in where]
-    if missing:
-        warnings.append(_("Not assigned: %(ops)s.") % {"ops": ", ".join(missing)})
+    unassigned = [{"pk": op.pk, "code": op.code, "name": op.name,
+                   "machine": mt.label(op.machine_type), "seconds": float(op.standard_seconds)}
+                  for op in ops if op.code not in where]
+    if unassigned:
+        warnings.append(_("Not assigned: %(ops)s.")
+                        % {"ops": ", ".join(op["code"] for op in unassigned)})
     cycle = plan_cycle_seconds(plan)
     cycle_f = float(cycle) if cycle else None
     for view in stations:
@@ -246,7 +266,8 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         stations=stations, cycle_seconds=cycle_f, bottleneck_seconds=bottleneck_s,
         workplaces=workplaces, total_seconds=total, balance_efficiency=efficiency,
         smoothness_index=smoothness, bottleneck=bottleneck,
-        output_per_hour=3600 / bottleneck_s if bottleneck_s else 0.0, warnings=warnings)
+        output_per_hour=3600 / bottleneck_s if bottleneck_s else 0.0, warnings=warnings,
+        unassigned=unassigned)
 
 
 PALETTE = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452",

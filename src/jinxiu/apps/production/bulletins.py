@@ -74,8 +74,15 @@ def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
             raise BulletinImportError([RowError(0, "-", uploaded.name,
                                                 _("not a readable Excel file (%(e)s)")
                                                 % {"e": type(exc).__name__})]) from exc
-        rows = [["" if v is None else _clean(str(v)) for v in row]
-                for row in sheet.iter_rows(values_only=True)]
+        # streamed, and no further than one row past the limit: a sheet of a million
+        # rows is refused after reading 2 002 of them, not after all of them
+        rows = []
+        for values in sheet.iter_rows(values_only=True):
+            row = ["" if v is None else _clean(str(v)) for v in values]
+            if any(row):
+                rows.append(row)
+                if len(rows) > MAX_ROWS + 1:
+                    break
     elif name.endswith(".csv"):
         raw = uploaded.read()
         for encoding in ("utf-8-sig", "gb18030"):
@@ -95,7 +102,7 @@ def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
     if not rows:
         raise BulletinImportError([RowError(0, "-", uploaded.name, _("the file is empty"))])
     if len(rows) > MAX_ROWS + 1:
-        raise BulletinImportError([RowError(0, "-", str(len(rows) - 1),
+        raise BulletinImportError([RowError(0, "-", uploaded.name,
                                             _("more than %(n)d operations") % {"n": MAX_ROWS})])
     return rows[0], rows[1:]
 

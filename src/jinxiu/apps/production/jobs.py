@@ -8,7 +8,13 @@ from jinxiu.apps.core.jobs.registry import job_kind
 
 @job_kind("production.balance", label=_("Balance a sewing line"), atomic=False)
 def balance_job(ctx):
-    from jinxiu.apps.production.adapter import plan_problem, result_to_json, solve_params
+    from jinxiu.apps.production.adapter import (
+        bulletin_signature,
+        plan_operations,
+        plan_problem,
+        result_to_json,
+        solve_params,
+    )
     from jinxiu.apps.production.models import BalancePlan
     from jinxiu.engines.common import MaxRuntime
     from jinxiu.engines.linebal import solve
@@ -22,10 +28,20 @@ def balance_job(ctx):
     if not result.assignment:
         raise ValueError(_("No balance found (%(reason)s).") % {"reason": result.stop_reason})
     with transaction.atomic():  # the only write: short, after the engine has finished
-        plan.result = result_to_json(result, ops)
-        plan.status = BalancePlan.Status.DONE
-        plan.edited = False
-        plan.save()
+        # what was balanced must still be what the plan stands for: the plan may have been
+        # reset (its style changed) or its bulletin edited or re-imported during the search
+        current = BalancePlan.objects.select_for_update().select_related("style").get(
+            pk=plan.pk)
+        if current.job_id != ctx.job.pk or current.style_id != plan.style_id:
+            raise ValueError(_("The plan was changed while it was being balanced; this "
+                               "result was not saved."))
+        if bulletin_signature(plan_operations(current)) != bulletin_signature(ops):
+            raise ValueError(_("The bulletin of %(style)s was changed while the plan was "
+                               "being balanced; balance it again.") % {"style": current.style})
+        current.result = result_to_json(result, ops)
+        current.status = BalancePlan.Status.DONE
+        current.edited = False
+        current.save()
     return {"stations": result.stations, "cycle_seconds": result.cycle_time / 100,
             "proven_optimal": result.proven_optimal,
-            "url": plan.get_absolute_url()}
+            "url": current.get_absolute_url()}

@@ -163,7 +163,9 @@ class Operator(ProductionModel):
             if key not in known:
                 raise ValidationError({"skills": _("Unknown machine type “%(type)s”.")
                                        % {"type": key}})
-            if not isinstance(value, int | float) or not 0.1 <= value <= 3:
+            # a JSON true is a Python int (1) too: not an efficiency
+            if isinstance(value, bool) or not isinstance(value, int | float) \
+                    or not 0.1 <= value <= 3:
                 raise ValidationError({"skills": _(
                     "Efficiency for “%(type)s” must be a number between 0.1 and 3.")
                     % {"type": key}})

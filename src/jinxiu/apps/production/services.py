@@ -30,9 +30,16 @@ def style_copy(*, source: Style, organization, code: str, name: str) -> Style:
 
 @transaction.atomic  # job_enqueue sends the job on commit: after this function's writes
 def plan_run(*, plan: BalancePlan, user) -> BalancePlan:
-    """Queue the balancing job for ``plan`` (after the surrounding transaction commits)."""
+    """Queue the balancing job for ``plan`` (after the surrounding transaction commits).
+
+    Refused while a job of the plan is queued or running: a second job would only redo
+    the first one's work, and whichever ended last would overwrite the other's plan."""
     from jinxiu.apps.production.adapter import plan_problem
 
+    BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
+    plan.refresh_from_db()
+    if plan.current_status == BalancePlan.Status.RUNNING:
+        raise ValidationError(_("The plan is already being balanced; wait for the result."))
     plan_problem(plan)  # refuse bad input now, with its reason, rather than in the job
     job = job_enqueue(kind="production.balance", user=user, organization=plan.organization,
                       params={"plan": plan.pk})

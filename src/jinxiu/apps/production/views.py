@@ -303,6 +303,8 @@ class BalancePlanRunView(ObjectViewMixin, View):
                 plan_run(plan=plan, user=request.user)
         except PlanInputError as exc:
             messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         return redirect(plan.get_absolute_url())
 
 
