@@ -262,3 +262,41 @@ def test_a_late_cancel_does_not_cancel_the_retry(owner, django_capture_on_commit
 
 def test_a_handler_cannot_swallow_a_cancel(org, owner, django_capture_on_commit_callbacks):
     assert not issubclass(JobCancelled, Exception)
+
+
+# --- warm-up when a worker starts -------------------------------------------------------------
+def test_a_starting_worker_warms_up_every_kind_that_asks_once_in_the_background(
+        monkeypatch, caplog):
+    from jinxiu.apps.core.jobs import registry
+
+    calls = []
+
+    def broken():
+        calls.append("broken")
+        raise RuntimeError("no compiler")
+
+    kinds = {
+        "tests.plain": registry.JobKind("tests.plain", "plain", lambda ctx: None),
+        "tests.a": registry.JobKind("tests.a", "a", lambda ctx: None, warm_up=broken),
+        "tests.b": registry.JobKind("tests.b", "b", lambda ctx: None,
+                                    warm_up=lambda: calls.append("b")),
+    }
+    monkeypatch.setattr(registry, "_KINDS", kinds)
+    thread = services.job_warm_up()
+    thread.join(timeout=10)
+    assert not thread.is_alive() and thread.daemon
+    assert calls == ["broken", "b"]  # a failed warm-up does not stop the others
+    assert "warm-up of job kind tests.a failed" in caplog.text
+
+    monkeypatch.setattr(registry, "_KINDS", {"tests.plain": kinds["tests.plain"]})
+    assert services.job_warm_up() is None
+
+
+def test_the_balancing_job_kind_loads_the_line_balancing_engine():
+    from jinxiu.apps.core.jobs.registry import get_job_kind
+    from jinxiu.engines.linebal import cbfs
+
+    kind = get_job_kind("production.balance")
+    assert kind.warm_up is not None
+    kind.warm_up()
+    assert cbfs._warm is True

@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from jinxiu.apps.core.jobs.registry import job_kind
 
 
-@job_kind("production.balance", label=_("Balance a sewing line"), atomic=False)
+def _load_engine() -> float:
+    from jinxiu.engines.linebal.cbfs import warm_up
+
+    return warm_up()
+
+
+@job_kind("production.balance", label=_("Balance a sewing line"), atomic=False,
+          warm_up=_load_engine)
 def balance_job(ctx):
     from jinxiu.apps.production.adapter import (
         bulletin_signature,

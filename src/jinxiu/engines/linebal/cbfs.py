@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -624,18 +625,27 @@ def _from_words(row: np.ndarray) -> int:
 
 
 _warm = False
+_warm_lock = threading.Lock()
 
 
 def warm_up() -> float:
-    """Load (or compile, the first time on a machine: about 30 s) every kernel on a tiny
-    instance, once per process; returns the seconds it took. ``solve`` calls it before
+    """Load (or compile, the first time on a machine: about 30-70 s) every kernel on a
+    tiny instance, once per process; returns the seconds it took, or waited for another
+    thread's warm-up (the job worker starts one when it starts). ``solve`` calls it before
     its clock starts; a process that forks workers calls it first, so that they inherit
     the compiled code."""
     global _warm
-    if _warm:
-        return 0.0
-    _warm = True
     t0 = time.perf_counter()
+    with _warm_lock:
+        if _warm:
+            waited = time.perf_counter() - t0
+            return waited if waited > 0.01 else 0.0
+        _load_kernels()
+        _warm = True
+    return time.perf_counter() - t0
+
+
+def _load_kernels() -> None:
     bbr = Bbr(Salbp1((3, 4, 2, 5), ((0, 1), (0, 2), (2, 3)), 7))
     bbr.hoffmann()
     m = bbr.lower_bound()
@@ -647,4 +657,3 @@ def warm_up() -> float:
             next(gen)
     must, late = bbr._windows(m)
     Bbr._grow(bbr._ctx(m, must, late, 4), 8)
-    return time.perf_counter() - t0

@@ -19,12 +19,16 @@ class JobKind:
     # (an engine run) sets False and opens its own short transaction for its writes, so it
     # does not hold SQLite's write lock while it computes.
     atomic: bool = True
+    # Called once in a background thread when a worker starts: loads (or, the first time
+    # on a machine, compiles) what the handler needs, so the first job does not wait for it.
+    warm_up: Callable[[], object] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, *, label, superuser_only: bool = False, atomic: bool = True):
+def job_kind(name: str, *, label, superuser_only: bool = False, atomic: bool = True,
+             warm_up: Callable[[], object] | None = None):
     """Register ``handler(ctx: JobContext) -> dict | None`` as job kind ``name``.
 
     The handler runs inside one database transaction: it either completes and its writes
@@ -35,7 +39,7 @@ def job_kind(name: str, *, label, superuser_only: bool = False, atomic: bool = T
         existing = _KINDS.get(name)
         if existing is not None and _where(existing.handler) != _where(handler):
             raise ValueError(f"job kind {name!r} is registered twice")
-        _KINDS[name] = JobKind(name, label, handler, superuser_only, atomic)
+        _KINDS[name] = JobKind(name, label, handler, superuser_only, atomic, warm_up)
         return handler
 
     return register

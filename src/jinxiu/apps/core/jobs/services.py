@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinxiu.apps.core.changelog import change_context
-from jinxiu.apps.core.jobs.registry import get_job_kind
+from jinxiu.apps.core.jobs.registry import get_job_kind, job_kinds
 from jinxiu.apps.core.models.changelog import ChangeSource
 from jinxiu.apps.core.models.jobs import FINISHED, JobRun, JobStatus
 
@@ -244,3 +245,27 @@ def job_reap_stale(*, now=None) -> int:
             cache.delete(_progress_key(job.pk))
             reaped += 1
     return reaped
+
+
+def job_warm_up() -> threading.Thread | None:
+    """Start, in one daemon thread, the ``warm_up`` of every job kind that has one (a
+    worker calls this when it starts); None when no kind has one. A failed warm-up is
+    logged and costs nothing else: the job then loads what it needs itself."""
+    hooks = [kind for kind in job_kinds() if kind.warm_up is not None]
+    if not hooks:
+        return None
+
+    def run() -> None:
+        for kind in hooks:
+            started = time.monotonic()
+            try:
+                kind.warm_up()
+            except Exception:
+                logger.exception("warm-up of job kind %s failed", kind.name)
+            else:
+                logger.info("job kind %s warmed up in %.1f s", kind.name,
+                            time.monotonic() - started)
+
+    thread = threading.Thread(target=run, name="jinxiu-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from jinxiu.apps.core.jobs.services import job_reap_stale
+from jinxiu.apps.core.jobs.services import job_reap_stale, job_warm_up
 
 
 class Command(BaseCommand):
@@ -12,6 +12,10 @@ class Command(BaseCommand):
         reaped = job_reap_stale()
         if reaped:
             self.stdout.write(f"{reaped} job(s) whose worker was lost marked failed.")
+        warm = job_warm_up()
+        if warm is not None:
+            self.stdout.write("Loading the engines in the background "
+                              "(the first start on a machine compiles them: about a minute).")
         backend = settings.TASK_BACKEND
         if backend == "db":
             call_command("db_worker", "--interval", "0.5")
