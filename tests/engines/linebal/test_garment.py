@@ -6,10 +6,13 @@ least 2; bartack (套结) and iron (整烫) each need their own station; manual 
 goes with anything. 3 + 2 + 1 + 1 = 7 stations, and the plan in the test reaches 7.
 """
 
+import re
+
 import pytest
 
 from jinxiu.engines.common import MaxRuntime, StopReason
 from jinxiu.engines.linebal import Operator, ProblemData, check_solution, solve
+from jinxiu.engines.linebal.problem import ProblemError
 
 #        label             type          time
 TSHIRT = [
@@ -150,3 +153,54 @@ def _rules(data: ProblemData):
         return all(((mask >> i) & 1) == ((mask >> j) & 1) for i, j in data.must_share)
 
     return ok
+
+
+# --- machines on the line (设备台数) ---------------------------------------------------------
+def _four(**kw) -> ProblemData:
+    """Two overlock and two lockstitch operations of 30 s, unrelated; the two machine
+    types cannot share a station."""
+    base = {"times": (30, 30, 30, 30), "labels": ("O1", "O2", "L1", "L2"),
+            "machine_types": ("overlock", "overlock", "lockstitch", "lockstitch"),
+            "stations": 4}
+    base.update(kw)
+    return ProblemData(**base)
+
+
+def test_one_overlock_machine_puts_both_overlock_operations_at_one_station():
+    free = solve(_four(), stop=MaxRuntime(10))
+    assert free.cycle_time == 30 and free.proven_optimal
+    data = _four(machines={"overlock": 1})
+    res = solve(data, stop=MaxRuntime(10))
+    assert res.cycle_time == 60 and res.proven_optimal
+    assert sorted(sorted(st) for st in res.assignment if 0 in st) == [[0, 1]]
+    assert check_solution(data, res) == []
+    # the checker counts the machines on its own: the free plan breaks the limit
+    assert check_solution(data, free) == ["2 workplaces use overlock machines, the line has 1"]
+
+
+def test_parallel_workplaces_of_a_split_operation_each_take_a_machine():
+    def line(limit):
+        return ProblemData(times=(50, 20), labels=("O1", "O2"),
+                           machine_types=("overlock", "overlock"), cycle_time=30,
+                           allow_split=True, machines={"overlock": limit})
+
+    res = solve(line(3), stop=MaxRuntime(10))
+    assert res.stations == 3 and res.proven_optimal and check_solution(line(3), res) == []
+    res = solve(line(2), stop=MaxRuntime(10))  # O1 takes both machines, O2 has none left
+    assert res.assignment is None or not res.assignment
+    assert res.stop_reason == StopReason.INFEASIBLE
+
+
+@pytest.mark.parametrize(("machines", "message"), [
+    ({"overlock": 1}, "O1: needs 2 overlock workplace(s) but the line has 1 overlock"),
+    ({"overlock": -1}, "count -1 for 'overlock' is not a whole number >= 0"),
+    ({"overlock": True}, "count True for 'overlock' is not a whole number >= 0"),
+    ({"manual": 2}, "'manual' is done beside any machine and cannot be limited"),
+    ((("overlock", 3), ("overlock", 4)), "machine type 'overlock' is listed twice"),
+    ((("overlock",),), "is not a (machine type, count) pair"),
+])
+def test_machine_limits_are_checked_before_solving(machines, message):
+    with pytest.raises(ProblemError, match=re.escape(message)):
+        ProblemData(times=(50, 20), labels=("O1", "O2"), machine_types=("overlock", "manual"),
+                    universal=frozenset({"manual"}), cycle_time=30, allow_split=True,
+                    machines=machines)

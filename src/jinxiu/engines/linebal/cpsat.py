@@ -10,6 +10,7 @@ symmetry of empty stations. Extensions:
 * zoning: ``s_i == s_j`` (must share) / ``s_i != s_j`` (must not share);
 * splitting: station ``k`` has ``r_k`` parallel workplaces, ``r_k = max(y_k, R_i x[i, k])``
   with ``R_i = ceil(t_i / c)``; load <= c r_k; the objective counts workplaces;
+* machines on the line: at most so many stations (workplaces) use a limited type;
 * named operators: every station is one operator; task ``i`` done by operator ``o`` takes
   ``ceil(t_i / eff(o, type_i))``; operators get distinct positions along the line.
 """
@@ -144,12 +145,15 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
             model.AddImplication(y[k + 1], y[k])
 
     # machine types
+    limits = {kind: have for kind, have in data.machines
+              if data.machine_types and kind in data.machine_types}
+    uses: dict[tuple[int, str], cp_model.IntVar] = {}  # z[k, type]
     if data.machine_types:
         types = sorted({m for m in data.machine_types if m is not None})
         bad = [(a, b) for ai, a in enumerate(types) for b in types[ai + 1:]
                if a not in data.universal and b not in data.universal
                and frozenset((a, b)) not in data.compatible]
-        if bad:
+        if bad or limits:
             for k in range(1, K + 1):
                 z = {m: model.NewBoolVar(f"z{k}_{m}") for m in types}
                 for i in by_station[k]:
@@ -157,6 +161,7 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
                         model.AddImplication(x[i, k], z[data.machine_types[i]])
                 for a, b in bad:
                     model.AddBoolOr([z[a].Not(), z[b].Not()])
+                uses.update(((k, m), z[m]) for m in limits)
 
     replicas = None
     op_of = None
@@ -213,6 +218,18 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
                 else:
                     model.Add(load <= cvar)
         count = sum(y[1:])
+
+    # machines on the line: a station using a limited type takes one machine per workplace
+    for kind, have in limits.items():
+        if replicas is None:
+            model.Add(sum(uses[k, kind] for k in range(1, K + 1)) <= have)
+            continue
+        taken = []
+        for k in range(1, K + 1):
+            w = model.NewIntVar(0, rmax, f"w{k}_{kind}")
+            model.Add(w >= replicas[k] - rmax * (1 - uses[k, kind]))
+            taken.append(w)
+        model.Add(sum(taken) <= have)
 
     if salbp1:
         lb = max(1, objective_lower)

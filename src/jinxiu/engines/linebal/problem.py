@@ -85,6 +85,11 @@ class ProblemData:
         Named operators with their efficiency per machine type. When given, each station is
         one operator, the station count is at most ``len(operators)``, and a task's time at a
         station is ``ceil(t / efficiency)``.
+    machines
+        Machines on the line per machine type, as a mapping or (type, count) pairs: the
+        stations holding a task of a listed type, each of their parallel workplaces
+        counted, use at most that many machines of it. Types not listed are not limited;
+        ``universal`` types (done beside any machine) cannot be listed.
     time_scale
         Units of ``times`` per second (for display only).
     """
@@ -101,6 +106,7 @@ class ProblemData:
     must_not_share: tuple[tuple[int, int], ...] = ()
     allow_split: bool = False
     operators: tuple[Operator, ...] = ()
+    machines: tuple[tuple[str, int], ...] = ()
     time_scale: int = 1
     name: str = ""
 
@@ -172,11 +178,31 @@ class ProblemData:
             names = [o.name for o in self.operators]
             if len(set(names)) != len(names):
                 raise ProblemError("two operators have the same name")
+        set_(self, "machines", self._check_machines())
         if not isinstance(self.time_scale, Integral) or self.time_scale <= 0:
             raise ProblemError(f"time_scale {self.time_scale!r} is not a positive integer")
         self._check_feasibility()
 
     # -- validation helpers -------------------------------------------------------------
+    def _check_machines(self) -> tuple[tuple[str, int], ...]:
+        raw = self.machines
+        pairs = list(raw.items()) if isinstance(raw, Mapping) else list(raw)
+        out: dict[str, int] = {}
+        for pair in pairs:
+            if not isinstance(pair, tuple | list) or len(pair) != 2:
+                raise ProblemError(f"machines: {pair!r} is not a (machine type, count) pair")
+            kind, count = str(pair[0]), pair[1]
+            if kind in out:
+                raise ProblemError(f"machines: machine type {kind!r} is listed twice")
+            if isinstance(count, bool) or not isinstance(count, Integral) or count < 0:
+                raise ProblemError(
+                    f"machines: count {count!r} for {kind!r} is not a whole number >= 0")
+            if kind in self.universal:
+                raise ProblemError(f"machines: {kind!r} is done beside any machine and "
+                                   f"cannot be limited")
+            out[kind] = int(count)
+        return tuple(sorted(out.items()))
+
     @staticmethod
     def _check_pairs(pairs: Iterable, what: str, n: int, labels: Sequence[str]):
         out = []
@@ -297,6 +323,18 @@ class ProblemData:
                         f"{_label(labels, i)}: no named operator can run machine type {mt!r}"
                     )
 
+        limits = dict(self.machines)
+        for i, kind in enumerate(self.machine_types):
+            if kind not in limits:
+                continue
+            need = 1
+            if c is not None and self.allow_split and not self.operators:
+                need = max(1, -(-self.times[i] // c))
+            if need > limits[kind]:
+                raise ProblemError(
+                    f"{_label(labels, i)}: needs {need} {kind} workplace(s) but the line "
+                    f"has {limits[kind]} {kind} machine(s)")
+
     # -- derived data -------------------------------------------------------------------
     @property
     def num_tasks(self) -> int:
@@ -311,7 +349,7 @@ class ProblemData:
         """True when none of the garment extensions is in use (plain SALBP)."""
         return not (
             self.machine_types or self.must_share or self.must_not_share
-            or self.operators or (self.allow_split and self.cycle_time is not None
+            or self.operators or self.machines or (self.allow_split and self.cycle_time is not None
                                   and max(self.times) > self.cycle_time)
         )
 

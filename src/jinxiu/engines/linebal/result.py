@@ -145,6 +145,11 @@ def check_solution(data: ProblemData, result: Result) -> list[str]:
                 if a < b and not data.types_compatible(a, b):
                     errors.append(f"tasks {data.labels[a]} and {data.labels[b]} have "
                                   f"incompatible machine types")
+    for kind, count in data.machines:
+        used = sum(result.replicas[k] for k, st in enumerate(result.assignment)
+                   if data.machine_types and any(data.machine_types[i] == kind for i in st))
+        if used > count:
+            errors.append(f"{used} workplaces use {kind} machines, the line has {count}")
     for i, j in data.must_share:
         if pos[i] != pos[j]:
             errors.append(f"tasks {data.labels[i]} and {data.labels[j]} must share a station")
