@@ -120,6 +120,7 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
             # a named operator is one workplace: no parallel copies of a station with skills
             allow_split=plan.allow_split and not plan.use_operator_skills,
             operators=operators,
+            machines=tuple((plan.line.machines or {}).items()) if plan.line_id else (),
             time_scale=SCALE,
             name=str(plan.style),
             **kwargs,
@@ -234,6 +235,14 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         if cycle_f and view.per_workplace > cycle_f + 1e-9:
             view.warnings.append(_("Load %(load).1f s is over the cycle time %(cycle).1f s.")
                                  % {"load": view.per_workplace, "cycle": cycle_f})
+    have = (plan.line.machines or {}) if plan.line_id else {}
+    for code, count in have.items():
+        used = sum(v.replicas for v in stations
+                   if any(o["machine_type"] == code for o in v.operations))
+        if used > count:
+            warnings.append(_("The plan uses %(used)d %(machine)s workplaces; the line has "
+                              "%(count)d such machines.")
+                            % {"used": used, "machine": mt.label(code), "count": count})
     for op in ops:
         for code in op.predecessors:
             if code in where and op.code in where and where[code] > where[op.code]:

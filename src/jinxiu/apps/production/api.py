@@ -33,7 +33,7 @@ class LineSerializer(_Tenant):
 
     class Meta:
         model = Line
-        fields = ["id", "organization", "name", "shift_minutes", "target_output",
+        fields = ["id", "organization", "name", "shift_minutes", "target_output", "machines",
                   "takt_seconds", "notes"]
 
 

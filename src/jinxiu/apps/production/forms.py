@@ -70,9 +70,13 @@ class JSONDictField(forms.CharField):
 
 
 class LineForm(TenantModelForm):
+    machines = JSONDictField(label=_("machines"), required=False,
+                             help_text=Line._meta.get_field("machines").help_text,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
     class Meta:
         model = Line
-        fields = ["organization", "name", "shift_minutes", "target_output", "notes"]
+        fields = ["organization", "name", "shift_minutes", "target_output", "machines", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
 

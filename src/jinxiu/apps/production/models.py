@@ -110,6 +110,11 @@ class Line(ProductionModel):
     target_output = models.PositiveIntegerField(
         _("target output per day"), default=600, validators=[MinValueValidator(1)],
         help_text=_("Pieces per day; the takt time follows from it."))
+    machines = models.JSONField(
+        _("machines"), default=dict, blank=True,
+        help_text=_("Machines on the line per machine type, e.g. {\"overlock\": 3, "
+                    "\"bartack\": 1}: plans use at most so many stations of a listed type "
+                    "(each parallel workplace counted). Types not listed are not limited."))
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -119,6 +124,29 @@ class Line(ProductionModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if not isinstance(self.machines, dict):
+            raise ValidationError({"machines": _("Give an object of machine type → count.")})
+        types = machine_types()
+        for key, value in self.machines.items():
+            if key not in types.labels:
+                raise ValidationError({"machines": _("Unknown machine type “%(type)s”.")
+                                       % {"type": key}})
+            if key in types.universal:
+                raise ValidationError({"machines": _(
+                    "“%(type)s” is done beside any machine and is not counted.")
+                    % {"type": key}})
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 999:
+                raise ValidationError({"machines": _(
+                    "The count for “%(type)s” must be a whole number from 0 to 999.")
+                    % {"type": key}})
+
+    def machine_list(self) -> list[tuple[str, int]]:
+        """(label, count) per listed machine type, in the order of the machine-type list."""
+        types = machine_types()
+        return [(types.label(code), self.machines[code]) for code in types.labels
+                if code in (self.machines or {})]
 
     @property
     def takt_seconds(self) -> Decimal:

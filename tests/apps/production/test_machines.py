@@ -1,0 +1,103 @@
+"""Machines on a line (设备台数): entered with the line, respected by the balancing, and
+warned about when a hand edit needs more of them than the line has."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from jinxiu.apps.core.changelog import change_context
+from jinxiu.apps.production.adapter import evaluate
+from jinxiu.apps.production.models import BalancePlan, Line
+from jinxiu.apps.production.services import plan_run
+from tests.apps.production.factories import make_line, make_plan
+from tests.helpers.factories import make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
+
+
+@pytest.fixture
+def admin_client(client, org, settings):
+    client.force_login(make_user(memberships=[(org, "admin")]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def _line_form(org, machines):
+    return {"organization": org.pk, "name": "二号线", "shift_minutes": 480,
+            "target_output": 600, "machines": machines, "notes": ""}
+
+
+def test_a_line_keeps_its_machines_and_shows_them(admin_client, org):
+    response = admin_client.post("/production/lines/add/",
+                                 _line_form(org, '{"overlock": 3, "lockstitch": 12}'))
+    assert response.status_code == 302
+    line = Line.objects.get(name="二号线")
+    assert line.machines == {"overlock": 3, "lockstitch": 12}
+    page = admin_client.get(line.get_absolute_url()).content.decode()
+    machines = page[page.index('id="line-machines"'):]
+    machines = machines[:machines.index("</ul>")]
+    # in the order of the machine-type list, not of the entry
+    assert machines.index("Lockstitch (301) × 12") < machines.index("Overlock (504/514) × 3")
+
+
+@pytest.mark.parametrize(("machines", "reason"), [
+    ('{"loom": 2}', "Unknown machine type “loom”."),
+    ('{"iron": 2}', "“iron” is done beside any machine and is not counted."),
+    ('{"overlock": true}', "The count for “overlock” must be a whole number from 0 to 999."),
+    ('{"overlock": -1}', "The count for “overlock” must be a whole number from 0 to 999."),
+    ('{"overlock": 1.5}', "The count for “overlock” must be a whole number from 0 to 999."),
+    ('[1, 2]', "Give an object, e.g. {&quot;lockstitch&quot;: 1.0}."),
+])
+def test_bad_machine_lists_are_refused_with_the_reason(admin_client, org, machines, reason):
+    response = admin_client.post("/production/lines/add/", _line_form(org, machines))
+    assert response.status_code == 400
+    assert reason in response.content.decode()
+    assert not Line.objects.filter(name="二号线").exists()
+
+
+def test_the_api_checks_machines_too(org):
+    api = APIClient()
+    api.force_authenticate(make_user(memberships=[(org, "admin")]))
+    response = api.post("/api/production/lines/", {
+        "organization": org.pk, "name": "三号线", "machines": {"manual": 1}}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"machines": ["“manual”可在任何设备旁完成，不计台数。"]}  # zh first
+    assert not Line.objects.filter(name="三号线").exists()
+
+
+def test_one_lockstitch_machine_puts_both_lockstitch_operations_at_one_station(
+        org, django_capture_on_commit_callbacks):
+    """SMALL on 3 operators: 40 s with any number of machines (test_planner); with one
+    lockstitch machine, operations 2 (30 s) and 3 (40 s) share it: 70 s, proven."""
+    line = make_line(org, machines={"lockstitch": 1})
+    plan = make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT, station_count=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_run(plan=plan, user=make_user())
+    plan.refresh_from_db()
+    assert plan.current_status == "done"
+    assert plan.result["cycle_seconds"] == 70.0 and plan.result["proven_optimal"] is True
+    ev = evaluate(plan)
+    assert ev.warnings == []
+    codes = [[op["code"] for op in st.operations] for st in ev.stations]
+    assert ["2", "3"] in codes
+
+
+def test_a_hand_edit_that_needs_more_machines_than_the_line_has_is_warned(org):
+    line = make_line(org, machines={"lockstitch": 1})
+    plan = make_plan(org, line=line, cycle_seconds=50)
+    pk = {op.code: op.pk for op in plan.style.operations.all()}
+    with change_context(user=None, source="system"):
+        plan.result = {"kind": "SALBP-1", "proven_optimal": True, "lower_bound": 3,
+                       "cycle_seconds": 50.0,
+                       "stations": [{"operations": [pk["1"]], "replicas": 1, "operator": ""},
+                                    {"operations": [pk["3"]], "replicas": 1, "operator": ""},
+                                    {"operations": [pk["2"], pk["4"]], "replicas": 1,
+                                     "operator": ""}]}
+        plan.status = BalancePlan.Status.DONE
+        plan.save()
+    assert evaluate(plan).warnings == [
+        "The plan uses 2 Lockstitch (301) workplaces; the line has 1 such machines."]
+    line.machines = {"lockstitch": 2}
+    with change_context(user=None, source="system"):
+        line.save()
+    plan.refresh_from_db()
+    assert evaluate(plan).warnings == []
