@@ -8,7 +8,7 @@ from jinxiu.apps.core.changelog import change_context
 from jinxiu.apps.production.adapter import evaluate
 from jinxiu.apps.production.models import BalancePlan, Line
 from jinxiu.apps.production.services import plan_run
-from tests.apps.production.factories import make_line, make_plan
+from tests.apps.production.factories import make_line, make_plan, make_style
 from tests.helpers.factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
@@ -101,3 +101,25 @@ def test_a_hand_edit_that_needs_more_machines_than_the_line_has_is_warned(org):
         line.save()
     plan.refresh_from_db()
     assert evaluate(plan).warnings == []
+
+
+def test_the_demo_polo_shirt_balances_on_the_demo_lines_machines(
+        org, django_capture_on_commit_callbacks):
+    from jinxiu.apps.production.demo import MACHINES, POLO
+
+    style = make_style(org, code="P2601", ops=[
+        (code, name, machine, seconds, [p for p in preds.split(",") if p])
+        for code, name, machine, seconds, preds in POLO])
+    line = make_line(org, shift_minutes=480, target_output=500, machines=MACHINES)
+    plan = make_plan(org, style=style, line=line, time_limit_s=20)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_run(plan=plan, user=make_user())
+    plan.refresh_from_db()
+    ev = evaluate(plan)
+    # takt 57.6 s: 11 operators, proven, within the demo line's machines
+    assert plan.current_status == "done" and ev.warnings == []
+    assert plan.result["proven_optimal"] is True and ev.workplaces == 11
+    for kind, count in MACHINES.items():
+        used = sum(1 for st in ev.stations
+                   if any(op["machine_type"] == kind for op in st.operations))
+        assert used <= count, kind

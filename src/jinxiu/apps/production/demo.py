@@ -23,6 +23,9 @@ POLO = [
     ("15", "剪线头", "manual", "20", "9,13,14"),
     ("16", "整烫", "iron", "35", "15"),
 ]
+# the machines standing on the demo line (设备台数); hand work and pressing need none
+MACHINES = {"overlock": 4, "lockstitch": 4, "coverstitch": 2, "bartack": 1, "button": 1,
+            "buttonhole": 1}
 OPERATORS = [
     ("陈红", "A01", {"overlock": 1.1, "coverstitch": 0.9}),
     ("王芳", "A02", {"lockstitch": 1.05, "twin_needle": 1.0}),
@@ -51,7 +54,8 @@ def _production(state: DemoState) -> None:
                                      standard_seconds=Decimal(seconds),
                                      predecessors=[p for p in preds.split(",") if p])
     line, _ = Line.objects.get_or_create(organization=org, name="一号线（示例）",
-                                         defaults={"shift_minutes": 480, "target_output": 500})
+                                         defaults={"shift_minutes": 480, "target_output": 500,
+                                                   "machines": MACHINES})
     for name, number, skills in OPERATORS:
         Operator.objects.get_or_create(organization=org, employee_no=number,
                                        defaults={"name": name, "line": line, "skills": skills})
