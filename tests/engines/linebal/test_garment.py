@@ -204,3 +204,23 @@ def test_machine_limits_are_checked_before_solving(machines, message):
         ProblemData(times=(50, 20), labels=("O1", "O2"), machine_types=("overlock", "manual"),
                     universal=frozenset({"manual"}), cycle_time=30, allow_split=True,
                     machines=machines)
+
+
+def test_machines_of_types_no_task_uses_leave_a_plain_salbp(scholl):
+    # WEE-MAG c = 45 has 38 stations (Scholl's table).  Listing the line's overlock
+    # machines, which none of its tasks uses, must not turn it into a garment problem:
+    # that sent it to CP-SAT, which found no plan within its cap.
+    from jinxiu.engines.linebal import read_in2
+
+    data = read_in2(scholl / "WEE-MAG.IN2").problem(cycle_time=45, machines={"overlock": 3})
+    assert data.machines == () and data.is_simple
+    res = solve(data, stop=MaxRuntime(20))
+    assert res.stations == 38 and res.proven_optimal
+    # the types a task does use stay limited
+    typed = ProblemData(times=(30, 30), machine_types=("overlock", None), cycle_time=60,
+                        machines={"overlock": 1, "lockstitch": 2})
+    assert typed.machines == (("overlock", 1),) and not typed.is_simple
+    # an unused type is still validated
+    with pytest.raises(ProblemError, match="count -2 for 'lockstitch'"):
+        ProblemData(times=(30,), machine_types=("overlock",), cycle_time=60,
+                    machines={"lockstitch": -2})

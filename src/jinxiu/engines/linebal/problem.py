@@ -89,7 +89,8 @@ class ProblemData:
         Machines on the line per machine type, as a mapping or (type, count) pairs: the
         stations holding a task of a listed type, each of their parallel workplaces
         counted, use at most that many machines of it. Types not listed are not limited;
-        ``universal`` types (done beside any machine) cannot be listed.
+        ``universal`` types (done beside any machine) cannot be listed. Types that no
+        task uses are checked, then dropped.
     time_scale
         Units of ``times`` per second (for display only).
     """
@@ -201,7 +202,10 @@ class ProblemData:
                 raise ProblemError(f"machines: {kind!r} is done beside any machine and "
                                    f"cannot be limited")
             out[kind] = int(count)
-        return tuple(sorted(out.items()))
+        # A type that no task uses limits nothing; keeping it would only turn a plain
+        # SALBP into a "garment" problem (see ``is_simple``) and send it to CP-SAT.
+        used = set(self.machine_types)
+        return tuple(sorted((k, c) for k, c in out.items() if k in used))
 
     @staticmethod
     def _check_pairs(pairs: Iterable, what: str, n: int, labels: Sequence[str]):
