@@ -224,3 +224,21 @@ def test_machines_of_types_no_task_uses_leave_a_plain_salbp(scholl):
     with pytest.raises(ProblemError, match="count -2 for 'lockstitch'"):
         ProblemData(times=(30,), machine_types=("overlock",), cycle_time=60,
                     machines={"lockstitch": -2})
+
+
+def test_refusals_carry_their_reason_tasks_and_numbers():
+    """An application words the refusal itself from these (the message is English)."""
+    def refusal(**kw):
+        base = {"times": (50, 20), "labels": ("O1", "O2"),
+                "machine_types": ("overlock", "lockstitch"), "cycle_time": 30}
+        with pytest.raises(ProblemError) as info:
+            ProblemData(**{**base, **kw})
+        return info.value.reason, info.value.tasks, info.value.values
+
+    assert refusal() == ("too_long", (0,), {"time": 50, "cycle": 30})
+    assert refusal(allow_split=True, machines={"overlock": 1}) == (
+        "machines", (0,), {"need": 2, "count": 1})
+    assert refusal(must_share=((0, 1),), allow_split=True) == ("zone_types", (0, 1), {})
+    assert refusal(precedences=((0, 1), (1, 0)), allow_split=True)[:2] == ("cycle", (0, 1, 0))
+    assert refusal(operators=(Operator("A", {"overlock": 1.0}),), cycle_time=None,
+                   stations=1) == ("no_operator", (1,), {})

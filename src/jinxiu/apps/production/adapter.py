@@ -126,8 +126,44 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
             **kwargs,
         )
     except ProblemError as exc:
-        raise PlanInputError(str(exc)) from exc
+        raise PlanInputError(_problem_message(exc, ops, mt)) from exc
     return data, ops
+
+
+def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
+    """The engine's refusal in the user's language, naming operations by their codes and
+    times in seconds (the engine's message is English and in its integer units)."""
+    code = [ops[i].code for i in exc.tasks]
+    seconds = {k: f"{v / SCALE:g}" for k, v in exc.values.items() if k in ("time", "cycle")}
+    if exc.reason == "cycle":
+        return _("The predecessors form a cycle: %(path)s.") % {"path": " → ".join(code)}
+    if exc.reason == "too_long":
+        return _("Operation %(op)s takes %(time)s s, longer than the cycle time of %(cycle)s s: "
+                 "allow duplicate workplaces or raise the cycle time.") % {"op": code[0], **seconds}
+    if exc.reason == "few_operators":
+        return _("The plan asks for %(stations)d operators, but the line has %(operators)d "
+                 "active ones.") % exc.values
+    if exc.reason == "zone_types":
+        a, b = (ops[i] for i in exc.tasks)
+        return _("Operations %(a)s (%(ta)s) and %(b)s (%(tb)s) share a zone, but their machine "
+                 "types cannot share a station.") % {
+            "a": a.code, "ta": mt.label(a.machine_type), "b": b.code,
+            "tb": mt.label(b.machine_type)}
+    if exc.reason == "zone_path":
+        return _("Operation %(op)s lies between operations of the zone of %(other)s, so it would "
+                 "have to join them: put it in that zone or change the zone.") % {
+            "op": code[0], "other": code[1]}
+    if exc.reason == "zone_load":
+        return _("Operations %(ops)s share a zone and take %(time)s s together, more than the "
+                 "cycle time of %(cycle)s s.") % {"ops": ", ".join(code), **seconds}
+    if exc.reason == "no_operator":
+        return _("No active operator of the line can run %(machine)s (operation %(op)s).") % {
+            "machine": mt.label(ops[exc.tasks[0]].machine_type), "op": code[0]}
+    if exc.reason == "machines":
+        return _("Operation %(op)s needs %(need)d %(machine)s workplace(s), but the line has "
+                 "%(count)d such machines.") % {
+            "op": code[0], "machine": mt.label(ops[exc.tasks[0]].machine_type), **exc.values}
+    return str(exc)
 
 
 def result_to_json(result: Result, ops: list[Operation]) -> dict:

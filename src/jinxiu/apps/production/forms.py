@@ -53,6 +53,12 @@ class OperationForm(TenantModelForm):
 
 
 class JSONDictField(forms.CharField):
+    """A JSON object typed in a text box; ``example`` is shown when the input is not one."""
+
+    def __init__(self, *, example: str, **kwargs):
+        self.example = example
+        super().__init__(**kwargs)
+
     def prepare_value(self, value):
         return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
 
@@ -65,12 +71,13 @@ class JSONDictField(forms.CharField):
         except json.JSONDecodeError as exc:
             raise forms.ValidationError(_("Not valid JSON: %(e)s") % {"e": exc.msg}) from exc
         if not isinstance(parsed, dict):
-            raise forms.ValidationError(_("Give an object, e.g. {\"lockstitch\": 1.0}."))
+            raise forms.ValidationError(_("Give an object, e.g. %(example)s.")
+                                        % {"example": self.example})
         return parsed
 
 
 class LineForm(TenantModelForm):
-    machines = JSONDictField(label=_("machines"), required=False,
+    machines = JSONDictField(label=_("machines"), required=False, example='{"overlock": 3}',
                              help_text=Line._meta.get_field("machines").help_text,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -81,7 +88,7 @@ class LineForm(TenantModelForm):
 
 
 class OperatorForm(TenantModelForm):
-    skills = JSONDictField(label=_("skills"), required=False,
+    skills = JSONDictField(label=_("skills"), required=False, example='{"lockstitch": 1.0}',
                            help_text=Operator._meta.get_field("skills").help_text,
                            widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -18,7 +18,20 @@ from numbers import Integral, Real
 
 
 class ProblemError(ValueError):
-    """The input cannot describe a line-balancing problem (bad task, cycle, ...)."""
+    """The input cannot describe a line-balancing problem (bad task, cycle, ...).
+
+    The message is English. An application that words errors in its users' language reads
+    ``reason`` (a short code, "" where no caller needs one), ``tasks`` (the task indices
+    concerned, in the order the message names them) and ``values`` (the numbers, in the
+    problem's integer units).
+    """
+
+    def __init__(self, message: str, *, reason: str = "", tasks: Sequence[int] = (),
+                 **values) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.tasks = tuple(tasks)
+        self.values = values
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +266,8 @@ class ProblemData:
                 if state[nxt] == 1:
                     cyc = [*path[path.index(nxt):], nxt]
                     names = " -> ".join(self.labels[k] for k in cyc)
-                    raise ProblemError(f"the precedence graph has a cycle: {names}")
+                    raise ProblemError(f"the precedence graph has a cycle: {names}",
+                                       reason="cycle", tasks=cyc)
                 if state[nxt] == 0:
                     state[nxt] = 1
                     path.append(nxt)
@@ -267,14 +281,16 @@ class ProblemData:
                 if t > c:
                     raise ProblemError(
                         f"{_label(labels, i)}: time {t} is longer than the cycle time {c} "
-                        f"(allow splitting over parallel stations, or raise the cycle time)"
+                        f"(allow splitting over parallel stations, or raise the cycle time)",
+                        reason="too_long", tasks=(i,), time=t, cycle=c,
                     )
         if self.allow_split and self.operators:
             raise ProblemError(
                 "splitting over parallel stations is not combined with named operators")
         if self.stations is not None and self.operators and self.stations > len(self.operators):
             raise ProblemError(
-                f"{self.stations} stations but only {len(self.operators)} named operators"
+                f"{self.stations} stations but only {len(self.operators)} named operators",
+                reason="few_operators", stations=self.stations, operators=len(self.operators),
             )
         # zoning: must-share groups must not contain a must-not-share pair or clash in type
         groups = self.share_groups()
@@ -293,7 +309,8 @@ class ProblemData:
                             raise ProblemError(
                                 f"zoning: {_label(labels, a)} ({self.machine_types[a]}) and "
                                 f"{_label(labels, b)} ({self.machine_types[b]}) must share a "
-                                f"station but their machine types are not compatible"
+                                f"station but their machine types are not compatible",
+                                reason="zone_types", tasks=(a, b),
                             )
         # must-share pairs with a precedence path through a task outside the group
         if self.must_share:
@@ -308,7 +325,8 @@ class ProblemData:
                             raise ProblemError(
                                 f"zoning: {_label(labels, k)} lies on a precedence path between "
                                 f"tasks that must share a station with {_label(labels, a)}, so "
-                                f"it would have to join them: add it to the group or drop the pair"
+                                f"it would have to join them: add it to the group or drop the pair",
+                                reason="zone_path", tasks=(k, a),
                             )
             if c is not None and not self.allow_split and not self.operators:
                 for members in groups:
@@ -317,14 +335,16 @@ class ProblemData:
                         names = ", ".join(labels[i] for i in sorted(members))
                         raise ProblemError(
                             f"zoning: tasks {names} must share a station but take {load} "
-                            f"together, more than the cycle time {c}"
+                            f"together, more than the cycle time {c}",
+                            reason="zone_load", tasks=sorted(members), time=load, cycle=c,
                         )
         if self.operators:
             for i in range(self.num_tasks):
                 mt = self.machine_types[i] if self.machine_types else None
                 if all(o.factor(mt) <= 0 for o in self.operators):
                     raise ProblemError(
-                        f"{_label(labels, i)}: no named operator can run machine type {mt!r}"
+                        f"{_label(labels, i)}: no named operator can run machine type {mt!r}",
+                        reason="no_operator", tasks=(i,),
                     )
 
         limits = dict(self.machines)
@@ -337,7 +357,8 @@ class ProblemData:
             if need > limits[kind]:
                 raise ProblemError(
                     f"{_label(labels, i)}: needs {need} {kind} workplace(s) but the line "
-                    f"has {limits[kind]} {kind} machine(s)")
+                    f"has {limits[kind]} {kind} machine(s)",
+                    reason="machines", tasks=(i,), need=need, count=limits[kind])
 
     # -- derived data -------------------------------------------------------------------
     @property

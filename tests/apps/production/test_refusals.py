@@ -1,0 +1,89 @@
+"""The engine's refusals reach the planner's user in her language, with operation codes
+and seconds (the engine words them in English, in 1/100 s and task labels)."""
+
+import pytest
+from django.utils import translation
+
+from jinxiu.apps.core.changelog import change_context
+from jinxiu.apps.production.adapter import PlanInputError, plan_problem
+from jinxiu.apps.production.models import BalancePlan
+from tests.apps.production.factories import make_line, make_operator, make_plan, make_style
+
+pytestmark = pytest.mark.django_db
+
+ZONED = [("1", "合肩", "overlock", "20", []), ("2", "上领", "lockstitch", "30", ["1"]),
+         ("3", "整烫", "iron", "10", ["2"])]
+
+
+def _refusal(plan, language="zh-hans"):
+    with translation.override(language), pytest.raises(PlanInputError) as info:
+        plan_problem(plan)
+    return str(info.value)
+
+
+def _zone(style, zones):
+    with change_context(user=None, source="system"):
+        for op in style.operations.all():
+            op.zone = zones.get(op.code, "")
+            op.save()
+
+
+def test_an_operation_longer_than_the_cycle_without_duplicates(org):
+    plan = make_plan(org, cycle_seconds=35, allow_split=False)  # operation 3 takes 40 s
+    assert _refusal(plan) == "工序 3 需要 40 秒，超过节拍 35 秒：请允许复制工位，或提高节拍。"
+    assert _refusal(plan, "en") == (
+        "Operation 3 takes 40 s, longer than the cycle time of 35 s: allow duplicate "
+        "workplaces or raise the cycle time.")
+    plan.cycle_seconds = 40
+    assert plan_problem(plan)[0].cycle_time == 4000
+
+
+@pytest.mark.parametrize(("machines", "cycle", "message"), [
+    ({"lockstitch": 0}, 50, "工序 2 需要 1 个平车工位，而产线只有 0 台该设备。"),
+    # at 25 s operation 2 (30 s) takes two parallel workplaces, each at a machine
+    ({"lockstitch": 1}, 25, "工序 2 需要 2 个平车工位，而产线只有 1 台该设备。"),
+])
+def test_a_line_with_too_few_machines(org, machines, cycle, message):
+    line = make_line(org, machines=machines)
+    plan = make_plan(org, line=line, cycle_seconds=cycle, allow_split=True)
+    assert _refusal(plan) == message
+    line.machines = {"lockstitch": 2}
+    with change_context(user=None, source="system"):
+        line.save()
+    plan.refresh_from_db()
+    assert plan_problem(plan)[0].machines == (("lockstitch", 2),)
+
+
+def test_zones_that_cannot_share_a_station(org):
+    style = make_style(org, code="Z", ops=ZONED)
+    _zone(style, {"1": "A", "2": "A"})
+    plan = make_plan(org, style=style, cycle_seconds=60)
+    assert _refusal(plan) == ("工序 1（包缝）与 2（平车）同属一个区域，但二者的设备类型"
+                              "不能共用一个工位。")
+    assert "Operations 1 (Overlock (504/514)) and 2 (Lockstitch (301)) share a zone" in (
+        _refusal(plan, "en"))
+    _zone(style, {"1": "A", "3": "A"})  # 2 lies between them
+    assert _refusal(plan) == ("工序 2 位于工序 1 所在区域的工序之间，必须与它们同在一个工位："
+                              "请把它划入该区域，或修改区域。")
+    _zone(style, {"2": "A", "3": "A"})
+    plan.cycle_seconds = 35
+    plan.allow_split = False
+    assert _refusal(plan) == "工序 2, 3 同属一个区域，合计 40 秒，超过节拍 35 秒。"
+
+
+def test_named_operators_who_cannot_do_the_work(org):
+    line = make_line(org)
+    make_operator(org, line=line, skills={"overlock": 1.0, "iron": 1.0})
+    plan = make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT, use_operator_skills=True)
+    assert _refusal(plan) == "产线没有能操作平车的在岗操作工（工序 2）。"
+    plan.station_count = 3
+    make_operator(org, name="李娜", line=line, skills={"lockstitch": 1.0})
+    assert _refusal(plan) == "方案要求 3 名操作工，但产线只有 2 名在岗操作工。"
+
+
+def test_predecessors_that_form_a_cycle(org):
+    # single edits (form, API) cannot see a cycle through other operations
+    style = make_style(org, code="C", ops=[("A1", "合肩", "overlock", "20", ["B2"]),
+                                           ("B2", "上领", "lockstitch", "30", ["A1"])])
+    plan = make_plan(org, style=style, cycle_seconds=60)
+    assert _refusal(plan) == "紧前工序构成了循环：A1 → B2 → A1。"
