@@ -9,7 +9,10 @@ symmetry of empty stations. Extensions:
   incompatible types never share a station;
 * zoning: ``s_i == s_j`` (must share) / ``s_i != s_j`` (must not share);
 * splitting: station ``k`` has ``r_k`` parallel workplaces, ``r_k = max(y_k, R_i x[i, k])``
-  with ``R_i = ceil(t_i / c)``; load <= c r_k; the objective counts workplaces;
+  with ``R_i = ceil(t_i / c)``; load <= c r_k; the objective counts workplaces. In SALBP-2
+  (``stations`` workplaces, c a variable) ``r_k = r`` is a literal ``e[k, r]`` enforcing
+  load <= r c, allowed for r >= 2 only when a task ``i`` at ``k`` has ``t_i > (r - 1) c``;
+  the workplaces add up to at most ``stations``;
 * machines on the line: at most so many stations (workplaces) use a limited type;
 * named operators: every station is one operator; task ``i`` done by operator ``o`` takes
   ``ceil(t_i / eff(o, type_i))``; operators get distinct positions along the line.
@@ -82,6 +85,7 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
     t = data.times
     salbp1 = data.cycle_time is not None
     named = bool(data.operators)
+    split2 = not salbp1 and data.splits  # SALBP-2 with parallel workplaces
     K = len(data.operators) if named else max_stations
     if not salbp1:
         K = data.stations if not named else len(data.operators)
@@ -95,7 +99,8 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         tmax = max(t) if not named else max(
             min(effective_time(t[i], o.factor(_mt(data, i))) for o in data.operators
                 if o.factor(_mt(data, i)) > 0) for i in range(n))
-        lo = max(tmax, ceil_div(sum(t), data.stations) if not named else 1, objective_lower)
+        least = ceil_div(sum(t), data.stations) if not named else 1
+        lo = max(least if split2 else max(tmax, least), objective_lower)
         hi = cycle_upper if cycle_upper is not None else sum(t) * (4 if named else 1)
         hi = max(hi, lo)
         cvar = model.NewIntVar(lo, hi, "c")
@@ -103,7 +108,7 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         c_for_windows = hi  # windows widen with the cycle time: take the largest
 
     # windows
-    plain_times = not named and not (salbp1 and data.allow_split)
+    plain_times = not named and not (salbp1 and data.allow_split) and not split2
     if plain_times:
         target = (objective_upper if salbp1 and objective_upper is not None else K)
         target = min(target, K)
@@ -209,6 +214,9 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
             model.Add(sum(t[i] * x[i, k] for i in by_station[k]) <= c * r)
             replicas.append(r)
         count = sum(replicas[1:])
+    elif split2:
+        replicas, rmax = _split_workplaces(model, data, cvar, lo, x, y, by_station)
+        model.Add(sum(replicas[1:]) <= data.stations)
     else:
         for k in range(1, K + 1):
             if by_station[k]:
@@ -273,6 +281,46 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
     obj = round(solver.ObjectiveValue())
     bound = math.ceil(solver.BestObjectiveBound() - 1e-6)
     return CpOutcome(out_st, out_rep, out_ops, obj, bound, status == cp_model.OPTIMAL, False)
+
+
+def _split_workplaces(model, data: ProblemData, cvar, least: int, x, y, by_station):
+    """SALBP-2 with splitting: the workplaces ``r_k`` of every station (``[None, r_1, ...]``)
+    and their largest possible value. ``least`` is the cycle variable's lower bound."""
+    t = data.times
+    K = len(by_station) - 1
+    rmax = max(1, min(data.stations, ceil_div(max(t), least)))
+    # long[i, r]: "task i needs r workplaces", t_i > (r - 1) c
+    long = {}
+    for i in range(data.num_tasks):
+        for r in range(2, rmax + 1):
+            if t[i] > (r - 1) * least:
+                lit = model.NewBoolVar(f"g{i}_{r}")
+                model.Add((r - 1) * cvar <= t[i] - 1).OnlyEnforceIf(lit)
+                long[i, r] = lit
+    replicas = [None]
+    for k in range(1, K + 1):
+        e = {r: model.NewBoolVar(f"e{k}_{r}") for r in range(1, rmax + 1)}
+        model.Add(sum(e.values()) == y[k])
+        load = sum(t[i] * x[i, k] for i in by_station[k])
+        for r, lit in e.items():
+            model.Add(load <= r * cvar).OnlyEnforceIf(lit)
+            if r == 1:
+                continue
+            why = []  # a task at k that needs r workplaces at this cycle
+            for i in by_station[k]:
+                if (i, r) in long:
+                    h = model.NewBoolVar(f"h{i}_{k}_{r}")
+                    model.AddImplication(h, x[i, k])
+                    model.AddImplication(h, long[i, r])
+                    why.append(h)
+            if why:
+                model.AddBoolOr(why).OnlyEnforceIf(lit)
+            else:
+                model.Add(lit == 0)
+        rk = model.NewIntVar(0, rmax, f"r{k}")
+        model.Add(rk == sum(r * lit for r, lit in e.items()))
+        replicas.append(rk)
+    return replicas, rmax
 
 
 def _mt(data: ProblemData, i: int) -> str | None:

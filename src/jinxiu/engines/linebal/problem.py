@@ -374,9 +374,19 @@ class ProblemData:
         """True when none of the garment extensions is in use (plain SALBP)."""
         return not (
             self.machine_types or self.must_share or self.must_not_share
-            or self.operators or self.machines or (self.allow_split and self.cycle_time is not None
-                                  and max(self.times) > self.cycle_time)
+            or self.operators or self.machines or self.splits
         )
+
+    @property
+    def splits(self) -> bool:
+        """True when splitting is allowed and some operation may need parallel workplaces:
+        it is longer than the cycle time (SALBP-1), or than the least cycle time that
+        ``stations`` workplaces can reach, ``ceil(sum / stations)`` (SALBP-2)."""
+        if not self.allow_split or self.operators:
+            return False
+        least = self.cycle_time if self.cycle_time is not None else -(
+            -sum(self.times) // self.stations)
+        return max(self.times) > least
 
     def types_compatible(self, a: int, b: int) -> bool:
         """Whether tasks ``a`` and ``b`` may share a station by their machine types."""
