@@ -3,6 +3,7 @@ long operation may be given to two or three of them?"  Every operator is one wor
 station of ``r`` workplaces holds up to ``r`` cycles of work, and it gets ``r`` only for an
 operation that takes longer than ``(r - 1)`` cycles."""
 
+import importlib
 from functools import cache
 
 import pytest
@@ -138,3 +139,29 @@ def test_the_brute_force_agrees_with_the_split_salbp1_engine(m):
         one = solve(ProblemData(times=times, precedences=arcs, cycle_time=cycle,
                                 allow_split=True), stop=MaxRuntime(10))
         assert one.proven_optimal and (one.stations <= m) is ok
+
+
+def test_a_large_graph_starts_from_the_plan_without_splitting(scholl):
+    # TONGE70 with 24 operators: 156 without splitting (proven). CP-SAT's split model has
+    # no station windows and, left alone, offered a cycle of 3472 after 30 s; started
+    # from the plan without splitting it can only improve on it.
+    from jinxiu.engines.linebal import read_in2
+
+    data = read_in2(scholl / "TONGE70.IN2").problem(stations=24, allow_split=True)
+    res = solve(data, stop=MaxRuntime(3))
+    assert res.cycle_time <= 156 and res.lower_bound >= 147  # ceil(3510 / 24)
+    assert check_solution(data, res) == []
+
+
+def test_when_cp_sat_finds_nothing_the_plan_without_splitting_is_returned(monkeypatch):
+    from jinxiu.engines.linebal.cpsat import CpOutcome
+
+    solve_module = importlib.import_module("jinxiu.engines.linebal.solve")  # not the function
+
+    monkeypatch.setattr(solve_module, "solve_cp", lambda *a, **kw: CpOutcome(
+        None, None, None, None, 38, False, False))
+    data = ProblemData(times=(60, 20, 20, 20), stations=4, allow_split=True)
+    res = solve(data, stop=MaxRuntime(5))
+    assert res.cycle_time == 60 and not res.proven_optimal and res.lower_bound == 38
+    assert res.replicas == (1, 1) and check_solution(data, res) == []
+    assert res.stop_reason == "time_limit"
