@@ -4,8 +4,8 @@ several of them (重复工位): the planner's "maximise output" mode with duplic
 import pytest
 
 from jinxiu.apps.production.adapter import evaluate
-from jinxiu.apps.production.models import BalancePlan
-from jinxiu.apps.production.services import plan_run
+from jinxiu.apps.production.models import BalancePlan, Operation
+from jinxiu.apps.production.services import plan_move, plan_run
 from tests.apps.production.factories import make_plan, make_style
 from tests.helpers.factories import make_user
 
@@ -41,3 +41,23 @@ def test_four_operators_share_the_long_operation(org, django_capture_on_commit_c
     assert ev.workplaces == 4 and ev.warnings == []
     assert round(ev.bottleneck_seconds, 2) == 36.67
     assert round(ev.output_per_hour) == round(3600 / (110 / 3))
+
+
+def test_duplicate_workplaces_follow_the_long_operation_when_it_moves(
+        org, django_capture_on_commit_callbacks, _english):
+    plan = _run(org, django_capture_on_commit_callbacks, allow_split=True)
+    pk = {op.code: op.pk for op in plan.style.operations.all()}
+    plan_move(plan=plan, operation=Operation.objects.get(pk=pk["2"]), to_station=2)
+    plan.refresh_from_db()
+    ev = evaluate(plan)
+    # the 20 s operation keeps one operator; the 90 s one takes its three along
+    assert [([op["code"] for op in st.operations], st.replicas) for st in ev.stations] == [
+        (["1"], 1), (["2", "3"], 3)]
+    assert ev.workplaces == 4 and ev.warnings == []
+    assert round(ev.bottleneck_seconds, 2) == 38.33  # 115 s over three
+    # a station of its own for operation 3: five operators for a plan of four
+    plan_move(plan=plan, operation=Operation.objects.get(pk=pk["3"]), to_station=3)
+    plan.refresh_from_db()
+    ev = evaluate(plan)
+    assert [st.replicas for st in ev.stations] == [1, 3, 1]
+    assert ev.warnings == ["The plan needs 5 operators; it was balanced for 4."]

@@ -87,3 +87,11 @@ def test_predecessors_that_form_a_cycle(org):
                                            ("B2", "上领", "lockstitch", "30", ["A1"])])
     plan = make_plan(org, style=style, cycle_seconds=60)
     assert _refusal(plan) == "紧前工序构成了循环：A1 → B2 → A1。"
+
+
+def test_long_times_are_written_out_in_full(org):
+    # "%g" wrote 12345.67 s as 12345.7 (and larger times in scientific notation)
+    style = make_style(org, code="T", ops=[("1", "整件缝制", "lockstitch", "12345.67", [])])
+    plan = make_plan(org, style=style, cycle_seconds="40.5", allow_split=False)
+    assert _refusal(plan) == ("工序 1 需要 12345.67 秒，超过节拍 40.5 秒：请允许复制工位，"
+                              "或提高节拍。")

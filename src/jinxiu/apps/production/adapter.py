@@ -63,6 +63,20 @@ def plan_cycle_seconds(plan: BalancePlan) -> Decimal | None:
     return plan.cycle_seconds or (plan.line.takt_seconds if plan.line_id else None)
 
 
+def station_workplaces(plan: BalancePlan, seconds: list[Decimal]) -> int:
+    """Parallel workplaces of a station holding operations of these times, by the engine's
+    rule: the most any of them needs at the plan's cycle time (the takt, or the cycle the
+    run reached when maximising output); 1 without duplicates."""
+    if not plan.allow_split or plan.use_operator_skills or not seconds:
+        return 1
+    cycle = plan_cycle_seconds(plan) or Decimal(str((plan.result or {}).get("cycle_seconds")
+                                                    or 0))
+    if not cycle:
+        return 1
+    c = _units(cycle)
+    return max(1, *(-(-_units(t) // c) for t in seconds))
+
+
 def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
     """The engine's input for ``plan``; PlanInputError names what is wrong."""
     ops = plan_operations(plan)
@@ -134,7 +148,9 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
     """The engine's refusal in the user's language, naming operations by their codes and
     times in seconds (the engine's message is English and in its integer units)."""
     code = [ops[i].code for i in exc.tasks]
-    seconds = {k: f"{v / SCALE:g}" for k, v in exc.values.items() if k in ("time", "cycle")}
+    # 4050 units -> "40.5", never "1.23457e+06"
+    seconds = {k: format((Decimal(v) / SCALE).normalize(), "f") for k, v in exc.values.items()
+               if k in ("time", "cycle")}
     if exc.reason == "cycle":
         return _("The predecessors form a cycle: %(path)s.") % {"path": " → ".join(code)}
     if exc.reason == "too_long":
@@ -297,6 +313,10 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         warnings.extend(_("Station %(n)d: %(warning)s") % {"n": view.number, "warning": w}
                         for w in view.warnings)
     workplaces = sum(v.replicas for v in stations)
+    if plan.mode == BalancePlan.Mode.MAX_OUTPUT and plan.station_count and (
+            workplaces > plan.station_count):
+        warnings.append(_("The plan needs %(used)d operators; it was balanced for %(count)d.")
+                        % {"used": workplaces, "count": plan.station_count})
     bottleneck_s = max((v.per_workplace for v in stations), default=0.0)
     total = sum(v.load for v in stations)
     pace = max(bottleneck_s, cycle_f or 0.0) if cycle_f else bottleneck_s

@@ -68,8 +68,10 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
     if plan.current_status == BalancePlan.Status.RUNNING:  # the job would overwrite the move
         raise ValidationError(_("The plan is being balanced; wait for the result before "
                                 "moving operations."))
-    order = {pk: i for i, pk in enumerate(
-        plan.style.operations.order_by("sequence", "code").values_list("pk", flat=True))}
+    rows = list(plan.style.operations.order_by("sequence", "code")
+                .values_list("pk", "standard_seconds"))
+    order = {pk: i for i, (pk, _seconds) in enumerate(rows)}
+    seconds = dict(rows)
     stations = copy.deepcopy(plan.result["stations"])
     for station in stations:  # operations deleted from the bulletin since the run
         station["operations"] = [pk for pk in station["operations"] if pk in order]
@@ -81,8 +83,13 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
     if to_station == len(stations) + 1:
         stations.append({"operations": [], "replicas": 1, "operator": ""})
     stations[to_station - 1]["operations"].append(operation.pk)
+    from jinxiu.apps.production.adapter import station_workplaces
+
     for station in stations:
         station["operations"].sort(key=lambda pk: order.get(pk, 0))
+        # duplicate workplaces follow the long operation that needs them
+        station["replicas"] = station_workplaces(
+            plan, [seconds[pk] for pk in station["operations"]])
     plan.result = {**plan.result, "stations": [s for s in stations if s["operations"]]}
     plan.edited = True
     plan.save()
