@@ -576,11 +576,11 @@ def _heur_at(data: ProblemData, c: int, rng, params, hoffmann: bool = False) -> 
 
 # --------------------------------------------------------------------------- extensions
 def _without_split(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) -> Result:
-    """SALBP-2 with splitting starts from the best plan without it (a quarter of the time,
-    60 % when CP-SAT finds it):
-    every such plan is one with single workplaces, and CP-SAT's split model, which has no
-    station windows, finds none on its own for larger graphs (TONGE70 m = 24: the first
-    plan it found in 30 s had a cycle of 3472 against 156 without splitting)."""
+    """The best plan without splitting, the start of SALBP-2 with splitting: a quarter of
+    the time for the exact search, 60 % when CP-SAT has to find it. Every such plan is one
+    with single workplaces, and CP-SAT's split model, which has no station windows, finds
+    none on its own for larger graphs (TONGE70 m = 24: its first plan in 30 s had a cycle
+    of 3472 against 156 without splitting)."""
     plain = replace(data, allow_split=False)
     # CP-SAT (machine types, zoning) needs longer than the exact search for a good plan
     share = 0.25 if plain.is_simple else 0.6
@@ -588,8 +588,8 @@ def _without_split(data: ProblemData, clock: _Clock, seed: int, params: SolvePar
 
 
 def _split_salbp2(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) -> Result:
-    """SALBP-2 with splitting, in four steps: the best plan without splitting (a quarter of
-    the time); the cycle times from ``ceil(Σ t / m)`` up decided one by one
+    """SALBP-2 with splitting, in four steps: the best plan without splitting
+    (``_without_split``); the cycle times from ``ceil(Σ t / m)`` up decided one by one
     (``split.scan``, 30 % of what is left, a tenth at most for one decision); CP-SAT's
     split model started from that plan and bound (75 % of the rest); the scan again
     between CP-SAT's bound and its plan.
