@@ -1,5 +1,5 @@
 """A first plan for the garment extensions (machine types, zoning, machine counts), handed
-to CP-SAT as its hint and upper bound.
+to CP-SAT as its hint and upper bound, in SALBP-2 and in SALBP-1.
 
 CP-SAT's SALBP-2 model finds poor plans for a while on its own: TONGE70 with four machine
 types and 24 stations had a cycle of 252 after 2 s and of 213 after 5 s, where 156 is the
@@ -14,7 +14,9 @@ types a machine is left. Named operators and splitting are not handled (None).
 
 from __future__ import annotations
 
-from jinxiu.engines.linebal.problem import ProblemData
+from dataclasses import replace
+
+from jinxiu.engines.linebal.problem import ProblemData, ProblemError
 
 
 class _Units:
@@ -126,3 +128,36 @@ def salbp2_plan(data: ProblemData) -> tuple[int, list[list[int]]] | None:
     plan = best[1]
     cycle = max(sum(data.times[i] for i in st) for st in plan)
     return cycle, plan
+
+
+def salbp1_plan(data: ProblemData) -> tuple[list[list[int]], list[int]] | None:
+    """The rules' plan with the fewest workplaces at ``data.cycle_time``, and the parallel
+    workplaces of each station. With splitting a long task keeps ``t - (R - 1) c`` and no
+    other long task beside it (see ``split.py``); splitting with machine counts, and named
+    operators, are not handled (None)."""
+    c = data.cycle_time
+    if c is None or data.operators:
+        return None
+    need = [max(1, -(-t // c)) if data.allow_split else 1 for t in data.times]
+    long = [i for i, r in enumerate(need) if r > 1]
+    problem = data
+    if long:
+        if data.machines:
+            return None
+        try:
+            problem = replace(
+                data, allow_split=False,
+                times=tuple(t - (r - 1) * c for t, r in zip(data.times, need, strict=True)),
+                must_not_share=data.must_not_share + tuple(
+                    (a, b) for x, a in enumerate(long) for b in long[x + 1:]))
+        except ProblemError:
+            return None
+    units = _Units(problem)
+    best = None
+    for priority in units.rules.values():
+        plan = _fill(problem, units, c, priority, problem.num_tasks)
+        if plan is not None:
+            replicas = [max(need[i] for i in st) for st in plan]
+            if best is None or sum(replicas) < sum(best[1]):
+                best = (plan, replicas)
+    return best

@@ -675,8 +675,16 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
             best_eff = max(max(o.efficiency.values(), default=1.0) for o in data.operators)
             lower = max(1, -(-sum(data.times) // int(c * best_eff + 1e-9)))
         K = len(data.operators) if data.operators else n
-        cp = solve_cp(data, max_stations=K, time_limit=budget, seed=seed,
-                      workers=params.workers, objective_lower=lower)
+        first = greedy.salbp1_plan(data)  # CP-SAT's hint and upper bound
+        upper = sum(first[1]) if first else None
+        cp = solve_cp(data, max_stations=min(K, upper or K), time_limit=budget, seed=seed,
+                      workers=params.workers, objective_lower=lower, hint=first and first[0],
+                      objective_upper=upper)
+        if cp.stations is None and first:  # nothing better within the time
+            return make_result(data, first[0], cycle_time=c, lower_bound=max(cp.bound, lower),
+                               proven=False, runtime_s=time.perf_counter() - clock.start,
+                               stop_reason=StopReason(clock.stop.reason or "time_limit"),
+                               replicas=first[1])
         cycle = c
     else:
         if data.splits:
