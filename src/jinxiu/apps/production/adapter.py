@@ -63,18 +63,16 @@ def plan_cycle_seconds(plan: BalancePlan) -> Decimal | None:
     return plan.cycle_seconds or (plan.line.takt_seconds if plan.line_id else None)
 
 
-def station_workplaces(plan: BalancePlan, seconds: list[Decimal]) -> int:
-    """Parallel workplaces of a station holding operations of these times, by the engine's
-    rule: the most any of them needs at the plan's cycle time (the takt, or the cycle the
-    run reached when maximising output); 1 without duplicates."""
-    if not plan.allow_split or plan.use_operator_skills or not seconds:
-        return 1
+def station_workplaces(plan: BalancePlan, stations: list[list[Decimal]]) -> list[int]:
+    """Parallel workplaces of stations holding operations of these times, by the engine's
+    rule: the most any of its operations needs at the plan's cycle time (the takt, or the
+    cycle the run reached when maximising output); 1 without duplicates."""
     cycle = plan_cycle_seconds(plan) or Decimal(str((plan.result or {}).get("cycle_seconds")
                                                     or 0))
-    if not cycle:
-        return 1
+    if not plan.allow_split or plan.use_operator_skills or not cycle:
+        return [1] * len(stations)
     c = _units(cycle)
-    return max(1, *(-(-_units(t) // c) for t in seconds))
+    return [max([1, *(-(-_units(t) // c) for t in seconds)]) for seconds in stations]
 
 
 def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:

@@ -68,6 +68,8 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
     if plan.current_status == BalancePlan.Status.RUNNING:  # the job would overwrite the move
         raise ValidationError(_("The plan is being balanced; wait for the result before "
                                 "moving operations."))
+    from jinxiu.apps.production.adapter import station_workplaces  # loads the engine
+
     rows = list(plan.style.operations.order_by("sequence", "code")
                 .values_list("pk", "standard_seconds"))
     order = {pk: i for i, (pk, _seconds) in enumerate(rows)}
@@ -83,13 +85,13 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
     if to_station == len(stations) + 1:
         stations.append({"operations": [], "replicas": 1, "operator": ""})
     stations[to_station - 1]["operations"].append(operation.pk)
-    from jinxiu.apps.production.adapter import station_workplaces
-
     for station in stations:
         station["operations"].sort(key=lambda pk: order.get(pk, 0))
-        # duplicate workplaces follow the long operation that needs them
-        station["replicas"] = station_workplaces(
-            plan, [seconds[pk] for pk in station["operations"]])
+    # duplicate workplaces follow the long operation that needs them
+    places = station_workplaces(plan, [[seconds[pk] for pk in s["operations"]]
+                                       for s in stations])
+    for station, count in zip(stations, places, strict=True):
+        station["replicas"] = count
     plan.result = {**plan.result, "stations": [s for s in stations if s["operations"]]}
     plan.edited = True
     plan.save()

@@ -9,7 +9,7 @@ finds a plan in milliseconds.
 The rule fills one station at a time with the available unit (a task, or a must-share
 group as one) of highest priority that fits the cycle, whose machine types go with the
 station's, that shares no must-not-share pair with it, and for whose limited machine
-types a machine is left. Named operators and splitting are not handled (None).
+types a machine is left. Named operators are not handled (None).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from jinxiu.engines.linebal.problem import ProblemData, ProblemError
+from jinxiu.engines.linebal.split import at_cycle
 
 
 class _Units:
@@ -138,18 +139,15 @@ def salbp1_plan(data: ProblemData) -> tuple[list[list[int]], list[int]] | None:
     c = data.cycle_time
     if c is None or data.operators:
         return None
-    need = [max(1, -(-t // c)) if data.allow_split else 1 for t in data.times]
-    long = [i for i, r in enumerate(need) if r > 1]
+    need = (1,) * data.num_tasks
     problem = data
-    if long:
+    if data.splits:
         if data.machines:
             return None
+        need, keep, pairs = at_cycle(data.times, c)
         try:
-            problem = replace(
-                data, allow_split=False,
-                times=tuple(t - (r - 1) * c for t, r in zip(data.times, need, strict=True)),
-                must_not_share=data.must_not_share + tuple(
-                    (a, b) for x, a in enumerate(long) for b in long[x + 1:]))
+            problem = replace(data, allow_split=False, times=keep,
+                              must_not_share=data.must_not_share + pairs)
         except ProblemError:
             return None
     units = _Units(problem)

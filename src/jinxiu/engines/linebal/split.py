@@ -30,7 +30,15 @@ class Scan:
     lower: int  # every cycle time from ``first`` up to this one (excluded) is refuted
     plan: tuple[tuple[int, ...], ...] | None  # a plan at cycle ``lower``
     replicas: tuple[int, ...] | None
-    decided: int  # cycle times refuted
+
+
+def at_cycle(times, c: int) -> tuple[tuple[int, ...], tuple[int, ...], tuple]:
+    """At cycle ``c``: the workplaces each task needs, the time each keeps at a station of
+    one workplace (``t - (R - 1) c``), and the pairs of long tasks that cannot share."""
+    need = tuple(max(1, -(-t // c)) for t in times)
+    keep = tuple(t - (r - 1) * c for t, r in zip(times, need, strict=True))
+    long = [i for i, r in enumerate(need) if r > 1]
+    return need, keep, tuple((a, b) for x, a in enumerate(long) for b in long[x + 1:])
 
 
 @dataclass(frozen=True)
@@ -47,16 +55,13 @@ class Decision:
 def decision(data: ProblemData, c: int) -> Decision | None:
     """The decision for cycle ``c``, or None when it is refuted by counting alone."""
     assert data.stations is not None
-    need = tuple(max(1, -(-t // c)) for t in data.times)
+    need, keep, pairs = at_cycle(data.times, c)
     room = data.stations - sum(r - 1 for r in need)
     if room < 1:
         return None
-    long = [i for i, r in enumerate(need) if r > 1]
-    pairs = tuple((a, b) for x, a in enumerate(long) for b in long[x + 1:])
     try:
         relaxed = ProblemData(
-            times=tuple(t - (r - 1) * c for t, r in zip(data.times, need, strict=True)),
-            precedences=data.precedences, cycle_time=c, labels=data.labels,
+            times=keep, precedences=data.precedences, cycle_time=c, labels=data.labels,
             machine_types=data.machine_types, compatible=data.compatible,
             universal=data.universal, must_share=data.must_share,
             must_not_share=data.must_not_share, time_scale=data.time_scale, name=data.name)
@@ -77,11 +82,9 @@ def scan(data: ProblemData, *, first: int, end: int,
     plan, at a cycle it cannot decide (``lower`` is that cycle), or at ``end`` (every cycle
     below it refuted: ``lower == end``)."""
     c = first
-    refuted = 0
     while c < end and has_time():
         step = decision(data, c)
         if step is not None:
-            answer = None
             # the exact search takes the relaxation; CP-SAT takes the pairs at once
             apart = step.exact.must_not_share != step.relaxed.must_not_share
             problems = (step.relaxed, step.exact) if apart and step.relaxed.is_simple else (
@@ -89,14 +92,12 @@ def scan(data: ProblemData, *, first: int, end: int,
             for problem in problems:
                 res = solve_fn(problem)
                 if res.lower_bound > step.room or res.stop_reason == StopReason.INFEASIBLE:
-                    answer = "no"
-                    break
+                    break  # refuted
                 if res.assignment and res.stations <= step.room and _apart(
                         res.assignment, step.need):
                     replicas = tuple(max(step.need[i] for i in st) for st in res.assignment)
-                    return Scan(c, res.assignment, replicas, refuted)
-            if answer is None:
-                return Scan(c, None, None, refuted)  # undecided
-        refuted += 1
+                    return Scan(c, res.assignment, replicas)
+            else:
+                return Scan(c, None, None)  # undecided
         c += 1
-    return Scan(c, None, None, refuted)
+    return Scan(c, None, None)
