@@ -1,5 +1,5 @@
 """The priority-rule plan that starts CP-SAT on garment problems (machine types, zoning,
-machine counts) in SALBP-2."""
+machine counts, named operators) in SALBP-2 and SALBP-1."""
 
 import importlib
 
@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jinxiu.engines.common import MaxRuntime
-from jinxiu.engines.linebal import ProblemData, check_solution, read_in2, solve
+from jinxiu.engines.linebal import ProblemData, check_solution, greedy, read_in2, solve
 from jinxiu.engines.linebal.greedy import salbp1_plan, salbp2_plan
-from jinxiu.engines.linebal.problem import ProblemError
+from jinxiu.engines.linebal.problem import Operator, ProblemError
 from jinxiu.engines.linebal.result import make_result
 from tests.engines.linebal.test_solve import small_dags
 
@@ -32,7 +32,7 @@ def _as_result(data, plan):
 
 def test_tonge70_with_four_machine_types(scholl):
     data = _tonge(scholl)
-    cycle, plan = salbp2_plan(data)
+    plan, cycle = salbp2_plan(data)[:2]
     assert cycle == 164 and len(plan) <= 24  # 156 is the optimum (CP-SAT proves it)
     assert check_solution(data, _as_result(data, plan)) == []
     # CP-SAT alone had 252 after 2 s; started from the rule's plan it proves 156
@@ -42,7 +42,7 @@ def test_tonge70_with_four_machine_types(scholl):
 
 def test_machine_counts_are_respected(scholl):
     data = _tonge(scholl, machines={"overlock": 8})
-    cycle, plan = salbp2_plan(data)
+    plan, cycle = salbp2_plan(data)[:2]
     assert check_solution(data, _as_result(data, plan)) == []
     assert sum(any(data.machine_types[i] == "overlock" for i in st) for st in plan) <= 8
     assert cycle > 164  # the overlock operations crowd onto eight stations
@@ -84,7 +84,7 @@ def test_every_plan_of_the_rule_keeps_the_garment_rules(problem):
     found = salbp2_plan(data)
     if found is None:
         return
-    cycle, plan = found
+    plan, cycle = found[:2]
     res = _as_result(data, plan)
     assert res.cycle_time == cycle and len(plan) <= data.stations
     assert check_solution(data, res) == []
@@ -96,8 +96,8 @@ def test_salbp1_tonge70_with_four_machine_types(scholl):
     data = ProblemData(times=graph.times, precedences=graph.precedences, cycle_time=156,
                        machine_types=tuple(TYPES[i % 4] for i in range(len(graph.times))),
                        **GARMENT)
-    plan, replicas = salbp1_plan(data)
-    assert replicas == [1] * len(plan)
+    plan, cycle, replicas, operators = salbp1_plan(data)
+    assert cycle == 156 and replicas == [1] * len(plan) and operators is None
     res = make_result(data, plan, cycle_time=156, lower_bound=0, proven=False, runtime_s=0.0,
                       stop_reason="time_limit")
     assert check_solution(data, res) == []
@@ -121,8 +121,120 @@ def test_every_salbp1_plan_of_the_rules_keeps_the_rules(problem, extra, allow_sp
     found = salbp1_plan(data)
     if found is None:
         return
-    plan, replicas = found
+    plan, _, replicas, _ = found
     res = make_result(data, plan, cycle_time=data.cycle_time, lower_bound=0, proven=False,
                       runtime_s=0.0, stop_reason="time_limit", replicas=replicas)
     assert check_solution(data, res) == []
     assert sorted(i for st in plan for i in st) == list(range(data.num_tasks))
+
+
+# --- named operators (操作工): each station one operator, her own times ---------------
+
+def _team(count, seed=1):
+    """``count`` operators, each running two of the three sewing types (efficiency
+    0.8-1.2) and the iron."""
+    import random
+
+    rng = random.Random(seed)
+    team = []
+    for k in range(count):
+        skills = rng.sample(["lockstitch", "overlock", "coverstitch"], 2)
+        eff = {kind: round(rng.uniform(0.8, 1.2), 2) for kind in skills}
+        team.append(Operator(name=f"op{k}", efficiency={**eff, "iron": 1.0}))
+    return tuple(team)
+
+
+def _named_result(data, start):
+    return make_result(data, start.plan, cycle_time=data.cycle_time, lower_bound=0,
+                       proven=False, runtime_s=0.0, stop_reason="time_limit",
+                       replicas=start.replicas, operators=start.operators)
+
+
+def test_tonge70_with_24_named_operators(scholl):
+    data = _tonge(scholl, operators=_team(24))
+    start = salbp2_plan(data)
+    assert start.cycle == 156 and len(start.plan) == 24 and len(set(start.operators)) == 24
+    res = _named_result(data, start)
+    assert res.cycle_time == 156 and check_solution(data, res) == []
+    # CP-SAT alone had no plan after 2 s and 245 after 5 s; from the rules' plan, whose
+    # cycle is the bound Σt / 24 rounded up, it proves 156 at once
+    best = solve(data, stop=MaxRuntime(5))
+    assert best.cycle_time == 156 and best.proven_optimal and check_solution(data, best) == []
+
+
+def test_salbp1_tonge70_with_30_named_operators(scholl):
+    graph = read_in2(scholl / "TONGE70.IN2")
+    data = ProblemData(times=graph.times, precedences=graph.precedences, cycle_time=160,
+                       machine_types=tuple(TYPES[i % 4] for i in range(len(graph.times))),
+                       operators=_team(30), **GARMENT)
+    start = salbp1_plan(data)
+    assert len(start.plan) == 23 and start.cycle == 160
+    assert check_solution(data, _named_result(data, start)) == []
+    # CP-SAT alone had no plan after 2 s (and 5 s); from the rules' plan it has one at once
+    best = solve(data, stop=MaxRuntime(2))
+    assert best.stations <= 23 and check_solution(data, best) == []
+
+
+def test_past_the_deadline_the_operator_rules_give_up(scholl):
+    graph = read_in2(scholl / "TONGE70.IN2")
+    data = ProblemData(times=graph.times, precedences=graph.precedences, cycle_time=160,
+                       machine_types=tuple(TYPES[i % 4] for i in range(len(graph.times))),
+                       operators=_team(30), **GARMENT)
+    assert salbp1_plan(data, until=0.0) is None
+    # SALBP-2: only the standard-time plans with matched operators are left
+    data2 = _tonge(scholl, operators=_team(24))
+    late = salbp2_plan(data2, until=0.0)
+    assert late is None or (late.cycle >= 156 and check_solution(
+        data2, _named_result(data2, late)) == [])
+
+
+def test_bottleneck_matching_worked_example():
+    # two stations: "a" (lockstitch 60) and "b" (overlock 50); Ann runs lockstitch at 1.2
+    # (50 s) and overlock at 0.5 (100 s), Bo overlock at 1.0 (50 s) and lockstitch at 0.6
+    # (100 s): Ann takes "a", Bo takes "b", cycle 50; the other way round it would be 100
+    data = ProblemData(times=(60, 50), precedences=((0, 1),), stations=2,
+                       machine_types=("lockstitch", "overlock"),
+                       operators=(Operator("Bo", {"overlock": 1.0, "lockstitch": 0.6}),
+                                  Operator("Ann", {"lockstitch": 1.2, "overlock": 0.5})))
+    assert greedy._bottleneck(data, [[0], [1]]) == (50, [1, 0])
+    assert greedy._match(greedy._loads(data, [[0], [1]]), 49) is None
+    # one station holding both: Ann needs 50 + 100, Bo 100 + 50
+    assert greedy._bottleneck(data, [[0, 1]]) == (150, [0])
+    start = salbp2_plan(data)
+    assert (start.plan, start.cycle, start.operators) == ([[0], [1]], 50, [1, 0])
+
+
+@st.composite
+def named_problems(draw):
+    problem = draw(garment_problems())
+    n_ops = draw(st.integers(1, 5))
+    kinds = ["lockstitch", "overlock", "coverstitch"]
+    team = []
+    for k in range(n_ops):
+        runs = draw(st.lists(st.sampled_from(kinds), min_size=1, max_size=3, unique=True))
+        eff = {kind: draw(st.sampled_from([0.5, 0.8, 1.0, 1.25])) for kind in runs}
+        team.append(Operator(f"o{k}", {**eff, "iron": 1.0}))
+    problem["operators"] = tuple(team)
+    problem["stations"] = min(problem["stations"], n_ops)
+    return problem
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(named_problems(), st.booleans(), st.integers(0, 20))
+def test_every_plan_of_the_operator_rules_keeps_the_rules(problem, salbp1, extra):
+    if salbp1:
+        problem = {**problem, "stations": None, "cycle_time": max(problem["times"]) + extra}
+    try:
+        data = ProblemData(**problem)
+    except ProblemError:
+        return
+    start = salbp1_plan(data) if salbp1 else salbp2_plan(data)
+    if start is None:
+        return
+    res = _named_result(data, start)
+    assert check_solution(data, res) == []
+    assert sorted(i for st_ in start.plan for i in st_) == list(range(data.num_tasks))
+    assert len(set(start.operators)) == len(start.plan) <= len(data.operators)
+    assert res.cycle_time == start.cycle
+    if not salbp1:
+        assert len(start.plan) <= data.stations

@@ -75,12 +75,14 @@ def cp_variables(data: ProblemData, c: int, m: int) -> int:
 def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: int = 0,
              workers: int = 1, hint: list[list[int]] | None = None,
              objective_upper: int | None = None, objective_lower: int = 0,
-             cycle_upper: int | None = None) -> CpOutcome:
+             cycle_upper: int | None = None,
+             hint_operators: list[int] | None = None) -> CpOutcome:
     """Solve ``data`` with CP-SAT using at most ``max_stations`` stations (positions).
 
     SALBP-1: minimise the number of stations (workplaces), at most ``objective_upper``.
     SALBP-2: ``max_stations`` is the given count; minimise the cycle time (at most
-    ``cycle_upper``)."""
+    ``cycle_upper``). ``hint``: a plan (tasks per station) to start from, with its operator
+    per station (``hint_operators``) when operators are named."""
     n = data.num_tasks
     t = data.times
     salbp1 = data.cycle_time is not None
@@ -254,6 +256,9 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         pos = {i: k + 1 for k, st in enumerate(hint) for i in st}
         for (i, k), v in x.items():
             model.AddHint(v, 1 if pos.get(i) == k else 0)
+        if op_of is not None and hint_operators is not None:
+            for (o, k), v in op_of.items():
+                model.AddHint(v, 1 if k <= len(hint) and hint_operators[k - 1] == o else 0)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit)
