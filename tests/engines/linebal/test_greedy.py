@@ -2,6 +2,7 @@
 machine counts, named operators) in SALBP-2 and SALBP-1."""
 
 import importlib
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -238,3 +239,24 @@ def test_every_plan_of_the_operator_rules_keeps_the_rules(problem, salbp1, extra
     assert res.cycle_time == start.cycle
     if not salbp1:
         assert len(start.plan) <= data.stations
+
+
+def test_fastest_times_bound_the_named_problem():
+    # Ann sews at 2.0 but overlocks at 0.5; Bo overlocks at 1.0. The best efficiency alone
+    # (2.0) says 240 / (2 · 120) = 1 station; each operation at its fastest operator's
+    # time says (50 + 100 + 40) / 120 -> 2
+    from jinxiu.engines.linebal.cpsat import fastest_times
+
+    team = (Operator("Ann", {"lockstitch": 2.0, "overlock": 0.5}),
+            Operator("Bo", {"lockstitch": 1.0, "overlock": 1.0, "*": 0.8}))
+    data = ProblemData(times=(100, 100, 40), precedences=((0, 1),), cycle_time=100,
+                       machine_types=("lockstitch", "overlock", None), operators=team)
+    data = replace(data, cycle_time=120)
+    assert fastest_times(data) == [50, 100, 40]  # the untyped task: Ann's "*" is 1.0
+    res = solve(data, stop=MaxRuntime(2))
+    assert res.stations == 2 and res.lower_bound == 2 and res.proven_optimal
+    data2 = replace(data, cycle_time=None, stations=2)
+    best = solve(data2, stop=MaxRuntime(2))
+    # Ann: lockstitch 50 + the untyped 40; Bo: overlock 100
+    assert best.cycle_time == 100 and best.proven_optimal
+    assert sorted(best.operators) == ["Ann", "Bo"]

@@ -98,10 +98,9 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         cvar = None
         c_for_windows = c_const
     else:
-        tmax = max(t) if not named else max(
-            min(effective_time(t[i], o.factor(_mt(data, i))) for o in data.operators
-                if o.factor(_mt(data, i)) > 0) for i in range(n))
-        least = ceil_div(sum(t), data.stations) if not named else 1
+        fastest = fastest_times(data) if named else t
+        tmax = max(fastest)
+        least = ceil_div(sum(fastest), data.stations)
         lo = max(least if split2 else max(tmax, least), objective_lower)
         hi = cycle_upper if cycle_upper is not None else sum(t) * (4 if named else 1)
         hi = max(hi, lo)
@@ -326,6 +325,13 @@ def _split_workplaces(model, data: ProblemData, cvar, least: int, x, y, by_stati
         model.Add(rk == sum(r * lit for r, lit in e.items()))
         replicas.append(rk)
     return replicas, rmax
+
+
+def fastest_times(data: ProblemData) -> list[int]:
+    """Each task's time with the named operator who does it fastest: a station's load is
+    at least the sum of these, so with m stations c >= ceil(sum / m)."""
+    return [min(effective_time(t, o.factor(_mt(data, i))) for o in data.operators
+                if o.factor(_mt(data, i)) > 0) for i, t in enumerate(data.times)]
 
 
 def _mt(data: ProblemData, i: int) -> str | None:

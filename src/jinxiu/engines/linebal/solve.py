@@ -35,7 +35,7 @@ from jinxiu.engines.linebal import greedy, split, window
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, hoffmann_both_ends, link_ends, warm_up
-from jinxiu.engines.linebal.cpsat import cp_variables, solve_cp
+from jinxiu.engines.linebal.cpsat import cp_variables, fastest_times, solve_cp
 from jinxiu.engines.linebal.problem import ProblemData
 from jinxiu.engines.linebal.race import Race as _Race
 from jinxiu.engines.linebal.result import Result, make_result
@@ -677,9 +677,8 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
     if data.cycle_time is not None:
         c = data.cycle_time
         lower = max(1, -(-sum(data.times) // c))
-        if data.operators:
-            best_eff = max(max(o.efficiency.values(), default=1.0) for o in data.operators)
-            lower = max(1, -(-sum(data.times) // int(c * best_eff + 1e-9)))
+        if data.operators:  # each operation at its fastest operator's time
+            lower = max(1, -(-sum(fastest_times(data)) // c))
         K = len(data.operators) if data.operators else n
         first = greedy.salbp1_plan(data, until=until)  # CP-SAT's hint and upper bound
         upper = sum(first.replicas) if first else None
