@@ -691,6 +691,8 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
     else:
         if data.splits:
             return _split_salbp2(data, clock, seed, params)
+        fastest = fastest_times(data) if data.operators else data.times
+        lower = max(max(fastest), -(-sum(fastest) // data.stations))
         first = greedy.salbp2_plan(data, until=until)  # CP-SAT's hint and upper bound
         cp = solve_cp(data, max_stations=data.stations, time_limit=clock.remaining(),
                       seed=seed, workers=params.workers, hint=first and first.plan,
@@ -706,12 +708,12 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
     if cp.stations is None:
         reason = StopReason.INFEASIBLE if cp.infeasible else StopReason(
             clock.stop.reason or "time_limit")
-        return make_result(data, None, cycle_time=cycle, lower_bound=cp.bound, proven=False,
-                           runtime_s=runtime, stop_reason=reason)
+        return make_result(data, None, cycle_time=cycle, lower_bound=max(cp.bound, lower),
+                           proven=False, runtime_s=runtime, stop_reason=reason)
     if cycle is None:
         cycle = cp.objective
     reason = StopReason.OPTIMAL if cp.optimal else StopReason(clock.stop.reason or "time_limit")
     return make_result(data, cp.stations, cycle_time=cycle,
-                       lower_bound=cp.objective if cp.optimal else cp.bound,
+                       lower_bound=cp.objective if cp.optimal else max(cp.bound, lower),
                        proven=cp.optimal, runtime_s=runtime, stop_reason=reason,
                        replicas=cp.replicas, operators=cp.operators)
