@@ -47,11 +47,12 @@ def test_a_line_with_too_few_machines(org, machines, cycle, message):
     line = make_line(org, machines=machines)
     plan = make_plan(org, line=line, cycle_seconds=cycle, allow_split=True)
     assert _refusal(plan) == message
-    line.machines = {"lockstitch": 2}
+    # three machines: operation 2's two workplaces, and 70 s of lockstitch work fit 3 · 25 s
+    line.machines = {"lockstitch": 3}
     with change_context(user=None, source="system"):
         line.save()
     plan.refresh_from_db()
-    assert plan_problem(plan)[0].machines == (("lockstitch", 2),)
+    assert plan_problem(plan)[0].machines == (("lockstitch", 3),)
 
 
 def test_zones_that_cannot_share_a_station(org):
@@ -95,3 +96,16 @@ def test_long_times_are_written_out_in_full(org):
     plan = make_plan(org, style=style, cycle_seconds="40.5", allow_split=False)
     assert _refusal(plan) == ("工序 1 需要 12345.67 秒，超过节拍 40.5 秒：请允许复制工位，"
                               "或提高节拍。")
+
+
+def test_a_machine_type_whose_operations_outrun_its_machines(org):
+    # operations 2 and 3 are lockstitch, 30 + 40 s; one lockstitch machine at 50 s does 50 s
+    line = make_line(org, machines={"lockstitch": 1})
+    plan = make_plan(org, line=line, cycle_seconds=50, allow_split=True)
+    assert _refusal(plan) == (
+        "平车工序（2, 3）每件共需 70 秒，而产线的 1 台该设备在节拍 50 秒下最多只能完成 50 秒。")
+    assert _refusal(plan, "en") == (
+        "The Lockstitch (301) operations (2, 3) take 70 s per piece, but the line's 1 such "
+        "machine(s) can do at most 50 s at a cycle time of 50 s.")
+    plan.cycle_seconds = 70
+    assert plan_problem(plan)[0].machines == (("lockstitch", 1),)

@@ -7,6 +7,7 @@ goes with anything. 3 + 2 + 1 + 1 = 7 stations, and the plan in the test reaches
 """
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -186,9 +187,27 @@ def test_parallel_workplaces_of_a_split_operation_each_take_a_machine():
 
     res = solve(line(3), stop=MaxRuntime(10))
     assert res.stations == 3 and res.proven_optimal and check_solution(line(3), res) == []
-    res = solve(line(2), stop=MaxRuntime(10))  # O1 takes both machines, O2 has none left
-    assert res.assignment is None or not res.assignment
-    assert res.stop_reason == StopReason.INFEASIBLE
+    # two machines at 30 s do 60 s of overlock work, O1 and O2 take 70: refused up front
+    # (it was a search that ended "infeasible": O1 takes both machines, O2 has none left)
+    with pytest.raises(ProblemError) as info:
+        line(2)
+    assert (info.value.reason, info.value.tasks, info.value.values) == (
+        "machine_load", (0, 1), {"time": 70, "cycle": 30, "capacity": 60, "count": 2})
+    assert str(info.value) == ("the overlock operations take 70 in all, more than 2 overlock "
+                               "machine(s) can do at cycle time 30 (60)")
+    # the same line asked for its best output: the machines bound the cycle, 70 / 2 = 35
+    data = replace(line(3), cycle_time=None, stations=3, machines={"overlock": 2})
+    assert data.machine_floor() == 35
+    res = solve(data, stop=MaxRuntime(10))
+    assert res.cycle_time == 35 and res.lower_bound == 35 and res.proven_optimal
+    assert res.replicas == (2,) and check_solution(data, res) == []
+
+
+def test_the_machines_bound_the_cycle_of_a_garment_salbp2():
+    # one overlock machine for O1 and O2 (30 s each): whatever the stations, c >= 60
+    data = _four(machines={"overlock": 1})
+    assert data.machine_floor() == 60 and _four().machine_floor() == 0
+    assert data.machine_floor([10, 20, 99, 99]) == 30  # other times, e.g. the fastest ones
 
 
 @pytest.mark.parametrize(("machines", "message"), [

@@ -74,7 +74,8 @@ def garment_problems(draw):
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     share = draw(st.lists(st.sampled_from(pairs), max_size=1)) if pairs else []
     apart = draw(st.lists(st.sampled_from(pairs), max_size=2)) if pairs else []
-    machines = draw(st.sampled_from([{}, {"overlock": 1}, {"lockstitch": 2}]))
+    machines = draw(st.sampled_from([{}, {"overlock": 1}, {"lockstitch": 2}, {"overlock": 4},
+                                     {"lockstitch": 3, "overlock": 2}]))
     return dict(times=tuple(times), precedences=tuple(arcs), machine_types=types,
                 must_share=tuple(share), must_not_share=tuple(apart), machines=machines,
                 stations=draw(st.integers(1, n)), **GARMENT)
@@ -118,8 +119,6 @@ def test_salbp1_tonge70_with_four_machine_types(scholl):
 def test_every_salbp1_plan_of_the_rules_keeps_the_rules(problem, extra, allow_split):
     problem = {**problem, "stations": None, "allow_split": allow_split,
                "cycle_time": max(problem["times"]) // (2 if allow_split else 1) + extra}
-    if allow_split:
-        problem["machines"] = {}
     try:
         data = ProblemData(**problem)
     except ProblemError:
@@ -265,3 +264,32 @@ def test_fastest_times_bound_the_named_problem():
     # Ann: lockstitch 50 + the untyped 40; Bo: overlock 100
     assert best.cycle_time == 100 and best.proven_optimal
     assert sorted(best.operators) == ["Ann", "Bo"]
+
+
+def test_salbp1_split_with_machine_counts(scholl):
+    # KILBRID at c = 30 with 6 overlock machines: its longest operations (up to 55 s) take
+    # two workplaces, each at a machine of its type. CP-SAT alone found no plan in 10 s
+    graph = read_in2(scholl / "KILBRID.IN2")
+    data = ProblemData(times=graph.times, precedences=graph.precedences, cycle_time=30,
+                       machine_types=tuple(TYPES[i % 4] for i in range(len(graph.times))),
+                       allow_split=True, machines={"overlock": 6}, **GARMENT)
+    start = salbp1_plan(data)
+    assert sum(start.replicas) == 22 and max(start.replicas) == 2
+    res = make_result(data, start.plan, cycle_time=30, lower_bound=0, proven=False,
+                      runtime_s=0.0, stop_reason="time_limit", replicas=start.replicas)
+    assert check_solution(data, res) == []
+    best = solve(data, stop=MaxRuntime(2))
+    assert best.stations <= 22 and check_solution(data, best) == []
+
+
+def test_a_split_station_takes_a_machine_for_each_workplace():
+    # at c = 30, O1 (50 s) takes two workplaces, each at an overlock machine; O2 and O3
+    # (20 s each) cannot join it or each other: four machines are needed, not three
+    def line(count):
+        return ProblemData(times=(50, 20, 20), labels=("O1", "O2", "O3"),
+                           machine_types=("overlock",) * 3, cycle_time=30, allow_split=True,
+                           machines={"overlock": count})
+
+    assert salbp1_plan(line(3)) is None
+    start = salbp1_plan(line(4))
+    assert sorted(zip(start.replicas, start.plan, strict=True)) == [(1, [1]), (1, [2]), (2, [0])]

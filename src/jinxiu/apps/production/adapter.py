@@ -148,7 +148,7 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
     code = [ops[i].code for i in exc.tasks]
     # 4050 units -> "40.5", never "1.23457e+06"
     seconds = {k: format((Decimal(v) / SCALE).normalize(), "f") for k, v in exc.values.items()
-               if k in ("time", "cycle")}
+               if k in ("time", "cycle", "capacity")}
     if exc.reason == "cycle":
         return _("The predecessors form a cycle: %(path)s.") % {"path": " → ".join(code)}
     if exc.reason == "too_long":
@@ -177,6 +177,12 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
         return _("Operation %(op)s needs %(need)d %(machine)s workplace(s), but the line has "
                  "%(count)d such machines.") % {
             "op": code[0], "machine": mt.label(ops[exc.tasks[0]].machine_type), **exc.values}
+    if exc.reason == "machine_load":
+        return _("The %(machine)s operations (%(ops)s) take %(time)s s per piece, but the line's "
+                 "%(count)d such machine(s) can do at most %(capacity)s s at a cycle time of "
+                 "%(cycle)s s.") % {
+            "machine": mt.label(ops[exc.tasks[0]].machine_type), "ops": ", ".join(code),
+            "count": exc.values["count"], **seconds}
     return str(exc)
 
 

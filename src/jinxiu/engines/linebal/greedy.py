@@ -40,13 +40,15 @@ class Start(NamedTuple):
 
 
 class _Units:
-    def __init__(self, data: ProblemData) -> None:
+    def __init__(self, data: ProblemData, need: tuple[int, ...] | None = None) -> None:
+        """``need``: the parallel workplaces each task takes (SALBP-1 with splitting)."""
         n = data.num_tasks
         groups = data.share_groups()
         grouped = {i for g in groups for i in g}
         self.members = [list(g) for g in groups] + [[i] for i in range(n) if i not in grouped]
         unit_of = {i: u for u, ms in enumerate(self.members) for i in ms}
         self.time = [sum(data.times[i] for i in ms) for ms in self.members]
+        self.need = [max(need[i] for i in ms) if need else 1 for ms in self.members]
         pred = data.predecessors()
         self.pred = [{unit_of[p] for i in ms for p in pred[i]} - {u}
                      for u, ms in enumerate(self.members)]
@@ -104,23 +106,26 @@ class _Line:
         after.waiting, after.avail, after.used = list(self.waiting), list(self.avail), dict(
             self.used)
         waiting, avail, used = after.waiting, after.avail, after.used
-        load, st, types = 0, [], set()
+        load, st, types, r = 0, [], set(), 1  # r: the station's parallel workplaces
         pos = 0
         while pos < len(avail):
             u = avail[pos]
             new = units.types[u] - types
+            grown = max(r, units.need[u])
             if (time[u] is None or load + time[u] > c or any(u in units.apart[v] for v in st)
                     or not all(_go_together(data, a, b) for a in new for b in types)
-                    or any(k in limits and used[k] >= limits[k] for k in new)):
+                    or any(used[k] + grown - (r if k in types else 0) > limits[k]
+                           for k in types | new if k in limits)):
                 pos += 1
                 continue
             del avail[pos]
             st.append(u)
             load += time[u]
-            types |= new
-            for k in new:
+            for k in types | new:  # every limited type at the station: a machine a workplace
                 if k in used:
-                    used[k] += 1
+                    used[k] += grown - (r if k in types else 0)
+            types |= new
+            r = grown
             for v in units.succ[u]:
                 waiting[v] -= 1
                 if not waiting[v]:
@@ -323,8 +328,8 @@ def _salbp2_rules(data: ProblemData, units: _Units, plans: list[Start], *, named
 def salbp1_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
     """The rules' plan with the fewest workplaces at ``data.cycle_time``, with the parallel
     workplaces of each station. With splitting a long task keeps ``t - (R - 1) c`` and no
-    other long task beside it (see ``split.py``); splitting with machine counts is not
-    handled (None). Named operators (at most one station each): the better of the rules
+    other long task beside it (see ``split.py``), and its station takes ``R`` machines of
+    every limited type it uses. Named operators (at most one station each): the better of the rules
     choosing an operator per station and the rules' plans in standard times at cycles
     from ``c`` times the best efficiency down to ``c`` times the worst, in steps of 2 %,
     that a matching gives operators who each keep ``c``; what is found by ``until``."""
@@ -334,15 +339,13 @@ def salbp1_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
     need = (1,) * data.num_tasks
     problem = data
     if data.splits:
-        if data.machines:
-            return None
         need, keep, pairs = at_cycle(data.times, c)
         try:
             problem = replace(data, allow_split=False, times=keep,
                               must_not_share=data.must_not_share + pairs)
         except ProblemError:
             return None
-    units = _Units(problem)
+    units = _Units(problem, need)
     limit = len(data.operators) if data.operators else problem.num_tasks
     best = None
     try:

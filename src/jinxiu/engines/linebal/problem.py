@@ -359,6 +359,18 @@ class ProblemData:
                     f"{_label(labels, i)}: needs {need} {kind} workplace(s) but the line "
                     f"has {limits[kind]} {kind} machine(s)",
                     reason="machines", tasks=(i,), need=need, count=limits[kind])
+        if c is not None and not self.operators:
+            # a station using a limited type holds at most c per workplace, each workplace
+            # with one machine of that type: the type's operations fit in count · c
+            for kind, count in self.machines:
+                tasks = tuple(i for i, k in enumerate(self.machine_types) if k == kind)
+                total = sum(self.times[i] for i in tasks)
+                if total > count * c:
+                    raise ProblemError(
+                        f"the {kind} operations take {total} in all, more than {count} {kind} "
+                        f"machine(s) can do at cycle time {c} ({count * c})",
+                        reason="machine_load", tasks=tasks, time=total, cycle=c,
+                        capacity=count * c, count=count)
 
     # -- derived data -------------------------------------------------------------------
     @property
@@ -387,6 +399,18 @@ class ProblemData:
         least = self.cycle_time if self.cycle_time is not None else -(
             -sum(self.times) // self.stations)
         return max(self.times) > least
+
+    def machine_floor(self, times: Sequence[int] | None = None) -> int:
+        """The least cycle time the machines on the line allow: the operations of a limited
+        type share its machines, so ``c >= ceil(sum of their times / count)`` (``times``:
+        the operations' times, the data's own by default; 0 without limits)."""
+        times = self.times if times is None else times
+        floor = 0
+        for kind, count in self.machines:
+            total = sum(t for t, k in zip(times, self.machine_types, strict=True) if k == kind)
+            if count:
+                floor = max(floor, -(-total // count))
+        return floor
 
     def types_compatible(self, a: int, b: int) -> bool:
         """Whether tasks ``a`` and ``b`` may share a station by their machine types."""

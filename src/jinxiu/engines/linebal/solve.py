@@ -604,11 +604,11 @@ def _split_salbp2(data: ProblemData, clock: _Clock, seed: int, params: SolvePara
     does in hundredths of a second. It proves HAHN m = 16 in 3 s, where each of the scan's
     decisions with five long tasks kept apart takes 3 s (round eighteen)."""
     start = _without_split(data, clock, seed, params)
+    lower = max(-(-sum(data.times) // data.stations), data.machine_floor())
     if not start.assignment:  # nothing to start from (the scan needs an upper end)
-        return _split_cp(data, clock, seed, params, start=None, lower=1)
+        return _split_cp(data, clock, seed, params, start=None, lower=lower)
     # the cycles from max(t) on have no long task: the start's proof refutes them
     end = min(start.cycle_time, max(data.times)) if start.proven_optimal else start.cycle_time
-    lower = -(-sum(data.times) // data.stations)
     if data.machines:  # the scan's decisions count no machines
         return _split_cp(data, clock, seed, params, start=start, lower=lower)
 
@@ -692,10 +692,12 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
         if data.splits:
             return _split_salbp2(data, clock, seed, params)
         fastest = fastest_times(data) if data.operators else data.times
-        lower = max(max(fastest), -(-sum(fastest) // data.stations))
+        lower = max(max(fastest), -(-sum(fastest) // data.stations),
+                    data.machine_floor(fastest))
         first = greedy.salbp2_plan(data, until=until)  # CP-SAT's hint and upper bound
         cp = solve_cp(data, max_stations=data.stations, time_limit=clock.remaining(),
-                      seed=seed, workers=params.workers, hint=first and first.plan,
+                      seed=seed, workers=params.workers, objective_lower=lower,
+                      hint=first and first.plan,
                       hint_operators=first and first.operators,
                       cycle_upper=first and first.cycle)
         cycle = None
