@@ -2,8 +2,10 @@
 machine counts, named operators) in SALBP-2 and SALBP-1."""
 
 import importlib
+import re
 from dataclasses import replace
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -293,3 +295,58 @@ def test_a_split_station_takes_a_machine_for_each_workplace():
     assert salbp1_plan(line(3)) is None
     start = salbp1_plan(line(4))
     assert sorted(zip(start.replicas, start.plan, strict=True)) == [(1, [1]), (1, [2]), (2, [0])]
+
+
+@pytest.mark.parametrize("value", [1e17, 1e-30, 100.5, 0.005])
+def test_efficiencies_far_outside_any_operator_are_refused(value):
+    with pytest.raises(ProblemError, match=re.escape(
+            f"operator 'Ann': efficiency {value!r} for 'lockstitch' is outside 0.01..100.0")):
+        Operator("Ann", {"lockstitch": value})
+    Operator("Ann", {"lockstitch": 0, "overlock": 100.0, "iron": 0.01})  # the ends are fine
+
+
+def test_the_standard_cycles_to_try_are_few_and_distinct():
+    data = ProblemData(times=(10, 20), stations=1, machine_types=("lockstitch", "overlock"),
+                       operators=(Operator("A", {"lockstitch": 100.0, "overlock": 0.01}),))
+    cycles = greedy._standard_cycles(data, 30)
+    assert len(cycles) == len(set(cycles)) <= 200 and cycles == sorted(cycles, reverse=True)
+    assert cycles[0] == 3000 and greedy._standard_cycles(replace(data, operators=()), 30) == []
+
+
+def test_the_rules_plan_at_the_bound_is_proven_when_cp_sat_finds_nothing(monkeypatch):
+    from jinxiu.engines.linebal.cpsat import CpOutcome
+
+    solve_module = importlib.import_module("jinxiu.engines.linebal.solve")
+    monkeypatch.setattr(solve_module, "solve_cp", lambda *a, **kw: CpOutcome(
+        None, None, None, None, 0, False, False))
+    data = ProblemData(times=(60, 50), precedences=((0, 1),), stations=2,
+                       machine_types=("lockstitch", "overlock"),
+                       operators=(Operator("Bo", {"overlock": 1.0, "lockstitch": 0.6}),
+                                  Operator("Ann", {"lockstitch": 1.2, "overlock": 0.5})))
+    res = solve(data, stop=MaxRuntime(2))  # the rules: 50, each operation's fastest: 50
+    assert (res.cycle_time, res.lower_bound, res.proven_optimal) == (50, 50, True)
+    assert res.stop_reason == "optimal" and res.operators == ("Ann", "Bo")
+
+
+def test_a_slow_team_is_not_called_infeasible(monkeypatch):
+    # one operator at 0.2: 200 s of work take her 1000 s. CP-SAT's cycle variable stopped
+    # at 4 · Σt = 800 when the rules gave it no upper end, and "infeasible" came back
+    monkeypatch.setattr(greedy, "salbp2_plan", lambda data, **kw: None)
+    data = ProblemData(times=(100, 100), stations=1, machine_types=("lockstitch",) * 2,
+                       operators=(Operator("Cy", {"lockstitch": 0.2}),))
+    res = solve(data, stop=MaxRuntime(5))
+    assert res.cycle_time == 1000 and res.proven_optimal
+
+
+def test_the_checker_reports_work_an_operator_cannot_run():
+    data = ProblemData(times=(60, 50), stations=2, machine_types=("lockstitch", "overlock"),
+                       operators=(Operator("Bo", {"overlock": 1.0}),
+                                  Operator("Ann", {"lockstitch": 1.2})))
+    wrong = make_result(data, [[0], [1]], cycle_time=None, lower_bound=0, proven=False,
+                        runtime_s=0.0, stop_reason="time_limit", operators=[1, 0])
+    swapped = wrong.__class__(**{**{f: getattr(wrong, f) for f in wrong.__dataclass_fields__},
+                                 "operators": ("Bo", "Ann")})
+    assert check_solution(data, swapped) == [
+        "station 1: Bo cannot run lockstitch (task 1)",
+        "station 2: Ann cannot run overlock (task 2)"]
+    assert check_solution(data, wrong) == []

@@ -88,9 +88,10 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
     salbp1 = data.cycle_time is not None
     named = bool(data.operators)
     split2 = not salbp1 and data.splits  # SALBP-2 with parallel workplaces
-    K = len(data.operators) if named else max_stations
+    # stations are used from the front: positions past the count asked for stay empty
+    K = min(len(data.operators), max_stations) if named else max_stations
     if not salbp1:
-        K = data.stations if not named else len(data.operators)
+        K = data.stations
     model = cp_model.CpModel()
 
     if salbp1:
@@ -102,7 +103,8 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         tmax = max(fastest)
         least = ceil_div(sum(fastest), data.stations)
         lo = max(least if split2 else max(tmax, least), objective_lower)
-        hi = cycle_upper if cycle_upper is not None else sum(t) * (4 if named else 1)
+        hi = cycle_upper if cycle_upper is not None else sum(
+            _slowest(data) if named else t)
         hi = max(hi, lo)
         cvar = model.NewIntVar(lo, hi, "c")
         c_const = None
@@ -182,7 +184,6 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
             model.AddAtMostOne(a[o, k] for k in range(1, K + 1))
         for k in range(1, K):
             model.AddImplication(y[k + 1], y[k])
-        big = max(sum(t), 1) * 100
         for k in range(1, K + 1):
             for o in range(n_ops):
                 terms = []
@@ -194,10 +195,7 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
                     terms.append(effective_time(t[i], f) * x[i, k])
                 if not terms:
                     continue
-                if salbp1:
-                    model.Add(sum(terms) <= c_const).OnlyEnforceIf(a[o, k])
-                else:
-                    model.Add(sum(terms) <= cvar + big * (1 - a[o, k]))
+                model.Add(sum(terms) <= (c_const if salbp1 else cvar)).OnlyEnforceIf(a[o, k])
         op_of = a
         count = sum(y[1:])
     elif salbp1 and data.allow_split:
@@ -325,6 +323,12 @@ def _split_workplaces(model, data: ProblemData, cvar, least: int, x, y, by_stati
         model.Add(rk == sum(r * lit for r, lit in e.items()))
         replicas.append(rk)
     return replicas, rmax
+
+
+def _slowest(data: ProblemData) -> list[int]:
+    """Each task's time with the slowest operator who can do it (a cycle no plan exceeds)."""
+    return [max(effective_time(t, o.factor(_mt(data, i))) for o in data.operators
+                if o.factor(_mt(data, i)) > 0) for i, t in enumerate(data.times)]
 
 
 def fastest_times(data: ProblemData) -> list[int]:

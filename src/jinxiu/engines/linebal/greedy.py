@@ -157,11 +157,11 @@ def _fill(data: ProblemData, units: _Units, c: int, priority: list[float], limit
     while left:
         if len(stations) == limit:
             return None
+        if time.perf_counter() > until:
+            raise _OutOfTime
         if not named:
             st, line = line.station(data, units, c, priority, limits, units.time)
         else:
-            if time.perf_counter() > until:
-                raise _OutOfTime
             best = None  # (covers what is left, standard work, operator, station, state)
             for o in free:
                 cand, after = line.station(data, units, c, priority, limits, units.op_time[o])
@@ -264,28 +264,33 @@ def salbp2_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
     (bisection per rule; the rule's station count is not monotone in the cycle, so this is
     a heuristic). None with splitting, or when no rule fits.
 
-    Named operators: the better of the rules choosing an operator per station and the
-    rules' plans in standard times (every plan of the bisections) given their operators by
-    a bottleneck matching; what is found by ``until`` (``perf_counter``)."""
+    Named operators: the better of the rules' plans in standard times (every plan of the
+    bisections) given their operators by a bottleneck matching, and the rules choosing an
+    operator per station (bisected below the matched plan's cycle); what is found by
+    ``until`` (``perf_counter``)."""
     if data.stations is None or data.splits:
         return None
     units = _Units(data)
-    plans: list[Start] = []
+    plans: list[list[list[int]]] = []
     best = _salbp2_rules(data, units, plans, named=False, until=until)
     if not data.operators:
         return best
     best = None
-    for plan in plans:
-        found = _bottleneck(data, plan.plan)
+    for plan in reversed(plans):  # the bisections' last plans, the tightest, first
+        if best is not None and time.perf_counter() > until:
+            break
+        found = _bottleneck(data, plan)
         if found and (best is None or found[0] < best.cycle):
-            best = Start(plan.plan, found[0], [1] * len(plan.plan), found[1])
-    own = _salbp2_rules(data, units, [], named=True, until=until)
+            best = Start(plan, found[0], [1] * len(plan), found[1])
+    own = _salbp2_rules(data, units, [], named=True, until=until,
+                        upper=best.cycle - 1 if best else None)
     return own if own and (best is None or own.cycle < best.cycle) else best
 
 
-def _salbp2_rules(data: ProblemData, units: _Units, plans: list[Start], *, named: bool,
-                  until: float) -> Start | None:
-    """The best rule's plan; every plan the bisections find is added to ``plans``."""
+def _salbp2_rules(data: ProblemData, units: _Units, plans: list[list[list[int]]], *,
+                  named: bool, until: float, upper: int | None = None) -> Start | None:
+    """The best rule's plan (with ``named``, at a cycle of at most ``upper``); every plan
+    the bisections find is added to ``plans``."""
     m = data.stations
     if named:
         able = [[row[u] for row in units.op_time if row[u] is not None]
@@ -298,14 +303,16 @@ def _salbp2_rules(data: ProblemData, units: _Units, plans: list[Start], *, named
     else:
         lo = max(max(units.time), -(-sum(data.times) // m))
         hi = sum(data.times)
+    if upper is not None:
+        hi = min(hi, upper)
     best = None
-    try:
-        for priority in units.rules.values():
-            top, low = hi, lo
+    for priority in units.rules.values():
+        top, low, found = hi, lo, None
+        try:
             found = _fill(data, units, top, priority, m, named, until)
             if found is None:
                 continue
-            plans.append(Start(found[0], top, [], found[1]))
+            plans.append(found[0])
             while low < top:
                 mid = (low + top) // 2
                 plan = _fill(data, units, mid, priority, m, named, until)
@@ -313,15 +320,15 @@ def _salbp2_rules(data: ProblemData, units: _Units, plans: list[Start], *, named
                     low = mid + 1
                 else:
                     top, found = mid, plan
-                    plans.append(Start(plan[0], mid, [], plan[1]))
+                    plans.append(plan[0])
+        except _OutOfTime:
+            pass
+        if found is not None:
             cycle = _cycle(data, *found)
             if best is None or cycle < best.cycle:
                 best = Start(found[0], cycle, [1] * len(found[0]), found[1])
-    except _OutOfTime:
-        if best is None and plans and plans[-1].operators is not None:
-            last = plans[-1]
-            best = Start(last.plan, _cycle(data, last.plan, last.operators),
-                         [1] * len(last.plan), last.operators)
+        if time.perf_counter() > until:
+            break
     return best
 
 
@@ -359,7 +366,7 @@ def salbp1_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
             for cc in _standard_cycles(data, c):
                 if time.perf_counter() > until:
                     raise _OutOfTime
-                found = _fill(problem, units, cc, priority, limit, named=False)
+                found = _fill(problem, units, cc, priority, limit, named=False, until=until)
                 if found is None or (best and len(found[0]) >= len(best.plan)):
                     continue
                 ops = _match(_loads(data, found[0]), c)
@@ -371,15 +378,11 @@ def salbp1_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
 
 
 def _standard_cycles(data: ProblemData, c: int) -> list[int]:
-    """Cycles in standard time to try for named operators keeping ``c`` (none without)."""
+    """Cycles in standard time to try for named operators keeping ``c`` (none without):
+    ``c`` times the best efficiency down to ``c`` times the worst, 2 % of ``c`` apart."""
     if not data.operators:
         return []
     effs = [f for op in data.operators for f in op.efficiency.values() if f > 0] or [1.0]
     hi, lo = max(effs), min(effs)
-    out, f = [], hi
-    while f >= lo - 1e-9:
-        cc = int(c * f)
-        if cc >= 1 and cc not in out:
-            out.append(cc)
-        f -= 0.02
-    return out
+    steps = min(200, int((hi - lo) / 0.02) + 1)  # efficiencies are at most 100 apart
+    return sorted({max(1, int(c * (hi - k * 0.02))) for k in range(steps)}, reverse=True)

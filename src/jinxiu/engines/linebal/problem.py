@@ -34,6 +34,11 @@ class ProblemError(ValueError):
         self.values = values
 
 
+# efficiencies the engine takes (the planner allows 0.1..3): far outside, the times
+# ceil(t / efficiency) overflow the models or make the rules' cycle steps meaningless
+MIN_EFFICIENCY, MAX_EFFICIENCY = 0.01, 100.0
+
+
 @dataclass(frozen=True, slots=True)
 class Operator:
     """A named operator (操作工) and her efficiency per machine type.
@@ -54,6 +59,10 @@ class Operator:
                     f"operator {self.name!r}: efficiency for {mtype!r} is not a number")
             if value < 0:
                 raise ProblemError(f"operator {self.name!r}: efficiency for {mtype!r} is negative")
+            if value and not MIN_EFFICIENCY <= value <= MAX_EFFICIENCY:
+                raise ProblemError(
+                    f"operator {self.name!r}: efficiency {value!r} for {mtype!r} is outside "
+                    f"{MIN_EFFICIENCY}..{MAX_EFFICIENCY} (0: she does not run it)")
         object.__setattr__(self, "efficiency", eff)
 
     def factor(self, machine_type: str | None) -> float:

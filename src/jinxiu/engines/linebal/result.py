@@ -126,9 +126,21 @@ def check_solution(data: ProblemData, result: Result) -> list[str]:
     c = result.cycle_time
     if data.cycle_time is not None and c != data.cycle_time:
         errors.append(f"cycle time {c} differs from the given {data.cycle_time}")
-    loads = station_loads(data, result.assignment, [
-        [o.name for o in data.operators].index(name) for name in result.operators
-    ] if result.operators else None)
+    names = [o.name for o in data.operators]
+    if any(name not in names for name in result.operators):
+        return [*errors, "an operator of the plan is not among the named operators"]
+    who = [names.index(name) for name in result.operators] if result.operators else None
+    unable = []
+    for k, st in enumerate(result.assignment if who else ()):
+        op = data.operators[who[k]]
+        for i in st:
+            kind = data.machine_types[i] if data.machine_types else None
+            if op.factor(kind) <= 0:
+                unable.append(f"station {k + 1}: {op.name} cannot run {kind} "
+                              f"(task {data.labels[i]})")
+    if unable:
+        return errors + unable  # her time for work she cannot do is undefined: no loads
+    loads = station_loads(data, result.assignment, who)
     for k, load in enumerate(loads):
         if load > c * result.replicas[k]:
             errors.append(f"station {k + 1}: load {load} > {result.replicas[k]} x cycle {c}")

@@ -703,10 +703,14 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
         cycle = None
     runtime = time.perf_counter() - clock.start
     if cp.stations is None and first:  # nothing better within the time: the rules' plan
-        return make_result(data, first.plan, cycle_time=cycle, lower_bound=max(
-            cp.bound, lower), proven=False, runtime_s=runtime,
-            stop_reason=StopReason(clock.stop.reason or "time_limit"),
-            replicas=first.replicas, operators=first.operators)
+        # (CP-SAT's "infeasible" under the rules' own plan would be a model error: its
+        # bound is not taken then)
+        bound = lower if cp.infeasible else max(cp.bound, lower)
+        proven = (sum(first.replicas) if cycle is not None else first.cycle) <= bound
+        return make_result(data, first.plan, cycle_time=cycle, lower_bound=bound,
+                           proven=proven, runtime_s=runtime, stop_reason=StopReason.OPTIMAL
+                           if proven else StopReason(clock.stop.reason or "time_limit"),
+                           replicas=first.replicas, operators=first.operators)
     if cp.stations is None:
         reason = StopReason.INFEASIBLE if cp.infeasible else StopReason(
             clock.stop.reason or "time_limit")
