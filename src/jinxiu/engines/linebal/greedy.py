@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 from jinxiu.engines.linebal.cpsat import effective_time
 from jinxiu.engines.linebal.problem import ProblemData, ProblemError
+from jinxiu.engines.linebal.result import station_loads
 from jinxiu.engines.linebal.split import at_cycle
 
 
@@ -252,11 +253,7 @@ def _bottleneck(data: ProblemData, plan: list[list[int]]) -> tuple[int, list[int
 
 
 def _cycle(data: ProblemData, plan: list[list[int]], ops: list[int] | None) -> int:
-    if not ops:
-        return max(sum(data.times[i] for i in st) for st in plan)
-    types = data.machine_types or (None,) * data.num_tasks
-    return max(sum(effective_time(data.times[i], data.operators[o].factor(types[i]))
-                   for i in st) for st, o in zip(plan, ops, strict=True))
+    return max(station_loads(data, plan, ops))
 
 
 def salbp2_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
