@@ -350,3 +350,17 @@ def test_the_checker_reports_work_an_operator_cannot_run():
         "station 1: Bo cannot run lockstitch (task 1)",
         "station 2: Ann cannot run overlock (task 2)"]
     assert check_solution(data, wrong) == []
+
+
+def test_an_all_rounder_is_kept_for_later_stations():
+    # "*" lets Al run anything; on equal work the specialists take their stations first
+    data = ProblemData(times=(10, 10, 10), precedences=((0, 1), (1, 2)), cycle_time=10,
+                       machine_types=("lockstitch", "overlock", "overlock"),
+                       operators=(Operator("Al", {"*": 1.0}),
+                                  Operator("Li", {"lockstitch": 1.0}),
+                                  Operator("Ou", {"overlock": 1.0})))
+    units = greedy._Units(data)
+    assert [data.operators[o].name for o in units.op_order] == ["Li", "Ou", "Al"]
+    plan, ops = greedy._fill(data, units, 10, units.rules["positional weight"], 3)
+    assert plan == [[0], [1], [2]] and [data.operators[o].name for o in ops] == [
+        "Li", "Ou", "Al"]

@@ -12,7 +12,7 @@ station's, that shares no must-not-share pair with it, and for whose limited mac
 types a machine is left. With named operators (操作工) every free operator fills the
 station in turn with her own times (``ceil(t / efficiency)``, only the types she runs),
 and the one who takes the most standard work gets it; ties go to the operator who runs
-fewer machine types, so the versatile ones stay free for later stations (after the
+fewer of the operations, so the versatile ones stay free for later stations (after the
 station-oriented rules for the assembly line worker assignment and balancing problem,
 Moreira et al. 2012).
 """
@@ -79,9 +79,10 @@ class _Units:
                 row.append(None if min(factors) <= 0 else sum(
                     effective_time(data.times[i], f) for i, f in zip(ms, factors, strict=True)))
             self.op_time.append(row)
-        # operators who run fewer machine types first among equals
+        # operators who can do fewer of the operations first among equals (an all-rounder,
+        # {"*": 1.0}, can do them all)
         self.op_order = sorted(range(len(data.operators)), key=lambda o: (
-            sum(f > 0 for f in data.operators[o].efficiency.values()), o))
+            sum(x is not None for x in self.op_time[o]), o))
 
 
 def _go_together(data: ProblemData, a: str, b: str) -> bool:
