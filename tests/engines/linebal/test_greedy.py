@@ -160,7 +160,8 @@ def _named_result(data, start):
 def test_tonge70_with_24_named_operators(scholl):
     data = _tonge(scholl, operators=_team(24))
     start = salbp2_plan(data)
-    assert start.cycle == 156 and len(start.plan) == 24 and len(set(start.operators)) == 24
+    assert start.cycle == 156 and len(start.plan) <= 24
+    assert len(set(start.operators)) == len(start.plan)
     res = _named_result(data, start)
     assert res.cycle_time == 156 and check_solution(data, res) == []
     # CP-SAT alone had no plan after 2 s and 245 after 5 s; from the rules' plan, whose
