@@ -9,7 +9,8 @@ finds a plan in milliseconds.
 The rule fills one station at a time with the available unit (a task, or a must-share
 group as one) of highest priority that fits the cycle, whose machine types go with the
 station's, that shares no must-not-share pair with it, and for whose limited machine
-types a machine is left. With named operators (操作工) every free operator fills the
+types machines are left (one per workplace: a split station of R takes R of each).
+With named operators (操作工) every free operator fills the
 station in turn with her own times (``ceil(t / efficiency)``, only the types she runs),
 and the one who takes the most standard work gets it; ties go to the operator who runs
 fewer of the operations, so the versatile ones stay free for later stations (after the
@@ -71,14 +72,8 @@ class _Units:
             "followers": [max(len(desc[i]) for i in ms) for ms in self.members],
         }
         # per named operator: her time for each unit (None: a type she cannot run)
-        self.op_time: list[list[int | None]] = []
-        for op in data.operators:
-            row: list[int | None] = []
-            for ms in self.members:
-                factors = [op.factor(types[i]) for i in ms]
-                row.append(None if min(factors) <= 0 else sum(
-                    effective_time(data.times[i], f) for i, f in zip(ms, factors, strict=True)))
-            self.op_time.append(row)
+        self.op_time = [[_own_time(data, op, ms) for ms in self.members]
+                        for op in data.operators]
         # operators who can do fewer of the operations first among equals (an all-rounder,
         # {"*": 1.0}, can do them all)
         self.op_order = sorted(range(len(data.operators)), key=lambda o: (
@@ -199,18 +194,18 @@ def _covered(line: _Line, can: list[int], free: int) -> bool:
     return all(can[u] & free for u, w in enumerate(line.waiting) if w or u in avail)
 
 
+def _own_time(data: ProblemData, op, tasks) -> int | None:
+    """The time operator ``op`` takes for ``tasks`` (None: a type she cannot run)."""
+    types = data.machine_types or (None,) * data.num_tasks
+    factors = [op.factor(types[i]) for i in tasks]
+    if min(factors) <= 0:
+        return None
+    return sum(effective_time(data.times[i], f) for i, f in zip(tasks, factors, strict=True))
+
+
 def _loads(data: ProblemData, plan: list[list[int]]) -> list[list[int | None]]:
     """Per station, each named operator's load (None: a type she cannot run)."""
-    types = data.machine_types or (None,) * data.num_tasks
-    out = []
-    for st in plan:
-        row: list[int | None] = []
-        for op in data.operators:
-            factors = [op.factor(types[i]) for i in st]
-            row.append(None if min(factors) <= 0 else sum(
-                effective_time(data.times[i], f) for i, f in zip(st, factors, strict=True)))
-        out.append(row)
-    return out
+    return [[_own_time(data, op, st) for op in data.operators] for st in plan]
 
 
 def _match(loads: list[list[int | None]], c: int) -> list[int] | None:

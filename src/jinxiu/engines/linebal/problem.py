@@ -371,9 +371,7 @@ class ProblemData:
         if c is not None and not self.operators:
             # a station using a limited type holds at most c per workplace, each workplace
             # with one machine of that type: the type's operations fit in count · c
-            for kind, count in self.machines:
-                tasks = tuple(i for i, k in enumerate(self.machine_types) if k == kind)
-                total = sum(self.times[i] for i in tasks)
+            for kind, count, tasks, total in self._limited_work(self.times):
                 if total > count * c:
                     raise ProblemError(
                         f"the {kind} operations take {total} in all, more than {count} {kind} "
@@ -413,13 +411,14 @@ class ProblemData:
         """The least cycle time the machines on the line allow: the operations of a limited
         type share its machines, so ``c >= ceil(sum of their times / count)`` (``times``:
         the operations' times, the data's own by default; 0 without limits)."""
-        times = self.times if times is None else times
-        floor = 0
+        work = self._limited_work(self.times if times is None else times)
+        return max((-(-total // count) for _, count, _, total in work if count), default=0)
+
+    def _limited_work(self, times: Sequence[int]):
+        """Per limited machine type: its count, its operations and their total time."""
         for kind, count in self.machines:
-            total = sum(t for t, k in zip(times, self.machine_types, strict=True) if k == kind)
-            if count:
-                floor = max(floor, -(-total // count))
-        return floor
+            tasks = tuple(i for i, k in enumerate(self.machine_types) if k == kind)
+            yield kind, count, tasks, sum(times[i] for i in tasks)
 
     def types_compatible(self, a: int, b: int) -> bool:
         """Whether tasks ``a`` and ``b`` may share a station by their machine types."""
