@@ -109,3 +109,19 @@ def test_a_machine_type_whose_operations_outrun_its_machines(org):
         "machine(s) can do at most 50 s at a cycle time of 50 s.")
     plan.cycle_seconds = 70
     assert plan_problem(plan)[0].machines == (("lockstitch", 1),)
+
+
+def test_alternating_machine_types_need_more_operators_than_the_plan_has(org):
+    # overlock and lockstitch never share a station: 1 → 2 → 3 → 4 need four stations
+    style = make_style(org, code="ALT", ops=[
+        ("1", "合肩", "overlock", "20", []), ("2", "上领", "lockstitch", "30", ["1"]),
+        ("3", "合侧缝", "overlock", "20", ["2"]), ("4", "上袖", "lockstitch", "30", ["3"])])
+    plan = make_plan(org, style=style, mode=BalancePlan.Mode.MAX_OUTPUT, station_count=3)
+    assert _refusal(plan) == ("工序 1 → 2 → 3 → 4 依次相连，其中 3 处前后工序因设备类型或区域"
+                              "不能共用工位：至少需要 4 名操作工，而方案只有 3 名。")
+    assert _refusal(plan, "en") == (
+        "Operations 1 → 2 → 3 → 4 follow one another, and 3 times along them the next cannot "
+        "share a station with the one before (machine types or zones): they need at least 4 "
+        "operators, but the plan has 3.")
+    plan.station_count = 4
+    assert plan_problem(plan)[0].stations == 4

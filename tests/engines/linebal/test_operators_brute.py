@@ -94,8 +94,10 @@ def test_salbp1_with_named_operators_matches_exhaustive_search(line, slack):
     c = max(times) + slack * 3
     try:
         data = _problem(times, arcs, types, team, machines, cycle_time=c)
-    except ProblemError:
-        return  # refused up front (no operator runs a type, ...)
+    except ProblemError as exc:  # refused up front (no operator runs a type, ...)
+        if exc.reason == "type_chain":  # fewer operators than the chain needs
+            assert min_stations(times, arcs, types, team, c, machines) is None
+        return
     want = min_stations(times, arcs, types, team, c, machines)
     res = solve(data, stop=MaxRuntime(10))
     event("infeasible" if want is None else f"{want} stations")
@@ -111,13 +113,17 @@ def test_salbp1_with_named_operators_matches_exhaustive_search(line, slack):
 def test_salbp2_with_named_operators_matches_exhaustive_search(line, m):
     times, arcs, types, team, machines = line
     m = min(m, len(team))
-    try:
-        data = _problem(times, arcs, types, team, machines, stations=m)
-    except ProblemError:
-        return
     # the least cycle at which m stations do: the loads take few values, so count upwards
     # from the bound every plan respects (the fastest operator on each task, one station)
     top = 2 * sum(times) * 2 + 1  # every task at efficiency 0.5, all at one station
+    try:
+        data = _problem(times, arcs, types, team, machines, stations=m)
+    except ProblemError as exc:
+        if exc.reason == "type_chain":  # more stations than m, whatever the cycle
+            k = min_stations(times, arcs, types, team, top, machines)
+            event("refused: chain")
+            assert k is None or k > m
+        return
     want = next((c for c in range(1, top + 1)
                  if (k := min_stations(times, arcs, types, team, c, machines)) is not None
                  and k <= m), None)

@@ -183,6 +183,11 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
                  "%(cycle)s s.") % {
             "machine": mt.label(ops[exc.tasks[0]].machine_type), "ops": ", ".join(code),
             "count": exc.values["count"], **seconds}
+    if exc.reason == "type_chain":
+        return _("Operations %(ops)s follow one another, and %(steps)d times along them the "
+                 "next cannot share a station with the one before (machine types or zones): "
+                 "they need at least %(need)d operators, but the plan has %(stations)d.") % {
+            "ops": " → ".join(code), "steps": exc.values["need"] - 1, **exc.values}
     return str(exc)
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from jinxiu.engines.linebal import chains
 from jinxiu.engines.linebal.bounds import ceil_div
 from jinxiu.engines.linebal.problem import ProblemData
 
@@ -44,12 +45,16 @@ def effective_time(t: int, eff: float) -> int:
     return math.ceil(t / eff - 1e-9)
 
 
-def _windows(data: ProblemData, c: int, m: int) -> tuple[list[int], list[int]]:
+def _windows(data: ProblemData, c: int, m: int,
+             times: list[int] | None = None) -> tuple[list[int], list[int]]:
     """Station windows (1-based) for cycle ``c`` and at most ``m`` stations.
 
-    Valid only without splitting and named operators (times must be the real ones)."""
+    Not valid with splitting. ``times``: the tasks' times (the data's own by default; with
+    named operators each task at its fastest operator's time, which no station's load in
+    those times can exceed c either). Chains of tasks that cannot share a station narrow
+    the windows too (``chains.levels``)."""
     n = data.num_tasks
-    t = data.times
+    t = data.times if times is None else times
     anc: list[set[int]] = [set() for _ in range(n)]
     pred = data.predecessors()
     for i in data.topological_order():
@@ -59,7 +64,9 @@ def _windows(data: ProblemData, c: int, m: int) -> tuple[list[int], list[int]]:
     desc = data.descendants()
     early = [ceil_div(t[i] + sum(t[a] for a in anc[i]), c) for i in range(n)]
     late = [m + 1 - ceil_div(t[i] + sum(t[d] for d in desc[i]), c) for i in range(n)]
-    return early, late
+    first, last, _ = chains.levels(data)
+    return ([max(a, b) for a, b in zip(early, first, strict=True)],
+            [min(a, m + 1 - b) for a, b in zip(late, last, strict=True)])
 
 
 def cp_variables(data: ProblemData, c: int, m: int) -> int:
@@ -111,11 +118,11 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         c_for_windows = hi  # windows widen with the cycle time: take the largest
 
     # windows
-    plain_times = not named and not (salbp1 and data.allow_split) and not split2
-    if plain_times:
+    if not (salbp1 and data.allow_split) and not split2:
         target = (objective_upper if salbp1 and objective_upper is not None else K)
         target = min(target, K)
-        early, late = _windows(data, c_for_windows, target)
+        early, late = _windows(data, c_for_windows, target,
+                               fastest_times(data) if named else None)
     else:
         early, late = [1] * n, [K] * n
     early = [max(1, e) for e in early]

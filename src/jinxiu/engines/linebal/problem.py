@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from numbers import Integral, Real
 
+from jinxiu.engines.linebal import chains
+
 
 class ProblemError(ValueError):
     """The input cannot describe a line-balancing problem (bad task, cycle, ...).
@@ -378,6 +380,25 @@ class ProblemData:
                         f"machine(s) can do at cycle time {c} ({count * c})",
                         reason="machine_load", tasks=tasks, time=total, cycle=c,
                         capacity=count * c, count=count)
+        self._check_chain()
+
+    def _check_chain(self) -> None:
+        """Operations that need a new station at every step (``chains``) must fit the
+        stations asked for (SALBP-2) or the named operators."""
+        if self.stations is None and not self.operators:
+            return
+        have = min(x for x in (self.stations, len(self.operators) or None) if x)
+        early, _, chain = chains.levels(self)
+        need = max(early)
+        if need <= have:
+            return
+        whom = "stations" if self.stations == have else "named operators"
+        names = " -> ".join(self.labels[i] for i in chain)
+        raise ProblemError(
+            f"tasks {names} follow one another along the line, and machine types or zoning "
+            f"keep neighbours apart {need - 1} times: they need {need} stations, more than "
+            f"the {have} {whom}",
+            reason="type_chain", tasks=chain, need=need, stations=have)
 
     # -- derived data -------------------------------------------------------------------
     @property

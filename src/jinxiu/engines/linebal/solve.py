@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
-from jinxiu.engines.linebal import greedy, split, window
+from jinxiu.engines.linebal import chains, greedy, split, window
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, hoffmann_both_ends, link_ends, warm_up
@@ -680,6 +680,7 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
         lower = max(1, -(-sum(data.times) // c))
         if data.operators:  # each operation at its fastest operator's time
             lower = max(1, -(-sum(fastest_times(data)) // c))
+        lower = max(lower, max(chains.levels(data)[0]))  # a new station at every step
         K = len(data.operators) if data.operators else n
         first = greedy.salbp1_plan(data, until=until)  # CP-SAT's hint and upper bound
         upper = sum(first.replicas) if first else None

@@ -1,0 +1,77 @@
+"""Chains of operations that need a new station at every step (机种交替链), whatever the
+cycle time.
+
+Task ``i`` precedes ``j`` (directly or through others), so ``j`` sits at ``i``'s station
+or a later one. When the two cannot share a station — their machine types are not
+compatible (an overlock 包缝 operation and a lockstitch 平车 one, say), or zoning keeps
+them apart — ``j`` sits at a strictly later station. A chain ``t1 -> t2 -> ... -> tL`` of
+such steps needs ``L`` stations, however long the cycle: a bulletin whose operations
+alternate lockstitch, overlock, lockstitch ... along one path cannot be done by fewer
+operators than the alternations. ARC83 with four machine types in turn (lockstitch,
+overlock, iron, coverstitch; lockstitch goes with coverstitch, the iron with anything)
+needs 24 stations this way, so the engine refuses 22 at once instead of searching its
+whole time limit.
+
+The levels are also station windows: ``earliest[j]`` is the longest such chain ending at
+``j`` (or the level of any task before it), ``latest`` the same from the line's end.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class _Line(Protocol):  # what the chains read of ProblemData
+    num_tasks: int
+    must_not_share: tuple[tuple[int, int], ...]
+
+    def types_compatible(self, a: int, b: int) -> bool: ...
+    def topological_order(self) -> list[int]: ...
+    def descendants(self) -> list[set[int]]: ...
+
+
+def apart(data: _Line) -> set[tuple[int, int]] | None:
+    """Unordered task pairs, by their machine types or zoning, that never share a station
+    (``None`` when the problem has neither, and no chain is longer than one)."""
+    has_types = bool(getattr(data, "machine_types", ()))
+    if not has_types and not data.must_not_share:
+        return None
+    return {(min(i, j), max(i, j)) for i, j in data.must_not_share}
+
+
+def levels(data: _Line) -> tuple[list[int], list[int], list[int]]:
+    """``(earliest, latest, chain)``: each task's earliest station and latest station
+    counted from the line's end (1 for a task on no chain), and a chain that needs
+    ``max(earliest)`` stations, in line order: each task precedes the next, and the pairs
+    that cannot share a station number ``len - 1`` when no two neighbours can share (see
+    ``chain_steps``)."""
+    n = data.num_tasks
+    zoned = apart(data)
+    if zoned is None:
+        return [1] * n, [1] * n, [0]
+    desc = data.descendants()
+    order = data.topological_order()
+
+    def strict(i: int, j: int) -> bool:
+        return not data.types_compatible(i, j) or (min(i, j), max(i, j)) in zoned
+
+    early, via = [1] * n, [-1] * n  # via: the task j's level came from
+    for i in order:  # i's level is final: every ancestor of i came before it
+        for j in desc[i]:
+            step = early[i] + strict(i, j)
+            if step > early[j]:
+                early[j], via[j] = step, i
+    late = [1] * n
+    for j in reversed(order):
+        for i in desc[j]:
+            late[j] = max(late[j], late[i] + strict(j, i))
+    path = [max(range(n), key=lambda j: early[j])]
+    while via[path[-1]] >= 0:
+        path.append(via[path[-1]])
+    path.reverse()
+    # keep the ends of the steps to a new station: i <= j <= k with no new station
+    # between them is i <= k
+    keep = [x for k, x in enumerate(path)
+            if (k > 0 and strict(path[k - 1], x))
+            or (k + 1 < len(path) and strict(x, path[k + 1]))]
+    return early, late, keep or path[-1:]

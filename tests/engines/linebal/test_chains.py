@@ -1,0 +1,190 @@
+"""Chains of operations that need a new station at every step (机种交替链): machine types
+that cannot share a station, or zoning, along a precedence path set a least station
+count whatever the cycle time. Worked examples, the refusal, and an exhaustive check."""
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from jinxiu.engines.common import MaxRuntime
+from jinxiu.engines.linebal import Operator, ProblemData, check_solution, read_in2, solve
+from jinxiu.engines.linebal.chains import levels
+from jinxiu.engines.linebal.problem import ProblemError
+from tests.engines.linebal.test_solve import small_dags
+
+# compatibility that is not transitive: lockstitch goes with coverstitch and with bartack,
+# overlock with coverstitch and with bartack; overlock-lockstitch and coverstitch-bartack
+# never share a station
+PAIRS = [("overlock", "coverstitch"), ("lockstitch", "coverstitch"),
+         ("lockstitch", "bartack"), ("overlock", "bartack")]
+TABLE = frozenset(frozenset(p) for p in PAIRS)
+KINDS = ["overlock", "lockstitch", "coverstitch", "bartack", "manual"]
+
+
+def together(a: str, b: str) -> bool:  # the table above, written out independently
+    return a == b or "manual" in (a, b) or (a, b) in PAIRS or (b, a) in PAIRS
+
+
+def chain_line(**kw) -> ProblemData:
+    """overlock -> lockstitch -> coverstitch -> bartack: 3 stations, although the first
+    and the last could share one and no two neighbours of the lockstitch one are apart
+    on both sides."""
+    base = {"times": (5, 5, 5, 5), "precedences": ((0, 1), (1, 2), (2, 3)),
+            "machine_types": ("overlock", "lockstitch", "coverstitch", "bartack"),
+            "compatible": TABLE, "labels": ("A", "B", "C", "D")}
+    return ProblemData(**{**base, **kw})
+
+
+def test_levels_carry_over_a_step_that_may_share():
+    early, late, chain = levels(chain_line(cycle_time=100))
+    # B and C may share, so C starts at B's level; D cannot join C
+    assert early == [1, 2, 2, 3]
+    assert late == [3, 2, 2, 1]
+    assert chain == [0, 1, 2, 3]
+
+
+def test_salbp2_with_fewer_stations_than_the_chain_is_refused_at_once():
+    try:
+        chain_line(stations=2)
+    except ProblemError as exc:
+        assert exc.reason == "type_chain"
+        assert exc.tasks == (0, 1, 2, 3)
+        assert exc.values == {"need": 3, "stations": 2}
+        assert "A -> B -> C -> D" in str(exc) and "3 stations" in str(exc)
+    else:
+        raise AssertionError("two stations were accepted")
+    res = solve(chain_line(stations=3), stop=MaxRuntime(5))
+    assert res.cycle_time == 10 and res.proven_optimal  # A | B C | D
+
+
+def test_named_operators_fewer_than_the_chain_are_refused():
+    team = tuple(Operator(f"o{k}", {"*": 1.0}) for k in range(2))
+    try:
+        chain_line(cycle_time=100, operators=team)
+    except ProblemError as exc:
+        assert exc.reason == "type_chain" and exc.values == {"need": 3, "stations": 2}
+        assert "2 named operators" in str(exc)
+    else:
+        raise AssertionError("two operators were accepted")
+    res = solve(chain_line(cycle_time=100, operators=(*team, Operator("o2", {"*": 1.0}))),
+                stop=MaxRuntime(5))
+    assert res.stations == 3 and res.proven_optimal
+
+
+def test_salbp1_bound_counts_the_chain():
+    # all 20 units fit one station of 100: only the chain says 3, and proves the plan
+    res = solve(chain_line(cycle_time=100), stop=MaxRuntime(5))
+    assert res.stations == 3 and res.lower_bound == 3 and res.proven_optimal
+
+
+def test_zoning_apart_counts_as_a_step():
+    data = dict(times=(3, 3, 3), precedences=((0, 1), (1, 2)), must_not_share=((0, 2),))
+    assert levels(ProblemData(cycle_time=10, **data))[0] == [1, 1, 2]
+    try:
+        ProblemData(stations=1, **data)
+    except ProblemError as exc:
+        assert exc.reason == "type_chain" and exc.tasks == (0, 2)
+    else:
+        raise AssertionError("one station was accepted")
+
+
+def test_plain_lines_have_no_chain():
+    early, late, chain = levels(ProblemData(times=(1, 2, 3), precedences=((0, 1), (1, 2)),
+                                            cycle_time=3))
+    assert early == late == [1, 1, 1] and len(chain) == 1
+
+
+def test_arc83_with_alternating_types_needs_24_stations(scholl):
+    g = read_in2(scholl / "ARC83.IN2")
+    kinds = ("lockstitch", "overlock", "iron", "coverstitch")
+    line = dict(times=g.times, precedences=g.precedences,
+                machine_types=tuple(kinds[i % 4] for i in range(len(g.times))),
+                universal=frozenset({"iron"}),
+                compatible=frozenset({frozenset({"lockstitch", "coverstitch"})}))
+    try:
+        ProblemData(stations=22, **line)
+    except ProblemError as exc:  # before: CP-SAT searched its whole time without a plan
+        assert exc.values == {"need": 24, "stations": 22} and len(exc.tasks) == 24
+    else:
+        raise AssertionError("22 stations were accepted")
+    assert max(levels(ProblemData(stations=24, **line))[0]) == 24
+
+
+@st.composite
+def typed_lines(draw):
+    times, arcs = draw(small_dags(max_tasks=6))
+    n = len(times)
+    kinds = [draw(st.sampled_from(KINDS)) for _ in range(n)]
+    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    apart = draw(st.lists(st.sampled_from(pairs), max_size=2, unique=True)) if pairs else []
+    return times, arcs, kinds, apart
+
+
+def fewest(times, arcs, kinds, apart, c) -> int | None:
+    """Exhaustive: fewest stations at cycle ``c`` over every closed station sequence."""
+    n = len(times)
+    pred = [0] * n
+    for i, j in arcs:
+        pred[j] |= 1 << i
+    full, memo = (1 << n) - 1, {}
+
+    def ok(sub: int) -> bool:
+        members = [k for k in range(n) if sub >> k & 1]
+        return (sum(times[k] for k in members) <= c
+                and all(together(kinds[a], kinds[b]) for a in members for b in members)
+                and not any(sub >> i & 1 and sub >> j & 1 for i, j in apart))
+
+    def best(done: int) -> float:
+        if done == full:
+            return 0
+        if done not in memo:
+            rest, out, sub = full & ~done, float("inf"), full & ~done
+            while sub:
+                if ok(sub) and all(not (sub >> k & 1) or not pred[k] & ~(done | sub)
+                                   for k in range(n)):
+                    out = min(out, 1 + best(done | sub))
+                sub = (sub - 1) & rest
+            memo[done] = out
+        return memo[done]
+
+    value = best(0)
+    return None if value == float("inf") else int(value)
+
+
+def _data(times, arcs, kinds, apart, **kw) -> ProblemData:
+    return ProblemData(times=tuple(times), precedences=tuple(arcs), machine_types=tuple(kinds),
+                       compatible=TABLE, universal=frozenset({"manual"}),
+                       must_not_share=tuple(apart), **kw)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(typed_lines(), st.integers(0, 6))
+def test_chains_against_exhaustive_search(line, slack):
+    times, arcs, kinds, apart = line
+    early, _, _ = levels(_data(times, arcs, kinds, apart, cycle_time=sum(times)))
+    # whatever the cycle, no plan has fewer stations than the chain; with every task
+    # fitting one station the chain is often exactly the answer
+    loose = fewest(times, arcs, kinds, apart, sum(times))
+    assert loose >= max(early)
+    event("chain exact" if loose == max(early) else "chain below")
+    # SALBP-1 at a tighter cycle: the engine (its CP-SAT windows narrowed by the levels)
+    # still finds the optimum, and proves it
+    c = max(times) + slack
+    want = fewest(times, arcs, kinds, apart, c)
+    res = solve(_data(times, arcs, kinds, apart, cycle_time=c), stop=MaxRuntime(10))
+    assert res.stations == want and res.proven_optimal
+    assert check_solution(_data(times, arcs, kinds, apart, cycle_time=c), res) == []
+    # SALBP-2: fewer stations than the chain are refused, and rightly
+    m = max(early) - 1
+    if m >= 1:
+        try:
+            _data(times, arcs, kinds, apart, stations=m)
+        except ProblemError as exc:
+            assert exc.reason == "type_chain"
+        else:
+            raise AssertionError(f"{m} stations were accepted")
+    # and as many as the loose plan needs: the least cycle, counted upwards
+    want2 = next(c for c in range(max(times), sum(times) + 1)
+                 if (k := fewest(times, arcs, kinds, apart, c)) is not None and k <= loose)
+    res2 = solve(_data(times, arcs, kinds, apart, stations=loose), stop=MaxRuntime(10))
+    assert res2.cycle_time == want2 and res2.proven_optimal and check_solution(
+        _data(times, arcs, kinds, apart, stations=loose), res2) == []
