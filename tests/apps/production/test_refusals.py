@@ -125,3 +125,19 @@ def test_alternating_machine_types_need_more_operators_than_the_plan_has(org):
         "operators, but the plan has 3.")
     plan.station_count = 4
     assert plan_problem(plan)[0].stations == 4
+
+
+def test_overlock_operations_kept_apart_need_a_machine_each(org):
+    style = make_style(org, code="ALT2", ops=[
+        ("1", "合肩", "overlock", "20", []), ("2", "上领", "lockstitch", "30", ["1"]),
+        ("3", "合侧缝", "overlock", "20", ["2"])])
+    line = make_line(org, machines={"overlock": 1})
+    plan = make_plan(org, style=style, line=line, cycle_seconds=60)
+    assert _refusal(plan) == ("包缝工序 1, 3 位于同一条工序路径上，设备类型或区域使它们只能依次"
+                              "排在不同工位：至少需要 2 台包缝设备，而产线只有 1 台。")
+    assert _refusal(plan, "en").startswith("The Overlock (504/514) operations 1, 3 lie along one")
+    line.machines = {"overlock": 2}
+    with change_context(user=None, source="system"):
+        line.save()
+    plan.refresh_from_db()
+    assert plan_problem(plan)[0].machines == (("overlock", 2),)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from jinxiu.engines.common import MaxRuntime
 from jinxiu.engines.linebal import Operator, ProblemData, check_solution, read_in2, solve
-from jinxiu.engines.linebal.chains import levels
+from jinxiu.engines.linebal.chains import levels, machine_chain
 from jinxiu.engines.linebal.problem import ProblemError
 from tests.engines.linebal.test_solve import small_dags
 
@@ -109,18 +109,45 @@ def test_arc83_with_alternating_types_needs_24_stations(scholl):
     assert max(levels(ProblemData(stations=24, **line))[0]) == 24
 
 
+def test_overlock_work_split_by_lockstitch_needs_a_machine_each():
+    # 0 overlock -> 1 lockstitch -> 2 overlock -> 3 manual -> 4 overlock: 0 and 2 are kept
+    # apart by 1; 2 and 4 may share (manual goes with anything): two overlock machines
+    line = dict(times=(5, 5, 5, 5, 5), precedences=((0, 1), (1, 2), (2, 3), (3, 4)),
+                machine_types=("overlock", "lockstitch", "overlock", "manual", "overlock"),
+                universal=frozenset({"manual"}), labels=("A", "B", "C", "D", "E"),
+                cycle_time=100)
+    assert machine_chain(ProblemData(**line), "overlock") == [0, 2]
+    assert machine_chain(ProblemData(**line), "lockstitch") == [1]
+    try:
+        ProblemData(**line, machines={"overlock": 1})
+    except ProblemError as exc:
+        assert exc.reason == "machine_chain" and exc.tasks == (0, 2)
+        assert exc.values == {"need": 2, "count": 1}
+        assert "overlock tasks A, C" in str(exc)
+    else:
+        raise AssertionError("one overlock machine was accepted")
+    res = solve(ProblemData(**line, machines={"overlock": 2}), stop=MaxRuntime(5))
+    assert res.stations == 3 and res.proven_optimal  # A | B | C D E
+    # zoning alone keeps the two overlock operations apart
+    apart = dict(line, machine_types=("overlock", "manual", "overlock", "manual", "manual"),
+                 must_not_share=((0, 2),))
+    assert machine_chain(ProblemData(**apart), "overlock") == [0, 2]
+
+
 @st.composite
-def typed_lines(draw):
+def typed_lines(draw, kinds=KINDS):
     times, arcs = draw(small_dags(max_tasks=6))
     n = len(times)
-    kinds = [draw(st.sampled_from(KINDS)) for _ in range(n)]
+    kinds = [draw(st.sampled_from(kinds)) for _ in range(n)]
     pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
     apart = draw(st.lists(st.sampled_from(pairs), max_size=2, unique=True)) if pairs else []
     return times, arcs, kinds, apart
 
 
-def fewest(times, arcs, kinds, apart, c) -> int | None:
-    """Exhaustive: fewest stations at cycle ``c`` over every closed station sequence."""
+def fewest(times, arcs, kinds, apart, c, machines=None) -> int | None:
+    """Exhaustive: fewest stations at cycle ``c`` over every closed station sequence
+    (with ``machines``, {type: count}: at most so many stations hold the type)."""
+    machines = machines or {}
     n = len(times)
     pred = [0] * n
     for i, j in arcs:
@@ -133,20 +160,24 @@ def fewest(times, arcs, kinds, apart, c) -> int | None:
                 and all(together(kinds[a], kinds[b]) for a in members for b in members)
                 and not any(sub >> i & 1 and sub >> j & 1 for i, j in apart))
 
-    def best(done: int) -> float:
+    def best(done: int, taken: tuple) -> float:
         if done == full:
             return 0
-        if done not in memo:
+        if (done, taken) not in memo:
             rest, out, sub = full & ~done, float("inf"), full & ~done
             while sub:
                 if ok(sub) and all(not (sub >> k & 1) or not pred[k] & ~(done | sub)
                                    for k in range(n)):
-                    out = min(out, 1 + best(done | sub))
+                    held = {kinds[k] for k in range(n) if sub >> k & 1}
+                    now = tuple(x + (kind in held) for x, kind in zip(taken, machines,
+                                                                     strict=True))
+                    if all(x <= machines[kind] for x, kind in zip(now, machines, strict=True)):
+                        out = min(out, 1 + best(done | sub, now))
                 sub = (sub - 1) & rest
-            memo[done] = out
-        return memo[done]
+            memo[done, taken] = out
+        return memo[done, taken]
 
-    value = best(0)
+    value = best(0, (0,) * len(machines))
     return None if value == float("inf") else int(value)
 
 
@@ -188,3 +219,26 @@ def test_chains_against_exhaustive_search(line, slack):
     res2 = solve(_data(times, arcs, kinds, apart, stations=loose), stop=MaxRuntime(10))
     assert res2.cycle_time == want2 and res2.proven_optimal and check_solution(
         _data(times, arcs, kinds, apart, stations=loose), res2) == []
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(typed_lines(kinds=["overlock", "lockstitch", "coverstitch", "manual"]),
+       st.sampled_from(["overlock", "lockstitch"]), st.integers(1, 2))
+def test_machine_chains_against_exhaustive_search(line, kind, count):
+    times, arcs, kinds, apart = line
+    loose = _data(times, arcs, kinds, apart, cycle_time=sum(times))
+    spread = machine_chain(loose, kind)
+    assert all(kinds[i] == kind for i in spread)
+    machines = {kind: count} if kind in kinds else {}
+    want = fewest(times, arcs, kinds, apart, sum(times), machines)
+    try:
+        _data(times, arcs, kinds, apart, cycle_time=sum(times), machines=machines)
+    except ProblemError as exc:
+        assert exc.reason == "machine_chain" and len(spread) > count
+        event("refused")
+        assert want is None  # rightly: no plan at any cycle keeps to the machines
+        return
+    assert len(spread) <= count or not spread
+    event("feasible" if want is not None else "infeasible otherwise")
+    if len(spread) >= 2:  # the chain is sound: one machine fewer than it says leaves no plan
+        assert fewest(times, arcs, kinds, apart, sum(times), {kind: len(spread) - 1}) is None

@@ -188,6 +188,12 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
                  "next cannot share a station with the one before (machine types or zones): "
                  "they need at least %(need)d operators, but the plan has %(stations)d.") % {
             "ops": " → ".join(code), "steps": exc.values["need"] - 1, **exc.values}
+    if exc.reason == "machine_chain":
+        return _("The %(machine)s operations %(ops)s lie along one path, and machine types or "
+                 "zones keep each at a later station than the one before: they need "
+                 "%(need)d %(machine)s machines, but the line has %(count)d.") % {
+            "machine": mt.label(ops[exc.tasks[0]].machine_type), "ops": ", ".join(code),
+            **exc.values}
     return str(exc)
 
 

@@ -75,3 +75,47 @@ def levels(data: _Line) -> tuple[list[int], list[int], list[int]]:
             if (k > 0 and strict(path[k - 1], x))
             or (k + 1 < len(path) and strict(x, path[k + 1]))]
     return early, late, keep or path[-1:]
+
+
+def machine_chain(data, kind: str) -> list[int]:
+    """Operations of machine type ``kind`` that a chain (see the module) puts at distinct
+    stations: along a path, two of them sit at different stations when a step between
+    them cannot share one. Each such station takes its own ``kind`` machine, so the line
+    needs at least ``len`` of them. Returned in line order (at most one a station)."""
+    n = data.num_tasks
+    zoned = apart(data) or set()
+    desc = data.descendants()
+
+    def strict(i: int, j: int) -> bool:
+        return not data.types_compatible(i, j) or (min(i, j), max(i, j)) in zoned
+
+    mine = [data.machine_types[i] == kind for i in range(n)] if data.machine_types else [
+        False] * n
+    # best[j][s]: the most distinct kind-stations on a path ending at j, where s says
+    # whether j's own station (the steps since the last one that cannot share) holds one;
+    # came[j][s]: (task, state) it came from, and whether j was counted
+    best = [[-1, -1] for _ in range(n)]
+    came: list[list[tuple[int, int, bool] | None]] = [[None, None] for _ in range(n)]
+    for j in range(n):
+        best[j][int(mine[j])] = int(mine[j])
+        came[j][int(mine[j])] = (-1, -1, mine[j])
+    for i in data.topological_order():
+        for s in (0, 1):
+            if best[i][s] < 0:
+                continue
+            for j in desc[i]:
+                if strict(i, j):
+                    s2, gain = int(mine[j]), int(mine[j])
+                else:
+                    s2, gain = int(s or mine[j]), int(mine[j] and not s)
+                if best[i][s] + gain > best[j][s2]:
+                    best[j][s2] = best[i][s] + gain
+                    came[j][s2] = (i, s, bool(gain))
+    j, s = max(((j, s) for j in range(n) for s in (0, 1)), key=lambda js: best[js[0]][js[1]])
+    out = []
+    while j >= 0:
+        i, s_prev, counted = came[j][s]
+        if counted:
+            out.append(j)
+        j, s = i, s_prev
+    return out[::-1]

@@ -381,6 +381,15 @@ class ProblemData:
                         reason="machine_load", tasks=tasks, time=total, cycle=c,
                         capacity=count * c, count=count)
         self._check_chain()
+        for kind, count in self.machines:
+            spread = chains.machine_chain(self, kind)
+            if len(spread) > count:
+                names = ", ".join(self.labels[i] for i in spread)
+                raise ProblemError(
+                    f"the {kind} tasks {names} lie along one path, and machine types or "
+                    f"zoning keep each at a later station than the one before: they need "
+                    f"{len(spread)} {kind} machines, more than the {count} on the line",
+                    reason="machine_chain", tasks=spread, need=len(spread), count=count)
 
     def _check_chain(self) -> None:
         """Operations that need a new station at every step (``chains``) must fit the
