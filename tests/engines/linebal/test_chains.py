@@ -2,6 +2,7 @@
 that cannot share a station, or zoning, along a precedence path set a least station
 count whatever the cycle time. Worked examples, the refusal, and an exhaustive check."""
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -93,20 +94,26 @@ def test_plain_lines_have_no_chain():
     assert early == late == [1, 1, 1] and len(chain) == 1
 
 
-def test_arc83_with_alternating_types_needs_24_stations(scholl):
-    g = read_in2(scholl / "ARC83.IN2")
+@pytest.mark.parametrize(("graph", "asked", "need"), [("ARC83", 22, 24), ("SCHOLL", 36, 37)])
+def test_scholl_graphs_with_alternating_types(scholl, graph, asked, need):
+    # SCHOLL at 36 stations searched its whole time limit without a plan before
+    g = read_in2(scholl / f"{graph}.IN2")
     kinds = ("lockstitch", "overlock", "iron", "coverstitch")
     line = dict(times=g.times, precedences=g.precedences,
                 machine_types=tuple(kinds[i % 4] for i in range(len(g.times))),
                 universal=frozenset({"iron"}),
                 compatible=frozenset({frozenset({"lockstitch", "coverstitch"})}))
     try:
-        ProblemData(stations=22, **line)
-    except ProblemError as exc:  # before: CP-SAT searched its whole time without a plan
-        assert exc.values == {"need": 24, "stations": 22} and len(exc.tasks) == 24
+        ProblemData(stations=asked, **line)
+    except ProblemError as exc:
+        assert exc.values == {"need": need, "stations": asked}
+        # the chain: each task precedes the next, and every step needs a new station
+        assert len(exc.tasks) == need
+        desc = ProblemData(stations=need, **line).descendants()
+        assert all(b in desc[a] for a, b in zip(exc.tasks, exc.tasks[1:], strict=False))
     else:
-        raise AssertionError("22 stations were accepted")
-    assert max(levels(ProblemData(stations=24, **line))[0]) == 24
+        raise AssertionError(f"{asked} stations were accepted")
+    assert max(levels(ProblemData(stations=need, **line))[0]) == need
 
 
 def test_overlock_work_split_by_lockstitch_needs_a_machine_each():

@@ -7,10 +7,10 @@ compatible (an overlock 包缝 operation and a lockstitch 平车 one, say), or z
 them apart — ``j`` sits at a strictly later station. A chain ``t1 -> t2 -> ... -> tL`` of
 such steps needs ``L`` stations, however long the cycle: a bulletin whose operations
 alternate lockstitch, overlock, lockstitch ... along one path cannot be done by fewer
-operators than the alternations. ARC83 with four machine types in turn (lockstitch,
-overlock, iron, coverstitch; lockstitch goes with coverstitch, the iron with anything)
-needs 24 stations this way, so the engine refuses 22 at once instead of searching its
-whole time limit.
+operators than the alternations. SCHOLL (297 tasks) with four machine types in turn
+(lockstitch, overlock, iron, coverstitch; lockstitch goes with coverstitch, the iron with
+anything) needs 37 stations this way: asked for 36, the engine searched its whole time
+limit without a plan, and now refuses at once, naming the chain.
 
 The levels are also station windows: ``earliest[j]`` is the longest such chain ending at
 ``j`` (or the level of any task before it), ``latest`` the same from the line's end.
