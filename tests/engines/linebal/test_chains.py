@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from jinxiu.engines.common import MaxRuntime
 from jinxiu.engines.linebal import Operator, ProblemData, check_solution, read_in2, solve
-from jinxiu.engines.linebal.chains import levels, machine_chain
+from jinxiu.engines.linebal.chains import interval_bound, levels, machine_chain
 from jinxiu.engines.linebal.problem import ProblemError
 from tests.engines.linebal.test_solve import small_dags
 
@@ -55,6 +55,16 @@ def test_salbp2_with_fewer_stations_than_the_chain_is_refused_at_once():
         raise AssertionError("two stations were accepted")
     res = solve(chain_line(stations=3), stop=MaxRuntime(5))
     assert res.cycle_time == 10 and res.proven_optimal  # A | B C | D
+
+
+def test_the_windows_bound_the_cycle():
+    # three stations: A alone at 1, B and C at 2, D at 3, so c >= 5 + 5
+    data = chain_line(stations=3, times=(5, 5, 5, 4))
+    assert interval_bound(data, data.times, 3) == 10
+    # four stations: B and C may take 2..3 together, A 1..2, D 3..4; the pair still
+    # shares two stations (5), and with A or D three (15 / 3)
+    data = chain_line(stations=4, times=(5, 5, 5, 4))
+    assert interval_bound(data, data.times, 4) == 5
 
 
 def test_named_operators_fewer_than_the_chain_are_refused():

@@ -119,3 +119,23 @@ def machine_chain(data, kind: str) -> list[int]:
             out.append(j)
         j, s = i, s_prev
     return out[::-1]
+
+
+def interval_bound(data, times, m: int) -> int:
+    """A cycle-time bound for ``m`` stations from the chains' windows: the tasks whose
+    window lies inside stations ``a..b`` share those ``b - a + 1`` stations, so
+    ``c >= ceil(their time / (b - a + 1))``. ``times``: each task's time (with named
+    operators, at its fastest operator's). Not valid with parallel workplaces."""
+    early, late, _ = levels(data)
+    # inside[a][b]: time of the tasks whose window is exactly a..b (1-based)
+    inside = [[0] * (m + 2) for _ in range(m + 2)]
+    for t, lo, hi in zip(times, early, late, strict=True):
+        inside[min(lo, m)][max(min(lo, m), m + 1 - hi)] += t
+    best = 0
+    for a in range(m, 0, -1):  # within[b]: windows inside a..b, built from a + 1..b
+        row, acc = inside[a], 0
+        for b in range(a, m + 1):
+            acc += row[b]
+            inside[a][b] = acc + (inside[a + 1][b] if a < m else 0)
+            best = max(best, -(-inside[a][b] // (b - a + 1)))
+    return best

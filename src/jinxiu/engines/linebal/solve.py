@@ -694,7 +694,8 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
             return _split_salbp2(data, clock, seed, params)
         fastest = fastest_times(data) if data.operators else data.times
         lower = max(max(fastest), -(-sum(fastest) // data.stations),
-                    data.machine_floor(fastest))
+                    data.machine_floor(fastest),
+                    chains.interval_bound(data, fastest, data.stations))
         first = greedy.salbp2_plan(data, until=until)  # CP-SAT's hint and upper bound
         cp = solve_cp(data, max_stations=data.stations, time_limit=clock.remaining(),
                       seed=seed, workers=params.workers, objective_lower=lower,
