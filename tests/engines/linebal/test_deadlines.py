@@ -1,6 +1,6 @@
-"""Deadlines tracked in the load enumeration (kernel._due_plan, _due_ok, _due_met): the
+"""Deadlines tracked in the load enumeration (kdue._due_plan, _due_ok, _due_met): the
 searches with them give the brute-force answers, and on a Scholl decision they expand
-exactly the nodes of the deadline cut on whole loads (kernel._late_cut) in fewer steps."""
+exactly the nodes of the deadline cut on whole loads (kdue._late_cut) in fewer steps."""
 
 from unittest import mock
 

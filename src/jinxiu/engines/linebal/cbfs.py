@@ -119,7 +119,7 @@ REACH_WORDS = 1 << 22
 # without idle time first and the others when it comes up again (BARTHOL2 c = 85: the plan
 # after 2.6 M stored task sets instead of none in 5.4 M; docs/engines/linebal.md). 0: off.
 LAZY = 1
-# Deadlines tracked in the load enumeration (kernel._due_plan): the deadline cut tested
+# Deadlines tracked in the load enumeration (kdue._due_plan): the deadline cut tested
 # in O(deadlines) per load, and partial loads that cannot meet a deadline dropped; the
 # same nodes as the cut on whole loads (0), found in a quarter of the time on ARC83 at
 # 17 stations (docs/engines/linebal.md). The depth-first search keeps a table of

@@ -20,6 +20,7 @@ import numpy as np
 from numba import njit
 from numba.cpython.unsafe.numbers import trailing_zeros
 
+from jinxiu.engines.linebal.kdue import _due_met, _due_ok, _due_plan, _due_take, _late_cut
 from jinxiu.engines.linebal.kernel import (
     EXHAUSTED,
     FOUND,
@@ -36,20 +37,13 @@ from jinxiu.engines.linebal.kernel import (
     U1,
     _bin_cut,
     _dominated,
-    _due_met,
-    _due_ok,
-    _due_plan,
-    _due_take,
-    _has,
     _held_back,
-    _late_cut,
-    _lookup,
-    _lowest,
     _prepare,
     _reach,
     _reaches,
     _root_frame,
 )
+from jinxiu.engines.linebal.kheap import _has, _lookup, _lowest
 
 ST_D, ST_ENTER, ST_ORDER = 5, 6, 7  # top frame, "entering it" flag, order of the loads
 ST_BAND = 8  # fullest first: a pass that starts at idle time a spans a // st[8] (>= 1)

@@ -15,7 +15,9 @@ Task sets are rows of ``W = ceil(n / 64)`` uint64 words (task ``k`` is bit ``k %
 Two entry points: ``run_search`` (expand up to ``max_nodes`` nodes of the decision "``m``
 stations?") and ``fullest_load`` (one fullest maximal load, for Hoffmann's heuristic). Both
 enumerate the maximal loads of the next station with an explicit stack (``_enumerate``), in
-topological task order; see ``cbfs.py`` for the rules the enumeration applies.
+topological task order; see ``cbfs.py`` for the rules the enumeration applies. The
+task-set, hash-table and heap helpers are in ``kheap.py``, the deadline tests in
+``kdue.py``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from numba import njit
 from numba.cpython.unsafe.numbers import trailing_zeros
 
 from jinxiu.engines.linebal.kbin import NO, fits
+from jinxiu.engines.linebal.kdue import _due_met, _due_ok, _due_plan, _due_take, _late_cut
+from jinxiu.engines.linebal.kheap import U1, _has, _lookup, _lowest, _pop, _push
 
-U1 = np.uint64(1)
 U0 = np.uint64(0)
-M6 = np.uint64(63)
 
 # indices into the scalar state array ``st`` of a search
 ST_POOL, ST_LEVEL, ST_NODES, ST_FOUND, ST_OPEN = 0, 1, 2, 3, 4
@@ -132,95 +134,6 @@ class Ctx(NamedTuple):
     # at least (``floors.py``; empty: none)
     jt: np.ndarray  # int64[K]
     jf: np.ndarray  # int64[K]
-
-
-@njit(cache=True, inline="always")
-def _has(mask, k):
-    return (mask[k >> 6] >> np.uint64(k & 63)) & U1
-
-
-@njit(cache=True)
-def _lowest(mask, W):
-    for w in range(W):
-        x = mask[w]
-        if x:
-            return w * 64 + np.int64(trailing_zeros(x))
-    return -1
-
-
-@njit(cache=True)
-def _hash(row, W, hmask):
-    h = np.uint64(1469598103934665603)
-    for w in range(W):
-        h = (h ^ row[w]) * np.uint64(1099511628211)
-        h ^= h >> np.uint64(29)
-    return np.int64(h & np.uint64(hmask))
-
-
-@njit(cache=True)
-def _lookup(pool, htab, row, W):
-    """Pool index of the stored node with task set ``row`` and its hash slot (-1, slot
-    when absent)."""
-    hmask = htab.shape[0] - 1
-    s = _hash(row, W, hmask)
-    while True:
-        p = htab[s]
-        if p < 0:
-            return -1, s
-        same = True
-        for w in range(W):
-            if pool[p, w] != row[w]:
-                same = False
-                break
-        if same:
-            return p, s
-        s = (s + 1) & hmask
-
-
-@njit(cache=True)
-def _meld(a, b, key, child, sib):
-    if key[b] < key[a]:
-        a, b = b, a
-    sib[b] = child[a]
-    child[a] = b
-    return a
-
-
-@njit(cache=True)
-def _push(roots, lvl, x, key, child, sib):
-    child[x] = -1
-    sib[x] = -1
-    r = roots[lvl]
-    roots[lvl] = x if r < 0 else _meld(r, x, key, child, sib)
-
-
-@njit(cache=True)
-def _pop(roots, lvl, key, child, sib, tmp):
-    r = roots[lvl]
-    c = child[r]
-    cnt = 0
-    while c >= 0:  # pairing heap: merge the children in pairs, then right to left
-        a = c
-        b = sib[a]
-        if b < 0:
-            sib[a] = -1
-            tmp[cnt] = a
-            cnt += 1
-            break
-        nxt = sib[b]
-        sib[a] = -1
-        sib[b] = -1
-        tmp[cnt] = _meld(a, b, key, child, sib)
-        cnt += 1
-        c = nxt
-    if cnt == 0:
-        roots[lvl] = -1
-    else:
-        acc = tmp[cnt - 1]
-        for i in range(cnt - 2, -1, -1):
-            acc = _meld(tmp[i], acc, key, child, sib)
-        roots[lvl] = acc
-    return r
 
 
 @njit(cache=True)
@@ -600,116 +513,6 @@ def _bin_cut(bn, bix, st, nd, n, room):
     if st[ST_BP_CALLS] >= st[ST_BP_TRIAL] and st[ST_BP_CUTS] * BP_RATE < st[ST_BP_CALLS]:
         st[ST_BP_OFF] = 1  # it does not pay on this search
     return cut
-
-
-@njit(cache=True, inline="always")
-def _late_cut(ctx, S, k1, dl1, dl3):
-    """Deadlines: the unassigned tasks whose latest station is ``s`` or earlier must fit
-    into stations ``k1 + 1 .. s`` (capacity with the incremented times, and LB3)."""
-    late, tp, w3, dd1, dd3 = ctx.late, ctx.tp, ctx.w3, ctx.dd1, ctx.dd3
-    for w in range(ctx.W):
-        x = S[w]
-        while x:
-            j = w * 64 + np.int64(trailing_zeros(x))
-            x &= x - U1
-            dd1[late[j]] += tp[j]
-            dd3[late[j]] += w3[j]
-    b1 = 0
-    b3 = 0
-    cut = False
-    c = ctx.c
-    for s in range(k1 + 1):
-        b1 += dd1[s]
-        b3 += dd3[s]
-    for s in range(k1 + 1, ctx.m):
-        b1 += dd1[s]
-        b3 += dd3[s]
-        a1 = dl1[s] - b1
-        a3 = dl3[s] - b3
-        if a1 > (s - k1) * c or (a3 + 5) // 6 > s - k1:
-            cut = True
-            break
-    for w in range(ctx.W):
-        x = S[w]
-        while x:
-            j = w * 64 + np.int64(trailing_zeros(x))
-            x &= x - U1
-            dd1[late[j]] = 0
-            dd3[late[j]] = 0
-    return cut
-
-
-@njit(cache=True)
-def _due_plan(ctx, done, k, dl1, dl3, dk, dneed, dsuf):
-    """The deadlines that the next load (station ``k + 1``) must help to meet, as
-    ``_late_cut`` states them: for each ``s`` > ``k + 1`` whose due tasks exceed ``s - k - 1``
-    stations (``dl1``: incremented times; ``dl3``: LB3 weights), the load must take at
-    least the excess of them. Fills ``dk`` (the stations s), ``dneed`` (two per deadline:
-    tp, w3) and ``dsuf`` (after ``_prepare``: ``dsuf[i, u]`` = tp of the due tasks numbered
-    ``u`` or higher that the load could take); returns how many deadlines there are.
-
-    The enumeration keeps what each partial load holds of them (``stD``), so a whole load
-    is tested in O(deadlines) (``_due_met``) instead of ``_late_cut``'s pass over its tasks
-    and all stations, and a partial load that can no longer take enough is dropped
-    (``_due_ok``). ARC83, 17 stations at c = 4509: nine loads in ten failed the deadline
-    cut; the proof took 6.6 s instead of 26.5 s, with the same nodes."""
-    c, n = ctx.c, ctx.n
-    k1 = k + 1
-    K = 0
-    for s in range(k1 + 1, ctx.m):
-        need1 = dl1[s] - (s - k1) * c
-        need3 = dl3[s] - 6 * (s - k1)
-        if need1 > 0 or need3 > 0:
-            dk[K] = s
-            dneed[2 * K] = need1
-            dneed[2 * K + 1] = need3
-            K += 1
-    for i in range(K):
-        dsuf[i, n] = 0
-        s = dk[i]
-        for v in range(n - 1, -1, -1):
-            x = dsuf[i, v + 1]
-            if ctx.late[v] <= s and not _has(done, v) and not _has(ctx.imposs, v):
-                x += ctx.tp[v]
-            dsuf[i, v] = x
-    return K
-
-
-@njit(cache=True, inline="always")
-def _due_take(ctx, d, e, u, K, dk):
-    """Frame ``e`` = frame ``d`` plus task ``u``: what it holds of each deadline's tasks."""
-    stD = ctx.stD
-    due = ctx.late[u]
-    for i in range(K):
-        if due <= dk[i]:
-            stD[e, 2 * i] = stD[d, 2 * i] + ctx.tp[u]
-            stD[e, 2 * i + 1] = stD[d, 2 * i + 1] + ctx.w3[u]
-        else:
-            stD[e, 2 * i] = stD[d, 2 * i]
-            stD[e, 2 * i + 1] = stD[d, 2 * i + 1]
-
-
-@njit(cache=True, inline="always")
-def _due_ok(stD, d, u, room, K, dneed, dsuf):
-    """The partial load of frame ``d`` can still take enough time of every deadline's
-    tasks (``_due_plan``), taking tasks numbered ``u`` or higher into ``room``: a load's
-    tasks other than a lone task (incremented time c, only ever alone) have tp = t."""
-    for i in range(K):
-        more = dsuf[i, u]
-        if more > room:
-            more = room
-        if stD[d, 2 * i] + more < dneed[2 * i]:
-            return False
-    return True
-
-
-@njit(cache=True, inline="always")
-def _due_met(stD, d, K, dneed):
-    """The load of frame ``d`` meets every deadline (``_late_cut``'s test in O(K))."""
-    for i in range(2 * K):  # noqa: SIM110 (a loop numba compiles)
-        if stD[d, i] < dneed[i]:
-            return False
-    return True
 
 
 @njit(cache=True)
