@@ -141,3 +141,22 @@ def test_overlock_operations_kept_apart_need_a_machine_each(org):
         line.save()
     plan.refresh_from_db()
     assert plan_problem(plan)[0].machines == (("overlock", 2),)
+
+
+def test_overlock_operations_kept_apart_need_an_overlock_operator_each(org):
+    style = make_style(org, code="ALT3", ops=[
+        ("1", "合肩", "overlock", "20", []), ("2", "上领", "lockstitch", "30", ["1"]),
+        ("3", "合侧缝", "overlock", "20", ["2"])])
+    line = make_line(org)
+    make_operator(org, name="王芳", line=line, skills={"overlock": 1.0, "lockstitch": 1.0})
+    make_operator(org, name="李娜", line=line, skills={"lockstitch": 1.2})
+    third = make_operator(org, name="张伟", line=line, skills={"lockstitch": 0.9})
+    plan = make_plan(org, style=style, line=line, cycle_seconds=60, use_operator_skills=True)
+    assert _refusal(plan) == ("包缝工序 1, 3 位于同一条工序路径上，设备类型或区域使它们只能依次"
+                              "排在不同工位：至少需要 2 名会操作包缝的操作工，而产线只有 1 名。")
+    assert "they need 2 operators who run Overlock (504/514), but the line has 1." in (
+        _refusal(plan, "en"))
+    third.skills = {"lockstitch": 0.9, "overlock": 0.8}
+    with change_context(user=None, source="system"):
+        third.save()
+    assert len(plan_problem(plan)[0].operators) == 3

@@ -151,6 +151,26 @@ def test_overlock_work_split_by_lockstitch_needs_a_machine_each():
     assert machine_chain(ProblemData(**apart), "overlock") == [0, 2]
 
 
+def test_each_station_of_a_chain_needs_an_operator_who_runs_its_type():
+    # overlock -> lockstitch -> overlock: two overlock stations, and one overlock operator
+    line = dict(times=(5, 5, 5), precedences=((0, 1), (1, 2)),
+                machine_types=("overlock", "lockstitch", "overlock"), cycle_time=100)
+    team = (Operator("王芳", {"overlock": 1.0, "lockstitch": 1.0}),
+            Operator("李娜", {"lockstitch": 1.2}), Operator("张伟", {"lockstitch": 0.9}))
+    try:
+        ProblemData(**line, operators=team)
+    except ProblemError as exc:
+        assert exc.reason == "skill_chain" and exc.tasks == (0, 2)
+        assert exc.values == {"need": 2, "count": 1}
+        assert "2 operators who run overlock" in str(exc)
+    else:
+        raise AssertionError("one overlock operator was accepted")
+    team = (*team[:2], Operator("张伟", {"lockstitch": 0.9, "overlock": 0.8}))
+    res = solve(ProblemData(**line, operators=team), stop=MaxRuntime(5))
+    assert res.stations == 3 and res.proven_optimal
+    assert {res.operators[0], res.operators[2]} == {"王芳", "张伟"}  # the two who run overlock
+
+
 @st.composite
 def typed_lines(draw, kinds=KINDS):
     times, arcs = draw(small_dags(max_tasks=6))

@@ -194,6 +194,12 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
                  "%(need)d %(machine)s machines, but the line has %(count)d.") % {
             "machine": mt.label(ops[exc.tasks[0]].machine_type), "ops": ", ".join(code),
             **exc.values}
+    if exc.reason == "skill_chain":
+        return _("The %(machine)s operations %(ops)s lie along one path, and machine types or "
+                 "zones keep each at a later station than the one before: they need "
+                 "%(need)d operators who run %(machine)s, but the line has %(count)d.") % {
+            "machine": mt.label(ops[exc.tasks[0]].machine_type), "ops": ", ".join(code),
+            **exc.values}
     return str(exc)
 
 

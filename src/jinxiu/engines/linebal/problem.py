@@ -382,6 +382,8 @@ class ProblemData:
                         capacity=count * c, count=count)
         self._check_chain()
         for kind, count in self.machines:
+            if count >= self.machine_types.count(kind):
+                continue
             spread = chains.machine_chain(self, kind)
             if len(spread) > count:
                 names = ", ".join(self.labels[i] for i in spread)
@@ -390,6 +392,20 @@ class ProblemData:
                     f"zoning keep each at a later station than the one before: they need "
                     f"{len(spread)} {kind} machines, more than the {count} on the line",
                     reason="machine_chain", tasks=spread, need=len(spread), count=count)
+        # named operators: every station of such a chain needs an operator who runs the type
+        for kind in sorted({k for k in self.machine_types if k is not None}
+                           if self.operators else ()):
+            able = sum(o.factor(kind) > 0 for o in self.operators)
+            if able >= self.machine_types.count(kind):
+                continue  # as many of them as there are such tasks
+            spread = chains.machine_chain(self, kind)
+            if len(spread) > able:
+                names = ", ".join(self.labels[i] for i in spread)
+                raise ProblemError(
+                    f"the {kind} tasks {names} lie along one path, and machine types or "
+                    f"zoning keep each at a later station than the one before: they need "
+                    f"{len(spread)} operators who run {kind}, more than the {able} named",
+                    reason="skill_chain", tasks=spread, need=len(spread), count=able)
 
     def _check_chain(self) -> None:
         """Operations that need a new station at every step (``chains``) must fit the
