@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from jinxiu.apps.production.machine_types import machine_types
 from jinxiu.apps.production.models import BalancePlan, Operation
 from jinxiu.engines.linebal import Operator as EngineOperator
-from jinxiu.engines.linebal import ProblemData, ProblemError, Result, SolveParams
+from jinxiu.engines.linebal import ProblemData, ProblemError, Result, SolveParams, chains
 
 SCALE = 100  # engine time units per second (1/100 s)
 
@@ -49,6 +49,55 @@ def bulletin_signature(ops: list[Operation]) -> list[tuple]:
     """What the engine's input takes from each operation: equal signatures, equal input."""
     return [(op.pk, op.code, op.standard_seconds, op.machine_type, list(op.predecessors),
              op.zone) for op in ops]
+
+
+@dataclass
+class BulletinChains:
+    """What the bulletin's machine types and zones alone ask of any line (机种切换): at
+    least ``stations`` stations, whatever the cycle time (``chain``: operation codes in
+    line order, see ``engines.linebal.chains``), and per machine type the stations its
+    operations need at least (``per_type``: (type label, count, codes), the most first,
+    only types that need two or more; universal types, done beside any machine, left
+    out)."""
+
+    stations: int
+    chain: list[str]
+    per_type: list[tuple[str, int, list[str]]]
+
+
+def bulletin_chains(ops: list[Operation]) -> BulletinChains | None:
+    """``BulletinChains`` of a style's operations, or None when they do not make an engine
+    problem (an unknown predecessor, a cycle …: the plan's run reports those)."""
+    if not ops:
+        return None
+    index = {op.code: i for i, op in enumerate(ops)}
+    arcs = [(index[code], j) for j, op in enumerate(ops) for code in op.predecessors
+            if code in index]
+    zones: dict[str, list[int]] = {}
+    for i, op in enumerate(ops):
+        if op.zone:
+            zones.setdefault(op.zone, []).append(i)
+    mt = machine_types()
+    try:
+        data = ProblemData(
+            times=tuple(max(1, _units(op.standard_seconds)) for op in ops),
+            precedences=tuple(arcs), labels=tuple(op.code for op in ops),
+            machine_types=tuple(op.machine_type or None for op in ops),
+            compatible=mt.compatible, universal=mt.universal,
+            must_share=tuple((m[0], x) for m in zones.values() for x in m[1:]),
+            cycle_time=max(1, sum(_units(op.standard_seconds) for op in ops)))
+    except ProblemError:
+        return None
+    early, _, chain = chains.levels(data)
+    per_type = []
+    for kind in sorted({op.machine_type for op in ops if op.machine_type} - mt.universal):
+        spread = chains.machine_chain(data, kind)
+        if len(spread) > 1:
+            per_type.append((-len(spread), spread[0], mt.label(kind),
+                             [ops[i].code for i in spread]))
+    per_type.sort()  # the most stations first, then the type met first along the line
+    return BulletinChains(max(early), [ops[i].code for i in chain],
+                          [(label, -count, codes) for count, _, label, codes in per_type])
 
 
 def plan_operators(plan: BalancePlan):

@@ -23,7 +23,12 @@ from jinxiu.apps.core.jobs.services import job_live_state
 from jinxiu.apps.core.permissions import user_can
 from jinxiu.apps.core.uploads import too_large_response, upload_was_cut_short
 from jinxiu.apps.production import filtersets, forms, tables
-from jinxiu.apps.production.adapter import PlanInputError, evaluate, yamazumi_chart
+from jinxiu.apps.production.adapter import (
+    PlanInputError,
+    bulletin_chains,
+    evaluate,
+    yamazumi_chart,
+)
 from jinxiu.apps.production.bulletins import BulletinImportError, bulletin_export, bulletin_import
 from jinxiu.apps.production.models import BalancePlan, Line, Operation, Operator, Style
 from jinxiu.apps.production.plans import plan_pdf, plan_xlsx
@@ -70,6 +75,7 @@ class StyleDetailView(ObjectDetailView):
         ops = list(obj.operations.order_by("sequence", "code"))
         return {"operations": ops,
                 "total_seconds": sum(op.standard_seconds for op in ops),
+                "chains": bulletin_chains(ops),
                 "upload_form": forms.BulletinUploadForm(),
                 "copy_form": forms.StyleCopyForm(),
                 "plans": obj.plans.select_related("line").order_by("-created")[:10]}
