@@ -47,7 +47,7 @@ def test_the_style_page_shows_the_card_without_extra_queries(client, org):
     alt = make_style(org, code="ALT", ops=ALTERNATING)
     page = client.get(alt.get_absolute_url()).content.decode()
     assert 'id="machine-changes"' in page
-    assert "无论节拍多长，本工序表的产线至少需要 4 个工位：沿 1 → 2 → 3 → 5" in page
+    assert "无论节拍多长，本工序表的产线至少需要 4 个工位：沿 1 → 2 → 3 → 5 依次出现" in page
     assert "<td>1, 3</td>" in page and "<td>2, 5</td>" in page
     same = make_style(org, code="ONE", ops=[(c, n, "lockstitch", t, p)
                                             for c, n, _, t, p in ALTERNATING])

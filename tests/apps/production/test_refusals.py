@@ -117,11 +117,11 @@ def test_alternating_machine_types_need_more_operators_than_the_plan_has(org):
         ("1", "合肩", "overlock", "20", []), ("2", "上领", "lockstitch", "30", ["1"]),
         ("3", "合侧缝", "overlock", "20", ["2"]), ("4", "上袖", "lockstitch", "30", ["3"])])
     plan = make_plan(org, style=style, mode=BalancePlan.Mode.MAX_OUTPUT, station_count=3)
-    assert _refusal(plan) == ("工序 1 → 2 → 3 → 4 依次相连，其中 3 处前后工序因设备类型或区域"
-                              "不能共用工位：至少需要 4 名操作工，而方案只有 3 名。")
+    assert _refusal(plan) == ("工序 1 → 2 → 3 → 4 依次相连，其中 3 处前后工序的设备类型不能共用"
+                              "工位：至少需要 4 名操作工，而方案只有 3 名。")
     assert _refusal(plan, "en") == (
         "Operations 1 → 2 → 3 → 4 follow one another, and 3 times along them the next cannot "
-        "share a station with the one before (machine types or zones): they need at least 4 "
+        "share a station with the one before (their machine types): they need at least 4 "
         "operators, but the plan has 3.")
     plan.station_count = 4
     assert plan_problem(plan)[0].stations == 4
@@ -133,8 +133,8 @@ def test_overlock_operations_kept_apart_need_a_machine_each(org):
         ("3", "合侧缝", "overlock", "20", ["2"])])
     line = make_line(org, machines={"overlock": 1})
     plan = make_plan(org, style=style, line=line, cycle_seconds=60)
-    assert _refusal(plan) == ("包缝工序 1, 3 位于同一条工序路径上，设备类型或区域使它们只能依次"
-                              "排在不同工位：至少需要 2 台包缝设备，而产线只有 1 台。")
+    assert _refusal(plan) == ("包缝工序 1, 3 位于同一条工序路径上，设备类型使它们只能依次排在"
+                              "不同工位：至少需要 2 台包缝设备，而产线只有 1 台。")
     assert _refusal(plan, "en").startswith("The Overlock (504/514) operations 1, 3 lie along one")
     line.machines = {"overlock": 2}
     with change_context(user=None, source="system"):
@@ -152,11 +152,24 @@ def test_overlock_operations_kept_apart_need_an_overlock_operator_each(org):
     make_operator(org, name="李娜", line=line, skills={"lockstitch": 1.2})
     third = make_operator(org, name="张伟", line=line, skills={"lockstitch": 0.9})
     plan = make_plan(org, style=style, line=line, cycle_seconds=60, use_operator_skills=True)
-    assert _refusal(plan) == ("包缝工序 1, 3 位于同一条工序路径上，设备类型或区域使它们只能依次"
-                              "排在不同工位：至少需要 2 名会操作包缝的操作工，而产线只有 1 名。")
+    assert _refusal(plan) == ("包缝工序 1, 3 位于同一条工序路径上，设备类型使它们只能依次排在"
+                              "不同工位：至少需要 2 名会操作包缝的操作工，而产线只有 1 名。")
     assert "they need 2 operators who run Overlock (504/514), but the line has 1." in (
         _refusal(plan, "en"))
     third.skills = {"lockstitch": 0.9, "overlock": 0.8}
     with change_context(user=None, source="system"):
         third.save()
     assert len(plan_problem(plan)[0].operators) == 3
+
+
+def test_alternating_machine_types_need_more_operators_than_the_line_has(org):
+    style = make_style(org, code="ALT4", ops=[
+        ("1", "合肩", "overlock", "20", []), ("2", "上领", "lockstitch", "30", ["1"]),
+        ("3", "合侧缝", "overlock", "20", ["2"]), ("4", "上袖", "lockstitch", "30", ["3"])])
+    line = make_line(org)
+    for name in ("王芳", "李娜", "张伟"):
+        make_operator(org, name=name, line=line, skills={"overlock": 1.0, "lockstitch": 1.0})
+    plan = make_plan(org, style=style, line=line, cycle_seconds=60, use_operator_skills=True)
+    assert _refusal(plan) == ("工序 1 → 2 → 3 → 4 依次相连，其中 3 处前后工序的设备类型不能共用"
+                              "工位：至少需要 4 名操作工，而产线只有 3 名在岗操作工。")
+    assert _refusal(plan, "en").endswith("but the line has 3 active ones.")

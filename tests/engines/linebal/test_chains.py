@@ -72,7 +72,7 @@ def test_named_operators_fewer_than_the_chain_are_refused():
     try:
         chain_line(cycle_time=100, operators=team)
     except ProblemError as exc:
-        assert exc.reason == "type_chain" and exc.values == {"need": 3, "stations": 2}
+        assert exc.reason == "type_chain" and exc.values == {"need": 3, "operators": 2}
         assert "2 named operators" in str(exc)
     else:
         raise AssertionError("two operators were accepted")

@@ -232,23 +232,27 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
                  "%(cycle)s s.") % {
             "machine": mt.label(ops[exc.tasks[0]].machine_type), "ops": ", ".join(code),
             "count": exc.values["count"], **seconds}
+    if exc.reason == "type_chain" and "operators" in exc.values:  # the line's, with skills
+        return _("Operations %(ops)s follow one another, and %(steps)d times along them the "
+                 "next cannot share a station with the one before (their machine types): "
+                 "they need at least %(need)d operators, but the line has %(operators)d "
+                 "active ones.") % {
+            "ops": " → ".join(code), "steps": exc.values["need"] - 1, **exc.values}
     if exc.reason == "type_chain":
         return _("Operations %(ops)s follow one another, and %(steps)d times along them the "
-                 "next cannot share a station with the one before (machine types or zones): "
+                 "next cannot share a station with the one before (their machine types): "
                  "they need at least %(need)d operators, but the plan has %(stations)d.") % {
             "ops": " → ".join(code), "steps": exc.values["need"] - 1, **exc.values}
-    if exc.reason == "machine_chain":
-        return _("The %(machine)s operations %(ops)s lie along one path, and machine types or "
-                 "zones keep each at a later station than the one before: they need "
-                 "%(need)d %(machine)s machines, but the line has %(count)d.") % {
-            "machine": mt.label(ops[exc.tasks[0]].machine_type), "ops": ", ".join(code),
-            **exc.values}
-    if exc.reason == "skill_chain":
-        return _("The %(machine)s operations %(ops)s lie along one path, and machine types or "
-                 "zones keep each at a later station than the one before: they need "
-                 "%(need)d operators who run %(machine)s, but the line has %(count)d.") % {
-            "machine": mt.label(ops[exc.tasks[0]].machine_type), "ops": ", ".join(code),
-            **exc.values}
+    if exc.reason in ("machine_chain", "skill_chain"):
+        values = {"machine": mt.label(ops[exc.tasks[0]].machine_type), "ops": ", ".join(code),
+                  **exc.values}
+        if exc.reason == "machine_chain":
+            return _("The %(machine)s operations %(ops)s lie along one path, and machine types "
+                     "keep each at a later station than the one before: they need %(need)d "
+                     "%(machine)s machines, but the line has %(count)d.") % values
+        return _("The %(machine)s operations %(ops)s lie along one path, and machine types "
+                 "keep each at a later station than the one before: they need %(need)d "
+                 "operators who run %(machine)s, but the line has %(count)d.") % values
     return str(exc)
 
 

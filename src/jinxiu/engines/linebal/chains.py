@@ -6,8 +6,8 @@ or a later one. When the two cannot share a station — their machine types are 
 compatible (an overlock 包缝 operation and a lockstitch 平车 one, say), or zoning keeps
 them apart — ``j`` sits at a strictly later station. A chain ``t1 -> t2 -> ... -> tL`` of
 such steps needs ``L`` stations, however long the cycle: a bulletin whose operations
-alternate lockstitch, overlock, lockstitch ... along one path cannot be done by fewer
-operators than the alternations. SCHOLL (297 tasks) with four machine types in turn
+alternate lockstitch, overlock, lockstitch ... along one path needs one operator more
+than it has alternations. SCHOLL (297 tasks) with four machine types in turn
 (lockstitch, overlock, iron, coverstitch; lockstitch goes with coverstitch, the iron with
 anything) needs 37 stations this way: asked for 36, the engine searched its whole time
 limit without a plan, and now refuses at once, naming the chain.

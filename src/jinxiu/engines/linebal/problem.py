@@ -417,13 +417,14 @@ class ProblemData:
         need = max(early)
         if need <= have:
             return
-        whom = "stations" if self.stations == have else "named operators"
+        key = "stations" if self.stations == have else "operators"
+        whom = "stations" if key == "stations" else "named operators"
         names = " -> ".join(self.labels[i] for i in chain)
         raise ProblemError(
             f"tasks {names} follow one another along the line, and machine types or zoning "
             f"keep neighbours apart {need - 1} times: they need {need} stations, more than "
             f"the {have} {whom}",
-            reason="type_chain", tasks=chain, need=need, stations=have)
+            reason="type_chain", tasks=chain, need=need, **{key: have})
 
     # -- derived data -------------------------------------------------------------------
     @property
