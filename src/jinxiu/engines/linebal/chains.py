@@ -42,9 +42,8 @@ def apart(data: _Line) -> set[tuple[int, int]] | None:
 def levels(data: _Line) -> tuple[list[int], list[int], list[int]]:
     """``(earliest, latest, chain)``: each task's earliest station and latest station
     counted from the line's end (1 for a task on no chain), and a chain that needs
-    ``max(earliest)`` stations, in line order: each task precedes the next, and the pairs
-    that cannot share a station number ``len - 1`` when no two neighbours can share (see
-    ``chain_steps``)."""
+    ``max(earliest)`` stations, in line order: each task precedes the next, and exactly
+    ``max(earliest) - 1`` pairs of neighbours cannot share a station (the others can)."""
     n = data.num_tasks
     zoned = apart(data)
     if zoned is None:
@@ -127,12 +126,13 @@ def interval_bound(data, times, m: int) -> int:
     ``c >= ceil(their time / (b - a + 1))``. ``times``: each task's time (with named
     operators, at its fastest operator's). Not valid with parallel workplaces."""
     early, late, _ = levels(data)
-    # inside[a][b]: time of the tasks whose window is exactly a..b (1-based)
+    # inside[a][b]: first the time of the tasks whose window is exactly a..b (1-based),
+    # then, row by row from the last, of those whose window lies within a..b
     inside = [[0] * (m + 2) for _ in range(m + 2)]
     for t, lo, hi in zip(times, early, late, strict=True):
         inside[min(lo, m)][max(min(lo, m), m + 1 - hi)] += t
     best = 0
-    for a in range(m, 0, -1):  # within[b]: windows inside a..b, built from a + 1..b
+    for a in range(m, 0, -1):  # windows starting at a, plus those within a + 1..b
         row, acc = inside[a], 0
         for b in range(a, m + 1):
             acc += row[b]
