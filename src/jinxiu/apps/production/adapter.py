@@ -28,9 +28,14 @@ def solve_params() -> SolveParams:
     in two threads — a job has the worker's machine to itself, as the cutting planner's
     nesting does. Twelve Scholl graphs with random machine types, SALBP-2 at n / 2.5
     stations, 10 s each (2026-11-28, one after the other): 9 proven in 23.3 s with two
-    workers against 8 in 32.6 s with one (TONGE70 proven in 1.2 s; WEE-MAG 58 against 71)."""
+    workers against 8 in 32.6 s with one (TONGE70 proven in 1.2 s; WEE-MAG 58 against 71).
+
+    Two CP-SAT workers even on one core: with one, a line with few machines of a type and
+    duplicate workplaces got no plan (TONGE70, four types, c = 100, 12 overlock machines:
+    none in 20 s), with two sharing the core 40 workplaces; over the 40 cases of
+    ``bench/linebal/machine_types.py`` on one core, 27 proven either way (2026-11-29)."""
     cores = os.cpu_count() or 1
-    return SolveParams(workers=cores, threads=min(2, cores))
+    return SolveParams(workers=max(2, cores), threads=min(2, cores))
 
 
 class PlanInputError(ValueError):
