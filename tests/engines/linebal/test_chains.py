@@ -44,15 +44,13 @@ def test_levels_carry_over_a_step_that_may_share():
 
 
 def test_salbp2_with_fewer_stations_than_the_chain_is_refused_at_once():
-    try:
+    with pytest.raises(ProblemError) as info:
         chain_line(stations=2)
-    except ProblemError as exc:
-        assert exc.reason == "type_chain"
-        assert exc.tasks == (0, 1, 2, 3)
-        assert exc.values == {"need": 3, "stations": 2}
-        assert "A -> B -> C -> D" in str(exc) and "3 stations" in str(exc)
-    else:
-        raise AssertionError("two stations were accepted")
+    exc = info.value
+    assert exc.reason == "type_chain"
+    assert exc.tasks == (0, 1, 2, 3)
+    assert exc.values == {"need": 3, "stations": 2}
+    assert "A -> B -> C -> D" in str(exc) and "3 stations" in str(exc)
     res = solve(chain_line(stations=3), stop=MaxRuntime(5))
     assert res.cycle_time == 10 and res.proven_optimal  # A | B C | D
 
@@ -69,13 +67,11 @@ def test_the_windows_bound_the_cycle():
 
 def test_named_operators_fewer_than_the_chain_are_refused():
     team = tuple(Operator(f"o{k}", {"*": 1.0}) for k in range(2))
-    try:
+    with pytest.raises(ProblemError) as info:
         chain_line(cycle_time=100, operators=team)
-    except ProblemError as exc:
-        assert exc.reason == "type_chain" and exc.values == {"need": 3, "operators": 2}
-        assert "2 named operators" in str(exc)
-    else:
-        raise AssertionError("two operators were accepted")
+    exc = info.value
+    assert exc.reason == "type_chain" and exc.values == {"need": 3, "operators": 2}
+    assert "2 named operators" in str(exc)
     res = solve(chain_line(cycle_time=100, operators=(*team, Operator("o2", {"*": 1.0}))),
                 stop=MaxRuntime(5))
     assert res.stations == 3 and res.proven_optimal
@@ -90,12 +86,10 @@ def test_salbp1_bound_counts_the_chain():
 def test_zoning_apart_counts_as_a_step():
     data = dict(times=(3, 3, 3), precedences=((0, 1), (1, 2)), must_not_share=((0, 2),))
     assert levels(ProblemData(cycle_time=10, **data))[0] == [1, 1, 2]
-    try:
+    with pytest.raises(ProblemError) as info:
         ProblemData(stations=1, **data)
-    except ProblemError as exc:
-        assert exc.reason == "type_chain" and exc.tasks == (0, 2)
-    else:
-        raise AssertionError("one station was accepted")
+    exc = info.value
+    assert exc.reason == "type_chain" and exc.tasks == (0, 2)
 
 
 def test_plain_lines_have_no_chain():
@@ -113,16 +107,14 @@ def test_scholl_graphs_with_alternating_types(scholl, graph, asked, need):
                 machine_types=tuple(kinds[i % 4] for i in range(len(g.times))),
                 universal=frozenset({"iron"}),
                 compatible=frozenset({frozenset({"lockstitch", "coverstitch"})}))
-    try:
+    with pytest.raises(ProblemError) as info:
         ProblemData(stations=asked, **line)
-    except ProblemError as exc:
-        assert exc.values == {"need": need, "stations": asked}
-        # the chain: each task precedes the next, and every step needs a new station
-        assert len(exc.tasks) == need
-        desc = ProblemData(stations=need, **line).descendants()
-        assert all(b in desc[a] for a, b in zip(exc.tasks, exc.tasks[1:], strict=False))
-    else:
-        raise AssertionError(f"{asked} stations were accepted")
+    exc = info.value
+    assert exc.values == {"need": need, "stations": asked}
+    # the chain: each task precedes the next, and every step needs a new station
+    assert len(exc.tasks) == need
+    desc = ProblemData(stations=need, **line).descendants()
+    assert all(b in desc[a] for a, b in zip(exc.tasks, exc.tasks[1:], strict=False))
     assert max(levels(ProblemData(stations=need, **line))[0]) == need
 
 
@@ -135,14 +127,12 @@ def test_overlock_work_split_by_lockstitch_needs_a_machine_each():
                 cycle_time=100)
     assert machine_chain(ProblemData(**line), "overlock") == [0, 2]
     assert machine_chain(ProblemData(**line), "lockstitch") == [1]
-    try:
+    with pytest.raises(ProblemError) as info:
         ProblemData(**line, machines={"overlock": 1})
-    except ProblemError as exc:
-        assert exc.reason == "machine_chain" and exc.tasks == (0, 2)
-        assert exc.values == {"need": 2, "count": 1}
-        assert "overlock tasks A, C" in str(exc)
-    else:
-        raise AssertionError("one overlock machine was accepted")
+    exc = info.value
+    assert exc.reason == "machine_chain" and exc.tasks == (0, 2)
+    assert exc.values == {"need": 2, "count": 1}
+    assert "overlock tasks A, C" in str(exc)
     res = solve(ProblemData(**line, machines={"overlock": 2}), stop=MaxRuntime(5))
     assert res.stations == 3 and res.proven_optimal  # A | B | C D E
     # zoning alone keeps the two overlock operations apart
@@ -157,14 +147,12 @@ def test_each_station_of_a_chain_needs_an_operator_who_runs_its_type():
                 machine_types=("overlock", "lockstitch", "overlock"), cycle_time=100)
     team = (Operator("王芳", {"overlock": 1.0, "lockstitch": 1.0}),
             Operator("李娜", {"lockstitch": 1.2}), Operator("张伟", {"lockstitch": 0.9}))
-    try:
+    with pytest.raises(ProblemError) as info:
         ProblemData(**line, operators=team)
-    except ProblemError as exc:
-        assert exc.reason == "skill_chain" and exc.tasks == (0, 2)
-        assert exc.values == {"need": 2, "count": 1}
-        assert "2 operators who run overlock" in str(exc)
-    else:
-        raise AssertionError("one overlock operator was accepted")
+    exc = info.value
+    assert exc.reason == "skill_chain" and exc.tasks == (0, 2)
+    assert exc.values == {"need": 2, "count": 1}
+    assert "2 operators who run overlock" in str(exc)
     team = (*team[:2], Operator("张伟", {"lockstitch": 0.9, "overlock": 0.8}))
     res = solve(ProblemData(**line, operators=team), stop=MaxRuntime(5))
     assert res.stations == 3 and res.proven_optimal
@@ -244,12 +232,10 @@ def test_chains_against_exhaustive_search(line, slack):
     # SALBP-2: fewer stations than the chain are refused, and rightly
     m = max(early) - 1
     if m >= 1:
-        try:
+        with pytest.raises(ProblemError) as info:
             _data(times, arcs, kinds, apart, stations=m)
-        except ProblemError as exc:
-            assert exc.reason == "type_chain"
-        else:
-            raise AssertionError(f"{m} stations were accepted")
+        exc = info.value
+        assert exc.reason == "type_chain"
     # and as many as the loose plan needs: the least cycle, counted upwards
     want2 = next(c for c in range(max(times), sum(times) + 1)
                  if (k := fewest(times, arcs, kinds, apart, c)) is not None and k <= loose)

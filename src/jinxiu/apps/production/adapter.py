@@ -70,27 +70,34 @@ class BulletinChains:
     per_type: list[tuple[str, int, list[str]]]
 
 
+def _zone_pairs(ops: list[Operation]) -> tuple[tuple[int, int], ...]:
+    """Must-share pairs of operation indices: each zone's first operation with the rest."""
+    zones: dict[str, list[int]] = {}
+    for i, op in enumerate(ops):
+        if op.zone:
+            zones.setdefault(op.zone, []).append(i)
+    return tuple((members[0], other) for members in zones.values() for other in members[1:])
+
+
 def bulletin_chains(ops: list[Operation]) -> BulletinChains | None:
     """``BulletinChains`` of a style's operations, or None when they do not make an engine
-    problem (an unknown predecessor, a cycle …: the plan's run reports those)."""
+    problem (predecessors in a cycle, a zone whose machine types clash …: the plan's run
+    reports those). Unknown predecessors are left out."""
     if not ops:
         return None
     index = {op.code: i for i, op in enumerate(ops)}
     arcs = [(index[code], j) for j, op in enumerate(ops) for code in op.predecessors
             if code in index]
-    zones: dict[str, list[int]] = {}
-    for i, op in enumerate(ops):
-        if op.zone:
-            zones.setdefault(op.zone, []).append(i)
+    times = tuple(max(1, _units(op.standard_seconds)) for op in ops)
     mt = machine_types()
     try:
         data = ProblemData(
-            times=tuple(max(1, _units(op.standard_seconds)) for op in ops),
+            times=times,
             precedences=tuple(arcs), labels=tuple(op.code for op in ops),
             machine_types=tuple(op.machine_type or None for op in ops),
             compatible=mt.compatible, universal=mt.universal,
-            must_share=tuple((m[0], x) for m in zones.values() for x in m[1:]),
-            cycle_time=max(1, sum(_units(op.standard_seconds) for op in ops)))
+            must_share=_zone_pairs(ops),
+            cycle_time=sum(times))
     except ProblemError:
         return None
     early, _, chain = chains.levels(data)
@@ -142,11 +149,7 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
                 raise PlanInputError(_("Operation %(op)s names an unknown predecessor “%(code)s”.")
                                      % {"op": op.code, "code": code})
             precedences.append((index[code], j))
-    zones: dict[str, list[int]] = {}
-    for i, op in enumerate(ops):
-        if op.zone:
-            zones.setdefault(op.zone, []).append(i)
-    must_share = tuple((members[0], other) for members in zones.values() for other in members[1:])
+    must_share = _zone_pairs(ops)
     mt = machine_types()
     kwargs = {}
     operators = ()

@@ -39,6 +39,13 @@ def apart(data: _Line) -> set[tuple[int, int]] | None:
     return {(min(i, j), max(i, j)) for i, j in data.must_not_share}
 
 
+def _strict(data: _Line, zoned: set[tuple[int, int]]):
+    """``strict(i, j)``: tasks ``i`` and ``j`` cannot share a station."""
+    def strict(i: int, j: int) -> bool:
+        return not data.types_compatible(i, j) or (min(i, j), max(i, j)) in zoned
+    return strict
+
+
 def levels(data: _Line) -> tuple[list[int], list[int], list[int]]:
     """``(earliest, latest, chain)``: each task's earliest station and latest station
     counted from the line's end (1 for a task on no chain), and a chain that needs
@@ -50,10 +57,7 @@ def levels(data: _Line) -> tuple[list[int], list[int], list[int]]:
         return [1] * n, [1] * n, [0]
     desc = data.descendants()
     order = data.topological_order()
-
-    def strict(i: int, j: int) -> bool:
-        return not data.types_compatible(i, j) or (min(i, j), max(i, j)) in zoned
-
+    strict = _strict(data, zoned)
     early, via = [1] * n, [-1] * n  # via: the task j's level came from
     for i in order:  # i's level is final: every ancestor of i came before it
         for j in desc[i]:
@@ -82,12 +86,8 @@ def machine_chain(data, kind: str) -> list[int]:
     them cannot share one. Each such station takes its own ``kind`` machine, so the line
     needs at least ``len`` of them. Returned in line order (at most one a station)."""
     n = data.num_tasks
-    zoned = apart(data) or set()
     desc = data.descendants()
-
-    def strict(i: int, j: int) -> bool:
-        return not data.types_compatible(i, j) or (min(i, j), max(i, j)) in zoned
-
+    strict = _strict(data, apart(data) or set())
     mine = [data.machine_types[i] == kind for i in range(n)] if data.machine_types else [
         False] * n
     # best[j][s]: the most distinct kind-stations on a path ending at j, where s says

@@ -381,31 +381,29 @@ class ProblemData:
                         reason="machine_load", tasks=tasks, time=total, cycle=c,
                         capacity=count * c, count=count)
         self._check_chain()
-        for kind, count in self.machines:
-            if count >= self.machine_types.count(kind):
-                continue
+        self._check_spread()
+
+    def _check_spread(self) -> None:
+        """Operations of one machine type that chains spread over distinct stations
+        (``chains.machine_chain``) need a machine of the type each (a limited type), and
+        with named operators an operator who runs it each."""
+        limits = [(kind, count, "machine_chain", f"{kind} machines", "on the line")
+                  for kind, count in self.machines]
+        if self.operators:
+            limits += [(kind, sum(o.factor(kind) > 0 for o in self.operators), "skill_chain",
+                        f"operators who run {kind}", "named")
+                       for kind in sorted({k for k in self.machine_types if k is not None})]
+        for kind, have, reason, what, where in limits:
+            if have >= self.machine_types.count(kind):
+                continue  # as many as there are such tasks
             spread = chains.machine_chain(self, kind)
-            if len(spread) > count:
+            if len(spread) > have:
                 names = ", ".join(self.labels[i] for i in spread)
                 raise ProblemError(
                     f"the {kind} tasks {names} lie along one path, and machine types or "
                     f"zoning keep each at a later station than the one before: they need "
-                    f"{len(spread)} {kind} machines, more than the {count} on the line",
-                    reason="machine_chain", tasks=spread, need=len(spread), count=count)
-        # named operators: every station of such a chain needs an operator who runs the type
-        for kind in sorted({k for k in self.machine_types if k is not None}
-                           if self.operators else ()):
-            able = sum(o.factor(kind) > 0 for o in self.operators)
-            if able >= self.machine_types.count(kind):
-                continue  # as many of them as there are such tasks
-            spread = chains.machine_chain(self, kind)
-            if len(spread) > able:
-                names = ", ".join(self.labels[i] for i in spread)
-                raise ProblemError(
-                    f"the {kind} tasks {names} lie along one path, and machine types or "
-                    f"zoning keep each at a later station than the one before: they need "
-                    f"{len(spread)} operators who run {kind}, more than the {able} named",
-                    reason="skill_chain", tasks=spread, need=len(spread), count=able)
+                    f"{len(spread)} {what}, more than the {have} {where}",
+                    reason=reason, tasks=spread, need=len(spread), count=have)
 
     def _check_chain(self) -> None:
         """Operations that need a new station at every step (``chains``) must fit the
