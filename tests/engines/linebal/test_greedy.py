@@ -360,7 +360,7 @@ def test_an_all_rounder_is_kept_for_later_stations():
                        operators=(Operator("Al", {"*": 1.0}),
                                   Operator("Li", {"lockstitch": 1.0}),
                                   Operator("Ou", {"overlock": 1.0})))
-    units = greedy._Units(data)
+    units = greedy.Units(data)
     assert [data.operators[o].name for o in units.op_order] == ["Li", "Ou", "Al"]
     plan, ops = greedy._fill(data, units, 10, units.rules["positional weight"], 3)
     assert plan == [[0], [1], [2]] and [data.operators[o].name for o in ops] == [

@@ -41,7 +41,11 @@ class Start(NamedTuple):
     operators: list[int] | None
 
 
-class _Units:
+class Units:
+    """What the rules and the local search (``lsearch.py``) move: must-share groups as one
+    unit, every other task alone, with their times (standard and per named operator),
+    machine types, must-not-share partners and precedence between units."""
+
     def __init__(self, data: ProblemData, need: tuple[int, ...] | None = None) -> None:
         """``need``: the parallel workplaces each task takes (SALBP-1 with splitting)."""
         n = data.num_tasks
@@ -58,6 +62,7 @@ class _Units:
         for u, ps in enumerate(self.pred):
             for p in ps:
                 self.succ[p].add(u)
+        self.related = [p | s for p, s in zip(self.pred, self.succ, strict=True)]
         types = data.machine_types or (None,) * n
         self.types = [{types[i] for i in ms if types[i] is not None} for ms in self.members]
         self.apart = [set() for _ in self.members]
@@ -80,7 +85,7 @@ class _Units:
             sum(x is not None for x in self.op_time[o]), o))
 
 
-def _go_together(data: ProblemData, a: str, b: str) -> bool:
+def go_together(data: ProblemData, a: str, b: str) -> bool:
     return (a == b or a in data.universal or b in data.universal
             or frozenset((a, b)) in data.compatible)
 
@@ -89,13 +94,13 @@ class _Line:
     """The rule's state between stations: units waiting for predecessors, the available
     ones in priority order, machines taken."""
 
-    def __init__(self, units: _Units, priority: list[float], limits: dict[str, int]) -> None:
+    def __init__(self, units: Units, priority: list[float], limits: dict[str, int]) -> None:
         self.waiting = [len(p) for p in units.pred]
         self.avail = sorted((u for u in range(len(units.time)) if not self.waiting[u]),
                             key=lambda u: (-priority[u], u))
         self.used = dict.fromkeys(limits, 0)
 
-    def station(self, data: ProblemData, units: _Units, c: int, priority: list[float],
+    def station(self, data: ProblemData, units: Units, c: int, priority: list[float],
                 limits: dict[str, int], time: list[int | None]) -> tuple[list[int], _Line]:
         """The station the rule fills at cycle ``c`` with the unit times ``time`` (None: a
         unit this station cannot take), and the state after it; ``self`` is unchanged."""
@@ -110,7 +115,7 @@ class _Line:
             new = units.types[u] - types
             grown = max(r, units.need[u])
             if (time[u] is None or load + time[u] > c or any(u in units.apart[v] for v in st)
-                    or not all(_go_together(data, a, b) for a in new for b in types)
+                    or not all(go_together(data, a, b) for a in new for b in types)
                     or any(used[k] + grown - (r if k in types else 0) > limits[k]
                            for k in types | new if k in limits)):
                 pos += 1
@@ -136,7 +141,7 @@ class _OutOfTime(Exception):
     pass
 
 
-def _fill(data: ProblemData, units: _Units, c: int, priority: list[float], limit: int,
+def _fill(data: ProblemData, units: Units, c: int, priority: list[float], limit: int,
           named: bool = True, until: float = math.inf) -> tuple[
               list[list[int]], list[int] | None] | None:
     """Stations at cycle ``c`` (at most ``limit``) and their operators, or None. With
@@ -181,7 +186,7 @@ def _fill(data: ProblemData, units: _Units, c: int, priority: list[float], limit
     return plan, (ops if named else None)
 
 
-def _capable(units: _Units, c: int) -> list[int]:
+def _capable(units: Units, c: int) -> list[int]:
     """Per unit, the operators (a bit each) who can do it within ``c``."""
     return [sum(1 << o for o, row in enumerate(units.op_time)
                 if row[u] is not None and row[u] <= c) for u in range(len(units.time))]
@@ -233,8 +238,14 @@ def _match(loads: list[list[int | None]], c: int) -> list[int] | None:
 
 def _bottleneck(data: ProblemData, plan: list[list[int]]) -> tuple[int, list[int]] | None:
     """The least cycle at which the stations of ``plan`` get distinct named operators, and
-    who does which station (bisection over the loads that occur)."""
-    loads = _loads(data, plan)
+    who does which station."""
+    return bottleneck_match(_loads(data, plan))
+
+
+def bottleneck_match(loads: list[list[int | None]]) -> tuple[int, list[int]] | None:
+    """The least cycle at which every station (a row of ``loads``: each operator's load
+    there, None where she cannot) gets an operator of its own, and who takes which
+    (the column per station); bisection over the loads that occur. None: no matching."""
     values = sorted({x for row in loads for x in row if x is not None})
     best = None
     lo, hi = 0, len(values) - 1
@@ -263,7 +274,7 @@ def salbp2_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
     ``until`` (``perf_counter``)."""
     if data.stations is None or data.splits:
         return None
-    units = _Units(data)
+    units = Units(data)
     plans: list[list[list[int]]] = []
     best = _salbp2_rules(data, units, plans, named=False, until=until)
     if not data.operators:
@@ -280,7 +291,7 @@ def salbp2_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
     return own if own and (best is None or own.cycle < best.cycle) else best
 
 
-def _salbp2_rules(data: ProblemData, units: _Units, plans: list[list[list[int]]], *,
+def _salbp2_rules(data: ProblemData, units: Units, plans: list[list[list[int]]], *,
                   named: bool, until: float, upper: int | None = None) -> Start | None:
     """The best rule's plan (with ``named``, at a cycle of at most ``upper``); every plan
     the bisections find is added to ``plans``."""
@@ -345,7 +356,7 @@ def salbp1_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
                               must_not_share=data.must_not_share + pairs)
         except ProblemError:
             return None
-    units = _Units(problem, need)
+    units = Units(problem, need)
     limit = len(data.operators) if data.operators else problem.num_tasks
     best = None
     try:

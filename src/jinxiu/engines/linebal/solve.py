@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
-from jinxiu.engines.linebal import chains, greedy, split, window
+from jinxiu.engines.linebal import chains, greedy, lsearch, split, window
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, hoffmann_both_ends, link_ends, warm_up
@@ -44,6 +44,13 @@ from jinxiu.engines.linebal.result import Result, make_result
 # rules for named operators come near it (SCHOLL, 297 operations and 60 operators: their
 # best plan after 3 s)
 GREEDY_SHARE = 0.2
+# with named operators, the local search (``lsearch.py``) after the rules, before CP-SAT
+# (it ends sooner when it stops finding better plans): WARNECKE with 28 operators at 28
+# stations 58 / 59 instead of 61 / 60 in 5 s, TONGE70 with 26 at c = 170 20 stations
+# instead of 21 (``bench/linebal/named_operators.py``, round twenty-one). Not used
+# without named operators: on ``machine_types.py`` it only cost time (53.6 s -> 66.9 s,
+# the same 27 proven, three cycles worse and one better)
+LS_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -683,6 +690,9 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
         lower = max(lower, max(chains.levels(data)[0]))  # a new station at every step
         K = len(data.operators) if data.operators else n
         first = greedy.salbp1_plan(data, until=until)  # CP-SAT's hint and upper bound
+        if first and data.operators:
+            first = lsearch.fewer_stations(data, first, lower=lower, seed=seed, until=(
+                time.perf_counter() + clock.remaining() * LS_SHARE))
         upper = sum(first.replicas) if first else None
         cp = solve_cp(data, max_stations=min(K, upper or K), time_limit=clock.remaining(),
                       seed=seed, workers=params.workers, objective_lower=lower,
@@ -697,6 +707,9 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
                     data.machine_floor(fastest),
                     chains.interval_bound(data, fastest, data.stations))
         first = greedy.salbp2_plan(data, until=until)  # CP-SAT's hint and upper bound
+        if first and data.operators:
+            first = lsearch.improve_cycle(data, first, lower=lower, seed=seed, until=(
+                time.perf_counter() + clock.remaining() * LS_SHARE))
         cp = solve_cp(data, max_stations=data.stations, time_limit=clock.remaining(),
                       seed=seed, workers=params.workers, objective_lower=lower,
                       hint=first and first.plan,
