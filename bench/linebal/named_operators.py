@@ -7,15 +7,18 @@ and the iron at 1.0. There are no published optima for this variant.
 Usage (from the repository root)::
 
     .venv/bin/python bench/linebal/named_operators.py [--seconds S] [--teams K] [--no-rules]
+        [--no-search]
 
 One line per case and team: stations, cycle time, lower bound, proven, seconds, and
 whether the plan passes ``check_solution``. ``--no-rules`` leaves CP-SAT without the
-priority rules' start (as before they handled named operators), for comparison.
+priority rules' start (as before they handled named operators), ``--no-search`` without
+the local search after them (``lsearch.py``), for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import random
 import time
 
@@ -27,7 +30,8 @@ SEWING = ("lockstitch", "overlock", "coverstitch")
 # graph, operators, and stations (SALBP-2) or cycle time (SALBP-1)
 CASES = [("KILBRID", 12, {"stations": 12}), ("KILBRID", 14, {"cycle_time": 50}),
          ("WARNECKE", 28, {"stations": 28}), ("WARNECKE", 32, {"cycle_time": 60}),
-         ("TONGE70", 24, {"stations": 24}), ("TONGE70", 26, {"cycle_time": 170})]
+         ("TONGE70", 24, {"stations": 24}), ("TONGE70", 26, {"cycle_time": 170}),
+         ("SCHOLL", 60, {"stations": 60})]
 
 
 def team(count: int, seed: int) -> tuple[Operator, ...]:
@@ -45,10 +49,14 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--teams", type=int, default=2, help="teams drawn per case (seeds 1..K)")
     ap.add_argument("--no-rules", action="store_true")
+    ap.add_argument("--no-search", action="store_true",
+                    help="without the local search between the rules and CP-SAT")
     args = ap.parse_args()
     if args.no_rules:
         greedy.salbp1_plan = lambda data, **kw: None
         greedy.salbp2_plan = lambda data, **kw: None
+    if args.no_search:
+        importlib.import_module("jinxiu.engines.linebal.solve").LS_SHARE = 0.0
     print("case | team | stations | cycle | bound | proven | s | valid")
     for name, count, target in CASES:
         graph = read_in2(f"{args.data}/{name}.IN2")

@@ -22,28 +22,26 @@ then the most even loads, ties at random); a move just undone is tabu for a few 
 and a plan stuck for long is shaken by random shifts. Whenever the cycle beats the best
 plan, that plan is kept and the target drops below it.
 
-SALBP-2 lowers the cycle of the plan it is given (``improve_cycle``); SALBP-1 takes a
-station away and searches for a plan at the given cycle with one station fewer
-(``fewer_stations``), starting from the rules' plan for that many stations.
-
-``solve`` uses it with named operators only, between the rules and CP-SAT: without them
-CP-SAT's station windows find as good plans sooner (``bench/results/linebal.md``, round
-twenty-one).
+``improve_cycle`` lowers the cycle of a SALBP-2 plan; ``solve`` uses it with named
+operators only, between the rules and CP-SAT. Without named operators CP-SAT's station
+windows found as good plans sooner, and in SALBP-1 (one station fewer at a time, from the
+rules' plan for that count) CP-SAT got further with the time (``bench/results/
+linebal.md``, round twenty-one).
 """
 
 from __future__ import annotations
 
 import random
 import time
-from dataclasses import replace
 
 from jinxiu.engines.linebal import greedy
 from jinxiu.engines.linebal.greedy import Start, Units, go_together
-from jinxiu.engines.linebal.problem import ProblemData, ProblemError
+from jinxiu.engines.linebal.problem import ProblemData
 
 TENURE = (4, 12)  # steps a unit may not go back to the station it left (drawn per move)
 STUCK = 300  # steps without a better overload before a shake
 SHAKE = 4  # a shake tries 5 x SHAKE random shifts
+STALE = 4  # searches in a row without a better plan before the last
 PATIENCE = 1000  # steps without a better plan before the search gives up (at least)
 
 
@@ -417,45 +415,15 @@ def improve_cycle(data: ProblemData, start: Start, *, lower: int, until: float,
         return start
     units = Units(data)
     best = start
+    stale = 0
     for k in range(tries):
-        if time.perf_counter() >= until or best.cycle <= lower:
+        if time.perf_counter() >= until or best.cycle <= lower or stale >= STALE:
             break
         plan = _Plan(data, units, best, data.stations, random.Random(seed + k))
         found = _search(plan, best.cycle, until, lower)
+        stale += 1
         if found is not None:
             stations, ops, cycle = found
             best = Start(stations, cycle, [1] * len(stations), ops)
-    return best
-
-
-def fewer_stations(data: ProblemData, start: Start, *, lower: int, until: float,
-                   seed: int = 0, tries: int = 3) -> Start:
-    """SALBP-1: a plan at ``data.cycle_time`` with fewer stations than ``start``, or
-    ``start``. For one station fewer at a time, up to ``tries`` searches by ``until``, each
-    from the rules' plan for that many stations (``greedy.salbp2_plan``) with its own seed;
-    stops at ``lower`` stations."""
-    c = data.cycle_time
-    if data.splits or c is None:
-        return start
-    units = Units(data)
-    best = start
-    k = 0
-    while len(best.plan) > lower and time.perf_counter() < until:
-        m = len(best.plan) - 1
-        try:
-            problem = replace(data, cycle_time=None, stations=m)
-        except ProblemError:
-            break  # e.g. fewer stations than a chain of machine changes needs
-        first = greedy.salbp2_plan(problem, until=until)
-        if first is None:
-            break
-        while first.cycle > c and k < tries and time.perf_counter() < until:
-            found = _search(_Plan(problem, units, first, m, random.Random(seed + k)), c + 1,
-                            until, c)
-            k += 1
-            if found is not None:
-                first = Start(found[0], found[2], [1] * len(found[0]), found[1])
-        if first.cycle > c:
-            break
-        best = Start(first.plan, c, [1] * len(first.plan), first.operators)
+            stale = 0
     return best

@@ -44,12 +44,13 @@ from jinxiu.engines.linebal.result import Result, make_result
 # rules for named operators come near it (SCHOLL, 297 operations and 60 operators: their
 # best plan after 3 s)
 GREEDY_SHARE = 0.2
-# with named operators, the local search (``lsearch.py``) after the rules, before CP-SAT
-# (it ends sooner when it stops finding better plans): WARNECKE with 28 operators at 28
-# stations 58 / 59 instead of 61 / 60 in 5 s, TONGE70 with 26 at c = 170 20 stations
-# instead of 21 (``bench/linebal/named_operators.py``, round twenty-one). Not used
-# without named operators: on ``machine_types.py`` it only cost time (53.6 s -> 66.9 s,
-# the same 27 proven, three cycles worse and one better)
+# SALBP-2 with named operators: the local search (``lsearch.py``) after the rules, before
+# CP-SAT, with this share of the time left (it ends sooner when it stops finding better
+# plans). Round twenty-one: at 5 s WARNECKE with 28 operators 57 / 59 instead of 61 / 60,
+# SCHOLL with 60 2175 / 1432 instead of 2403 / 1535, a team CP-SAT proves at once waits
+# (KILBRID, 12 operators: 2.3 s instead of 1.0 s); at the planner's 20 s on two workers
+# SCHOLL 1713 instead of 2143, WARNECKE 57 / 57 / 57 against 57 / 56 / 56. Not used in
+# SALBP-1 nor without named operators, where CP-SAT got as far or further without it.
 LS_SHARE = 0.3
 
 
@@ -690,9 +691,6 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
         lower = max(lower, max(chains.levels(data)[0]))  # a new station at every step
         K = len(data.operators) if data.operators else n
         first = greedy.salbp1_plan(data, until=until)  # CP-SAT's hint and upper bound
-        if first and data.operators:
-            first = lsearch.fewer_stations(data, first, lower=lower, seed=seed, until=(
-                time.perf_counter() + clock.remaining() * LS_SHARE))
         upper = sum(first.replicas) if first else None
         cp = solve_cp(data, max_stations=min(K, upper or K), time_limit=clock.remaining(),
                       seed=seed, workers=params.workers, objective_lower=lower,
