@@ -47,10 +47,11 @@ GREEDY_SHARE = 0.2
 # SALBP-2 with named operators: the local search (``lsearch.py``) after the rules, before
 # CP-SAT, with this share of the time left (it ends sooner when it stops finding better
 # plans). Round twenty-one: at 5 s WARNECKE with 28 operators 57 / 59 instead of 61 / 60,
-# SCHOLL with 60 2175 / 1432 instead of 2403 / 1535, a team CP-SAT proves at once waits
-# (KILBRID, 12 operators: 2.3 s instead of 1.0 s); at the planner's 20 s on two workers
-# SCHOLL 1713 instead of 2143, WARNECKE 57 / 57 / 57 against 57 / 56 / 56. Not used in
-# SALBP-1 nor without named operators, where CP-SAT got as far or further without it.
+# SCHOLL with 60 1945-2175 / 1432-1521 (two runs) instead of 2403 / 1535, and a team
+# CP-SAT proves at once waits (KILBRID, 12 operators: 2.3 s instead of 1.0 s); at the
+# planner's 20 s on two workers SCHOLL 1713 instead of 2143, WARNECKE 57 / 57 / 57 against
+# 57 / 56 / 56. Not used in SALBP-1 nor without named operators, where CP-SAT got as far or
+# further without it.
 LS_SHARE = 0.3
 
 
