@@ -126,10 +126,12 @@ def test_operators_salbp1_and_infeasible_cycle():
                        machine_types=("lockstitch", "overlock"), operators=OPS)
     res = solve(data, stop=MaxRuntime(10))
     assert res.stations == 2 and res.proven_optimal
-    tight = ProblemData(times=(60, 60), precedences=((0, 1),), cycle_time=49,
-                        machine_types=("lockstitch", "overlock"), operators=OPS)
-    res = solve(tight, stop=MaxRuntime(10))
-    assert not res.feasible and res.stop_reason == StopReason.INFEASIBLE
+    # at 49 no operator does the lockstitch task in time: refused with its reason, before
+    # any search (it was an "infeasible" result after one)
+    with pytest.raises(ProblemError) as exc:
+        ProblemData(times=(60, 60), precedences=((0, 1),), cycle_time=49,
+                    machine_types=("lockstitch", "overlock"), operators=OPS)
+    assert exc.value.reason == "too_long_skills" and exc.value.tasks == (0,)
 
 
 def test_salbp2_with_machine_types():

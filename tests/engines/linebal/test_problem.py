@@ -75,3 +75,23 @@ def test_split_allows_long_tasks():
 def test_seconds_to_units():
     assert seconds_to_units([1.5, 0.004, 12.345], scale=100) == (150, 1, 1234)
     assert seconds_to_units([0.5], scale=10) == (5,)
+
+
+def test_named_operators_are_checked_against_the_cycle():
+    """SALBP-1 with named operators: a task too long even for its fastest operator, and
+    more work at each task's fastest time than the operators can do in one cycle each."""
+    two = (Operator("a", {"x": 1.0}), Operator("b", {"x": 2.0}))
+    with pytest.raises(ProblemError) as exc:
+        ProblemData(times=(10, 30), precedences=(), machine_types=("x", "x"), operators=two,
+                    cycle_time=14)
+    assert exc.value.reason == "too_long_skills" and exc.value.values["time"] == 15
+    # fastest times 5 + 15 + 14 = 34 against 2 x 16 = 32
+    with pytest.raises(ProblemError) as exc:
+        ProblemData(times=(10, 30, 28), precedences=(), machine_types=("x", "x", "x"),
+                    operators=two, cycle_time=16)
+    assert exc.value.reason == "operator_load"
+    assert exc.value.values == {"time": 34, "cycle": 16, "capacity": 32, "need": 3,
+                                "operators": 2}
+    # exactly at capacity is allowed
+    ProblemData(times=(10, 30, 28), precedences=(), machine_types=("x", "x", "x"),
+                operators=two, cycle_time=17)

@@ -28,7 +28,7 @@ from ortools.sat.python import cp_model
 
 from jinxiu.engines.linebal import chains
 from jinxiu.engines.linebal.bounds import ceil_div
-from jinxiu.engines.linebal.problem import ProblemData
+from jinxiu.engines.linebal.problem import ProblemData, effective_time
 
 
 @dataclass
@@ -40,10 +40,6 @@ class CpOutcome:
     bound: int  # proven lower bound on the objective
     optimal: bool
     infeasible: bool
-
-
-def effective_time(t: int, eff: float) -> int:
-    return math.ceil(t / eff - 1e-9)
 
 
 def _windows(data: ProblemData, c: int, m: int,

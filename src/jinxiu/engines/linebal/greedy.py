@@ -25,8 +25,7 @@ import time
 from dataclasses import replace
 from typing import NamedTuple
 
-from jinxiu.engines.linebal.cpsat import effective_time
-from jinxiu.engines.linebal.problem import ProblemData, ProblemError
+from jinxiu.engines.linebal.problem import ProblemData, ProblemError, effective_time
 from jinxiu.engines.linebal.result import station_loads
 from jinxiu.engines.linebal.split import at_cycle
 

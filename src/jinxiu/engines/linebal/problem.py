@@ -76,6 +76,11 @@ class Operator:
         return float(self.efficiency.get("*", 0.0))
 
 
+def effective_time(t: int, eff: float) -> int:
+    """A task of standard time ``t`` done at efficiency ``eff`` (> 0), rounded up."""
+    return math.ceil(t / eff - 1e-9)
+
+
 def _label(labels: Sequence[str], i: int) -> str:
     return f"task {labels[i]}"
 
@@ -357,6 +362,8 @@ class ProblemData:
                         f"{_label(labels, i)}: no named operator can run machine type {mt!r}",
                         reason="no_operator", tasks=(i,),
                     )
+            if c is not None:
+                self._check_operator_time(c)
 
         limits = dict(self.machines)
         for i, kind in enumerate(self.machine_types):
@@ -382,6 +389,27 @@ class ProblemData:
                         capacity=count * c, count=count)
         self._check_chain()
         self._check_spread()
+
+    def _check_operator_time(self, c: int) -> None:
+        """SALBP-1 with named operators: no task may take longer than ``c`` with the
+        operator who does it fastest, and the line's operators, each at most ``c`` of her
+        own time, must have room for every task at its fastest time."""
+        types = self.machine_types or (None,) * self.num_tasks
+        fastest = [min(effective_time(t, f) for o in self.operators
+                       if (f := o.factor(types[i])) > 0) for i, t in enumerate(self.times)]
+        for i, t in enumerate(fastest):
+            if t > c:
+                raise ProblemError(
+                    f"{_label(self.labels, i)}: time {t} even with the fastest named operator "
+                    f"who runs it, longer than the cycle time {c}",
+                    reason="too_long_skills", tasks=(i,), time=t, cycle=c)
+        total, have = sum(fastest), len(self.operators)
+        if total > have * c:
+            raise ProblemError(
+                f"the tasks take at least {total} with the fastest operator for each, more "
+                f"than the {have} named operators can do at cycle time {c} ({have * c})",
+                reason="operator_load", time=total, cycle=c, capacity=have * c,
+                need=-(-total // c), operators=have)
 
     def _check_spread(self) -> None:
         """Operations of one machine type that chains spread over distinct stations

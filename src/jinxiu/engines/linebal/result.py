@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from jinxiu.engines.common.result import ResultBase, StopReason
-from jinxiu.engines.linebal.problem import ProblemData
+from jinxiu.engines.linebal.problem import ProblemData, effective_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +63,6 @@ class Result(ResultBase):
 
 def station_loads(data: ProblemData, assignment, operators=None) -> list[int]:
     """Work content of each station (with named operators: the operator's own times)."""
-    from jinxiu.engines.linebal.cpsat import effective_time
-
     loads = []
     for k, st in enumerate(assignment):
         if operators:
