@@ -15,30 +15,55 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from jinxiu.apps.core.tabular import RowError, RowsRefused
-from jinxiu.apps.core.tabular import norm_header as _norm
 from jinxiu.apps.production.machine_types import machine_types
+from jinxiu.apps.production.machine_types import name_key as _norm
 from jinxiu.apps.production.models import Operation, Style
 
-# Column names as IEs write them; each key accepts several spellings.
+# Column names as IEs write them; each key accepts several spellings, compared as ``_norm``
+# folds them (full-width brackets, spaces, case: "工时（秒）" is "工时(秒)"). Where a sheet has
+# several columns for one key, the spelling listed first wins. A money column (工价, 单价) is
+# never a time.
+# A bare 标准工时 / 工时 is taken as seconds: in Chinese garment factories' bulletins the
+# minutes have a column of their own (SMV, SAM, 标准工时(分)) and 标准工时 without a unit is
+# the seconds; a column in minutes says so (分, min). As a minutes column headed bare would
+# be read 60 times too short, a value under 1 there is refused (see UNITLESS_SECONDS).
 COLUMNS = {
-    "code": ("工序号", "工序编号", "序号", "code"),
-    "name": ("工序名称", "工序", "operation", "name"),
-    "machine_type": ("设备", "设备类型", "机器", "machine", "machine type"),
-    "seconds": ("标准工时(秒)", "标准工时（秒）", "工时(秒)", "秒", "seconds", "sam (s)"),
-    "smv": ("smv", "sam", "标准工时(分)", "标准工时（分）", "工时(分)"),
+    "code": ("工序号", "工序编号", "工序代码", "工序编码", "序号", "code", "op no"),
+    "name": ("工序名称", "工序内容", "工序名", "工序描述", "工序", "operation", "name",
+             "operation name", "description"),
+    "machine_type": ("设备", "设备类型", "机器", "machine", "machine type", "机器类型", "机种",
+                     "车种", "机台", "机型", "设备名称", "m/c", "m/c type"),
+    "seconds": ("标准工时(秒)", "工时(秒)", "秒", "seconds", "sam (s)", "时间(秒)", "秒数",
+                "标准时间(秒)", "sam(秒)", "smv(秒)", "smv(s)", "sam(sec)", "smv(sec)",
+                "标准工时", "工时"),
+    "smv": ("smv", "sam", "标准工时(分)", "工时(分)", "smv(分)", "sam(分)", "smv(min)",
+            "sam(min)", "smv(分钟)", "sam(分钟)", "标准工时(分钟)", "工时(分钟)", "标准工时(min)",
+            "时间(分)", "标准分钟"),
     "predecessors": ("紧前工序", "前道工序", "predecessors"),
     "zone": ("工位组", "zone"),
     "notes": ("备注", "notes"),
 }
+UNITLESS_SECONDS = {_norm("标准工时"), _norm("工时")}
 EXPORT_HEADERS = ["工序号", "工序名称", "设备类型", "标准工时(秒)", "SMV", "紧前工序", "工位组",
                   "备注"]
 MAX_ROWS = 2000
-TOTAL_ROWS = {"合计", "总计", "total"}
+HEADER_SEARCH = 10  # the header is one of the first 10 non-blank rows (a title, a date above)
+# a total line, by its code or name cell (matched whole: an operation "合计检查" is no total)
+TOTAL_ROWS = {"合计", "总计", "小计", "total", "subtotal"}
 CODE_LENGTH = Operation._meta.get_field("code").max_length
 
 
 class BulletinImportError(RowsRefused):
     """An operation bulletin refused with its row errors; nothing was written."""
+
+
+class SheetRow(list):
+    """A row's cells, and ``number``: its row in the sheet as a spreadsheet program shows it
+    (1 = the first, blank rows and rows above the header counted)."""
+
+    def __init__(self, cells, number: int):
+        super().__init__(cells)
+        self.number = number
 
 
 # characters that cannot be stored in an .xlsx cell (and so would break the exports)
@@ -62,27 +87,43 @@ def xlsx_safe(sheet) -> None:
                 cell.data_type = "s"
 
 
+def _old_excel(uploaded) -> BulletinImportError:
+    return BulletinImportError([RowError(0, "-", uploaded.name, _(
+        "an old Excel file (.xls) cannot be read: open it in Excel or WPS, save it as .xlsx "
+        "and import that"))])
+
+
+def _is_ole2(uploaded) -> bool:
+    """Whether the file is an old-Excel (OLE2) workbook, as an .xls renamed .xlsx is."""
+    try:
+        uploaded.seek(0)
+        return uploaded.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    except (OSError, ValueError):
+        return False
+
+
 def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows of the first sheet of an .xlsx file, or of a UTF-8 (or GBK) .csv."""
+    """Header and operation rows of the first sheet of an .xlsx file, or of a UTF-8 (or GBK)
+    .csv, as ``SheetRow``s that know their row number; blank rows are left out.
+
+    The header is the first of the first ``HEADER_SEARCH`` non-blank rows with every column a
+    bulletin needs, and rows above it (a title, a date) are passed over; where no row has
+    them, the first is the header, and ``parse_bulletin`` names the columns it lacks."""
     name = uploaded.name.lower()
+    if name.endswith(".xls"):
+        raise _old_excel(uploaded)
     if name.endswith(".xlsx"):
         from openpyxl import load_workbook
 
         try:
             sheet = load_workbook(uploaded, read_only=True, data_only=True).worksheets[0]
         except Exception as exc:
+            if _is_ole2(uploaded):
+                raise _old_excel(uploaded) from exc
             raise BulletinImportError([RowError(0, "-", uploaded.name,
                                                 _("not a readable Excel file (%(e)s)")
                                                 % {"e": type(exc).__name__})]) from exc
-        # streamed, and no further than one row past the limit: a sheet of a million
-        # rows is refused after reading 2 002 of them, not after all of them
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
-            row = ["" if v is None else _clean(str(v)) for v in values]
-            if any(row):
-                rows.append(row)
-                if len(rows) > MAX_ROWS + 1:
-                    break
+        lines = sheet.iter_rows(values_only=True)  # blank rows too, so numbers stay true
     elif name.endswith(".csv"):
         raw = uploaded.read()
         for encoding in ("utf-8-sig", "gb18030"):
@@ -94,17 +135,33 @@ def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
         else:
             raise BulletinImportError([RowError(0, "-", uploaded.name,
                                                 _("the file is neither UTF-8 nor GBK text"))])
-        rows = [[_clean(c) for c in row] for row in csv.reader(io.StringIO(text))]
+        lines = csv.reader(io.StringIO(text))
     else:
         raise BulletinImportError([RowError(0, "-", uploaded.name,
                                             _("only .xlsx and .csv files can be imported"))])
-    rows = [r for r in rows if any(r)]
+    # streamed, and no further than one operation past the limit: a sheet of a million rows
+    # is refused after reading 2 001 operations, not after all of them
+    rows: list[SheetRow] = []
+    header_at = None
+    for number, values in enumerate(lines, start=1):
+        row = SheetRow(["" if v is None else _clean(str(v)) for v in values], number)
+        if not any(row):
+            continue
+        rows.append(row)
+        if header_at is None:
+            if not _missing_columns(_column_map(row), number):
+                header_at = len(rows) - 1
+            elif len(rows) == HEADER_SEARCH:
+                header_at = 0
+        elif len(rows) - header_at - 1 > MAX_ROWS:
+            break
     if not rows:
         raise BulletinImportError([RowError(0, "-", uploaded.name, _("the file is empty"))])
-    if len(rows) > MAX_ROWS + 1:
+    header_at = header_at or 0
+    if len(rows) - header_at - 1 > MAX_ROWS:
         raise BulletinImportError([RowError(0, "-", uploaded.name,
                                             _("more than %(n)d operations") % {"n": MAX_ROWS})])
-    return rows[0], rows[1:]
+    return rows[header_at], rows[header_at + 1:]
 
 
 def _column_map(headers: list[str]) -> dict[str, int]:
@@ -120,24 +177,31 @@ def _column_map(headers: list[str]) -> dict[str, int]:
     return {key: i for key, (_rank, i) in found.items()}
 
 
+def _missing_columns(cols: dict[str, int], row: int) -> list[RowError]:
+    errors = [RowError(row, COLUMNS[key][0], "", _("column missing"))
+              for key in ("code", "name", "machine_type") if key not in cols]
+    if "seconds" not in cols and "smv" not in cols:
+        errors.append(RowError(row, COLUMNS["seconds"][0], "", _("column missing (or SMV)")))
+    return errors
+
+
 def _machine(value: str) -> str | None:
-    mt = machine_types()
-    v = _norm(value)
-    for code, (zh, en) in mt.labels.items():
-        if v in (_norm(code), _norm(zh), _norm(en)) or v == _norm(en.split("(")[0]):
-            return code
-    return None
+    """The type a machine cell names: its code, label or one of its aliases (as listed in
+    data/machine_types.yaml), matched whole once folded by ``_norm``."""
+    return machine_types().code_for(value)
+
+
+def _is_total(value: str) -> bool:
+    return _norm(value).rstrip(":") in TOTAL_ROWS
 
 
 def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
-    """Checked operations as dicts; BulletinImportError with every bad cell otherwise."""
+    """Checked operations as dicts; BulletinImportError with every bad cell otherwise, in
+    row order. Rows are numbered as ``read_rows`` numbered them (else the header is row 1
+    and each row follows the one before)."""
+    header_row = getattr(headers, "number", 1)
     cols = _column_map(headers)
-    errors: list[RowError] = []
-    for key in ("code", "name", "machine_type"):
-        if key not in cols:
-            errors.append(RowError(1, COLUMNS[key][0], "", _("column missing")))
-    if "seconds" not in cols and "smv" not in cols:
-        errors.append(RowError(1, COLUMNS["seconds"][0], "", _("column missing (or SMV)")))
+    errors = _missing_columns(cols, header_row)
     if errors:
         raise BulletinImportError(errors)
 
@@ -145,10 +209,15 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
         i = cols.get(key)
         return row[i].strip() if i is not None and i < len(row) else ""
 
+    unitless = "seconds" in cols and _norm(headers[cols["seconds"]]) in UNITLESS_SECONDS
     ops, seen = [], {}
-    for n, row in enumerate(rows, start=2):
+    for position, row in enumerate(rows, start=header_row + 1):
+        n = getattr(row, "number", position)
         code, name = cell(row, "code"), cell(row, "name")
-        if not code and _norm(name) in TOTAL_ROWS:
+        machine_raw = cell(row, "machine_type")
+        machine = _machine(machine_raw)
+        if (_is_total(code) or _is_total(name)) and (
+                machine is None or not code or _is_total(code)):
             continue  # the total line of a bulletin (as our own export writes it)
         if code.endswith(".0") and code[:-2].isdigit():
             code = code[:-2]  # Excel stores 1 as 1.0
@@ -164,8 +233,6 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
             seen[code] = n
         if not name:
             errors.append(RowError(n, headers[cols["name"]], name, _("empty")))
-        machine_raw = cell(row, "machine_type")
-        machine = _machine(machine_raw)
         if machine is None:
             errors.append(RowError(n, headers[cols["machine_type"]], machine_raw,
                                    _("unknown machine type")))
@@ -183,7 +250,11 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
             errors.append(RowError(n, headers[cols[key]], raw, _("not a positive number")))
         else:
             mismatch = _smv_mismatch(seconds, cell(row, "smv")) if key == "seconds" else None
-            if mismatch:
+            if key == "seconds" and unitless and value < 1:
+                errors.append(RowError(n, headers[cols[key]], raw, _(
+                    "under 1 second: if this column is in minutes, head it “%(header)s”")
+                    % {"header": "标准工时(分)"}))
+            elif mismatch:
                 errors.append(RowError(n, headers[cols["smv"]], cell(row, "smv"), _(
                     "does not match %(column)s %(seconds)s (%(smv)s min = %(smv_s)s s); "
                     "fill in one of the two") % {"column": headers[cols["seconds"]],
@@ -195,7 +266,7 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
                     "standard_seconds": seconds, "predecessors": preds,
                     "zone": cell(row, "zone")[:20], "notes": cell(row, "notes")[:200]})
     if not ops and not errors:
-        errors.append(RowError(2, "-", "", _("the file has no operations")))
+        errors.append(RowError(header_row + 1, "-", "", _("the file has no operations")))
     codes = {op["code"] for op in ops}
     pred_column = headers[cols["predecessors"]] if "predecessors" in cols else "紧前工序"
     for op in ops:
@@ -210,6 +281,7 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
         errors.append(RowError(seen.get(cycle[0], 0), pred_column, " → ".join(cycle),
                                _("the predecessors form a cycle")))
     if errors:
+        errors.sort(key=lambda e: e.row)  # stable: a row's cells stay left to right
         raise BulletinImportError(errors)
     return ops
 
@@ -258,20 +330,42 @@ def _find_cycle(ops: list[dict]) -> list[str] | None:
     return None
 
 
+IMPORTED_FIELDS = ("sequence", "name", "machine_type", "standard_seconds", "predecessors",
+                   "zone", "notes")
+
+
 @transaction.atomic
-def bulletin_import(*, style: Style, uploaded) -> int:
-    """Replace the style's operations with the file's. Returns how many were imported."""
+def bulletin_import(*, style: Style, uploaded, may_delete: bool = True) -> int:
+    """Make the style's operations the file's. Returns how many were imported.
+
+    Operations are matched by code: one whose code is in the file keeps its row (and so
+    its place in the plans balanced before) and takes the file's values; new codes are
+    added; operations the file leaves out are deleted, which ``may_delete`` (the user may
+    delete operations) must allow, else nothing is written."""
     headers, rows = read_rows(uploaded)
     parsed = parse_bulletin(headers, rows)
-    for op in style.operations.all():
-        op.delete()
+    existing = {op.code: op for op in style.operations.all()}
+    dropped = [op for code, op in existing.items() if code not in {i["code"] for i in parsed}]
+    if dropped and not may_delete:
+        raise BulletinImportError([RowError(0, COLUMNS["code"][0], ", ".join(
+            op.code for op in dropped), _("the file leaves out these operations, and you may "
+                                          "not delete operations"))])
+    for op in dropped:
+        op.delete(keep_order=False)  # the file gives every predecessor itself
     for seq, item in enumerate(parsed, start=1):
-        op = Operation(organization_id=style.organization_id, style=style, sequence=seq,
-                       code=item["code"], name=item["name"], machine_type=item["machine_type"],
-                       standard_seconds=item["standard_seconds"],
-                       predecessors=item["predecessors"], zone=item["zone"],
-                       notes=item["notes"])
-        op.full_clean(exclude=["style", "organization"])
+        values = {"sequence": seq, **{k: item[k] for k in IMPORTED_FIELDS if k != "sequence"}}
+        op = existing.get(item["code"])
+        if op is None:
+            op = Operation(organization_id=style.organization_id, style=style,
+                           code=item["code"], **values)
+        elif all(getattr(op, k) == v for k, v in values.items()):
+            continue  # unchanged: no write, no change-log entry
+        else:
+            for k, v in values.items():
+                setattr(op, k, v)
+        # the fields only: ``parse_bulletin`` checked the predecessors of the whole file,
+        # which ``Operation.clean`` would check against a bulletin half imported
+        op.clean_fields(exclude=["style", "organization"])
         op.save()
     return len(parsed)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
 from django.utils.functional import lazy
 from django.utils.translation import get_language
+
+from jinxiu.apps.core.tabular import norm_header
 
 DATA = Path(__file__).parent / "data" / "machine_types.yaml"
 
@@ -18,6 +21,13 @@ class MachineTypes:
     labels: dict[str, tuple[str, str]]  # code -> (zh, en)
     universal: frozenset[str]
     compatible: frozenset[frozenset[str]]
+    # every name a bulletin may give a type, as ``name_key`` folds it -> code: the code, the
+    # Chinese and English labels, the English label without its stitch class, the aliases
+    names: dict[str, str] = field(default_factory=dict)
+
+    def code_for(self, name: str | None) -> str | None:
+        """The type a bulletin's machine cell names (exactly, once folded), or None."""
+        return self.names.get(name_key(name)) if name_key(name) else None
 
     def choices(self) -> list[tuple[str, object]]:
         """(code, label) pairs; the labels follow the active language when displayed."""
@@ -42,13 +52,36 @@ def _label_now(code: str) -> str:
 _lazy_label = lazy(_label_now, str)
 
 
+def name_key(text) -> str:
+    """A name as compared: full-width forms folded (NFKC: "（" is "(", "Ｏ／Ｌ" is "o/l"),
+    no whitespace, lower case."""
+    return norm_header(unicodedata.normalize("NFKC", str(text or "")))
+
+
 @cache
 def machine_types() -> MachineTypes:
-    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return load_machine_types(DATA)
+
+
+def load_machine_types(path: Path) -> MachineTypes:
+    """The types of a machine-types file; ValueError where a name (label or alias) would
+    stand for two types, or a pair names an unknown type."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     labels = {m["code"]: (m["zh"], m["en"]) for m in raw["machine_types"]}
+    names: dict[str, str] = {}
+    for m in raw["machine_types"]:
+        aliases = m.get("aliases") or []
+        bad = [a for a in aliases if not isinstance(a, str) or not name_key(a)]
+        if bad:  # YAML reads a bare yes/no/on/off/1 as no string
+            raise ValueError(f"{path}: {m['code']}: aliases that are no names: {bad!r}")
+        for name in (m["code"], m["zh"], m["en"], m["en"].split("(")[0], *aliases):
+            key = name_key(name)
+            if names.setdefault(key, m["code"]) != m["code"]:
+                raise ValueError(f"{path}: “{name}” would name both {names[key]} and "
+                                 f"{m['code']}")
     pairs = frozenset(frozenset(p) for p in raw["compatible"])
     for pair in pairs:
         unknown = set(pair) - set(labels)
         if unknown:
-            raise ValueError(f"{DATA}: compatible pair names unknown types {sorted(unknown)}")
-    return MachineTypes(labels, frozenset(raw["universal"]), pairs)
+            raise ValueError(f"{path}: compatible pair names unknown types {sorted(unknown)}")
+    return MachineTypes(labels, frozenset(raw["universal"]), pairs, names)

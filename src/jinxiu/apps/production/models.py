@@ -8,7 +8,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -96,9 +96,85 @@ class Operation(ProductionModel):
             raise ValidationError({"predecessors": _("Give a list of operation codes.")})
         if self.code in self.predecessors:
             raise ValidationError({"predecessors": _("An operation cannot precede itself.")})
+        if self.style_id and self.predecessors:
+            self._check_against_bulletin()
+
+    def _check_against_bulletin(self) -> None:
+        """The predecessors name operations of the style, and no cycle follows from them
+        with the bulletin as it would stand (this operation under its new code, and the
+        others naming it by that code). The bulletin import checks a whole file instead."""
+        rows = Operation.objects.filter(style_id=self.style_id).values_list(
+            "pk", "code", "predecessors")
+        old = next((code for pk, code, _p in rows if pk == self.pk), None)
+        graph = {code: [self.code if p == old else p for p in preds]
+                 for pk, code, preds in rows if pk != self.pk}
+        unknown = [p for p in self.predecessors if p not in graph]
+        if unknown:
+            raise ValidationError({"predecessors": _(
+                "No operation of this style has the code(s) %(codes)s.")
+                % {"codes": ", ".join(unknown)}})
+        graph[self.code] = list(self.predecessors)
+        path = _cycle_through(graph, self.code)
+        if path:
+            raise ValidationError({"predecessors": _(
+                "The predecessors would form a cycle: %(path)s.") % {"path": " → ".join(path)}})
 
     def get_absolute_url(self) -> str:
         return reverse("production:operation_detail", args=[self.pk])
+
+    def delete(self, *args, keep_order: bool = True, **kwargs):
+        """Delete the operation; with ``keep_order``, the operations that named it as a
+        predecessor take its own predecessors instead, so that what had to come before it
+        still comes before them (the bulletin never names a code that is gone)."""
+        with transaction.atomic():
+            for other in self.style.operations.exclude(pk=self.pk):
+                if self.code not in other.predecessors:
+                    continue
+                preds = [p for p in other.predecessors if p != self.code]
+                if keep_order:
+                    preds += [p for p in self.predecessors if p not in preds]
+                other.predecessors = preds
+                other.save()
+            return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        op = super().from_db(db, field_names, values)
+        op._loaded_code = op.__dict__.get("code")  # to follow a renaming in ``save``
+        return op
+
+    def save(self, *args, **kwargs):
+        """Save; when the code changed, the operations that named the old code as a
+        predecessor name the new one (in the same transaction)."""
+        old = getattr(self, "_loaded_code", None)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old is not None and old != self.code:
+                for other in self.style.operations.exclude(pk=self.pk):
+                    if old in other.predecessors:
+                        other.predecessors = [self.code if p == old else p
+                                              for p in other.predecessors]
+                        other.save()
+        self._loaded_code = self.code
+
+
+def _cycle_through(graph: dict[str, list[str]], start: str) -> list[str] | None:
+    """A precedence cycle through ``start`` in line order, or None; ``graph`` maps each
+    operation code to its predecessors' codes."""
+    followers: dict[str, list[str]] = {}
+    for code, preds in graph.items():
+        for p in preds:
+            followers.setdefault(p, []).append(code)
+    stack, seen = [(start, [start])], {start}
+    while stack:
+        node, path = stack.pop()
+        for nxt in followers.get(node, []):
+            if nxt == start:
+                return [*path, start]
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return None
 
 
 class Line(ProductionModel):
