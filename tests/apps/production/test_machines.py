@@ -47,7 +47,7 @@ def test_a_line_keeps_its_machines_and_shows_them(admin_client, org):
     ('{"overlock": 1.5}', "The count for “overlock” must be a whole number from 0 to 999."),
     # the example is a machine count, not the operators' skills (a machine count of 1.0
     # would be refused)
-    ('[1, 2]', "Give an object, e.g. {&quot;overlock&quot;: 3}."),
+    ('[1, 2]', "Give an object, e.g. {&quot;包缝&quot;: 3}."),
 ])
 def test_bad_machine_lists_are_refused_with_the_reason(admin_client, org, machines, reason):
     response = admin_client.post("/production/lines/add/", _line_form(org, machines))
@@ -132,4 +132,4 @@ def test_an_operators_skills_form_shows_a_skills_example(admin_client, org):
         "organization": org.pk, "name": "王芳", "employee_no": "", "skills": "[1.0]",
         "active": "on"})
     assert response.status_code == 400
-    assert "Give an object, e.g. {&quot;lockstitch&quot;: 1.0}." in response.content.decode()
+    assert "Give an object, e.g. {&quot;平车&quot;: 1.0}." in response.content.decode()

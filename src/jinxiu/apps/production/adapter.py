@@ -7,6 +7,8 @@ warnings of any assignment — the engine's or one an engineer has edited by han
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import os
 from dataclasses import dataclass, field
@@ -54,6 +56,20 @@ def bulletin_signature(ops: list[Operation]) -> list[tuple]:
     """What the engine's input takes from each operation: equal signatures, equal input."""
     return [(op.pk, op.code, op.standard_seconds, op.machine_type, list(op.predecessors),
              op.zone) for op in ops]
+
+
+def plan_inputs(plan: BalancePlan, ops: list[Operation]) -> str:
+    """A digest of what a run of ``plan`` balances: the bulletin (``bulletin_signature``),
+    the objective with its target, duplicate workplaces, the line's machines and, with
+    skills, the line's active operators and their skills. Stored with the result; when
+    it no longer matches, the plan was balanced for something else (``Evaluation.stale``)."""
+    people = [(str(p), sorted(p.skills.items())) for p in plan_operators(plan)] \
+        if plan.use_operator_skills or (plan.mode == BalancePlan.Mode.MAX_OUTPUT
+                                        and not plan.station_count) else []
+    state = [bulletin_signature(ops), plan.mode, plan_cycle_seconds(plan), plan.station_count,
+             plan.use_operator_skills, plan.allow_split,
+             sorted((plan.line.machines or {}).items()) if plan.line_id else [], people]
+    return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:20]
 
 
 @dataclass
@@ -211,6 +227,15 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
     if exc.reason == "too_long":
         return _("Operation %(op)s takes %(time)s s, longer than the cycle time of %(cycle)s s: "
                  "allow duplicate workplaces or raise the cycle time.") % {"op": code[0], **seconds}
+    if exc.reason == "too_long_skills":
+        return _("Operation %(op)s takes %(time)s s even for the fastest active operator who "
+                 "runs it, longer than the cycle time of %(cycle)s s: raise the cycle time or "
+                 "give the skill to a faster operator.") % {"op": code[0], **seconds}
+    if exc.reason == "operator_load":
+        return _("With each operation at its fastest active operator the bulletin takes "
+                 "%(time)s s per piece, but the line's %(operators)d active operators can do "
+                 "at most %(capacity)s s at a cycle time of %(cycle)s s: about %(need)d "
+                 "operators are needed.") % {**exc.values, **seconds}
     if exc.reason == "few_operators":
         return _("The plan asks for %(stations)d operators, but the line has %(operators)d "
                  "active ones.") % exc.values
@@ -310,6 +335,16 @@ class Evaluation:
     # operations in no station: added to the bulletin after the run (the planner offers
     # them a station)
     unassigned: list[dict] = field(default_factory=list)
+    # the bulletin, the line or the plan's settings changed since the run (``plan_inputs``)
+    stale: bool = False
+    # the warnings about the whole plan, not about one station (the printed layout shows
+    # the stations' own warnings on the stations)
+    plan_warnings: list[str] = field(default_factory=list)
+    # the plan's line: its takt at the target output, the target, and the pieces a day at
+    # the bottleneck over the line's working minutes (None without a line)
+    takt_seconds: float | None = None
+    target_per_day: int | None = None
+    output_per_day: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -322,14 +357,25 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         return None
     ops = ops if ops is not None else plan_operations(plan)
     by_pk = {op.pk: op for op in ops}
-    skills = {str(p): p.skills for p in plan_operators(plan)} if plan.use_operator_skills else {}
+    people = plan_operators(plan)
+    skills = {str(p): p.skills for p in people} if plan.use_operator_skills else {}
     mt = machine_types()
     stations: list[StationView] = []
     where: dict[str, int] = {}
     warnings: list[str] = []
+    stale = "inputs" in plan.result and plan.result["inputs"] != plan_inputs(plan, ops)
+    if stale:
+        warnings.append(_("The bulletin, the line or the plan's settings changed after this "
+                          "plan was balanced. The figures are for the bulletin as it is now; "
+                          "balance again for a plan made for it."))
     for k, item in enumerate(plan.result["stations"]):
         view = StationView(k + 1, [], max(1, int(item.get("replicas", 1))),
                            item.get("operator", ""))
+        if plan.use_operator_skills and not view.operator:
+            view.warnings.append(_("No operator is assigned; its load is at standard time."))
+        elif view.operator and plan.use_operator_skills and view.operator not in skills:
+            view.warnings.append(_("%(who)s is no longer an active operator of the line; the "
+                                   "load is at standard time.") % {"who": view.operator})
         for pk in item["operations"]:
             op = by_pk.get(pk)
             if op is None:
@@ -360,7 +406,8 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
     cycle_f = float(cycle) if cycle else None
     for view in stations:
         view.per_workplace = view.load / view.replicas
-        types = [o["machine_type"] for o in view.operations]
+        # each clashing pair of machine types once, however many operations each has
+        types = list(dict.fromkeys(o["machine_type"] for o in view.operations))
         for a_i, a in enumerate(types):
             for b in types[a_i + 1:]:
                 if not mt.can_share(a, b):
@@ -391,14 +438,17 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         if len(places) > 1:
             warnings.append(_("Zone “%(zone)s” is split over stations %(list)s.") % {
                 "zone": zone, "list": ", ".join(str(p + 1) for p in sorted(places))})
-    for view in stations:
-        warnings.extend(_("Station %(n)d: %(warning)s") % {"n": view.number, "warning": w}
-                        for w in view.warnings)
+    per_station = [_("Station %(n)d: %(warning)s") % {"n": view.number, "warning": w}
+                   for view in stations for w in view.warnings]
+    warnings.extend(per_station)
     workplaces = sum(v.replicas for v in stations)
     if plan.mode == BalancePlan.Mode.MAX_OUTPUT and plan.station_count and (
             workplaces > plan.station_count):
         warnings.append(_("The plan needs %(used)d operators; it was balanced for %(count)d.")
                         % {"used": workplaces, "count": plan.station_count})
+    elif people and workplaces > len(people):
+        warnings.append(_("The plan needs %(used)d operators; the line has %(count)d active "
+                          "ones.") % {"used": workplaces, "count": len(people)})
     bottleneck_s = max((v.per_workplace for v in stations), default=0.0)
     total = sum(v.load for v in stations)
     pace = max(bottleneck_s, cycle_f or 0.0) if cycle_f else bottleneck_s
@@ -414,15 +464,22 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         workplaces=workplaces, total_seconds=total, balance_efficiency=efficiency,
         smoothness_index=smoothness, bottleneck=bottleneck,
         output_per_hour=3600 / bottleneck_s if bottleneck_s else 0.0, warnings=warnings,
-        unassigned=unassigned)
+        unassigned=unassigned, stale=stale,
+        plan_warnings=[w for w in warnings if w not in set(per_station)],
+        takt_seconds=float(plan.line.takt_seconds) if plan.line_id else None,
+        target_per_day=plan.line.target_output if plan.line_id else None,
+        output_per_day=math.floor(plan.line.shift_minutes * 60 / bottleneck_s + 1e-9)
+        if plan.line_id and bottleneck_s else None)
 
 
 PALETTE = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452",
            "#9a60b4", "#ea7ccc", "#7f7f7f"]
 
 
-def yamazumi_chart(evaluation: Evaluation) -> dict:
-    """An ECharts option: stacked operation times per station against the cycle time."""
+def yamazumi_chart(evaluation: Evaluation, y_max: float | None = None) -> dict:
+    """An ECharts option: stacked operation times per station against the cycle time (the
+    target of a fewest-operators plan, else the bottleneck's) and, where the plan has a line
+    with another takt, that takt too. ``y_max``: a common scale for plans side by side."""
     mt = machine_types()
     colors = {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(mt.labels)}
     depth = max((len(v.operations) for v in evaluation.stations), default=0)
@@ -441,16 +498,36 @@ def yamazumi_chart(evaluation: Evaluation) -> dict:
                 data.append(None)
         series.append({"type": "bar", "stack": "load", "data": data, "barMaxWidth": 42,
                        "label": {"show": False}, "emphasis": {"focus": "self"}})
-    target = evaluation.cycle_seconds or evaluation.bottleneck_seconds
+    lines = []
+    if evaluation.cycle_seconds:
+        lines.append((evaluation.cycle_seconds, _("Cycle %(s).1f s"), "#c23531"))
+    else:  # highest output: the cycle is the bottleneck's
+        lines.append((evaluation.bottleneck_seconds, _("Cycle (bottleneck) %(s).1f s"),
+                      "#c23531"))
+    takt = evaluation.takt_seconds
+    if takt and abs(takt - lines[0][0]) > 0.005:
+        lines.append((takt, _("Takt %(s).1f s (target %(n)d a day)"), "#3ba272"))
     if series:
-        series[0]["markLine"] = {"symbol": "none", "silent": True,
-                                 "lineStyle": {"color": "#c23531", "type": "dashed"},
-                                 "label": {"formatter": _("Cycle %(s).1f s") % {"s": target}},
-                                 "data": [{"yAxis": round(target, 2)}]}
+        series[0]["markLine"] = {"symbol": "none", "silent": True, "data": [
+            {"yAxis": round(value, 2),
+             "lineStyle": {"color": color, "type": "dashed"},
+             "label": {"formatter": label % {"s": value, "n": evaluation.target_per_day or 0}}}
+            for value, label, color in lines]}
+    y_axis = {"type": "value", "name": _("seconds")}
+    if y_max:
+        y_axis["max"] = round(y_max, 2)
     return {
         "tooltip": {"trigger": "item"},
         "grid": {"left": 48, "right": 24, "top": 32, "bottom": 40, "containLabel": True},
         "xAxis": {"type": "category", "data": categories},
-        "yAxis": {"type": "value", "name": _("seconds")},
+        "yAxis": y_axis,
         "series": series,
     }
+
+
+def chart_scale(evaluations: list[Evaluation | None]) -> float | None:
+    """One y-axis maximum for plans shown side by side: the highest load or line drawn,
+    with a tenth on top, rounded up to a whole ten seconds."""
+    tops = [max(e.bottleneck_seconds, e.cycle_seconds or 0, e.takt_seconds or 0)
+            for e in evaluations if e is not None]
+    return math.ceil(max(tops) * 1.1 / 10) * 10 if tops and max(tops) > 0 else None

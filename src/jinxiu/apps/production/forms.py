@@ -2,9 +2,11 @@ import json
 import re
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.forms import TenantModelForm
+from jinxiu.apps.production.machine_types import machine_types
 from jinxiu.apps.production.models import BalancePlan, Line, Operation, Operator, Style
 
 
@@ -38,19 +40,6 @@ class OperationForm(TenantModelForm):
         fields = ["organization", "style", "sequence", "code", "name", "machine_type",
                   "standard_seconds", "predecessors", "zone", "notes"]
 
-    def clean(self):
-        data = super().clean()
-        style = data.get("style")
-        preds = data.get("predecessors") or []
-        if style is not None and preds:
-            codes = set(style.operations.exclude(pk=self.instance.pk).values_list("code",
-                                                                                  flat=True))
-            unknown = [p for p in preds if p not in codes]
-            if unknown:
-                self.add_error("predecessors", _("No operation of this style has the code(s) "
-                                                 "%(codes)s.") % {"codes": ", ".join(unknown)})
-        return data
-
 
 class JSONDictField(forms.CharField):
     """A JSON object typed in a text box; ``example`` is shown when the input is not one."""
@@ -76,10 +65,41 @@ class JSONDictField(forms.CharField):
         return parsed
 
 
+class MachineDictField(JSONDictField):
+    """A JSON object keyed by machine type, where a key may be the type's code, its
+    Chinese or English name or a common alias (平车, 四线, SNLS …: ``machine_types.yaml``);
+    shown with the names of the active language, stored with the codes. A key that names
+    no type is kept as typed, and the model's ``clean`` reports it."""
+
+    def prepare_value(self, value):
+        if isinstance(value, dict):
+            types = machine_types()
+            value = {types.label(k) if k in types.labels else k: v for k, v in value.items()}
+        return super().prepare_value(value)
+
+    def to_python(self, value):
+        parsed = super().to_python(value)
+        types = machine_types()
+        out: dict = {}
+        for key, item in parsed.items():
+            code = types.code_for(key) or key
+            if code in out:
+                raise forms.ValidationError(_("“%(name)s” names a machine type given before.")
+                                            % {"name": key})
+            out[code] = item
+        return out
+
+
+def _machine_names_help(text) -> str:
+    return format_lazy("{} {}", text, _("Machine types are written by name, e.g. 平车, 包缝, "
+                                        "绷缝, 套结, 熨烫."))
+
+
 class LineForm(TenantModelForm):
-    machines = JSONDictField(label=_("machines"), required=False, example='{"overlock": 3}',
-                             help_text=Line._meta.get_field("machines").help_text,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    machines = MachineDictField(label=_("machines"), required=False, example='{"包缝": 3}',
+                             help_text=_machine_names_help(
+                                 Line._meta.get_field("machines").help_text),
+                                widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = Line
@@ -88,9 +108,10 @@ class LineForm(TenantModelForm):
 
 
 class OperatorForm(TenantModelForm):
-    skills = JSONDictField(label=_("skills"), required=False, example='{"lockstitch": 1.0}',
-                           help_text=Operator._meta.get_field("skills").help_text,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+    skills = MachineDictField(label=_("skills"), required=False, example='{"平车": 1.0}',
+                              help_text=_machine_names_help(
+                                  Operator._meta.get_field("skills").help_text),
+                              widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
         model = Operator
@@ -104,8 +125,10 @@ class BalancePlanForm(TenantModelForm):
                   "station_count", "use_operator_skills", "allow_split", "time_limit_s"]
 
     def save(self, commit=True):
-        if self.instance.pk is not None and "style" in self.changed_data:
-            self.instance.forget_result()  # its stations hold the old style's operations
+        if self.instance.pk is not None and ("style" in self.changed_data or (
+                "line" in self.changed_data and self.instance.use_operator_skills)):
+            # its stations hold the old style's operations, or the old line's operators
+            self.instance.forget_result()
         return super().save(commit)
 
 
@@ -123,3 +146,16 @@ class MoveForm(forms.Form):
     to_station = forms.IntegerField(min_value=1, max_value=10**6)
     # the plan's last_updated as the page showed it: a move from an older page is refused
     version = forms.CharField(required=False, max_length=64)
+
+
+class OperatorAssignForm(forms.Form):
+    station = forms.IntegerField(min_value=1, max_value=10**6)
+    operator = forms.CharField(required=False, max_length=80)
+    version = forms.CharField(required=False, max_length=64)
+
+
+class PlanCopyForm(forms.Form):
+    name = forms.CharField(label=_("name"), max_length=80, required=False)
+    # after copying, balance the plan itself again (the copy keeps its hand edits)
+    then_run = forms.BooleanField(required=False)
+

@@ -29,6 +29,9 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
     sheet.append([_("Workplaces"), evaluation.workplaces])
     sheet.append([_("Balance efficiency"), round(evaluation.balance_efficiency, 4)])
     sheet.append([_("Output per hour"), round(evaluation.output_per_hour, 1)])
+    if evaluation.output_per_day is not None:
+        sheet.append([_("Output per day"), evaluation.output_per_day])
+        sheet.append([_("Target per day"), evaluation.target_per_day])
     sheet.append([])
     header = [_("Station"), _("Workplaces"), _("Operator"), _("Operation code"),
               _("Operation"), _("Machine"), _("Seconds"), _("Station load (s)"), _("Idle (s)")]

@@ -96,3 +96,53 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
     plan.edited = True
     plan.save()
     return plan
+
+
+@transaction.atomic
+def plan_copy(*, plan: BalancePlan, name: str) -> BalancePlan:
+    """A copy of ``plan`` in its organization, with its result and hand edits: a version to
+    keep before the plan is edited or balanced again, and to compare with it."""
+    plan.refresh_from_db()
+    return BalancePlan.objects.create(
+        organization_id=plan.organization_id, name=name, style_id=plan.style_id,
+        line_id=plan.line_id, mode=plan.mode, cycle_seconds=plan.cycle_seconds,
+        station_count=plan.station_count, use_operator_skills=plan.use_operator_skills,
+        allow_split=plan.allow_split, time_limit_s=plan.time_limit_s,
+        status=BalancePlan.Status.DONE if plan.result else BalancePlan.Status.DRAFT,
+        result=copy.deepcopy(plan.result), edited=plan.edited)
+
+
+@transaction.atomic
+def plan_set_operator(*, plan: BalancePlan, station: int, operator: str,
+                      version: str | None = None) -> BalancePlan:
+    """Put ``operator`` (an active operator of the plan's line, as the plan names her) at
+    station ``station`` (1-based). Where she already works at another station, the two
+    stations exchange operators; an empty ``operator`` leaves the station without one.
+    ``version`` refuses a change made on an older page, as in ``plan_move``."""
+    from jinxiu.apps.production.adapter import plan_operators
+
+    BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
+    plan.refresh_from_db()
+    if version and version != plan.last_updated.isoformat():
+        raise ValidationError(_("The plan was changed since this page was loaded; it is shown "
+                                "as it stands now. Make the change again."))
+    if not plan.result:
+        raise ValidationError(_("Run the plan before assigning operators."))
+    if plan.current_status == BalancePlan.Status.RUNNING:
+        raise ValidationError(_("The plan is being balanced; wait for the result."))
+    stations = copy.deepcopy(plan.result["stations"])
+    if not 1 <= station <= len(stations):
+        raise ValidationError(_("There is no station %(n)d.") % {"n": station})
+    if operator and operator not in {str(p) for p in plan_operators(plan)}:
+        raise ValidationError(_("%(who)s is not an active operator of the plan's line.")
+                              % {"who": operator})
+    here = stations[station - 1]
+    for other in stations:
+        if operator and other is not here and other.get("operator") == operator:
+            other["operator"] = here.get("operator", "")
+    here["operator"] = operator
+    plan.result = {**plan.result, "stations": stations}
+    plan.edited = True
+    plan.save()
+    return plan
+

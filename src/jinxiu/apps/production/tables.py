@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.tables import BaseTable
+from jinxiu.apps.production.machine_types import machine_types
 from jinxiu.apps.production.models import BalancePlan, Line, Operation, Operator, Style
 
 
@@ -48,7 +49,8 @@ class OperatorTable(BaseTable):
         fields = ("name", "employee_no", "line", "skills", "active")
 
     def render_skills(self, value):
-        return ", ".join(f"{k} {v:g}" for k, v in value.items())
+        types = machine_types()
+        return ", ".join(f"{types.label(k)} {v:g}" for k, v in value.items())
 
 
 class BalancePlanTable(BaseTable):

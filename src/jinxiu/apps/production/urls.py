@@ -28,6 +28,9 @@ urlpatterns = [
                delete_view=v.BalancePlanDeleteView, changelog_view=v.BalancePlanChangeLogView),
     path("plans/<int:pk>/run/", v.BalancePlanRunView.as_view(), name="balanceplan_run"),
     path("plans/<int:pk>/move/", v.BalancePlanMoveView.as_view(), name="balanceplan_move"),
+    path("plans/<int:pk>/operator/", v.BalancePlanOperatorView.as_view(),
+         name="balanceplan_operator"),
+    path("plans/<int:pk>/copy/", v.BalancePlanCopyView.as_view(), name="balanceplan_copy"),
     path("plans/<int:pk>/export.<str:fmt>", v.BalancePlanExportView.as_view(),
          name="balanceplan_export"),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from jinxiu.apps.core.fonts import INSTALL_HINT, cjk_font_missing
 from jinxiu.apps.core.generic_views import (
     ObjectChangeLogView,
     ObjectDeleteView,
@@ -26,15 +27,26 @@ from jinxiu.apps.production import filtersets, forms, tables
 from jinxiu.apps.production.adapter import (
     PlanInputError,
     bulletin_chains,
+    chart_scale,
     evaluate,
+    plan_operators,
     yamazumi_chart,
 )
 from jinxiu.apps.production.bulletins import BulletinImportError, bulletin_export, bulletin_import
+from jinxiu.apps.production.machine_types import machine_types
 from jinxiu.apps.production.models import BalancePlan, Line, Operation, Operator, Style
 from jinxiu.apps.production.plans import plan_pdf, plan_xlsx
-from jinxiu.apps.production.services import plan_move, plan_run, style_copy
+from jinxiu.apps.production.services import (
+    plan_copy,
+    plan_move,
+    plan_run,
+    plan_set_operator,
+    style_copy,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# a balancing job's failures whose message is written for the user (``jobs.py``)
+FAILURE_KINDS = ("ValueError", "PlanInputError")
 
 
 def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
@@ -73,8 +85,9 @@ class StyleDetailView(ObjectDetailView):
 
     def extra_context(self, obj):
         ops = list(obj.operations.order_by("sequence", "code"))
+        total = sum(op.standard_seconds for op in ops)
         return {"operations": ops,
-                "total_seconds": sum(op.standard_seconds for op in ops),
+                "total_seconds": total, "total_smv": total / 60,
                 "chains": bulletin_chains(ops),
                 "upload_form": forms.BulletinUploadForm(),
                 "copy_form": forms.StyleCopyForm(),
@@ -105,8 +118,12 @@ class StyleBulletinImportView(ObjectViewMixin, View):
         if not form.is_valid():
             messages.error(request, _("Choose a file to import."))
             return redirect(style.get_absolute_url())
+        # an import deletes the operations its file leaves out: only for those who may
+        first = style.operations.first()
+        may_delete = first is None or user_can(request.user, first, "delete")
         try:
-            count = bulletin_import(style=style, uploaded=form.cleaned_data["file"])
+            count = bulletin_import(style=style, uploaded=form.cleaned_data["file"],
+                                    may_delete=may_delete)
         except BulletinImportError as exc:
             return render(request, "production/bulletin_errors.html",
                           {"style": style, "errors": exc.errors}, status=400)
@@ -200,7 +217,20 @@ class LineDetailView(ObjectDetailView):
     fields = ("name", "organization", "shift_minutes", "target_output", "notes")
 
     def extra_context(self, obj):
-        return {"operators": obj.operators.order_by("name")}
+        operators = list(obj.operators.order_by("-active", "name"))
+        types = machine_types()
+        # the skills matrix (技能矩阵): a column per machine type someone here runs
+        used = [code for code in types.labels if any(code in (p.skills or {}) for p in operators)]
+        return {"operators": operators,
+                "skill_columns": [types.label(code) for code in used],
+                "skill_rows": [(p, [_efficiency((p.skills or {}).get(code)) for code in used])
+                               for p in operators],
+                "plans": obj.plans.select_related("style").order_by("-created")[:20]}
+
+
+def _efficiency(value) -> str:
+    """An efficiency as an IE writes it (1.2, 0.85, 1), or "" when she does not run it."""
+    return f"{value:g}" if isinstance(value, int | float) and value else ""
 
 
 class LineEditView(ObjectEditView):
@@ -277,13 +307,22 @@ def _plan_context(request, plan) -> dict:
     evaluation = evaluate(plan)
     context = {"plan": plan, "evaluation": evaluation,
                "can_change": user_can(request.user, plan, "change"),
-               "status": plan.current_status}
+               "status": plan.current_status,
+               # the PDF would print every Chinese character as an empty box
+               "pdf_font_missing": evaluation is not None and cjk_font_missing(),
+               "font_hint": INSTALL_HINT}
     if evaluation is not None:
         context["chart"] = yamazumi_chart(evaluation)
         context["station_numbers"] = range(1, len(evaluation.stations) + 2)
+        # who may sit at a station: the line's active operators (by the names plans use)
+        context["line_operators"] = [str(p) for p in plan_operators(plan)]
     if plan.job_id:
         progress, message = job_live_state(plan.job)
-        context.update({"job": plan.job, "progress": progress, "message": message})
+        error = plan.job.error or ""
+        kind, _sep, reason = error.partition(": ")
+        context.update({"job": plan.job, "progress": progress, "message": message,
+                        # the reason without the exception's class name
+                        "failure": reason if kind in FAILURE_KINDS else error})
     return context
 
 
@@ -304,6 +343,11 @@ class BalancePlanRunView(ObjectViewMixin, View):
 
     def post(self, request, pk):
         plan = self.get_object("run")
+        if plan.edited and plan.result and request.POST.get("replace") != "yes":
+            # a new run replaces the hand edits: ask first, and offer to keep a copy
+            return render(request, "production/plan_run_confirm.html",
+                          {**self.common_context(), "object": plan, "plan": plan,
+                           "copy_name": _copy_name(plan)})
         try:
             with transaction.atomic():
                 plan_run(plan=plan, user=request.user)
@@ -311,6 +355,70 @@ class BalancePlanRunView(ObjectViewMixin, View):
             messages.error(request, str(exc))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        return redirect(plan.get_absolute_url())
+
+
+def _copy_name(plan: BalancePlan) -> str:
+    return (_("%(name)s (copy)") % {"name": plan.name})[:80]
+
+
+class BalancePlanCopyView(ObjectViewMixin, View):
+    """A copy of the plan with its result and hand edits, in the plan's organization; with
+    ``then_run``, the plan itself is then balanced again (the copy keeps the edits)."""
+
+    model = BalancePlan
+
+    def post(self, request, pk):
+        plan = self.get_object("view")
+        form = forms.PlanCopyForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            return redirect(plan.get_absolute_url())
+        then_run = form.cleaned_data["then_run"]
+        if then_run and not user_can(request.user, plan, "run"):
+            raise PermissionDenied
+        try:
+            with transaction.atomic():
+                copy = plan_copy(plan=plan, name=form.cleaned_data["name"] or _copy_name(plan))
+                if not user_can(request.user, copy, "add"):
+                    raise PermissionDenied
+                if then_run:
+                    plan_run(plan=plan, user=request.user)
+        except PlanInputError as exc:
+            messages.error(request, str(exc))
+            return redirect(plan.get_absolute_url())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(plan.get_absolute_url())
+        messages.success(request, _("Copied to %(plan)s.") % {"plan": copy.name})
+        return redirect((plan if then_run else copy).get_absolute_url())
+
+
+class BalancePlanOperatorView(ObjectViewMixin, View):
+    """Put an operator of the line at a station (the two exchange places where she already
+    works elsewhere); answers the refreshed plan panel (htmx)."""
+
+    model = BalancePlan
+    queryset = BalancePlan.objects.select_related("style", "line", "job")
+
+    def post(self, request, pk):
+        plan = self.get_object("change")
+        form = forms.OperatorAssignForm(request.POST)
+        error = None
+        if form.is_valid():
+            try:
+                plan_set_operator(plan=plan, station=form.cleaned_data["station"],
+                                  operator=form.cleaned_data["operator"],
+                                  version=form.cleaned_data["version"])
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+        else:
+            error = _("Choose a station and an operator.")
+        context = {**_plan_context(request, plan), "move_error": error}
+        if request.htmx:
+            return render(request, "production/inc/plan_panel.html", context)
+        if error:
+            messages.error(request, error)
         return redirect(plan.get_absolute_url())
 
 
@@ -375,11 +483,12 @@ class BalancePlanCompareView(ObjectViewMixin, View):
         visible = self.restricted("view")
         ids = [i for i in map(_pk, request.GET.getlist("plan")) if i][:2]
         plans = [get_object_or_404(visible, pk=i) for i in ids]
+        evaluations = [evaluate(plan) for plan in plans]
+        y_max = chart_scale(evaluations)  # one scale: the bars compare at a glance
         columns = []
-        for n, plan in enumerate(plans, start=1):
-            evaluation = evaluate(plan)
+        for n, (plan, evaluation) in enumerate(zip(plans, evaluations, strict=True), start=1):
             columns.append({"plan": plan, "evaluation": evaluation,
-                            "chart": yamazumi_chart(evaluation) if evaluation else None,
+                            "chart": yamazumi_chart(evaluation, y_max) if evaluation else None,
                             "dom_id": f"compare-{n}-{plan.pk}"})
         choices = visible.filter(result__isnull=False).order_by("-created")[:50]
         return render(request, "production/plan_compare.html",

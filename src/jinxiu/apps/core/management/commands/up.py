@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from jinxiu.apps.core.demo import demo_logins
+from jinxiu.apps.core.fonts import INSTALL_HINT, cjk_font_missing
 from jinxiu.apps.core.management.commands.serve import gunicorn_argv
 from jinxiu.apps.core.models import Organization, Region
 
@@ -84,5 +85,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (synthetic data; change these on a real server):")
         for username, password, who in demo_logins():
             self.stdout.write(f"  {username:10} {password:18} {who}")
+        if cjk_font_missing():
+            self.stdout.write(f"Note: no Chinese font here; PDF exports will show empty boxes "
+                              f"for Chinese text. Install one: {INSTALL_HINT}")
         self.stdout.write("Press Ctrl-C to stop.")
         self.stdout.write(line)
