@@ -77,10 +77,9 @@ def test_an_import_that_leaves_operations_out_needs_the_right_to_delete(
     before = list(style.operations.values_list("pk", "code", "standard_seconds"))
     client.force_login(make_user(memberships=[(org, "member")]))  # may change, not delete
     without_4 = [*SMALL_CSV[:2], "3,做门襟,平车,45,"]
-    response = client.post(f"/production/styles/{style.pk}/import/",
-                           {"file": _csv(without_4)}, HTTP_ACCEPT_LANGUAGE="en")
-    assert response.status_code == 400
-    assert "you may not delete operations" in response.content.decode()
+    response = client.post(f"/production/styles/{style.pk}/import/", {"file": _csv(without_4)})
+    assert response.status_code == 400  # the page in Chinese, the default
+    assert "文件中没有这些工序，而您无权删除工序" in response.content.decode()
     assert list(style.operations.values_list("pk", "code", "standard_seconds")) == before
     client.force_login(make_user(memberships=[(org, "admin")]))
     assert client.post(f"/production/styles/{style.pk}/import/",
@@ -509,3 +508,25 @@ def test_the_line_page_shows_a_skills_matrix(admin_client, org):
     row_b = matrix[matrix.index(">乙<"):matrix.index("</tr>", matrix.index(">乙<"))]
     assert [c.split("<")[0] for c in row_a.split('text-center">')[1:]] == ["1.2", "—", "1"]
     assert [c.split("<")[0] for c in row_b.split('text-center">')[1:]] == ["—", "0.85", "—"]
+
+
+def test_delete_pages_say_what_else_changes(admin_client, org, django_capture_on_commit_callbacks):
+    line = make_line(org)
+    make_operator(org, "陈红", line)
+    plan = _run(make_plan(org, line=line, cycle_seconds=50, name="春款方案"),
+                django_capture_on_commit_callbacks)
+    page = admin_client.get(f"/production/lines/{line.pk}/delete/").content.decode()
+    assert "1 plan(s) use this line and lose its takt, machines and operators: 春款方案." in page
+    assert "1 operator(s) are kept, without a line: 陈红." in page
+    page = admin_client.get(f"/production/styles/{plan.style_id}/delete/").content.decode()
+    assert "Its bulletin of 4 operation(s) is deleted with it." in page
+    assert "1 plan(s) of this style are deleted with it: 春款方案." in page
+    op2 = plan.style.operations.get(code="2")
+    page = admin_client.get(f"/production/operations/{op2.pk}/delete/").content.decode()
+    assert "4 follow it: they take its predecessors (1) instead, so the order stays." in page
+    op3 = plan.style.operations.get(code="3")
+    page = admin_client.get(f"/production/operations/{op3.pk}/delete/").content.decode()
+    assert "they take its predecessors (—) instead" in page
+    assert 'id="delete-consequences"' not in admin_client.get(
+        f"/production/operations/{plan.style.operations.get(code='4').pk}/delete/"
+    ).content.decode()

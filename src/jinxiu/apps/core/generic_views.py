@@ -299,9 +299,15 @@ class ObjectEditView(ObjectViewMixin, View):
 class ObjectDeleteView(ObjectViewMixin, View):
     template_name = "generic/object_delete.html"
 
+    def consequences(self, obj) -> list[str]:
+        """What deleting ``obj`` does to other records, said on the confirmation page (a
+        line's plans lose its takt, a style's plans go with it …); none by default."""
+        return []
+
     def get(self, request, *args, **kwargs):
         obj = self.get_object("delete")
-        return render(request, self.template_name, {**self.common_context(), "object": obj})
+        return render(request, self.template_name, {**self.common_context(), "object": obj,
+                                                    "consequences": self.consequences(obj)})
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object("delete")

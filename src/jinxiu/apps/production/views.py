@@ -102,6 +102,15 @@ class StyleEditView(ObjectEditView):
 class StyleDeleteView(ObjectDeleteView):
     model = Style
 
+    def consequences(self, obj) -> list[str]:
+        out = [_("Its bulletin of %(n)d operation(s) is deleted with it.")
+               % {"n": obj.operations.count()}]
+        plans = list(obj.plans.order_by("name"))
+        if plans:
+            out.append(_("%(n)d plan(s) of this style are deleted with it: %(names)s.")
+                       % {"n": len(plans), "names": _names(plans)})
+        return out
+
 
 class StyleChangeLogView(ObjectChangeLogView):
     model = Style
@@ -197,6 +206,15 @@ class OperationEditView(ObjectEditView):
 class OperationDeleteView(ObjectDeleteView):
     model = Operation
 
+    def consequences(self, obj) -> list[str]:
+        followers = [op.code for op in obj.style.operations.exclude(pk=obj.pk)
+                     if obj.code in op.predecessors]
+        if not followers:
+            return []
+        return [_("%(ops)s follow it: they take its predecessors (%(preds)s) instead, so the "
+                  "order stays.") % {"ops": ", ".join(followers),
+                                     "preds": ", ".join(obj.predecessors) or "—"}]
+
 
 class OperationChangeLogView(ObjectChangeLogView):
     model = Operation
@@ -238,8 +256,25 @@ class LineEditView(ObjectEditView):
     form = forms.LineForm
 
 
+def _names(items, limit: int = 10) -> str:
+    names = [str(i) for i in items[:limit + 1]]
+    return "、".join(names[:limit]) + ("…" if len(names) > limit else "")
+
+
 class LineDeleteView(ObjectDeleteView):
     model = Line
+
+    def consequences(self, obj) -> list[str]:
+        out = []
+        plans = list(obj.plans.order_by("name"))
+        if plans:
+            out.append(_("%(n)d plan(s) use this line and lose its takt, machines and "
+                         "operators: %(names)s.") % {"n": len(plans), "names": _names(plans)})
+        operators = list(obj.operators.order_by("name"))
+        if operators:
+            out.append(_("%(n)d operator(s) are kept, without a line: %(names)s.")
+                       % {"n": len(operators), "names": _names(operators)})
+        return out
 
 
 class LineChangeLogView(ObjectChangeLogView):
