@@ -530,3 +530,70 @@ def test_delete_pages_say_what_else_changes(admin_client, org, django_capture_on
     assert 'id="delete-consequences"' not in admin_client.get(
         f"/production/operations/{plan.style.operations.get(code='4').pk}/delete/"
     ).content.decode()
+
+
+def test_hand_edits_are_taken_back_one_by_one(admin_client, org, monkeypatch,
+                                               django_capture_on_commit_callbacks):
+    from jinxiu.apps.production import services
+
+    plan = _run(make_plan(org, cycle_seconds=50), django_capture_on_commit_callbacks)
+    engine = plan.result["stations"]
+    ops = dict(plan.style.operations.values_list("code", "pk"))
+    url = f"/production/plans/{plan.pk}/"
+    for code, to in (("4", 1), ("3", 3)):
+        plan.refresh_from_db()
+        admin_client.post(url + "move/", {"operation": ops[code], "to_station": to,
+                                          "version": plan.last_updated.isoformat()},
+                          HTTP_HX_REQUEST="true")
+    plan.refresh_from_db()
+    twice = plan.result["stations"]
+    assert plan.edited and len(plan.result["undo"]) == 2 and twice != engine
+    page = admin_client.get(url).content.decode()
+    assert 'id="undo-edit"' in page and "Undo (2 edits)" in page
+    stale = admin_client.post(url + "undo/", {"version": "2000-01-01"}, HTTP_HX_REQUEST="true")
+    assert "changed since this page was loaded" in stale.content.decode()
+    plan.refresh_from_db()
+    assert plan.result["stations"] == twice
+    admin_client.post(url + "undo/", {"version": plan.last_updated.isoformat()},
+                      HTTP_HX_REQUEST="true")
+    plan.refresh_from_db()
+    assert plan.edited and len(plan.result["undo"]) == 1 and plan.result["stations"] != engine
+    response = admin_client.post(url + "undo/", {"version": plan.last_updated.isoformat()},
+                                 HTTP_HX_REQUEST="true")
+    assert 'id="undo-edit"' not in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.result["stations"] == engine and not plan.edited and plan.result["undo"] == []
+    none_left = admin_client.post(url + "undo/", HTTP_HX_REQUEST="true")
+    assert "There is no hand edit to take back." in none_left.content.decode()
+    # beyond the depth the oldest edits are dropped: back at the start it stays "edited"
+    monkeypatch.setattr(services, "UNDO_DEPTH", 1)
+    for to in (1, 2):
+        services.plan_move(plan=plan, operation=plan.style.operations.get(code="4"),
+                           to_station=to)
+    services.plan_undo(plan=plan)
+    plan.refresh_from_db()
+    assert plan.edited and plan.result["undo"] == []
+
+
+def test_an_operation_may_be_given_in_smv(admin_client, org):
+    style = make_style(org)
+    form = {"organization": org.pk, "style": style.pk, "sequence": 5, "code": "5",
+            "name": "钉商标", "machine_type": "lockstitch", "predecessors": "4"}
+    assert admin_client.post("/production/operations/add/",
+                             {**form, "smv": "0.25"}).status_code == 302
+    op = style.operations.get(code="5")
+    assert op.standard_seconds == Decimal("15.00")
+    page = admin_client.get(f"/production/operations/{op.pk}/edit/").content.decode()
+    assert 'name="smv" value="0.2500"' in page
+    both = admin_client.post(f"/production/operations/{op.pk}/edit/",
+                             {**form, "standard_seconds": "20", "smv": "0.25"})
+    assert "0.25 min is 15.00 s, not the 20 s given" in both.content.decode()
+    neither = admin_client.post(f"/production/operations/{op.pk}/edit/", form)
+    assert "Give the seconds or the SMV." in neither.content.decode()
+    agree = admin_client.post(f"/production/operations/{op.pk}/edit/",
+                              {**form, "standard_seconds": "16", "smv": "0.2667"})
+    assert agree.status_code == 302
+    op.refresh_from_db()
+    assert op.standard_seconds == Decimal("16.00")
+    page = admin_client.get(f"/production/styles/{style.pk}/").content.decode()
+    assert "<td class=\"text-end\">16.00</td><td class=\"text-end\">0.2667</td>" in page

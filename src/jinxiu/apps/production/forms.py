@@ -1,5 +1,6 @@
 import json
 import re
+from decimal import Decimal
 
 from django import forms
 from django.utils.text import format_lazy
@@ -34,11 +35,37 @@ class OperationForm(TenantModelForm):
     predecessors = CodeListField(label=_("predecessors"), required=False,
                                  help_text=_("Codes of the operations done before this one, "
                                              "e.g. 3, 5."))
+    smv = forms.DecimalField(label="SMV", required=False, min_value=Decimal("0.0001"),
+                             max_digits=9, decimal_places=4,
+                             help_text=_("Standard minutes; give this or the seconds."))
 
     class Meta:
         model = Operation
         fields = ["organization", "style", "sequence", "code", "name", "machine_type",
-                  "standard_seconds", "predecessors", "zone", "notes"]
+                  "standard_seconds", "smv", "predecessors", "zone", "notes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["standard_seconds"].required = False  # or the SMV
+        if self.instance.pk and not self.is_bound:
+            self.initial.setdefault("smv", self.instance.smv)
+
+    def clean(self):
+        data = super().clean()
+        seconds, smv = data.get("standard_seconds"), data.get("smv")
+        from_smv = (smv * 60).quantize(Decimal("0.01")) if smv is not None else None
+        if seconds is None and from_smv is None:
+            if "standard_seconds" not in self.errors:
+                self.add_error("standard_seconds", _("Give the seconds or the SMV."))
+        elif seconds is None:
+            data["standard_seconds"] = from_smv
+            self.instance.standard_seconds = from_smv
+        elif from_smv is not None and abs(from_smv - seconds) > Decimal("0.01") and (
+                seconds / 60).quantize(smv) != smv:
+            self.add_error("smv", _("%(smv)s min is %(s)s s, not the %(given)s s given; fill "
+                                    "in one of the two.") % {"smv": smv, "s": from_smv,
+                                                              "given": seconds})
+        return data
 
 
 class JSONDictField(forms.CharField):

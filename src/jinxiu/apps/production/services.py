@@ -92,8 +92,39 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
                                        for s in stations])
     for station, count in zip(stations, places, strict=True):
         station["replicas"] = count
-    plan.result = {**plan.result, "stations": [s for s in stations if s["operations"]]}
+    plan.result = {**_with_undo(plan.result), "stations": [s for s in stations if s["operations"]]}
     plan.edited = True
+    plan.save()
+    return plan
+
+
+UNDO_DEPTH = 30  # hand edits a plan can take back, the latest first
+
+
+def _with_undo(result: dict) -> dict:
+    """``result`` with its stations as they stand pushed on its undo list (before an edit)."""
+    undo = [*result.get("undo", []), result["stations"]]
+    trimmed = result.get("undo_trimmed", False) or len(undo) > UNDO_DEPTH
+    return {**result, "undo": undo[-UNDO_DEPTH:], "undo_trimmed": trimmed}
+
+
+@transaction.atomic
+def plan_undo(*, plan: BalancePlan, version: str | None = None) -> BalancePlan:
+    """Take back the plan's last hand edit (a move, an operator placed). Back at the
+    engine's plan the plan counts as not edited again."""
+    BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
+    plan.refresh_from_db()
+    if version and version != plan.last_updated.isoformat():
+        raise ValidationError(_("The plan was changed since this page was loaded; it is shown "
+                                "as it stands now. Make the change again."))
+    undo = list((plan.result or {}).get("undo", []))
+    if not undo:
+        raise ValidationError(_("There is no hand edit to take back."))
+    if plan.current_status == BalancePlan.Status.RUNNING:
+        raise ValidationError(_("The plan is being balanced; wait for the result."))
+    stations = undo.pop()
+    plan.result = {**plan.result, "stations": stations, "undo": undo}
+    plan.edited = bool(undo) or plan.result.get("undo_trimmed", False)
     plan.save()
     return plan
 
@@ -141,7 +172,7 @@ def plan_set_operator(*, plan: BalancePlan, station: int, operator: str,
         if operator and other is not here and other.get("operator") == operator:
             other["operator"] = here.get("operator", "")
     here["operator"] = operator
-    plan.result = {**plan.result, "stations": stations}
+    plan.result = {**_with_undo(plan.result), "stations": stations}
     plan.edited = True
     plan.save()
     return plan

@@ -41,6 +41,7 @@ from jinxiu.apps.production.services import (
     plan_move,
     plan_run,
     plan_set_operator,
+    plan_undo,
     style_copy,
 )
 
@@ -449,6 +450,27 @@ class BalancePlanOperatorView(ObjectViewMixin, View):
                 error = " ".join(exc.messages)
         else:
             error = _("Choose a station and an operator.")
+        context = {**_plan_context(request, plan), "move_error": error}
+        if request.htmx:
+            return render(request, "production/inc/plan_panel.html", context)
+        if error:
+            messages.error(request, error)
+        return redirect(plan.get_absolute_url())
+
+
+class BalancePlanUndoView(ObjectViewMixin, View):
+    """Take back the last hand edit; answers the refreshed plan panel (htmx)."""
+
+    model = BalancePlan
+    queryset = BalancePlan.objects.select_related("style", "line", "job")
+
+    def post(self, request, pk):
+        plan = self.get_object("change")
+        error = None
+        try:
+            plan_undo(plan=plan, version=request.POST.get("version") or None)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
         context = {**_plan_context(request, plan), "move_error": error}
         if request.htmx:
             return render(request, "production/inc/plan_panel.html", context)
