@@ -597,3 +597,27 @@ def test_an_operation_may_be_given_in_smv(admin_client, org):
     assert op.standard_seconds == Decimal("16.00")
     page = admin_client.get(f"/production/styles/{style.pk}/").content.decode()
     assert "<td class=\"text-end\">16.00</td><td class=\"text-end\">0.2667</td>" in page
+
+
+def test_a_new_station_opens_where_the_ie_wants_it(admin_client, org,
+                                                   django_capture_on_commit_callbacks):
+    plan = _run(make_plan(org, cycle_seconds=50), django_capture_on_commit_callbacks)
+    codes = [[op["code"] for op in s.operations] for s in evaluate(plan).stations]
+    assert codes == [["3"], ["1"], ["2", "4"]]
+    op2 = plan.style.operations.get(code="2")
+    page = admin_client.get(plan.get_absolute_url()).content.decode()
+    picker = page[page.index(f'id="move-{op2.pk}"'):]
+    assert '<option value="+3">' in picker[:picker.index("</select>")]
+    response = admin_client.post(f"/production/plans/{plan.pk}/move/", {
+        "operation": op2.pk, "to_station": "+3", "version": plan.last_updated.isoformat()},
+        HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    plan.refresh_from_db()
+    ev = evaluate(plan)
+    assert [[op["code"] for op in s.operations] for s in ev.stations] == [
+        ["3"], ["1"], ["2"], ["4"]]
+    assert ev.warnings == []
+    bad = admin_client.post(f"/production/plans/{plan.pk}/move/", {
+        "operation": op2.pk, "to_station": "+0", "version": plan.last_updated.isoformat()},
+        HTTP_HX_REQUEST="true")
+    assert "Choose an operation and a station." in bad.content.decode()

@@ -170,7 +170,16 @@ class BulletinUploadForm(forms.Form):
 
 class MoveForm(forms.Form):
     operation = forms.IntegerField(min_value=1, max_value=2**63 - 1)
-    to_station = forms.IntegerField(min_value=1, max_value=10**6)
+    # "5": station 5; "+5": a new station at place 5 (before the station now there)
+    to_station = forms.RegexField(regex=r"^\+?[1-9][0-9]{0,5}$", max_length=7)
+
+    def clean(self):
+        data = super().clean()
+        raw = data.get("to_station")
+        if raw:
+            data["new_station"] = raw.startswith("+")
+            data["to_station"] = int(raw.lstrip("+"))
+        return data
     # the plan's last_updated as the page showed it: a move from an older page is refused
     version = forms.CharField(required=False, max_length=64)
 

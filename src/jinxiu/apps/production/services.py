@@ -51,9 +51,10 @@ def plan_run(*, plan: BalancePlan, user) -> BalancePlan:
 
 @transaction.atomic
 def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
-              version: str | None = None) -> BalancePlan:
+              version: str | None = None, new_station: bool = False) -> BalancePlan:
     """Move one operation to station ``to_station`` (1-based; one past the end opens a new
-    station). Empty stations close up. The figures and warnings follow from ``evaluate``.
+    station; ``new_station``: a new station opens at that place, before the station that
+    had the number). Empty stations close up. The figures and warnings follow from ``evaluate``.
 
     The plan's row is locked and ``plan`` re-read first (so it shows the plan as it stands,
     moved or not); ``version``, the ``last_updated`` a page showed, refuses a move made on
@@ -82,8 +83,9 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
     for station in stations:
         if operation.pk in station["operations"]:
             station["operations"].remove(operation.pk)
-    if to_station == len(stations) + 1:
-        stations.append({"operations": [], "replicas": 1, "operator": ""})
+    if new_station or to_station == len(stations) + 1:
+        # a new station at that place in the line (the ones from there on move up one)
+        stations.insert(to_station - 1, {"operations": [], "replicas": 1, "operator": ""})
     stations[to_station - 1]["operations"].append(operation.pk)
     for station in stations:
         station["operations"].sort(key=lambda pk: order.get(pk, 0))

@@ -494,6 +494,7 @@ class BalancePlanMoveView(ObjectViewMixin, View):
             try:
                 plan_move(plan=plan, operation=operation,
                           to_station=form.cleaned_data["to_station"],
+                          new_station=form.cleaned_data["new_station"],
                           version=form.cleaned_data["version"])
             except ValidationError as exc:
                 error = " ".join(exc.messages)
