@@ -621,3 +621,117 @@ def test_a_new_station_opens_where_the_ie_wants_it(admin_client, org,
         "operation": op2.pk, "to_station": "+0", "version": plan.last_updated.isoformat()},
         HTTP_HX_REQUEST="true")
     assert "Choose an operation and a station." in bad.content.decode()
+
+
+# --- from the review of this change ---------------------------------------------------------
+def test_an_import_checks_the_right_to_delete_each_operation_it_drops(client, org):
+    from django.contrib.contenttypes.models import ContentType
+
+    from jinxiu.apps.core.models import ObjectPermission
+
+    style = make_style(org)
+    user = make_user(memberships=[(org, "member")])
+    grant = ObjectPermission.objects.create(name="删合肩", actions=["delete"],
+                                            constraints={"code": "1"})
+    grant.object_types.add(ContentType.objects.get_for_model(Operation))
+    grant.users.add(user)
+    client.force_login(user)
+    before = list(style.operations.values_list("pk", "code", "predecessors"))
+    # 4 may not be deleted by this user, 1 may: a file leaving out both changes nothing
+    response = client.post(f"/production/styles/{style.pk}/import/",
+                           {"file": _csv(["2,上领,平车,30,", "3,做门襟,平车,40,"])})
+    assert response.status_code == 400 and "文件中没有这些工序" in response.content.decode()
+    assert ">4<" in response.content.decode() and ">1, 4<" not in response.content.decode()
+    assert list(style.operations.values_list("pk", "code", "predecessors")) == before
+    ok = client.post(f"/production/styles/{style.pk}/import/",
+                     {"file": _csv(["2,上领,平车,30,", "3,做门襟,平车,40,", SMALL_CSV[3]])})
+    assert ok.status_code == 302
+    assert sorted(style.operations.values_list("code", flat=True)) == ["2", "3", "4"]
+
+
+def test_the_digest_does_not_depend_on_the_order_of_namesakes(
+        org, monkeypatch, django_capture_on_commit_callbacks):
+    from jinxiu.apps.production import adapter
+    from jinxiu.apps.production.models import Operator
+
+    line = make_line(org)
+    with change_context(user=None, source="system"):
+        for no, eff in (("001", 1.0), ("002", 1.2)):
+            Operator.objects.create(organization=org, name="王芳", employee_no=no, line=line,
+                                    skills={"lockstitch": eff, "overlock": 1.0, "iron": 1.0})
+    plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT,
+                          use_operator_skills=True), django_capture_on_commit_callbacks)
+    assert plan.status == "done" and not evaluate(plan).stale
+    real = adapter.plan_operators
+    monkeypatch.setattr(adapter, "plan_operators", lambda p: list(reversed(real(p))))
+    assert not evaluate(plan).stale
+
+
+def test_a_retried_run_never_replaces_hand_edits(org, django_capture_on_commit_callbacks):
+    from jinxiu.apps.core.jobs.services import job_execute, job_retry
+    from jinxiu.apps.core.models import JobRun
+    from jinxiu.apps.production.services import plan_move
+
+    plan = _run(make_plan(org, cycle_seconds=50), django_capture_on_commit_callbacks)
+    job = plan.job
+    JobRun.objects.filter(pk=job.pk).update(status="cancelled")  # as after a cancel
+    plan_move(plan=plan, operation=plan.style.operations.get(code="4"), to_station=1)
+    plan.refresh_from_db()
+    edited = plan.result["stations"]
+    with django_capture_on_commit_callbacks(execute=False):
+        job_retry(job=job, user=make_user())
+    job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "no longer the plan's current one" in job.error
+    plan.refresh_from_db()
+    assert plan.edited and plan.result["stations"] == edited and plan.status == "done"
+
+
+def test_undo_keeps_a_plan_edited_before_plans_kept_their_edits(
+        org, django_capture_on_commit_callbacks):
+    from jinxiu.apps.production.services import plan_move, plan_undo
+
+    plan = _run(make_plan(org, cycle_seconds=50), django_capture_on_commit_callbacks)
+    plan.result = {**plan.result, "stations": list(reversed(plan.result["stations"]))}
+    plan.edited = True  # a hand edit from before the undo list
+    with change_context(user=None, source="system"):
+        plan.save()
+    plan_move(plan=plan, operation=plan.style.operations.get(code="1"), to_station=1)
+    plan_undo(plan=plan)
+    plan.refresh_from_db()
+    assert plan.edited and plan.result["undo"] == []
+
+
+def test_namesakes_without_employee_numbers_cannot_be_placed(
+        org, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    from jinxiu.apps.production.services import plan_set_operator
+
+    line = make_line(org)
+    make_operator(org, "王芳", line)
+    make_operator(org, "王芳", line)
+    plan = _run(make_plan(org, cycle_seconds=50, line=line), django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError, match="give them employee numbers"):
+        plan_set_operator(plan=plan, station=1, operator="王芳")
+    plan.refresh_from_db()
+    assert [s["operator"] for s in plan.result["stations"]] == ["", "", ""]
+
+
+def test_the_api_forgets_a_skills_plans_result_when_its_line_changes(
+        admin_client, org, django_capture_on_commit_callbacks):
+    line = make_line(org, target_output=600)
+    make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0, "lockstitch": 1.0})
+    make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
+    other = make_line(org, name="二号线")
+    plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT,
+                          use_operator_skills=True), django_capture_on_commit_callbacks)
+    url = f"/api/production/plans/{plan.pk}/"
+    assert admin_client.patch(url, {"name": "改名"},
+                              content_type="application/json").status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == "done"
+    assert admin_client.patch(url, {"line": other.pk},
+                              content_type="application/json").status_code == 200
+    plan.refresh_from_db()
+    assert plan.status == "draft" and plan.result is None

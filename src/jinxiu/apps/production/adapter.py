@@ -63,7 +63,7 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation]) -> str:
     the objective with its target, duplicate workplaces, the line's machines and, with
     skills, the line's active operators and their skills. Stored with the result; when
     it no longer matches, the plan was balanced for something else (``Evaluation.stale``)."""
-    people = [(str(p), sorted(p.skills.items())) for p in plan_operators(plan)] \
+    people = sorted((str(p), sorted(p.skills.items())) for p in plan_operators(plan)) \
         if plan.use_operator_skills or (plan.mode == BalancePlan.Mode.MAX_OUTPUT
                                         and not plan.station_count) else []
     state = [bulletin_signature(ops), plan.mode, plan_cycle_seconds(plan), plan.station_count,
@@ -131,7 +131,7 @@ def bulletin_chains(ops: list[Operation]) -> BulletinChains | None:
 def plan_operators(plan: BalancePlan):
     if not plan.line_id:
         return []
-    return list(plan.line.operators.filter(active=True).order_by("name"))
+    return list(plan.line.operators.filter(active=True).order_by("name", "employee_no", "pk"))
 
 
 def plan_cycle_seconds(plan: BalancePlan) -> Decimal | None:

@@ -53,8 +53,12 @@ class BalancePlanSerializer(_Tenant):
 
     def update(self, instance, validated_data):
         style = validated_data.get("style")
-        if style is not None and style.pk != instance.style_id:
-            instance.forget_result()  # its stations hold the old style's operations
+        line = validated_data.get("line", instance.line)
+        skills = validated_data.get("use_operator_skills", instance.use_operator_skills)
+        if (style is not None and style.pk != instance.style_id) or (
+                skills and getattr(line, "pk", None) != instance.line_id):
+            # its stations hold the old style's operations, or the old line's operators
+            instance.forget_result()
         return super().update(instance, validated_data)
 
 

@@ -335,23 +335,27 @@ IMPORTED_FIELDS = ("sequence", "name", "machine_type", "standard_seconds", "pred
 
 
 @transaction.atomic
-def bulletin_import(*, style: Style, uploaded, may_delete: bool = True) -> int:
+def bulletin_import(*, style: Style, uploaded, may_delete=None) -> int:
     """Make the style's operations the file's. Returns how many were imported.
 
     Operations are matched by code: one whose code is in the file keeps its row (and so
     its place in the plans balanced before) and takes the file's values; new codes are
-    added; operations the file leaves out are deleted, which ``may_delete`` (the user may
-    delete operations) must allow, else nothing is written."""
+    added; operations the file leaves out are deleted, which ``may_delete(operation)`` (the
+    user may delete that operation; None: anyone may) must allow for each of them, else
+    nothing is written."""
     headers, rows = read_rows(uploaded)
     parsed = parse_bulletin(headers, rows)
     existing = {op.code: op for op in style.operations.all()}
-    dropped = [op for code, op in existing.items() if code not in {i["code"] for i in parsed}]
-    if dropped and not may_delete:
+    kept = {item["code"] for item in parsed}
+    dropped = [op for code, op in existing.items() if code not in kept]
+    refused = [op for op in dropped if may_delete is not None and not may_delete(op)]
+    if refused:
         raise BulletinImportError([RowError(0, COLUMNS["code"][0], ", ".join(
-            op.code for op in dropped), _("the file leaves out these operations, and you may "
+            op.code for op in refused), _("the file leaves out these operations, and you may "
                                           "not delete operations"))])
-    for op in dropped:
-        op.delete(keep_order=False)  # the file gives every predecessor itself
+    # one query, not Operation.delete() for each: that hands the predecessors on, which the
+    # file gives itself (and would cost a pass over the bulletin per operation)
+    Operation.objects.filter(pk__in=[op.pk for op in dropped]).delete()
     for seq, item in enumerate(parsed, start=1):
         values = {"sequence": seq, **{k: item[k] for k in IMPORTED_FIELDS if k != "sequence"}}
         op = existing.get(item["code"])

@@ -70,10 +70,12 @@ def balance_job(ctx):
         from jinxiu.apps.production.models import BalancePlan
 
         # back to what the plan was before this run: balanced, or not run yet
-        plan = BalancePlan.objects.filter(pk=ctx.params["plan"], job_id=ctx.job.pk).first()
-        if plan is not None and plan.status == BalancePlan.Status.RUNNING:
-            plan.status = BalancePlan.Status.DONE if plan.result else BalancePlan.Status.DRAFT
-            plan.save()
+        with transaction.atomic():
+            plan = BalancePlan.objects.select_for_update().filter(
+                pk=ctx.params["plan"], job_id=ctx.job.pk).first()
+            if plan is not None and plan.status == BalancePlan.Status.RUNNING:
+                plan.status = BalancePlan.Status.DONE if plan.result else BalancePlan.Status.DRAFT
+                plan.save()
         raise
     except Exception:
         _mark_failed(ctx.params["plan"], ctx.job.pk)
@@ -118,6 +120,11 @@ def _balance(ctx):
         if current.job_id != ctx.job.pk or current.style_id != plan.style_id:
             raise ValueError(_("The plan was changed while it was being balanced; this "
                                "result was not saved."))
+        if current.status != BalancePlan.Status.RUNNING:
+            # a retried job of a run that failed or was cancelled: the plan may have been
+            # edited by hand since, which a result saved now would silently replace
+            raise ValueError(_("This run is no longer the plan's current one; balance the "
+                               "plan again."))
         if bulletin_signature(plan_operations(current)) != bulletin_signature(ops):
             raise ValueError(_("The bulletin of %(style)s was changed while the plan was "
                                "being balanced; balance it again.") % {"style": current.style})

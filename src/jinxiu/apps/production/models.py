@@ -122,18 +122,16 @@ class Operation(ProductionModel):
     def get_absolute_url(self) -> str:
         return reverse("production:operation_detail", args=[self.pk])
 
-    def delete(self, *args, keep_order: bool = True, **kwargs):
-        """Delete the operation; with ``keep_order``, the operations that named it as a
-        predecessor take its own predecessors instead, so that what had to come before it
-        still comes before them (the bulletin never names a code that is gone)."""
+    def delete(self, *args, **kwargs):
+        """Delete the operation; the operations that named it as a predecessor take its own
+        predecessors instead, so that what had to come before it still comes before them
+        (the bulletin never names a code that is gone)."""
         with transaction.atomic():
             for other in self.style.operations.exclude(pk=self.pk):
                 if self.code not in other.predecessors:
                     continue
                 preds = [p for p in other.predecessors if p != self.code]
-                if keep_order:
-                    preds += [p for p in self.predecessors if p not in preds]
-                other.predecessors = preds
+                other.predecessors = preds + [p for p in self.predecessors if p not in preds]
                 other.save()
             return super().delete(*args, **kwargs)
 

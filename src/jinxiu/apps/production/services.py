@@ -94,7 +94,7 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
                                        for s in stations])
     for station, count in zip(stations, places, strict=True):
         station["replicas"] = count
-    plan.result = {**_with_undo(plan.result), "stations": [s for s in stations if s["operations"]]}
+    plan.result = {**_with_undo(plan), "stations": [s for s in stations if s["operations"]]}
     plan.edited = True
     plan.save()
     return plan
@@ -103,10 +103,14 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
 UNDO_DEPTH = 30  # hand edits a plan can take back, the latest first
 
 
-def _with_undo(result: dict) -> dict:
-    """``result`` with its stations as they stand pushed on its undo list (before an edit)."""
+def _with_undo(plan: BalancePlan) -> dict:
+    """The plan's result with its stations as they stand pushed on its undo list (before an
+    edit). Edits that fell off the list, or were made before plans kept one, cannot be
+    taken back: the plan then stays "edited" however far it is undone."""
+    result = plan.result
     undo = [*result.get("undo", []), result["stations"]]
-    trimmed = result.get("undo_trimmed", False) or len(undo) > UNDO_DEPTH
+    trimmed = (result.get("undo_trimmed", False) or len(undo) > UNDO_DEPTH
+               or ("undo" not in result and plan.edited))
     return {**result, "undo": undo[-UNDO_DEPTH:], "undo_trimmed": trimmed}
 
 
@@ -135,6 +139,7 @@ def plan_undo(*, plan: BalancePlan, version: str | None = None) -> BalancePlan:
 def plan_copy(*, plan: BalancePlan, name: str) -> BalancePlan:
     """A copy of ``plan`` in its organization, with its result and hand edits: a version to
     keep before the plan is edited or balanced again, and to compare with it."""
+    BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
     plan.refresh_from_db()
     return BalancePlan.objects.create(
         organization_id=plan.organization_id, name=name, style_id=plan.style_id,
@@ -166,15 +171,19 @@ def plan_set_operator(*, plan: BalancePlan, station: int, operator: str,
     stations = copy.deepcopy(plan.result["stations"])
     if not 1 <= station <= len(stations):
         raise ValidationError(_("There is no station %(n)d.") % {"n": station})
-    if operator and operator not in {str(p) for p in plan_operators(plan)}:
+    names = [str(p) for p in plan_operators(plan)]
+    if operator and operator not in names:
         raise ValidationError(_("%(who)s is not an active operator of the plan's line.")
                               % {"who": operator})
+    if operator and names.count(operator) > 1:  # a plan names each station's operator
+        raise ValidationError(_("Two active operators of the line are both called "
+                                "“%(name)s”; give them employee numbers.") % {"name": operator})
     here = stations[station - 1]
     for other in stations:
         if operator and other is not here and other.get("operator") == operator:
             other["operator"] = here.get("operator", "")
     here["operator"] = operator
-    plan.result = {**_with_undo(plan.result), "stations": stations}
+    plan.result = {**_with_undo(plan), "stations": stations}
     plan.edited = True
     plan.save()
     return plan

@@ -128,12 +128,10 @@ class StyleBulletinImportView(ObjectViewMixin, View):
         if not form.is_valid():
             messages.error(request, _("Choose a file to import."))
             return redirect(style.get_absolute_url())
-        # an import deletes the operations its file leaves out: only for those who may
-        first = style.operations.first()
-        may_delete = first is None or user_can(request.user, first, "delete")
         try:
+            # an import deletes the operations its file leaves out: only where the user may
             count = bulletin_import(style=style, uploaded=form.cleaned_data["file"],
-                                    may_delete=may_delete)
+                                    may_delete=lambda op: user_can(request.user, op, "delete"))
         except BulletinImportError as exc:
             return render(request, "production/bulletin_errors.html",
                           {"style": style, "errors": exc.errors}, status=400)
