@@ -435,36 +435,100 @@ def test_a_viewer_cannot_copy_a_plan(client, org, django_capture_on_commit_callb
 def test_operators_are_placed_and_exchanged_at_stations(
         admin_client, org, django_capture_on_commit_callbacks):
     line = make_line(org, target_output=600)
-    make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0})
-    make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
-    make_operator(org, "平车乙", line, {"lockstitch": 1.0})
+    fast = make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0})
+    a = make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
+    b = make_operator(org, "平车乙", line, {"lockstitch": 1.0})
     gone = make_operator(org, "离职", line, {"lockstitch": 1.0})
     gone.active = False
     with change_context(user=None, source="system"):
         gone.save()
     plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT,
                           use_operator_skills=True), django_capture_on_commit_callbacks)
-    before = [s["operator"] for s in plan.result["stations"]]
+    before = [s["operator_id"] for s in plan.result["stations"]]
+    assert sorted(before) == sorted([fast.pk, a.pk, b.pk])
     url = f"/production/plans/{plan.pk}/operator/"
     page = admin_client.get(plan.get_absolute_url()).content.decode()
     assert 'id="operator-1"' in page and ">离职<" not in page
-    k = before.index("平车甲")
-    other = before.index("平车乙")
-    response = admin_client.post(url, {"station": k + 1, "operator": "平车乙",
+    k, other = before.index(a.pk), before.index(b.pk)
+    response = admin_client.post(url, {"station": k + 1, "operator": b.pk,
                                        "version": plan.last_updated.isoformat()},
                                  HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     plan.refresh_from_db()
-    after = [s["operator"] for s in plan.result["stations"]]
-    assert after[k] == "平车乙" and after[other] == "平车甲" and plan.edited
-    for refused, reason in (({"station": 1, "operator": "离职"}, "not an active operator"),
-                            ({"station": 9, "operator": "快手"}, "There is no station 9"),
-                            ({"station": 1, "operator": "快手", "version": "2000-01-01"},
+    after = [(s["operator"], s["operator_id"]) for s in plan.result["stations"]]
+    assert after[k] == ("平车乙", b.pk) and after[other] == ("平车甲", a.pk) and plan.edited
+    for refused, reason in (({"station": 1, "operator": gone.pk}, "not an active operator"),
+                            ({"station": 9, "operator": fast.pk}, "There is no station 9"),
+                            ({"station": 1, "operator": fast.pk, "version": "2000-01-01"},
                              "changed since this page was loaded")):
         response = admin_client.post(url, refused, HTTP_HX_REQUEST="true")
         assert reason in response.content.decode()
         plan.refresh_from_db()
-        assert [s["operator"] for s in plan.result["stations"]] == after
+        assert [(s["operator"], s["operator_id"]) for s in plan.result["stations"]] == after
+
+
+def test_an_operator_stays_at_her_station_when_her_name_or_number_changes(
+        org, django_capture_on_commit_callbacks):
+    line = make_line(org, target_output=600)
+    fast = make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0})
+    make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
+    make_operator(org, "平车乙", line, {"lockstitch": 1.0})
+    plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT,
+                          use_operator_skills=True), django_capture_on_commit_callbacks)
+    loads = [s.load for s in evaluate(plan).stations]
+    with change_context(user=None, source="system"):
+        fast.name, fast.employee_no = "快手红", "C001"
+        fast.save()
+    ev = evaluate(plan)
+    assert not ev.stale and ev.warnings == [] and [s.load for s in ev.stations] == loads
+    assert "快手红 (C001)" in [s.operator for s in ev.stations]
+
+
+def test_an_operation_leaving_its_station_for_a_new_one_takes_the_operator_along(
+        org, django_capture_on_commit_callbacks):
+    from jinxiu.apps.production.services import plan_move
+
+    line = make_line(org, target_output=600)
+    fast = make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0, "lockstitch": 1.0})
+    make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
+    make_operator(org, "平车乙", line, {"lockstitch": 1.0, "iron": 1.0})
+    plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT,
+                          use_operator_skills=True), django_capture_on_commit_callbacks)
+    ev = evaluate(plan)
+    alone = next(s for s in ev.stations if len(s.operations) == 1)
+    op = plan.style.operations.get(pk=alone.operations[0]["pk"])
+    plan_move(plan=plan, operation=op, to_station=alone.number + 1, new_station=True)
+    plan.refresh_from_db()
+    moved = evaluate(plan)
+    assert [s.operator for s in moved.stations] == [s.operator for s in ev.stations]
+    assert moved.warnings == []
+    # into another station: the operator left without one is named
+    target = 1 if alone.number != 1 else 2
+    plan_move(plan=plan, operation=op, to_station=target)
+    plan.refresh_from_db()
+    assert f"At no station: {alone.operator}." in evaluate(plan).warnings
+    assert fast.pk in {p.pk for p in line.operators.all()}
+
+
+def test_an_operator_no_longer_on_the_line_is_not_moved_by_an_exchange(
+        org, django_capture_on_commit_callbacks):
+    from jinxiu.apps.production.services import plan_set_operator
+
+    line = make_line(org, target_output=600)
+    make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0})
+    a = make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
+    b = make_operator(org, "平车乙", line, {"lockstitch": 1.0})
+    plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT,
+                          use_operator_skills=True), django_capture_on_commit_callbacks)
+    ids = [s["operator_id"] for s in plan.result["stations"]]
+    with change_context(user=None, source="system"):
+        a.active = False
+        a.save()
+    plan_set_operator(plan=plan, station=ids.index(a.pk) + 1, operator=b.pk)
+    plan.refresh_from_db()
+    after = [s["operator_id"] for s in plan.result["stations"]]
+    assert after[ids.index(a.pk)] == b.pk and after[ids.index(b.pk)] is None
+    assert a.pk not in after
 
 
 # --- skills by name, and the line's skills matrix -------------------------------------------
@@ -702,20 +766,17 @@ def test_undo_keeps_a_plan_edited_before_plans_kept_their_edits(
     assert plan.edited and plan.result["undo"] == []
 
 
-def test_namesakes_without_employee_numbers_cannot_be_placed(
-        org, django_capture_on_commit_callbacks):
-    from django.core.exceptions import ValidationError
-
+def test_namesakes_are_told_apart_by_their_records(org, django_capture_on_commit_callbacks):
     from jinxiu.apps.production.services import plan_set_operator
 
     line = make_line(org)
-    make_operator(org, "王芳", line)
-    make_operator(org, "王芳", line)
+    first = make_operator(org, "王芳", line)
+    second = make_operator(org, "王芳", line)
     plan = _run(make_plan(org, cycle_seconds=50, line=line), django_capture_on_commit_callbacks)
-    with pytest.raises(ValidationError, match="give them employee numbers"):
-        plan_set_operator(plan=plan, station=1, operator="王芳")
+    plan_set_operator(plan=plan, station=1, operator=first.pk)
+    plan_set_operator(plan=plan, station=2, operator=second.pk)
     plan.refresh_from_db()
-    assert [s["operator"] for s in plan.result["stations"]] == ["", "", ""]
+    assert [s["operator_id"] for s in plan.result["stations"]] == [first.pk, second.pk, None]
 
 
 def test_the_api_forgets_a_skills_plans_result_when_its_line_changes(

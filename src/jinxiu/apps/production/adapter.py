@@ -63,7 +63,7 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation]) -> str:
     the objective with its target, duplicate workplaces, the line's machines and, with
     skills, the line's active operators and their skills. Stored with the result; when
     it no longer matches, the plan was balanced for something else (``Evaluation.stale``)."""
-    people = sorted((str(p), sorted(p.skills.items())) for p in plan_operators(plan)) \
+    people = sorted((p.pk, sorted(p.skills.items())) for p in plan_operators(plan)) \
         if plan.use_operator_skills or (plan.mode == BalancePlan.Mode.MAX_OUTPUT
                                         and not plan.station_count) else []
     state = [bulletin_signature(ops), plan.mode, plan_cycle_seconds(plan), plan.station_count,
@@ -289,13 +289,18 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
     return str(exc)
 
 
-def result_to_json(result: Result, ops: list[Operation]) -> dict:
+def result_to_json(result: Result, ops: list[Operation], people=()) -> dict:
+    """The engine's result as a plan stores it. A station's operator is kept by id (her
+    record: she stays at her station when her name or number changes) and by the name the
+    engine had (``people``: the operators the problem was made of, by ``str``)."""
+    ids = {str(p): p.pk for p in people}
     return {
         "kind": result.kind,
         "stations": [
             {"operations": [ops[i].pk for i in station],
              "replicas": result.replicas[k] if result.replicas else 1,
-             "operator": result.operators[k] if result.operators else ""}
+             "operator": result.operators[k] if result.operators else "",
+             "operator_id": ids.get(result.operators[k]) if result.operators else None}
             for k, station in enumerate(result.assignment)
         ],
         "cycle_seconds": result.cycle_time / SCALE,
@@ -313,7 +318,8 @@ class StationView:
     number: int
     operations: list[dict]
     replicas: int
-    operator: str
+    operator: str  # her name as it is now (as stored, where she is no longer on the line)
+    operator_id: int | None = None  # her record, while she is an active operator of the line
     load: float = 0.0  # seconds of work at this station, all workplaces together
     per_workplace: float = 0.0
     idle: float = 0.0
@@ -351,6 +357,16 @@ class Evaluation:
         return not self.warnings
 
 
+def station_person(item: dict, people: list):
+    """The active operator of the line at a stored station: by her id where the station
+    has one, else by name (plans stored before they kept ids); None when she is no longer
+    an active operator of the line, or the station has none."""
+    if item.get("operator_id") is not None:
+        return next((p for p in people if p.pk == item["operator_id"]), None)
+    name = item.get("operator")
+    return next((p for p in people if str(p) == name), None) if name else None
+
+
 def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluation | None:
     """Figures and warnings for the plan's current assignment (None before a run)."""
     if not plan.result:
@@ -358,7 +374,6 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
     ops = ops if ops is not None else plan_operations(plan)
     by_pk = {op.pk: op for op in ops}
     people = plan_operators(plan)
-    skills = {str(p): p.skills for p in people} if plan.use_operator_skills else {}
     mt = machine_types()
     stations: list[StationView] = []
     where: dict[str, int] = {}
@@ -368,12 +383,18 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         warnings.append(_("The bulletin, the line or the plan's settings changed after this "
                           "plan was balanced. The figures are for the bulletin as it is now; "
                           "balance again for a plan made for it."))
+    placed: set[int] = set()
     for k, item in enumerate(plan.result["stations"]):
+        person = station_person(item, people)
         view = StationView(k + 1, [], max(1, int(item.get("replicas", 1))),
-                           item.get("operator", ""))
+                           str(person) if person else item.get("operator", ""),
+                           person.pk if person else None)
+        if person is not None:
+            placed.add(person.pk)
+        skills = person.skills if person is not None and plan.use_operator_skills else None
         if plan.use_operator_skills and not view.operator:
             view.warnings.append(_("No operator is assigned; its load is at standard time."))
-        elif view.operator and plan.use_operator_skills and view.operator not in skills:
+        elif view.operator and person is None:
             view.warnings.append(_("%(who)s is no longer an active operator of the line; the "
                                    "load is at standard time.") % {"who": view.operator})
         for pk in item["operations"]:
@@ -381,8 +402,8 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
             if op is None:
                 continue  # the operation was deleted from the bulletin since
             seconds = float(op.standard_seconds)
-            if view.operator and view.operator in skills:
-                efficiency = skills[view.operator].get(op.machine_type)
+            if skills is not None:
+                efficiency = skills.get(op.machine_type)
                 if not efficiency:
                     view.warnings.append(_("%(who)s has no skill for %(machine)s (%(op)s).") % {
                         "who": view.operator, "machine": mt.label(op.machine_type),
@@ -396,6 +417,10 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
             view.load += seconds
             where[op.code] = k
         stations.append(view)
+    if plan.use_operator_skills:
+        free = [str(p) for p in people if p.pk not in placed]
+        if free:
+            warnings.append(_("At no station: %(names)s.") % {"names": ", ".join(free)})
     unassigned = [{"pk": op.pk, "code": op.code, "name": op.name,
                    "machine": mt.label(op.machine_type), "seconds": float(op.standard_seconds)}
                   for op in ops if op.code not in where]

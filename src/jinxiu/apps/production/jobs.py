@@ -87,6 +87,7 @@ def _balance(ctx):
         bulletin_signature,
         plan_inputs,
         plan_operations,
+        plan_operators,
         plan_problem,
         result_to_json,
         solve_params,
@@ -98,6 +99,7 @@ def _balance(ctx):
     ctx.progress(5, _("Reading the bulletin"))
     data, ops = plan_problem(plan)
     inputs = plan_inputs(plan, ops)  # what this run balances, kept with its result
+    people = plan_operators(plan) if plan.use_operator_skills else []
     ctx.progress(10, _("Balancing %(n)d operations") % {"n": len(ops)})
     stop = _Reporting(ctx, plan.time_limit_s, len(ops))
     result = solve(data, stop=stop, seed=0, params=solve_params())
@@ -128,7 +130,7 @@ def _balance(ctx):
         if bulletin_signature(plan_operations(current)) != bulletin_signature(ops):
             raise ValueError(_("The bulletin of %(style)s was changed while the plan was "
                                "being balanced; balance it again.") % {"style": current.style})
-        current.result = {**result_to_json(result, ops), "inputs": inputs}
+        current.result = {**result_to_json(result, ops, people), "inputs": inputs}
         current.status = BalancePlan.Status.DONE
         current.edited = False
         current.save()

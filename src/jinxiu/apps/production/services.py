@@ -80,12 +80,21 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
         station["operations"] = [pk for pk in station["operations"] if pk in order]
     if not 1 <= to_station <= len(stations) + 1:
         raise ValidationError(_("There is no station %(n)d.") % {"n": to_station})
+    source = None
     for station in stations:
         if operation.pk in station["operations"]:
             station["operations"].remove(operation.pk)
+            source = station
     if new_station or to_station == len(stations) + 1:
-        # a new station at that place in the line (the ones from there on move up one)
-        stations.insert(to_station - 1, {"operations": [], "replicas": 1, "operator": ""})
+        # a new station at that place in the line (the ones from there on move up one); an
+        # operation that leaves a station empty takes its operator along
+        moved = source is not None and not source["operations"]
+        stations.insert(to_station - 1, {
+            "operations": [], "replicas": 1,
+            "operator": source.get("operator", "") if moved else "",
+            "operator_id": source.get("operator_id") if moved else None})
+        if moved:
+            source["operator"], source["operator_id"] = "", None
     stations[to_station - 1]["operations"].append(operation.pk)
     for station in stations:
         station["operations"].sort(key=lambda pk: order.get(pk, 0))
@@ -151,13 +160,14 @@ def plan_copy(*, plan: BalancePlan, name: str) -> BalancePlan:
 
 
 @transaction.atomic
-def plan_set_operator(*, plan: BalancePlan, station: int, operator: str,
+def plan_set_operator(*, plan: BalancePlan, station: int, operator: int | None,
                       version: str | None = None) -> BalancePlan:
-    """Put ``operator`` (an active operator of the plan's line, as the plan names her) at
-    station ``station`` (1-based). Where she already works at another station, the two
-    stations exchange operators; an empty ``operator`` leaves the station without one.
-    ``version`` refuses a change made on an older page, as in ``plan_move``."""
-    from jinxiu.apps.production.adapter import plan_operators
+    """Put ``operator`` (the id of an active operator of the plan's line) at station
+    ``station`` (1-based). Where she already works at another station, the two stations
+    exchange operators (one no longer active on the line is not moved: that station is
+    left without one); None leaves the station without an operator. ``version`` refuses a
+    change made on an older page, as in ``plan_move``."""
+    from jinxiu.apps.production.adapter import plan_operators, station_person
 
     BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
     plan.refresh_from_db()
@@ -171,18 +181,19 @@ def plan_set_operator(*, plan: BalancePlan, station: int, operator: str,
     stations = copy.deepcopy(plan.result["stations"])
     if not 1 <= station <= len(stations):
         raise ValidationError(_("There is no station %(n)d.") % {"n": station})
-    names = [str(p) for p in plan_operators(plan)]
-    if operator and operator not in names:
-        raise ValidationError(_("%(who)s is not an active operator of the plan's line.")
-                              % {"who": operator})
-    if operator and names.count(operator) > 1:  # a plan names each station's operator
-        raise ValidationError(_("Two active operators of the line are both called "
-                                "“%(name)s”; give them employee numbers.") % {"name": operator})
+    people = plan_operators(plan)
+    person = next((p for p in people if p.pk == operator), None)
+    if operator is not None and person is None:
+        raise ValidationError(_("This operator is not an active operator of the plan's line."))
     here = stations[station - 1]
+    current = station_person(here, people)  # None: none, or no longer on the line
     for other in stations:
-        if operator and other is not here and other.get("operator") == operator:
-            other["operator"] = here.get("operator", "")
-    here["operator"] = operator
+        if person is not None and other is not here and \
+                getattr(station_person(other, people), "pk", None) == person.pk:
+            other["operator"] = str(current) if current else ""
+            other["operator_id"] = current.pk if current else None
+    here["operator"] = str(person) if person else ""
+    here["operator_id"] = person.pk if person else None
     plan.result = {**_with_undo(plan), "stations": stations}
     plan.edited = True
     plan.save()

@@ -348,8 +348,8 @@ def _plan_context(request, plan) -> dict:
     if evaluation is not None:
         context["chart"] = yamazumi_chart(evaluation)
         context["station_numbers"] = range(1, len(evaluation.stations) + 2)
-        # who may sit at a station: the line's active operators (by the names plans use)
-        context["line_operators"] = [str(p) for p in plan_operators(plan)]
+        # who may sit at a station: the line's active operators
+        context["line_operators"] = plan_operators(plan)
     if plan.job_id:
         progress, message = job_live_state(plan.job)
         error = plan.job.error or ""
