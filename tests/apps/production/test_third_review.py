@@ -77,13 +77,18 @@ def test_an_import_that_leaves_operations_out_needs_the_right_to_delete(
     before = list(style.operations.values_list("pk", "code", "standard_seconds"))
     client.force_login(make_user(memberships=[(org, "member")]))  # may change, not delete
     without_4 = [*SMALL_CSV[:2], "3,做门襟,平车,45,"]
-    response = client.post(f"/production/styles/{style.pk}/import/", {"file": _csv(without_4)})
+    response = client.post(f"/production/styles/{style.pk}/import/",
+                           {"file": _csv(without_4), "delete_missing": "on"})
     assert response.status_code == 400  # the page in Chinese, the default
     assert "文件中没有这些工序，而您无权删除工序" in response.content.decode()
     assert list(style.operations.values_list("pk", "code", "standard_seconds")) == before
     client.force_login(make_user(memberships=[(org, "admin")]))
+    # without the tick, not even an admin's import deletes: it says what it would delete
+    unticked = client.post(f"/production/styles/{style.pk}/import/", {"file": _csv(without_4)})
+    assert unticked.status_code == 400 and "4 整烫" in unticked.content.decode()
+    assert list(style.operations.values_list("pk", "code", "standard_seconds")) == before
     assert client.post(f"/production/styles/{style.pk}/import/",
-                       {"file": _csv(without_4)}).status_code == 302
+                       {"file": _csv(without_4), "delete_missing": "on"}).status_code == 302
     assert list(style.operations.values_list("code", "standard_seconds")) == [
         ("1", Decimal("20.00")), ("2", Decimal("30.00")), ("3", Decimal("45.00"))]
 
@@ -650,8 +655,17 @@ def test_an_operation_may_be_given_in_smv(admin_client, org):
     page = admin_client.get(f"/production/operations/{op.pk}/edit/").content.decode()
     assert 'name="smv" value="0.2500"' in page
     both = admin_client.post(f"/production/operations/{op.pk}/edit/",
-                             {**form, "standard_seconds": "20", "smv": "0.25"})
-    assert "0.25 min is 15.00 s, not the 20 s given" in both.content.decode()
+                             {**form, "standard_seconds": "20", "smv": "0.5"})
+    assert "0.5 min is 30.00 s, not the 20 s given" in both.content.decode()
+    # the edit page shows both: the one changed wins (seconds here, then the SMV)
+    assert admin_client.post(f"/production/operations/{op.pk}/edit/", {
+        **form, "standard_seconds": "20", "smv": "0.2500"}).status_code == 302
+    op.refresh_from_db()
+    assert op.standard_seconds == Decimal("20.00")
+    assert admin_client.post(f"/production/operations/{op.pk}/edit/", {
+        **form, "standard_seconds": "20.00", "smv": "0.5"}).status_code == 302
+    op.refresh_from_db()
+    assert op.standard_seconds == Decimal("30.00")
     neither = admin_client.post(f"/production/operations/{op.pk}/edit/", form)
     assert "Give the seconds or the SMV." in neither.content.decode()
     agree = admin_client.post(f"/production/operations/{op.pk}/edit/",
@@ -703,12 +717,14 @@ def test_an_import_checks_the_right_to_delete_each_operation_it_drops(client, or
     before = list(style.operations.values_list("pk", "code", "predecessors"))
     # 4 may not be deleted by this user, 1 may: a file leaving out both changes nothing
     response = client.post(f"/production/styles/{style.pk}/import/",
-                           {"file": _csv(["2,上领,平车,30,", "3,做门襟,平车,40,"])})
+                           {"file": _csv(["2,上领,平车,30,", "3,做门襟,平车,40,"]),
+                            "delete_missing": "on"})
     assert response.status_code == 400 and "文件中没有这些工序" in response.content.decode()
     assert ">4<" in response.content.decode() and ">1, 4<" not in response.content.decode()
     assert list(style.operations.values_list("pk", "code", "predecessors")) == before
     ok = client.post(f"/production/styles/{style.pk}/import/",
-                     {"file": _csv(["2,上领,平车,30,", "3,做门襟,平车,40,", SMALL_CSV[3]])})
+                     {"file": _csv(["2,上领,平车,30,", "3,做门襟,平车,40,", SMALL_CSV[3]]),
+                      "delete_missing": "on"})
     assert ok.status_code == 302
     assert sorted(style.operations.values_list("code", flat=True)) == ["2", "3", "4"]
 
@@ -796,3 +812,68 @@ def test_the_api_forgets_a_skills_plans_result_when_its_line_changes(
                               content_type="application/json").status_code == 200
     plan.refresh_from_db()
     assert plan.status == "draft" and plan.result is None
+
+
+def test_deleting_a_line_makes_its_skills_plans_forget_their_result(
+        admin_client, org, django_capture_on_commit_callbacks):
+    line = make_line(org, target_output=600)
+    make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0, "lockstitch": 1.0})
+    make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
+    skilled = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT,
+                             use_operator_skills=True, name="技能方案"),
+                   django_capture_on_commit_callbacks)
+    plain = _run(make_plan(org, style=skilled.style, line=line, cycle_seconds=50,
+                           name="普通方案"), django_capture_on_commit_callbacks)
+    page = admin_client.get(f"/production/lines/{line.pk}/delete/").content.decode()
+    assert "skills, these lose their result: 技能方案." in page
+    assert admin_client.post(f"/production/lines/{line.pk}/delete/").status_code == 302
+    skilled.refresh_from_db()
+    plain.refresh_from_db()
+    assert skilled.line_id is None and skilled.status == "draft" and skilled.result is None
+    assert plain.line_id is None and plain.status == "done" and plain.result is not None
+    with pytest.raises(PlanInputError, match="uses operators' skills but has no line"):
+        plan_problem(skilled)
+
+
+def test_a_zone_whose_machines_cannot_share_a_station_is_refused(admin_client, org):
+    style = make_style(org)
+    op2 = style.operations.get(code="2")
+    op2.zone = "A"
+    with change_context(user=None, source="system"):
+        op2.save()
+    op1 = style.operations.get(code="1")
+    page = admin_client.post(f"/production/operations/{op1.pk}/edit/", {
+        "organization": org.pk, "style": style.pk, "sequence": 1, "code": "1", "name": "合肩",
+        "machine_type": "overlock", "standard_seconds": "20", "zone": "A"}).content.decode()
+    assert ("Zone “A” holds operation 2 (Lockstitch (301)), which cannot share a station "
+            "with Overlock (504/514).") in page
+    assert style.operations.get(code="1").zone == ""
+    with pytest.raises(Exception) as exc:
+        bulletin_import(style=style, uploaded=SimpleUploadedFile("z.csv", (
+            "工序号,工序名称,设备类型,标准工时(秒),紧前工序,工位组\n1,合肩,包缝,20,,A\n"
+            "2,上领,平车,30,1,A\n3,做门襟,平车,40,,\n4,整烫,熨烫,10,2 3,A\n").encode()))
+    assert [(e.row, e.column, e.value, e.reason) for e in exc.value.errors] == [
+        (3, "工位组", "A", "Lockstitch (301) cannot share a station with Overlock (504/514) of "
+                          "operation 1 in the same zone")]
+
+
+def test_the_plan_list_counts_workplaces_as_the_plan_page_does(
+        admin_client, org, django_capture_on_commit_callbacks):
+    style = make_style(org, code="L", ops=[("1", "长工序", "lockstitch", "90", []),
+                                           ("2", "短工序", "lockstitch", "20", ["1"])])
+    plan = _run(make_plan(org, style=style, cycle_seconds=50), django_capture_on_commit_callbacks)
+    ev = evaluate(plan)
+    assert ev.workplaces == 3 and len(ev.stations) == 2  # 90 s over two workplaces
+    page = admin_client.get("/production/plans/").content.decode()
+    row = page[page.index(f'href="/production/plans/{plan.pk}/"'):]
+    assert ">3</td>" in row[:row.index("</tr>")] and ">2</td>" not in row[:row.index("</tr>")]
+
+
+def test_copies_of_a_plan_get_names_of_their_own(admin_client, org,
+                                                 django_capture_on_commit_callbacks):
+    plan = _run(make_plan(org, cycle_seconds=50, name="春款"), django_capture_on_commit_callbacks)
+    for _ in range(3):
+        assert admin_client.post(f"/production/plans/{plan.pk}/copy/").status_code == 302
+    assert sorted(BalancePlan.objects.values_list("name", flat=True)) == [
+        "春款", "春款 (copy 2)", "春款 (copy 3)", "春款 (copy)"]
+

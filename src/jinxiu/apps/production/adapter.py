@@ -170,6 +170,9 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
     kwargs = {}
     operators = ()
     if plan.use_operator_skills:
+        if not plan.line_id:
+            raise PlanInputError(_("The plan uses operators' skills but has no line: choose "
+                                   "the line whose operators it balances."))
         people = plan_operators(plan)
         if not people:
             raise PlanInputError(_("The line “%(line)s” has no active operators.")

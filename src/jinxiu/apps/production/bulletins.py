@@ -280,10 +280,34 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
     if cycle:
         errors.append(RowError(seen.get(cycle[0], 0), pred_column, " → ".join(cycle),
                                _("the predecessors form a cycle")))
+    errors += _zone_clashes(ops, headers[cols["zone"]] if "zone" in cols else "工位组")
     if errors:
         errors.sort(key=lambda e: e.row)  # stable: a row's cells stay left to right
         raise BulletinImportError(errors)
     return ops
+
+
+def _zone_clashes(ops: list[dict], column: str) -> list[RowError]:
+    """A zone's operations share one station: an operation whose machine type cannot share
+    one with an earlier operation of its zone is named at its row."""
+    types = machine_types()
+    first: dict[str, list[dict]] = {}
+    errors = []
+    for op in ops:
+        if not op["zone"] or op["machine_type"] is None:
+            continue
+        members = first.setdefault(op["zone"], [])
+        clash = next((m for m in members if not types.can_share(m["machine_type"],
+                                                                  op["machine_type"])), None)
+        if clash is not None:
+            errors.append(RowError(op["row"], column, op["zone"], _(
+                "%(this)s cannot share a station with %(other)s of operation %(op)s in the "
+                "same zone") % {"this": types.label(op["machine_type"]),
+                                "other": types.label(clash["machine_type"]),
+                                "op": clash["code"]}))
+        else:
+            members.append(op)
+    return errors
 
 
 def _smv_mismatch(seconds: Decimal, smv_raw: str) -> Decimal | None:
@@ -335,19 +359,25 @@ IMPORTED_FIELDS = ("sequence", "name", "machine_type", "standard_seconds", "pred
 
 
 @transaction.atomic
-def bulletin_import(*, style: Style, uploaded, may_delete=None) -> int:
+def bulletin_import(*, style: Style, uploaded, may_delete=None,
+                    delete_missing: bool = True) -> int:
     """Make the style's operations the file's. Returns how many were imported.
 
     Operations are matched by code: one whose code is in the file keeps its row (and so
     its place in the plans balanced before) and takes the file's values; new codes are
     added; operations the file leaves out are deleted, which ``may_delete(operation)`` (the
-    user may delete that operation; None: anyone may) must allow for each of them, else
-    nothing is written."""
+    user may delete that operation; None: anyone may) must allow for each of them, and
+    ``delete_missing`` (the user asked for it), else nothing is written."""
     headers, rows = read_rows(uploaded)
     parsed = parse_bulletin(headers, rows)
     existing = {op.code: op for op in style.operations.all()}
     kept = {item["code"] for item in parsed}
     dropped = [op for code, op in existing.items() if code not in kept]
+    if dropped and not delete_missing:
+        raise BulletinImportError([RowError(0, COLUMNS["code"][0], ", ".join(
+            f"{op.code} {op.name}" for op in dropped), _(
+            "the file leaves out these operations: to delete them (and their places in the "
+            "plans), tick “delete the operations the file leaves out” and import again"))])
     refused = [op for op in dropped if may_delete is not None and not may_delete(op)]
     if refused:
         raise BulletinImportError([RowError(0, COLUMNS["code"][0], ", ".join(

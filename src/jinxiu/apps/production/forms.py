@@ -47,13 +47,19 @@ class OperationForm(TenantModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["standard_seconds"].required = False  # or the SMV
-        if self.instance.pk and not self.is_bound:
+        if self.instance.pk:  # shown, and compared to tell which of the two was changed
             self.initial.setdefault("smv", self.instance.smv)
 
     def clean(self):
         data = super().clean()
         seconds, smv = data.get("standard_seconds"), data.get("smv")
         from_smv = (smv * 60).quantize(Decimal("0.01")) if smv is not None else None
+        if self.instance.pk and seconds is not None and from_smv is not None:
+            # the edit page shows both: the one the IE changed is the one meant
+            if "smv" in self.changed_data and "standard_seconds" not in self.changed_data:
+                seconds = None
+            elif "standard_seconds" in self.changed_data and "smv" not in self.changed_data:
+                from_smv = None
         if seconds is None and from_smv is None:
             if "standard_seconds" not in self.errors:
                 self.add_error("standard_seconds", _("Give the seconds or the SMV."))
@@ -166,6 +172,8 @@ class StyleCopyForm(forms.Form):
 
 class BulletinUploadForm(forms.Form):
     file = forms.FileField(label=_("Bulletin file (.xlsx or .csv)"))
+    delete_missing = forms.BooleanField(
+        label=_("delete the operations the file leaves out"), required=False)
 
 
 class MoveForm(forms.Form):

@@ -98,6 +98,21 @@ class Operation(ProductionModel):
             raise ValidationError({"predecessors": _("An operation cannot precede itself.")})
         if self.style_id and self.predecessors:
             self._check_against_bulletin()
+        if self.style_id and self.zone:
+            self._check_zone()
+
+    def _check_zone(self) -> None:
+        """The operations of a zone (工位组) share one station: their machine types must be
+        ones an operator can run together there."""
+        types = machine_types()
+        for code, kind in Operation.objects.filter(style_id=self.style_id, zone=self.zone) \
+                .exclude(pk=self.pk).values_list("code", "machine_type"):
+            if not types.can_share(self.machine_type, kind):
+                raise ValidationError({"zone": _(
+                    "Zone “%(zone)s” holds operation %(op)s (%(other)s), which cannot share a "
+                    "station with %(this)s.") % {"zone": self.zone, "op": code,
+                                                  "other": types.label(kind),
+                                                  "this": types.label(self.machine_type)}})
 
     def _check_against_bulletin(self) -> None:
         """The predecessors name operations of the style, and no cycle follows from them
@@ -231,6 +246,15 @@ class Line(ProductionModel):
 
     def get_absolute_url(self) -> str:
         return reverse("production:line_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        """Delete the line; its plans stay, without it, and those balanced with its
+        operators' skills forget their result (their stations name this line's people)."""
+        with transaction.atomic():
+            for plan in self.plans.filter(use_operator_skills=True, result__isnull=False):
+                plan.forget_result()
+                plan.save()
+            return super().delete(*args, **kwargs)
 
 
 class Operator(ProductionModel):

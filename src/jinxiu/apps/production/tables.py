@@ -57,7 +57,7 @@ class BalancePlanTable(BaseTable):
     name = tables.Column(linkify=True)
     style = tables.Column(verbose_name=_("style"))
     line = tables.Column(verbose_name=_("line"))
-    stations = tables.Column(accessor="result__stations", verbose_name=_("stations"),
+    stations = tables.Column(accessor="result__stations", verbose_name=_("Workplaces"),
                              orderable=False)
 
     class Meta(BaseTable.Meta):
@@ -65,4 +65,6 @@ class BalancePlanTable(BaseTable):
         fields = ("name", "style", "line", "mode", "status", "stations", "edited", "created")
 
     def render_stations(self, value):
-        return len(value) if value else "—"
+        """Workplaces, as the plan page counts them (a station with duplicates counts its
+        parallel workplaces)."""
+        return sum(max(1, int(s.get("replicas", 1))) for s in value) if value else "—"

@@ -131,7 +131,8 @@ class StyleBulletinImportView(ObjectViewMixin, View):
         try:
             # an import deletes the operations its file leaves out: only where the user may
             count = bulletin_import(style=style, uploaded=form.cleaned_data["file"],
-                                    may_delete=lambda op: user_can(request.user, op, "delete"))
+                                    may_delete=lambda op: user_can(request.user, op, "delete"),
+                                    delete_missing=form.cleaned_data["delete_missing"])
         except BulletinImportError as exc:
             return render(request, "production/bulletin_errors.html",
                           {"style": style, "errors": exc.errors}, status=400)
@@ -269,6 +270,10 @@ class LineDeleteView(ObjectDeleteView):
         if plans:
             out.append(_("%(n)d plan(s) use this line and lose its takt, machines and "
                          "operators: %(names)s.") % {"n": len(plans), "names": _names(plans)})
+        skilled = [p for p in plans if p.use_operator_skills and p.result]
+        if skilled:
+            out.append(_("Balanced with its operators' skills, these lose their result: "
+                         "%(names)s.") % {"names": _names(skilled)})
         operators = list(obj.operators.order_by("name"))
         if operators:
             out.append(_("%(n)d operator(s) are kept, without a line: %(names)s.")
@@ -393,7 +398,15 @@ class BalancePlanRunView(ObjectViewMixin, View):
 
 
 def _copy_name(plan: BalancePlan) -> str:
-    return (_("%(name)s (copy)") % {"name": plan.name})[:80]
+    """"name (copy)", then "name (copy 2)" … : a name no plan of the style has yet."""
+    taken = set(BalancePlan.objects.filter(style_id=plan.style_id).values_list("name",
+                                                                               flat=True))
+    for n in range(1, 1000):
+        name = (_("%(name)s (copy)") if n == 1 else _("%(name)s (copy %(n)d)")) % {
+            "name": plan.name, "n": n}
+        if name[:80] not in taken:
+            return name[:80]
+    return plan.name
 
 
 class BalancePlanCopyView(ObjectViewMixin, View):
