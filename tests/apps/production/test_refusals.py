@@ -59,17 +59,17 @@ def test_zones_that_cannot_share_a_station(org):
     style = make_style(org, code="Z", ops=ZONED)
     _zone(style, {"1": "A", "2": "A"})
     plan = make_plan(org, style=style, cycle_seconds=60)
-    assert _refusal(plan) == ("工序 1（包缝）与 2（平车）同属一个区域，但二者的设备类型"
+    assert _refusal(plan) == ("工序 1（包缝）与 2（平车）同属一个工位组，但二者的设备类型"
                               "不能共用一个工位。")
     assert "Operations 1 (Overlock (504/514)) and 2 (Lockstitch (301)) share a zone" in (
         _refusal(plan, "en"))
     _zone(style, {"1": "A", "3": "A"})  # 2 lies between them
-    assert _refusal(plan) == ("工序 2 位于工序 1 所在区域的工序之间，必须与它们同在一个工位："
-                              "请把它划入该区域，或修改区域。")
+    assert _refusal(plan) == ("工序 2 位于工序 1 所在工位组的工序之间，必须与它们同在一个工位："
+                              "请把它划入该工位组，或修改工位组。")
     _zone(style, {"2": "A", "3": "A"})
     plan.cycle_seconds = 35
     plan.allow_split = False
-    assert _refusal(plan) == "工序 2, 3 同属一个区域，合计 40 秒，超过节拍 35 秒。"
+    assert _refusal(plan) == "工序 2, 3 同属一个工位组，合计 40 秒，超过节拍 35 秒。"
 
 
 def test_named_operators_who_cannot_do_the_work(org):

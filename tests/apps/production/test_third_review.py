@@ -877,3 +877,43 @@ def test_copies_of_a_plan_get_names_of_their_own(admin_client, org,
     assert sorted(BalancePlan.objects.values_list("name", flat=True)) == [
         "春款", "春款 (copy 2)", "春款 (copy 3)", "春款 (copy)"]
 
+
+
+def test_detail_pages_show_values_as_an_ie_reads_them(admin_client, org):
+    line = make_line(org)
+    op = make_operator(org, "王芳", line, {"lockstitch": 1.1, "overlock": 0.9})
+    page = admin_client.get(f"/production/operators/{op.pk}/").content.decode()
+    assert "Lockstitch (301) 1.1, Overlock (504/514) 0.9" in page and "{&#x27;" not in page
+    style = make_style(org)
+    first = style.operations.get(code="1")
+    page = admin_client.get(f"/production/operations/{first.pk}/").content.decode()
+    assert "[]" not in page and ">0.3333<" in page  # 20 s as SMV
+    bad = admin_client.post(f"/production/operators/{op.pk}/edit/", {
+        "organization": org.pk, "name": "王芳", "line": line.pk, "active": "on",
+        "skills": '{"平车": 7}'})
+    assert "Efficiency for “Lockstitch (301)” must be a number between 0.1 and 3." in \
+        bad.content.decode()
+
+
+def test_the_bound_says_its_unit_and_the_excel_its_state(
+        admin_client, org, django_capture_on_commit_callbacks):
+    import io
+
+    from openpyxl import load_workbook
+
+    from jinxiu.apps.production.plans import plan_xlsx
+
+    plan = _run(make_plan(org, cycle_seconds=50), django_capture_on_commit_callbacks)
+    plan.result = {**plan.result, "proven_optimal": False, "lower_bound": 2}
+    with change_context(user=None, source="system"):
+        plan.save()
+    page = admin_client.get(plan.get_absolute_url()).content.decode()
+    assert "lower bound 2 stations" in page
+    compare = admin_client.get(f"/production/plans/compare/?plan={plan.pk}").content.decode()
+    assert "lower bound 2 stations" in compare
+    with change_context(user=None, source="system"):
+        plan.edited = True
+        plan.save()
+    sheet = load_workbook(io.BytesIO(plan_xlsx(plan, evaluate(plan)))).active
+    rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert rows["Optimality"] == "edited by hand" and rows["Balance efficiency (%)"] == 83.3

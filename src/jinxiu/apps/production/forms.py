@@ -3,7 +3,6 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.forms import TenantModelForm
@@ -123,15 +122,17 @@ class MachineDictField(JSONDictField):
         return out
 
 
-def _machine_names_help(text) -> str:
-    return format_lazy("{} {}", text, _("Machine types are written by name, e.g. 平车, 包缝, "
-                                        "绷缝, 套结, 熨烫."))
+MACHINES_HELP = _("Machines on the line per machine type, by name, e.g. {\"包缝\": 3, "
+                  "\"套结\": 1}: plans use at most so many stations of a listed type (each "
+                  "parallel workplace counted). Types not listed are not limited.")
+SKILLS_HELP = _("Efficiency per machine type, by name, e.g. {\"平车\": 1.1, \"包缝\": 0.8} "
+                "(1 is standard speed); a machine type not listed cannot be given to this "
+                "operator. Names as in bulletins: 平车, 包缝, 绷缝, 套结, 钉扣, 锁眼, 熨烫 …")
 
 
 class LineForm(TenantModelForm):
     machines = MachineDictField(label=_("machines"), required=False, example='{"包缝": 3}',
-                             help_text=_machine_names_help(
-                                 Line._meta.get_field("machines").help_text),
+                                help_text=MACHINES_HELP,
                                 widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:
@@ -142,8 +143,7 @@ class LineForm(TenantModelForm):
 
 class OperatorForm(TenantModelForm):
     skills = MachineDictField(label=_("skills"), required=False, example='{"平车": 1.0}',
-                              help_text=_machine_names_help(
-                                  Operator._meta.get_field("skills").help_text),
+                              help_text=SKILLS_HELP,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
     class Meta:

@@ -87,6 +87,9 @@ class Operation(ProductionModel):
     def smv(self) -> Decimal:
         return (self.standard_seconds / 60).quantize(Decimal("0.0001"))
 
+    def get_predecessors_display(self) -> str:
+        return ", ".join(self.predecessors) or "—"
+
     def clean(self) -> None:
         if self.style_id and self.organization_id and \
                 self.style.organization_id != self.organization_id:
@@ -294,7 +297,13 @@ class Operator(ProductionModel):
                     or not 0.1 <= value <= 3:
                 raise ValidationError({"skills": _(
                     "Efficiency for “%(type)s” must be a number between 0.1 and 3.")
-                    % {"type": key}})
+                    % {"type": machine_types().label(key)}})
+
+    def get_skills_display(self) -> str:
+        """"平车 1.2, 包缝 0.9": each machine type by its name, in the active language."""
+        types = machine_types()
+        return ", ".join(f"{types.label(k)} {v:g}" for k, v in (self.skills or {}).items()
+                         if isinstance(v, int | float)) or "—"
 
     def get_absolute_url(self) -> str:
         return reverse("production:operator_detail", args=[self.pk])

@@ -27,14 +27,22 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
         sheet.append([_("Cycle time (s)"), round(evaluation.cycle_seconds, 2)])
     sheet.append([_("Bottleneck (s)"), round(evaluation.bottleneck_seconds, 2)])
     sheet.append([_("Workplaces"), evaluation.workplaces])
-    sheet.append([_("Balance efficiency"), round(evaluation.balance_efficiency, 4)])
+    sheet.append([_("Balance efficiency (%)"), round(evaluation.balance_efficiency * 100, 1)])
     sheet.append([_("Output per hour"), round(evaluation.output_per_hour, 1)])
     if evaluation.output_per_day is not None:
         sheet.append([_("Output per day"), evaluation.output_per_day])
         sheet.append([_("Target per day"), evaluation.target_per_day])
+    state = (_("balanced for other inputs") if evaluation.stale else
+             _("edited by hand") if plan.edited else
+             _("proven optimal") if plan.result.get("proven_optimal") else "")
+    if state:
+        sheet.append([_("Optimality"), state])
     sheet.append([])
     header = [_("Station"), _("Workplaces"), _("Operator"), _("Operation code"),
-              _("Operation"), _("Machine"), _("Seconds"), _("Station load (s)"), _("Idle (s)")]
+              _("Operation"), _("Machine"),
+              # with skills, each operation at its operator's own speed
+              _("Operator's seconds") if plan.use_operator_skills else _("Seconds"),
+              _("Station load (s)"), _("Idle (s)")]
     sheet.append(header)
     for cell in sheet[sheet.max_row]:
         cell.font = bold

@@ -2,7 +2,6 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from jinxiu.apps.core.tables import BaseTable
-from jinxiu.apps.production.machine_types import machine_types
 from jinxiu.apps.production.models import BalancePlan, Line, Operation, Operator, Style
 
 
@@ -48,9 +47,8 @@ class OperatorTable(BaseTable):
         model = Operator
         fields = ("name", "employee_no", "line", "skills", "active")
 
-    def render_skills(self, value):
-        types = machine_types()
-        return ", ".join(f"{types.label(k)} {v:g}" for k, v in value.items())
+    def render_skills(self, record):
+        return record.get_skills_display()
 
 
 class BalancePlanTable(BaseTable):

@@ -187,6 +187,11 @@ class OperationDetailView(ObjectDetailView):
     fields = ("style", "sequence", "code", "name", "machine_type", "standard_seconds",
               "predecessors", "zone", "notes")
 
+    def get_fields(self, obj):
+        rows = super().get_fields(obj)
+        at = self.fields.index("standard_seconds") + 1
+        return [*rows[:at], ("SMV", obj.smv), *rows[at:]]
+
 
 class OperationEditView(ObjectEditView):
     model = Operation
