@@ -917,3 +917,11 @@ def test_the_bound_says_its_unit_and_the_excel_its_state(
     sheet = load_workbook(io.BytesIO(plan_xlsx(plan, evaluate(plan)))).active
     rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
     assert rows["Optimality"] == "edited by hand" and rows["Balance efficiency (%)"] == 83.3
+
+
+def test_a_new_operation_is_offered_the_place_after_the_last(admin_client, org):
+    style = make_style(org)
+    with change_context(user=None, source="system"):
+        style.operations.get(code="2").delete()  # sequences 1, 3, 4 left
+    form = admin_client.get(f"/production/operations/add/?style={style.pk}")
+    assert form.context["form"].initial["sequence"] == 5

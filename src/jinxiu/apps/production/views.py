@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -203,8 +203,9 @@ class OperationEditView(ObjectEditView):
         if obj.pk is None and style_pk:
             style = Style.objects.restrict(self.request.user, "view").filter(pk=style_pk).first()
             if style is not None:
+                last = style.operations.aggregate(last=Max("sequence"))["last"] or 0
                 form.initial.update({"style": style.pk, "organization": style.organization_id,
-                                     "sequence": style.operations.count() + 1})
+                                     "sequence": last + 1})  # after the last, gaps or not
         return form
 
 
