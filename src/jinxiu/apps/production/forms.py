@@ -104,9 +104,10 @@ class MachineDictField(JSONDictField):
     no type is kept as typed, and the model's ``clean`` reports it."""
 
     def prepare_value(self, value):
-        if isinstance(value, dict):
+        if isinstance(value, dict):  # by name, in the order of the machine-type list
             types = machine_types()
-            value = {types.label(k) if k in types.labels else k: v for k, v in value.items()}
+            value = {**{types.label(k): value[k] for k in types.labels if k in value},
+                     **{k: v for k, v in value.items() if k not in types.labels}}
         return super().prepare_value(value)
 
     def to_python(self, value):

@@ -300,10 +300,13 @@ class Operator(ProductionModel):
                     % {"type": machine_types().label(key)}})
 
     def get_skills_display(self) -> str:
-        """"平车 1.2, 包缝 0.9": each machine type by its name, in the active language."""
+        """"平车 1.2, 包缝 0.9": each machine type by its name, in the active language, in
+        the order of the machine-type list (PostgreSQL keeps a JSON object's keys in an
+        order of its own)."""
         types = machine_types()
-        return ", ".join(f"{types.label(k)} {v:g}" for k, v in (self.skills or {}).items()
-                         if isinstance(v, int | float)) or "—"
+        skills = self.skills or {}
+        return ", ".join(f"{types.label(k)} {skills[k]:g}" for k in types.labels
+                         if isinstance(skills.get(k), int | float)) or "—"
 
     def get_absolute_url(self) -> str:
         return reverse("production:operator_detail", args=[self.pk])
