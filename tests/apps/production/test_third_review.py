@@ -42,6 +42,13 @@ def _csv(rows: list[str]) -> SimpleUploadedFile:
     return SimpleUploadedFile("工序表.csv", text.encode(), content_type="text/csv")
 
 
+def _team(org, line):
+    """Three operators whose skills decide who does what on the small bulletin."""
+    return (make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0}),
+            make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0}),
+            make_operator(org, "平车乙", line, {"lockstitch": 1.0}))
+
+
 SMALL_CSV = ["1,合肩,包缝,20,", "2,上领,平车,30,1", "3,做门襟,平车,40,", "4,整烫,熨烫,10,2 3"]
 
 
@@ -195,9 +202,7 @@ def test_too_few_operators_for_the_work_is_said_with_the_count_needed(org):
 def test_a_deactivated_operator_makes_the_plan_stale_and_is_named(
         org, django_capture_on_commit_callbacks):
     line = make_line(org, target_output=600)
-    fast = make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0})
-    make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
-    make_operator(org, "平车乙", line, {"lockstitch": 1.0})
+    fast, _a, _b = _team(org, line)
     plan = make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT, use_operator_skills=True)
     plan = _run(plan, django_capture_on_commit_callbacks)
     assert evaluate(plan).warnings == []
@@ -440,9 +445,7 @@ def test_a_viewer_cannot_copy_a_plan(client, org, django_capture_on_commit_callb
 def test_operators_are_placed_and_exchanged_at_stations(
         admin_client, org, django_capture_on_commit_callbacks):
     line = make_line(org, target_output=600)
-    fast = make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0})
-    a = make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
-    b = make_operator(org, "平车乙", line, {"lockstitch": 1.0})
+    fast, a, b = _team(org, line)
     gone = make_operator(org, "离职", line, {"lockstitch": 1.0})
     gone.active = False
     with change_context(user=None, source="system"):
@@ -475,9 +478,7 @@ def test_operators_are_placed_and_exchanged_at_stations(
 def test_an_operator_stays_at_her_station_when_her_name_or_number_changes(
         org, django_capture_on_commit_callbacks):
     line = make_line(org, target_output=600)
-    fast = make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0})
-    make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
-    make_operator(org, "平车乙", line, {"lockstitch": 1.0})
+    fast, _a, _b = _team(org, line)
     plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT,
                           use_operator_skills=True), django_capture_on_commit_callbacks)
     loads = [s.load for s in evaluate(plan).stations]
@@ -520,9 +521,7 @@ def test_an_operator_no_longer_on_the_line_is_not_moved_by_an_exchange(
     from jinxiu.apps.production.services import plan_set_operator
 
     line = make_line(org, target_output=600)
-    make_operator(org, "快手", line, {"overlock": 1.25, "iron": 1.0})
-    a = make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 1.0})
-    b = make_operator(org, "平车乙", line, {"lockstitch": 1.0})
+    _fast, a, b = _team(org, line)
     plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT,
                           use_operator_skills=True), django_capture_on_commit_callbacks)
     ids = [s["operator_id"] for s in plan.result["stations"]]

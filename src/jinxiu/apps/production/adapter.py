@@ -58,12 +58,14 @@ def bulletin_signature(ops: list[Operation]) -> list[tuple]:
              op.zone) for op in ops]
 
 
-def plan_inputs(plan: BalancePlan, ops: list[Operation]) -> str:
+def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = None) -> str:
     """A digest of what a run of ``plan`` balances: the bulletin (``bulletin_signature``),
     the objective with its target, duplicate workplaces, the line's machines and, with
-    skills, the line's active operators and their skills. Stored with the result; when
-    it no longer matches, the plan was balanced for something else (``Evaluation.stale``)."""
-    people = sorted((p.pk, sorted(p.skills.items())) for p in plan_operators(plan)) \
+    skills, the line's active operators and their skills (``people``: ``plan_operators``,
+    where the caller has them). Stored with the result; when it no longer matches, the
+    plan was balanced for something else (``Evaluation.stale``)."""
+    people = plan_operators(plan) if people is None else people
+    people = sorted((p.pk, sorted(p.skills.items())) for p in people) \
         if plan.use_operator_skills or (plan.mode == BalancePlan.Mode.MAX_OUTPUT
                                         and not plan.station_count) else []
     state = [bulletin_signature(ops), plan.mode, plan_cycle_seconds(plan), plan.station_count,
@@ -346,6 +348,8 @@ class Evaluation:
     unassigned: list[dict] = field(default_factory=list)
     # the bulletin, the line or the plan's settings changed since the run (``plan_inputs``)
     stale: bool = False
+    # the line's active operators (``plan_operators``): who may be placed at a station
+    operators: list = field(default_factory=list)
     # the warnings about the whole plan, not about one station (the printed layout shows
     # the stations' own warnings on the stations)
     plan_warnings: list[str] = field(default_factory=list)
@@ -381,7 +385,7 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
     stations: list[StationView] = []
     where: dict[str, int] = {}
     warnings: list[str] = []
-    stale = "inputs" in plan.result and plan.result["inputs"] != plan_inputs(plan, ops)
+    stale = "inputs" in plan.result and plan.result["inputs"] != plan_inputs(plan, ops, people)
     if stale:
         warnings.append(_("The bulletin, the line or the plan's settings changed after this "
                           "plan was balanced. The figures are for the bulletin as it is now; "
@@ -492,7 +496,7 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         workplaces=workplaces, total_seconds=total, balance_efficiency=efficiency,
         smoothness_index=smoothness, bottleneck=bottleneck,
         output_per_hour=3600 / bottleneck_s if bottleneck_s else 0.0, warnings=warnings,
-        unassigned=unassigned, stale=stale,
+        unassigned=unassigned, stale=stale, operators=people,
         plan_warnings=[w for w in warnings if w not in set(per_station)],
         takt_seconds=float(plan.line.takt_seconds) if plan.line_id else None,
         target_per_day=plan.line.target_output if plan.line_id else None,

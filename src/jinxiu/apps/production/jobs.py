@@ -98,8 +98,8 @@ def _balance(ctx):
     plan = BalancePlan.objects.select_related("style", "line").get(pk=ctx.params["plan"])
     ctx.progress(5, _("Reading the bulletin"))
     data, ops = plan_problem(plan)
-    inputs = plan_inputs(plan, ops)  # what this run balances, kept with its result
-    people = plan_operators(plan) if plan.use_operator_skills else []
+    people = plan_operators(plan)
+    inputs = plan_inputs(plan, ops, people)  # what this run balances, kept with its result
     ctx.progress(10, _("Balancing %(n)d operations") % {"n": len(ops)})
     stop = _Reporting(ctx, plan.time_limit_s, len(ops))
     result = solve(data, stop=stop, seed=0, params=solve_params())

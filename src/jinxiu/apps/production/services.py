@@ -49,26 +49,31 @@ def plan_run(*, plan: BalancePlan, user) -> BalancePlan:
     return plan
 
 
+def _lock_for_edit(plan: BalancePlan, version: str | None) -> None:
+    """Before a hand edit (in the caller's transaction): lock the plan's row and re-read
+    ``plan``, so it shows the plan as it stands, edited or not. Refused: an edit made on a
+    page older than the plan (``version``, the ``last_updated`` the page showed: its
+    station numbers may no longer be the plan's), a plan not run yet, and one being
+    balanced (the job would overwrite the edit)."""
+    BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
+    plan.refresh_from_db()
+    if version and version != plan.last_updated.isoformat():
+        raise ValidationError(_("The plan was changed since this page was loaded; it is shown "
+                                "as it stands now. Make the change again."))
+    if not plan.result:
+        raise ValidationError(_("Run the plan before changing its stations."))
+    if plan.current_status == BalancePlan.Status.RUNNING:
+        raise ValidationError(_("The plan is being balanced; wait for the result."))
+
+
 @transaction.atomic
 def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
               version: str | None = None, new_station: bool = False) -> BalancePlan:
     """Move one operation to station ``to_station`` (1-based; one past the end opens a new
     station; ``new_station``: a new station opens at that place, before the station that
     had the number). Empty stations close up. The figures and warnings follow from ``evaluate``.
-
-    The plan's row is locked and ``plan`` re-read first (so it shows the plan as it stands,
-    moved or not); ``version``, the ``last_updated`` a page showed, refuses a move made on
-    an older page: its station numbers may no longer be the plan's."""
-    BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
-    plan.refresh_from_db()
-    if version and version != plan.last_updated.isoformat():
-        raise ValidationError(_("The plan was changed since this page was loaded; it is shown "
-                                "as it stands now. Make the move again."))
-    if not plan.result:
-        raise ValidationError(_("Run the plan before moving operations."))
-    if plan.current_status == BalancePlan.Status.RUNNING:  # the job would overwrite the move
-        raise ValidationError(_("The plan is being balanced; wait for the result before "
-                                "moving operations."))
+    ``version``: see ``_lock_for_edit``."""
+    _lock_for_edit(plan, version)
     from jinxiu.apps.production.adapter import station_workplaces  # loads the engine
 
     rows = list(plan.style.operations.order_by("sequence", "code")
@@ -127,16 +132,10 @@ def _with_undo(plan: BalancePlan) -> dict:
 def plan_undo(*, plan: BalancePlan, version: str | None = None) -> BalancePlan:
     """Take back the plan's last hand edit (a move, an operator placed). Back at the
     engine's plan the plan counts as not edited again."""
-    BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
-    plan.refresh_from_db()
-    if version and version != plan.last_updated.isoformat():
-        raise ValidationError(_("The plan was changed since this page was loaded; it is shown "
-                                "as it stands now. Make the change again."))
-    undo = list((plan.result or {}).get("undo", []))
+    _lock_for_edit(plan, version)
+    undo = list(plan.result.get("undo", []))
     if not undo:
         raise ValidationError(_("There is no hand edit to take back."))
-    if plan.current_status == BalancePlan.Status.RUNNING:
-        raise ValidationError(_("The plan is being balanced; wait for the result."))
     stations = undo.pop()
     plan.result = {**plan.result, "stations": stations, "undo": undo}
     plan.edited = bool(undo) or plan.result.get("undo_trimmed", False)
@@ -169,15 +168,7 @@ def plan_set_operator(*, plan: BalancePlan, station: int, operator: int | None,
     change made on an older page, as in ``plan_move``."""
     from jinxiu.apps.production.adapter import plan_operators, station_person
 
-    BalancePlan.objects.select_for_update().filter(pk=plan.pk).values_list("pk").get()
-    plan.refresh_from_db()
-    if version and version != plan.last_updated.isoformat():
-        raise ValidationError(_("The plan was changed since this page was loaded; it is shown "
-                                "as it stands now. Make the change again."))
-    if not plan.result:
-        raise ValidationError(_("Run the plan before assigning operators."))
-    if plan.current_status == BalancePlan.Status.RUNNING:
-        raise ValidationError(_("The plan is being balanced; wait for the result."))
+    _lock_for_edit(plan, version)
     stations = copy.deepcopy(plan.result["stations"])
     if not 1 <= station <= len(stations):
         raise ValidationError(_("There is no station %(n)d.") % {"n": station})

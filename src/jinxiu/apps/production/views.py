@@ -29,7 +29,6 @@ from jinxiu.apps.production.adapter import (
     bulletin_chains,
     chart_scale,
     evaluate,
-    plan_operators,
     yamazumi_chart,
 )
 from jinxiu.apps.production.bulletins import BulletinImportError, bulletin_export, bulletin_import
@@ -359,8 +358,7 @@ def _plan_context(request, plan) -> dict:
     if evaluation is not None:
         context["chart"] = yamazumi_chart(evaluation)
         context["station_numbers"] = range(1, len(evaluation.stations) + 2)
-        # who may sit at a station: the line's active operators
-        context["line_operators"] = plan_operators(plan)
+        context["line_operators"] = evaluation.operators  # who may sit at a station
     if plan.job_id:
         progress, message = job_live_state(plan.job)
         error = plan.job.error or ""
@@ -447,84 +445,66 @@ class BalancePlanCopyView(ObjectViewMixin, View):
         return redirect((plan if then_run else copy).get_absolute_url())
 
 
-class BalancePlanOperatorView(ObjectViewMixin, View):
-    """Put an operator of the line at a station (the two exchange places where she already
-    works elsewhere); answers the refreshed plan panel (htmx)."""
+class _PlanEditView(ObjectViewMixin, View):
+    """A hand edit of a balanced plan (``edit``: the error to show, or None); answers the
+    refreshed plan panel (htmx), with the reason in it when the edit was refused."""
 
     model = BalancePlan
     queryset = BalancePlan.objects.select_related("style", "line", "job")
 
-    def post(self, request, pk):
-        plan = self.get_object("change")
-        form = forms.OperatorAssignForm(request.POST)
-        error = None
-        if form.is_valid():
-            try:
-                plan_set_operator(plan=plan, station=form.cleaned_data["station"],
-                                  operator=form.cleaned_data["operator"],
-                                  version=form.cleaned_data["version"])
-            except ValidationError as exc:
-                error = " ".join(exc.messages)
-        else:
-            error = _("Choose a station and an operator.")
-        context = {**_plan_context(request, plan), "move_error": error}
-        if request.htmx:
-            return render(request, "production/inc/plan_panel.html", context)
-        if error:
-            messages.error(request, error)
-        return redirect(plan.get_absolute_url())
-
-
-class BalancePlanUndoView(ObjectViewMixin, View):
-    """Take back the last hand edit; answers the refreshed plan panel (htmx)."""
-
-    model = BalancePlan
-    queryset = BalancePlan.objects.select_related("style", "line", "job")
+    def edit(self, request, plan) -> str | None:
+        raise NotImplementedError
 
     def post(self, request, pk):
         plan = self.get_object("change")
-        error = None
         try:
-            plan_undo(plan=plan, version=request.POST.get("version") or None)
+            error = self.edit(request, plan)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         context = {**_plan_context(request, plan), "move_error": error}
         if request.htmx:
-            return render(request, "production/inc/plan_panel.html", context)
-        if error:
-            messages.error(request, error)
-        return redirect(plan.get_absolute_url())
-
-
-class BalancePlanMoveView(ObjectViewMixin, View):
-    """Move an operation to another station; answers the refreshed plan panel (htmx)."""
-
-    model = BalancePlan
-    queryset = BalancePlan.objects.select_related("style", "line", "job")
-
-    def post(self, request, pk):
-        plan = self.get_object("change")
-        form = forms.MoveForm(request.POST)
-        error = None
-        if form.is_valid():
-            operation = get_object_or_404(plan.style.operations, pk=form.cleaned_data["operation"])
-            try:
-                plan_move(plan=plan, operation=operation,
-                          to_station=form.cleaned_data["to_station"],
-                          new_station=form.cleaned_data["new_station"],
-                          version=form.cleaned_data["version"])
-            except ValidationError as exc:
-                error = " ".join(exc.messages)
-        else:
-            error = _("Choose an operation and a station.")
-        context = {**_plan_context(request, plan), "move_error": error}
-        if request.htmx:
             # 200 with the reason in the panel: htmx swaps no 4xx answer, and the page
-            # would silently keep showing the move as made
+            # would silently keep showing the edit as made
             return render(request, "production/inc/plan_panel.html", context)
         if error:
             messages.error(request, error)
         return redirect(plan.get_absolute_url())
+
+
+class BalancePlanOperatorView(_PlanEditView):
+    """Put an operator of the line at a station (the two exchange places where she already
+    works elsewhere)."""
+
+    def edit(self, request, plan) -> str | None:
+        form = forms.OperatorAssignForm(request.POST)
+        if not form.is_valid():
+            return _("Choose a station and an operator.")
+        plan_set_operator(plan=plan, station=form.cleaned_data["station"],
+                          operator=form.cleaned_data["operator"],
+                          version=form.cleaned_data["version"])
+        return None
+
+
+class BalancePlanUndoView(_PlanEditView):
+    """Take back the last hand edit."""
+
+    def edit(self, request, plan) -> str | None:
+        plan_undo(plan=plan, version=request.POST.get("version") or None)
+        return None
+
+
+class BalancePlanMoveView(_PlanEditView):
+    """Move an operation to another station."""
+
+    def edit(self, request, plan) -> str | None:
+        form = forms.MoveForm(request.POST)
+        if not form.is_valid():
+            return _("Choose an operation and a station.")
+        operation = get_object_or_404(plan.style.operations, pk=form.cleaned_data["operation"])
+        plan_move(plan=plan, operation=operation, to_station=form.cleaned_data["to_station"],
+                  new_station=form.cleaned_data["new_station"],
+                  version=form.cleaned_data["version"])
+        return None
 
 
 class BalancePlanExportView(ObjectViewMixin, View):
