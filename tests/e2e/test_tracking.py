@@ -64,8 +64,12 @@ def test_cut_print_scan_and_watch(page, live_server, supervisor):
     page.goto(f"{base}/tracking/lines/{line.pk}/board/")
     expect(page.locator("#fig-output")).to_have_text("0")
     now = timezone.localtime()
+    # within the last ten minutes, but today: the board and the pay are per local day (a
+    # run just after midnight in Asia/Shanghai, 16:00 UTC, saw yesterday's scans as none)
+    earliest = max(now - dt.timedelta(minutes=10),
+                   now.replace(hour=0, minute=0, second=0, microsecond=0))
     scans = [{"id": f"e{op}", "type": "scan", "operation": str(op), "operator": "A1",
-              "bundle": "PO1-0001", "at": (now - dt.timedelta(minutes=10 - op)).isoformat()}
+              "bundle": "PO1-0001", "at": (earliest + (now - earliest) * op / 5).isoformat()}
              for op in (1, 2, 3, 4)]
     response = page.request.post(
         f"{base}/api/tracking/ingest/", data="\n".join(json.dumps(s) for s in scans),
