@@ -25,6 +25,7 @@ from django.db.models import ProtectedError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
@@ -56,6 +57,17 @@ class ObjectViewMixin(LoginRequiredMixin):
             raise PermissionDenied(_("You may view this object but not %(action)s it.")
                                    % {"action": ACTION_LABELS.get(action, action)})
         return obj
+
+    def return_url(self) -> str | None:
+        """The page the user came from (``?return_url=`` or a posted ``return_url``) when it
+        is a path on this site, else None: a style's page after editing one of its
+        operations, not the list of every operation."""
+        url = self.request.POST.get("return_url") or self.request.GET.get("return_url")
+        if url and url.startswith("/") and url_has_allowed_host_and_scheme(
+                url, allowed_hosts={self.request.get_host()},
+                require_https=self.request.is_secure()):
+            return url
+        return None
 
     def url_name(self, view: str) -> str:
         meta = self.model._meta
@@ -284,7 +296,11 @@ class ObjectEditView(ObjectViewMixin, View):
                 form.add_error(None, _("You may not save this object with these values."))
             else:
                 messages.success(request, _("Saved “%(obj)s”.") % {"obj": saved})
-                return redirect(reverse(self.url_name("detail"), args=[saved.pk]))
+                if "_addanother" in request.POST and action == "add":
+                    # the same add page with the same query (?style=…), the next row typed
+                    return redirect(request.get_full_path())
+                return redirect(self.return_url()
+                                or reverse(self.url_name("detail"), args=[saved.pk]))
         return self._render(obj, form, status=400)
 
     def save_form(self, form):
@@ -292,7 +308,7 @@ class ObjectEditView(ObjectViewMixin, View):
 
     def _render(self, obj, form, status=200):
         context = {**self.common_context(), "object": obj, "form": form,
-                   "is_new": obj.pk is None}
+                   "is_new": obj.pk is None, "return_url": self.return_url()}
         return render(self.request, self.template_name, context, status=status)
 
 
@@ -304,14 +320,21 @@ class ObjectDeleteView(ObjectViewMixin, View):
         line's plans lose its takt, a style's plans go with it …); none by default."""
         return []
 
+    def after_delete_url(self, obj) -> str:
+        """Where the user lands once ``obj`` is gone (asked before it goes): the list by
+        default; an operation's style, an operator's line."""
+        return reverse(self.url_name("list"))
+
     def get(self, request, *args, **kwargs):
         obj = self.get_object("delete")
         return render(request, self.template_name, {**self.common_context(), "object": obj,
-                                                    "consequences": self.consequences(obj)})
+                                                    "consequences": self.consequences(obj),
+                                                    "return_url": self.return_url()})
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object("delete")
         label = str(obj)
+        after = self.after_delete_url(obj)
         try:
             with transaction.atomic():
                 obj.delete()
@@ -320,7 +343,7 @@ class ObjectDeleteView(ObjectViewMixin, View):
                                       "deleted.") % {"obj": label})
             return redirect(reverse(self.url_name("detail"), args=[obj.pk]))
         messages.success(request, _("Deleted “%(obj)s”.") % {"obj": label})
-        return redirect(reverse(self.url_name("list")))
+        return redirect(self.return_url() or after)
 
 
 class ObjectChangeLogView(ObjectViewMixin, View):

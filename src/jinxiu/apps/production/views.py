@@ -21,7 +21,7 @@ from jinxiu.apps.core.generic_views import (
     ObjectViewMixin,
 )
 from jinxiu.apps.core.jobs.services import job_live_state
-from jinxiu.apps.core.permissions import user_can
+from jinxiu.apps.core.permissions import permission_q, user_can
 from jinxiu.apps.core.uploads import too_large_response, upload_was_cut_short
 from jinxiu.apps.production import filtersets, forms, tables
 from jinxiu.apps.production.adapter import (
@@ -86,7 +86,13 @@ class StyleDetailView(ObjectDetailView):
     def extra_context(self, obj):
         ops = list(obj.operations.order_by("sequence", "code"))
         total = sum(op.standard_seconds for op in ops)
+        user = self.request.user
+        mine = Operation.objects.filter(style=obj)
         return {"operations": ops,
+                # row buttons only where they would be allowed (one query each)
+                "op_editable": set(mine.restrict(user, "change").values_list("pk", flat=True)),
+                "op_deletable": set(mine.restrict(user, "delete").values_list("pk", flat=True)),
+                "can_add_operation": permission_q(user, Operation, "add") is not None,
                 "total_seconds": total, "total_smv": total / 60,
                 "chains": bulletin_chains(ops),
                 "upload_form": forms.BulletinUploadForm(),
@@ -211,6 +217,9 @@ class OperationEditView(ObjectEditView):
 class OperationDeleteView(ObjectDeleteView):
     model = Operation
 
+    def after_delete_url(self, obj) -> str:
+        return obj.style.get_absolute_url()  # the bulletin it was part of
+
     def consequences(self, obj) -> list[str]:
         followers = [op.code for op in obj.style.operations.exclude(pk=obj.pk)
                      if obj.code in op.predecessors]
@@ -244,7 +253,12 @@ class LineDetailView(ObjectDetailView):
         types = machine_types()
         # the skills matrix (技能矩阵): a column per machine type someone here runs
         used = [code for code in types.labels if any(code in (p.skills or {}) for p in operators)]
+        user = self.request.user
+        mine = Operator.objects.filter(line=obj)
         return {"operators": operators,
+                "operator_editable": set(mine.restrict(user, "change")
+                                         .values_list("pk", flat=True)),
+                "can_add_operator": permission_q(user, Operator, "add") is not None,
                 "skill_columns": [types.label(code) for code in used],
                 "skill_rows": [(p, [_efficiency((p.skills or {}).get(code)) for code in used])
                                for p in operators],
@@ -307,9 +321,21 @@ class OperatorEditView(ObjectEditView):
     model = Operator
     form = forms.OperatorForm
 
+    def get_form(self, obj, data=None, files=None):
+        form = super().get_form(obj, data, files)
+        line_pk = _pk(self.request.GET.get("line"))
+        if obj.pk is None and line_pk:  # "add operator" on a line's page
+            line = Line.objects.restrict(self.request.user, "view").filter(pk=line_pk).first()
+            if line is not None:
+                form.initial.update({"line": line.pk, "organization": line.organization_id})
+        return form
+
 
 class OperatorDeleteView(ObjectDeleteView):
     model = Operator
+
+    def after_delete_url(self, obj) -> str:
+        return obj.line.get_absolute_url() if obj.line_id else super().after_delete_url(obj)
 
 
 class OperatorChangeLogView(ObjectChangeLogView):
