@@ -70,3 +70,59 @@ def _page(plan):
     client.force_login(make_user(memberships=[(plan.organization, "admin")]))
     client.cookies["django_language"] = "en"
     return client.get(f"/production/plans/{plan.pk}/").content.decode()
+
+
+def _sheet(plan):
+    import io
+
+    from openpyxl import load_workbook
+
+    from jinxiu.apps.production.plans import plan_xlsx
+
+    sheet = load_workbook(io.BytesIO(plan_xlsx(plan, evaluate(plan)))).active
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def test_the_excel_and_the_printed_layout_carry_the_notes(org, django_capture_on_commit_callbacks):
+    plan, ev = _balanced(django_capture_on_commit_callbacks, org, station_count=5)
+    rows = _sheet(plan)
+    at = next(k for k, r in enumerate(rows) if r[0] == "Why the cycle is not shorter")
+    assert [r[0] for r in rows[at + 1:at + 3]] == ev.notes and len(ev.notes) == 2
+    from django.template.loader import render_to_string
+
+    printed = render_to_string("production/plan_print.html", {"plan": plan, "evaluation": ev})
+    assert '<ul class="notes"><li>Operation 3 takes 40.0 s' in printed
+
+
+def test_with_skills_the_excel_gives_standard_and_operator_seconds(
+        org, django_capture_on_commit_callbacks):
+    from tests.apps.production.factories import make_operator
+
+    line = make_line(org)
+    for name, skills in (("快手", {"overlock": 1.25, "iron": 1.0}),
+                         ("平车甲", {"lockstitch": 1.0, "iron": 1.0}),
+                         ("平车乙", {"lockstitch": 0.8})):
+        make_operator(org, name, line, skills)
+    plan = make_plan(org, line=line, cycle_seconds=60, use_operator_skills=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_run(plan=plan, user=make_user())
+    plan.refresh_from_db()
+    rows = _sheet(plan)
+    header = rows[at_header(rows)]
+    assert header == ["Station", "Workplaces", "Operator", "Operation code", "Operation",
+                      "Machine", "Standard seconds", "Operator's seconds",
+                      "Station load (s)", "Idle (s)"]
+    by_code = {r[3]: r for r in rows[at_header(rows) + 1:] if r[3]}
+    ev = evaluate(plan)
+    who = {o["code"]: v.operator for v in ev.stations for o in v.operations}
+    speed = {"快手": {"overlock": 1.25, "iron": 1.0}, "平车甲": {"lockstitch": 1.0, "iron": 1.0},
+             "平车乙": {"lockstitch": 0.8}}
+    for code, machine, standard in (("1", "overlock", 20.0), ("2", "lockstitch", 30.0),
+                                    ("3", "lockstitch", 40.0), ("4", "iron", 10.0)):
+        row = by_code[code]
+        assert row[6] == standard
+        assert row[7] == round(standard / speed[who[code]][machine], 2)
+
+
+def at_header(rows) -> int:
+    return next(k for k, r in enumerate(rows) if r[0] == "Station")

@@ -423,7 +423,8 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
             view.operations.append({"pk": op.pk, "code": op.code, "name": op.name,
                                     "machine_type": op.machine_type,
                                     "machine": mt.label(op.machine_type),
-                                    "seconds": round(seconds, 2)})
+                                    "seconds": round(seconds, 2),
+                                    "standard": float(op.standard_seconds)})
             view.load += seconds
             where[op.code] = k
         stations.append(view)

@@ -38,12 +38,12 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
     if state:
         sheet.append([_("Optimality"), state])
     sheet.append([])
-    header = [_("Station"), _("Workplaces"), _("Operator"), _("Operation code"),
-              _("Operation"), _("Machine"),
-              # with skills, each operation at its operator's own speed
-              _("Operator's seconds") if plan.use_operator_skills else _("Seconds"),
-              _("Station load (s)"), _("Idle (s)")]
-    sheet.append(header)
+    skills = plan.use_operator_skills
+    # with skills, each operation at its operator's own speed beside its standard time
+    times = [_("Standard seconds"), _("Operator's seconds")] if skills else [_("Seconds")]
+    sheet.append([_("Station"), _("Workplaces"), _("Operator"), _("Operation code"),
+                  _("Operation"), _("Machine"), *times, _("Station load (s)"),
+                  _("Idle (s)")])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for view in evaluation.stations:
@@ -51,16 +51,20 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
             first = i == 0
             sheet.append([view.number if first else None, view.replicas if first else None,
                           view.operator if first else None, op["code"], op["name"],
-                          op["machine"], op["seconds"],
-                          round(view.per_workplace, 2) if first else None,
+                          op["machine"], *([op["standard"]] if skills else []),
+                          op["seconds"], round(view.per_workplace, 2) if first else None,
                           round(view.idle, 2) if first else None])
-    if evaluation.warnings:
-        sheet.append([])
-        sheet.append([_("Warnings")])
-        for warning in evaluation.warnings:
-            sheet.append([warning])
+    for title, lines in ((_("Why the cycle is not shorter"), evaluation.notes),
+                         (_("Warnings"), evaluation.warnings)):
+        if lines:
+            sheet.append([])
+            sheet.append([title])
+            sheet.cell(sheet.max_row, 1).font = bold
+            for line in lines:
+                sheet.append([line])
     xlsx_safe(sheet)
-    for col, width in zip("ABCDEFGHI", (8, 8, 14, 10, 28, 12, 10, 14, 10), strict=True):
+    widths = (8, 8, 14, 10, 28, 12, *((10, 10) if skills else (10,)), 14, 10)
+    for col, width in zip("ABCDEFGHIJ", widths, strict=False):
         sheet.column_dimensions[col].width = width
     buffer = io.BytesIO()
     book.save(buffer)
