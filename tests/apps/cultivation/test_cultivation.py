@@ -200,6 +200,18 @@ def test_import_writes_every_row_or_nothing_and_names_row_column_and_reason(worl
     assert {e.row for e in exc.value.errors} == {2, 3}
 
 
+def test_headers_and_titles_typed_in_full_width_forms_are_read(world):
+    knit = world["firms"]["锦程针织"]
+    allowed = reviewable_organizations(user=world["officer"])
+    # a Chinese input method's full-width letters and spaces: "ＵＳＣＣ", "Ｔｉｅｒ", "　"
+    wide = _xlsx([["ＵＳＣＣ", "企业名称", "Ｔｉｅｒ", "认定　日期"],
+                  [knit.credit_code, "", "ｉｎｎｏｖａｔｉｖｅ＿ｓｍｅ", "2024-11-28"]])
+    records = tierrecord_import(uploaded=wide, user=world["officer"],
+                                allowed_organizations=allowed)
+    assert [(r.organization, r.tier, r.granted_on) for r in records] == [
+        (knit, "innovative_sme", dt.date(2024, 11, 28))]
+
+
 def test_a_file_that_is_not_excel_is_refused(world):
     fake = SimpleUploadedFile("名单.xlsx", b"not a zip at all")
     with pytest.raises(TierImportError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -35,5 +36,6 @@ class RowsRefused(ValueError):
 
 
 def norm_header(text) -> str:
-    """A header or choice as compared: no whitespace, lower case."""
-    return re.sub(r"\s+", "", str(text or "")).lower()
+    """A header or choice as compared: full-width forms folded (NFKC: "（" is "(", "ＳＭＶ"
+    is "smv", as Chinese input methods type them), no whitespace, lower case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or ""))).lower()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jinxiu.apps.core.tabular import RowError
+from jinxiu.apps.core.tabular import norm_header as tabular_norm
 from jinxiu.apps.enterprises.amounts import (
     AmountError,
     header_unit,
@@ -140,10 +141,9 @@ def _cell_text(value) -> str:
 
 
 def norm_header(text) -> str:
-    """Spaces, units in brackets and case dropped: "营业收入（万元）" → "营业收入"."""
-    text = unicodedata.normalize("NFKC", str(text or ""))
-    text = re.sub(r"\([^)]*\)", "", text)
-    return re.sub(r"[\s*：:]+", "", text).lower()
+    """``tabular.norm_header`` with units in brackets and marks dropped: "营业收入（万元）"
+    → "营业收入"."""
+    return re.sub(r"\([^)]*\)|[*：:]+", "", tabular_norm(text))
 
 
 def read_table(data: bytes, filename: str) -> Table:

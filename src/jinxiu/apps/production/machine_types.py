@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,7 +54,7 @@ _lazy_label = lazy(_label_now, str)
 def name_key(text) -> str:
     """A name as compared: full-width forms folded (NFKC: "（" is "(", "Ｏ／Ｌ" is "o/l"),
     no whitespace, lower case."""
-    return norm_header(unicodedata.normalize("NFKC", str(text or "")))
+    return norm_header(text)
 
 
 @cache
