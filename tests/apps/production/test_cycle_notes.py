@@ -126,3 +126,49 @@ def test_with_skills_the_excel_gives_standard_and_operator_seconds(
 
 def at_header(rows) -> int:
     return next(k for k, r in enumerate(rows) if r[0] == "Station")
+
+
+def test_a_hand_edit_that_breaks_the_machine_count_gets_no_note(
+        org, django_capture_on_commit_callbacks):
+    from jinxiu.apps.production.services import plan_move
+
+    line = make_line(org, machines={"lockstitch": 1})
+    plan, ev = _balanced(django_capture_on_commit_callbacks, org, station_count=3, line=line)
+    assert ev.bottleneck_seconds == 70.0 and len(ev.notes) == 1
+    plan_move(plan=plan, operation=plan.style.operations.get(code="3"),
+              to_station=len(plan.result["stations"]) + 1)
+    plan.refresh_from_db()
+    ev = evaluate(plan)
+    assert ev.bottleneck_seconds == 40.0  # two lockstitch workplaces on one machine
+    assert ev.warnings[0] == ("The plan uses 2 Lockstitch (301) workplaces; the line has 1 "
+                              "such machines.")
+    assert ev.notes == []
+
+
+def test_two_limits_at_one_value_more_machines_alone_are_not_promised(
+        org, django_capture_on_commit_callbacks):
+    line = make_line(org, machines={"lockstitch": 1})
+    style = make_style(org, code="T", ops=[("1", "合肩", "overlock", "10", []),
+                                           ("2", "上领", "lockstitch", "70", ["1"])])
+    _plan, ev = _balanced(django_capture_on_commit_callbacks, org, station_count=2,
+                          line=line, style=style)
+    assert ev.bottleneck_seconds == 70.0
+    assert ev.notes == [
+        "Operation 2 takes 70.0 s and one operator does it whole, so no plan has a shorter "
+        "cycle. Ticking “duplicate long operations” would run it at parallel workplaces.",
+        "The line's 1 Lockstitch (301) machine(s) share 70.0 s of work, so the cycle cannot "
+        "go below 70.0 s."]
+
+
+def test_the_lines_operators_count_when_the_plan_names_no_number(
+        org, django_capture_on_commit_callbacks):
+    from tests.apps.production.factories import make_operator
+
+    line = make_line(org, machines={"lockstitch": 1})
+    for name in ("甲", "乙", "丙"):
+        make_operator(org, name, line)
+    _plan, ev = _balanced(django_capture_on_commit_callbacks, org, line=line)
+    assert ev.bottleneck_seconds == 70.0 and ev.workplaces == 3
+    assert ev.notes == [
+        "The line's 1 Lockstitch (301) machine(s) share 70.0 s of work, so the cycle cannot "
+        "go below 70.0 s. More of them would shorten it."]

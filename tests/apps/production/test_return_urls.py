@@ -139,3 +139,18 @@ def test_the_style_page_costs_the_same_queries_for_many_rows(admin_client, org,
     with django_assert_max_num_queries(20):
         html = admin_client.get(f"/production/styles/{style.pk}/").content.decode()
     assert html.count("data-edit=") == 59
+
+
+def test_a_delete_lands_on_the_list_when_the_user_may_not_see_the_parent(client, org):
+    line = make_line(org)
+    worker = make_operator(org, "陈红", line)
+    user = make_user()  # no membership: only this grant on operators
+    grant = ObjectPermission.objects.create(name="删操作工", actions=["view", "delete"],
+                                            constraints={"name": "陈红"})
+    grant.object_types.add(ContentType.objects.get_for_model(Operator))
+    grant.users.add(user)
+    client.force_login(user)
+    assert client.get(f"/production/lines/{line.pk}/").status_code == 404
+    gone = client.post(f"/production/operators/{worker.pk}/delete/")
+    assert gone["Location"] == "/production/operators/"
+    assert not Operator.objects.filter(pk=worker.pk).exists()

@@ -501,7 +501,8 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         smoothness_index=smoothness, bottleneck=bottleneck,
         output_per_hour=3600 / bottleneck_s if bottleneck_s else 0.0, warnings=warnings,
         unassigned=unassigned, stale=stale, operators=people,
-        notes=cycle_notes(plan, ops, bottleneck_s, workplaces) if not stale else [],
+        notes=[] if warnings else cycle_notes(
+            plan, ops, bottleneck_s, workplaces, plan.station_count or len(people)),
         plan_warnings=[w for w in warnings if w not in set(per_station)],
         takt_seconds=float(plan.line.takt_seconds) if plan.line_id else None,
         target_per_day=plan.line.target_output if plan.line_id else None,
@@ -510,45 +511,53 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
 
 
 def cycle_notes(plan: BalancePlan, ops: list[Operation], bottleneck_s: float,
-                workplaces: int) -> list[str]:
+                workplaces: int, operators: int) -> list[str]:
     """Why a highest-output plan at standard times cannot have a shorter cycle, where the
-    reason is not just the work spread evenly over the operators: an operation that one
-    operator must do whole (splitting off), or the line's few machines of one type. Said
-    only when the plan's bottleneck is at that limit; and then, when the plan leaves
-    operators out, that more of them would not help."""
+    reason is not just the work spread evenly over its ``operators``: an operation that one
+    operator must do whole (splitting off), or the line's few machines of one type. Asked
+    only of a plan that keeps every rule (``evaluate`` passes none with a warning), so
+    that each limit is a floor under its bottleneck; said only when the bottleneck is at
+    that floor; and then, when the plan leaves operators out, that more would not help."""
     if (plan.mode != BalancePlan.Mode.MAX_OUTPUT or plan.use_operator_skills
-            or not plan.station_count or not ops or not bottleneck_s):
+            or not operators or not ops or not bottleneck_s):
         return []
     mt = machine_types()
-    limits: list[tuple[float, str]] = []
-    if not plan.allow_split:
-        op = max(ops, key=lambda o: o.standard_seconds)
-        limits.append((float(op.standard_seconds), _(
-            "Operation %(op)s takes %(seconds).1f s and one operator does it whole, so no "
-            "plan has a shorter cycle. Ticking “%(setting)s” would run it at parallel "
-            "workplaces.") % {"op": op.code, "seconds": float(op.standard_seconds),
-                              "setting": BalancePlan._meta.get_field("allow_split")
-                              .verbose_name}))
     work: dict[str, float] = {}
     for op in ops:
         work[op.machine_type] = work.get(op.machine_type, 0.0) + float(op.standard_seconds)
-    for code, count in ((plan.line.machines or {}) if plan.line_id else {}).items():
-        if count and work.get(code):
-            limit = work[code] / count
-            limits.append((limit, _(
-                "The line's %(count)d %(machine)s machine(s) share %(seconds).1f s of "
-                "work, so the cycle cannot go below %(limit).1f s. More of them would "
-                "shorten it.") % {
-                    "count": count, "machine": mt.label(code), "seconds": work[code],
-                    "limit": limit}))
-    average = sum(work.values()) / plan.station_count
-    binding = [text for limit, text in limits
-               if limit > average + 1e-6 and bottleneck_s <= limit + 1e-6]
-    if binding and workplaces < plan.station_count:
-        binding.append(_("%(used)d of the %(count)d operators are enough for this cycle; "
-                         "the others would not make the line faster.")
-                       % {"used": workplaces, "count": plan.station_count})
-    return binding
+    limits: list[tuple[float, str | None]] = [(sum(work.values()) / operators, None)]
+    longest = max(ops, key=lambda o: o.standard_seconds)
+    if not plan.allow_split:
+        limits.append((float(longest.standard_seconds), "op"))
+    machines = (plan.line.machines or {}) if plan.line_id else {}
+    limits += [(work[code] / count, code) for code, count in machines.items()
+               if count and work.get(code)]
+    notes = []
+    for k, (limit, what) in enumerate(limits):
+        if what is None or abs(bottleneck_s - limit) > 1e-6 or limit <= limits[0][0] + 1e-6:
+            continue  # the even spread, or not the limit the plan stands at
+        if what == "op":
+            notes.append(_(
+                "Operation %(op)s takes %(seconds).1f s and one operator does it whole, so "
+                "no plan has a shorter cycle. Ticking “%(setting)s” would run it at "
+                "parallel workplaces.") % {
+                    "op": longest.code, "seconds": limit,
+                    "setting": BalancePlan._meta.get_field("allow_split").verbose_name})
+            continue
+        values = {"count": machines[what], "machine": mt.label(what), "seconds": work[what],
+                  "limit": limit}
+        if all(other < limit - 1e-6 for j, (other, _w) in enumerate(limits) if j != k):
+            notes.append(_("The line's %(count)d %(machine)s machine(s) share %(seconds).1f "
+                           "s of work, so the cycle cannot go below %(limit).1f s. More of "
+                           "them would shorten it.") % values)
+        else:  # another limit stands at the same value: more machines alone would not do
+            notes.append(_("The line's %(count)d %(machine)s machine(s) share %(seconds).1f "
+                           "s of work, so the cycle cannot go below %(limit).1f s.") % values)
+    if notes and workplaces < operators:
+        notes.append(_("%(used)d of the %(count)d operators are enough for this cycle; the "
+                       "others would not make the line faster.")
+                     % {"used": workplaces, "count": operators})
+    return notes
 
 
 PALETTE = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452",

@@ -61,6 +61,15 @@ def _quote(name: str) -> str:
     return quote(name)
 
 
+def _parent_url(view, parent) -> str | None:
+    """Where a deleted operation or operator leads: its style's or line's page, if the
+    user may see it (the right to delete a row does not bring the right to see its
+    parent)."""
+    if parent is None or not user_can(view.request.user, parent, "view"):
+        return None
+    return parent.get_absolute_url()
+
+
 def _pk(value: str | None) -> int | None:
     """A primary key from a query parameter, or None (not ASCII digits, or out of range)."""
     if value and value.isascii() and value.isdigit() and len(value) <= 18:
@@ -218,7 +227,7 @@ class OperationDeleteView(ObjectDeleteView):
     model = Operation
 
     def after_delete_url(self, obj) -> str:
-        return obj.style.get_absolute_url()  # the bulletin it was part of
+        return _parent_url(self, obj.style) or super().after_delete_url(obj)  # its bulletin
 
     def consequences(self, obj) -> list[str]:
         followers = [op.code for op in obj.style.operations.exclude(pk=obj.pk)
@@ -335,7 +344,7 @@ class OperatorDeleteView(ObjectDeleteView):
     model = Operator
 
     def after_delete_url(self, obj) -> str:
-        return obj.line.get_absolute_url() if obj.line_id else super().after_delete_url(obj)
+        return _parent_url(self, obj.line) or super().after_delete_url(obj)
 
 
 class OperatorChangeLogView(ObjectChangeLogView):
