@@ -19,6 +19,7 @@ from jinxiu.apps.production.machine_types import DATA, load_machine_types, machi
 from tests.apps.production.factories import make_style
 
 pytestmark = pytest.mark.usefixtures("_english")
+UNKNOWN = "unknown machine type; known: 平车、包缝、绷缝、套结、钉扣、锁眼、双针、暗缝、熨烫、手工"
 
 
 def csv_file(text, name="工序表.csv"):
@@ -166,7 +167,8 @@ def test_a_title_and_a_date_above_the_header_are_passed_over(org):
     headers, rows = read_rows(uploaded)
     assert headers.number == 4 and [r.number for r in rows] == [5, 6]
     style = make_style(org, code="T1", ops=[])
-    assert bulletin_import(style=style, uploaded=xlsx_file(TITLED[:6], merge=["A1:G1"])) == 2
+    done = bulletin_import(style=style, uploaded=xlsx_file(TITLED[:6], merge=["A1:G1"]))
+    assert done.imported == 2
     assert list(style.operations.order_by("sequence").values_list(
         "code", "machine_type", "standard_seconds", "predecessors")) == [
         ("A01", "overlock", Decimal("18.00"), []),
@@ -175,7 +177,7 @@ def test_a_title_and_a_date_above_the_header_are_passed_over(org):
 
 def test_a_bad_cell_below_a_title_is_reported_at_its_spreadsheet_row():
     assert refused(xlsx_file(TITLED, merge=["A1:G1"])) == [
-        (7, "机器类型", "火箭", "unknown machine type")]
+        (7, "机器类型", "火箭", UNKNOWN)]
 
 
 def test_without_a_header_in_the_first_rows_the_first_row_is_named():
@@ -224,7 +226,7 @@ def test_a_row_named_total_that_is_a_whole_operation_is_kept():
     assert (op["code"], op["name"], op["machine_type"]) == ("7", "合计", "lockstitch")
     # a name only beginning with a total word is no total line: its bad cells are reported
     assert refused(csv_file("工序号,工序名称,设备,秒\n1,合计检查,,8\n")) == [
-        (2, "设备", "", "unknown machine type")]
+        (2, "设备", "", "empty")]
 
 
 # --- old Excel ----------------------------------------------------------------------------

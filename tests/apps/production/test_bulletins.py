@@ -35,7 +35,7 @@ def style(regions):
 
 
 def test_import_with_chinese_headers_and_smv(style):
-    assert bulletin_import(style=style, uploaded=csv_file(GOOD)) == 4
+    assert bulletin_import(style=style, uploaded=csv_file(GOOD)).imported == 4
     ops = {op.code: op for op in style.operations.all()}
     assert ops["1"].standard_seconds == Decimal("18.00")
     assert ops["2"].standard_seconds == Decimal("32.00")  # 0.5333 min × 60 = 31.998 → 32.00
@@ -45,7 +45,8 @@ def test_import_with_chinese_headers_and_smv(style):
 
 
 def test_gbk_csv_from_excel_on_windows_is_read(style):
-    assert bulletin_import(style=style, uploaded=csv_file(GOOD, encoding="gb18030")) == 4
+    done = bulletin_import(style=style, uploaded=csv_file(GOOD, encoding="gb18030"))
+    assert done.imported == 4
 
 
 def test_bad_rows_are_all_reported_and_nothing_is_written(style):
@@ -61,7 +62,8 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(style):
         bulletin_import(style=style, uploaded=csv_file(bad))
     found = {(e.row, e.column, e.value, e.reason) for e in exc.value.errors}
     assert (3, "工序号", "1", "duplicate of row 2") in found
-    assert (4, "设备类型", "火箭", "unknown machine type") in found
+    known = "平车、包缝、绷缝、套结、钉扣、锁眼、双针、暗缝、熨烫、手工"
+    assert (4, "设备类型", "火箭", f"unknown machine type; known: {known}") in found
     assert (5, "标准工时(秒)", "abc", "not a positive number") in found
     assert (5, "紧前工序", "9", "no operation has this code") in found
     assert (6, "工序名称", "", "empty") in found
@@ -97,7 +99,7 @@ def test_export_and_import_round_trip(style):
     assert [c.value for c in sheet[1]][:4] == ["工序号", "工序名称", "设备类型", "标准工时(秒)"]
     assert sheet["B7"].value == "合计" and sheet["D7"].value == 18 + 32 + 28 + 30
     copy = make_style(style.organization, code="P2", ops=[])
-    assert bulletin_import(style=copy, uploaded=SimpleUploadedFile("x.xlsx", data)) == 4
+    assert bulletin_import(style=copy, uploaded=SimpleUploadedFile("x.xlsx", data)).imported == 4
     fields = ("code", "name", "machine_type", "standard_seconds", "predecessors", "notes")
     assert list(copy.operations.values_list(*fields)) == list(
         style.operations.values_list(*fields))

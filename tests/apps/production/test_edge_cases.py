@@ -1,6 +1,7 @@
 """Edge cases found in review: each failed before its fix."""
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -74,38 +75,53 @@ def test_the_operation_code_column_wins_over_a_row_number_column(org):
     style = make_style(org, code="P1", ops=[])
     text = ("序号,工序编号,工序名称,设备类型,秒,紧前工序\n"
             "1,A01,合肩,包缝,20,\n2,A02,上领,平车,30,A01\n")
-    assert bulletin_import(style=style, uploaded=csv_file(text)) == 2
+    assert bulletin_import(style=style, uploaded=csv_file(text)).imported == 2
     assert list(style.operations.order_by("sequence").values_list("code", "predecessors")) == [
         ("A01", []), ("A02", ["A01"])]
 
 
-def test_seconds_and_smv_that_disagree_are_refused_naming_the_row(org):
-    """An IE exports the bulletin, edits the SMV column and imports it again: the edited SMV
-    must not be silently overridden by the old seconds."""
-    style = make_style(org, code="P1")
-    data = bulletin_export(style=style)
-    book = load_workbook(io.BytesIO(data))
-    sheet = book.active
-    assert sheet["A3"].value == "2" and sheet["E3"].value == 0.5  # 30 s
-    sheet["E3"].value = 0.6  # 36 s, seconds column left at 30
+def _reexport(style, edits: dict[str, float]) -> SimpleUploadedFile:
+    book = load_workbook(io.BytesIO(bulletin_export(style=style)))
+    for ref, value in edits.items():
+        book.active[ref].value = value
     buffer = io.BytesIO()
     book.save(buffer)
+    return SimpleUploadedFile("b.xlsx", buffer.getvalue())
+
+
+def test_the_column_changed_in_an_exported_bulletin_is_the_one_taken(org):
+    """An IE exports the bulletin and changes one time column: whichever of seconds and SMV
+    no longer holds the stored time is the new value, as on the operation form."""
+    style = make_style(org, code="P1")
+    sheet = load_workbook(io.BytesIO(bulletin_export(style=style))).active
+    assert sheet["A3"].value == "2" and (sheet["D3"].value, sheet["E3"].value) == (30, 0.5)
+    done = bulletin_import(style=style, uploaded=_reexport(style, {"E3": 0.6}))
+    assert (done.imported, done.added, done.updated, done.deleted) == (4, 0, 1, 0)
+    assert style.operations.get(code="2").standard_seconds == Decimal("36.00")
+    done = bulletin_import(style=style, uploaded=_reexport(style, {"D3": 42}))  # SMV 0.6 left
+    assert style.operations.get(code="2").standard_seconds == Decimal("42.00")
+    assert done.updated == 1
+
+
+def test_seconds_and_smv_that_both_changed_and_disagree_are_refused_naming_the_row(org):
+    style = make_style(org, code="P1")
     before = _ops(style)
     with pytest.raises(BulletinImportError) as exc:
-        bulletin_import(style=style, uploaded=SimpleUploadedFile("b.xlsx", buffer.getvalue()))
+        bulletin_import(style=style, uploaded=_reexport(style, {"D3": 31, "E3": 0.6}))
     assert [(e.row, e.column, e.value) for e in exc.value.errors] == [(3, "SMV", "0.6")]
     assert exc.value.errors[0].reason == \
-        "does not match 标准工时(秒) 30 (0.6 min = 36.00 s); fill in one of the two"
+        "does not match 标准工时(秒) 31 (0.6 min = 36.00 s); fill in one of the two"
     assert _ops(style) == before
-    # the unedited export (seconds 32, SMV 0.5333) still round-trips
-    assert bulletin_import(style=style, uploaded=SimpleUploadedFile("b.xlsx", data)) == 4
+    # the unedited export still round-trips, changing nothing
+    done = bulletin_import(style=style, uploaded=_reexport(style, {}))
+    assert (done.imported, done.added, done.updated, done.deleted) == (4, 0, 0, 0)
 
 
 def test_control_characters_from_a_csv_do_not_break_the_excel_exports(
         admin_client, org):
     style = make_style(org, code="P1", ops=[])
     text = "工序号,工序名称,设备类型,秒,备注\n1,合\x0b肩,平车,5,a\x01b\n"
-    assert bulletin_import(style=style, uploaded=csv_file(text)) == 1
+    assert bulletin_import(style=style, uploaded=csv_file(text)).imported == 1
     op = style.operations.get()
     assert (op.name, op.notes) == ("合 肩", "a b")
     response = admin_client.get(f"/production/styles/{style.pk}/export/")

@@ -59,7 +59,8 @@ def test_reimporting_the_same_bulletin_keeps_every_plan_as_it_was(
     before = evaluate(plan)
     pks = sorted(plan.style.operations.values_list("pk", flat=True))
     data = bulletin_export(style=plan.style)
-    assert bulletin_import(style=plan.style, uploaded=SimpleUploadedFile("a.xlsx", data)) == 4
+    done = bulletin_import(style=plan.style, uploaded=SimpleUploadedFile("a.xlsx", data))
+    assert (done.imported, done.added, done.updated, done.deleted) == (4, 0, 0, 0)
     assert sorted(plan.style.operations.values_list("pk", flat=True)) == pks
     after = evaluate(plan)
     assert not after.stale and after.warnings == []

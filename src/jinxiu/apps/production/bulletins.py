@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
@@ -39,7 +40,8 @@ COLUMNS = {
     "smv": ("smv", "sam", "标准工时(分)", "工时(分)", "smv(分)", "sam(分)", "smv(min)",
             "sam(min)", "smv(分钟)", "sam(分钟)", "标准工时(分钟)", "工时(分钟)", "标准工时(min)",
             "时间(分)", "标准分钟"),
-    "predecessors": ("紧前工序", "前道工序", "predecessors"),
+    "predecessors": ("紧前工序", "前道工序", "前工序", "上道工序", "上工序", "前置工序", "前序",
+                     "紧前", "predecessors", "predecessor", "preceding", "preceding ops"),
     "zone": ("工位组", "zone"),
     "notes": ("备注", "notes"),
 }
@@ -55,6 +57,21 @@ CODE_LENGTH = Operation._meta.get_field("code").max_length
 
 class BulletinImportError(RowsRefused):
     """An operation bulletin refused with its row errors; nothing was written."""
+
+
+@dataclass(frozen=True)
+class BulletinImport:
+    """What an import did: how many operations the file has, how many of them were new
+    or changed, how many the style lost; the columns it did not read (a 部件 or 工价
+    column), and whether it had a predecessors column at all (without one, the operations
+    have no order: every plan may put any of them anywhere)."""
+
+    imported: int
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    ignored_columns: tuple[str, ...] = ()
+    has_predecessors: bool = True
 
 
 class SheetRow(list):
@@ -195,10 +212,16 @@ def _is_total(value: str) -> bool:
     return _norm(value).rstrip(":") in TOTAL_ROWS
 
 
-def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
+def parse_bulletin(headers: list[str], rows: list[list[str]],
+                   stored: dict[str, Decimal] | None = None) -> list[dict]:
     """Checked operations as dicts; BulletinImportError with every bad cell otherwise, in
     row order. Rows are numbered as ``read_rows`` numbered them (else the header is row 1
-    and each row follows the one before)."""
+    and each row follows the one before).
+
+    ``stored``: the style's seconds by code, before this import. Where a row's seconds and
+    SMV disagree, the one that differs from the stored time is the one the IE changed (as
+    on the operation form): an exported bulletin with a new time in one column only comes
+    back without a refusal."""
     header_row = getattr(headers, "number", 1)
     cols = _column_map(headers)
     errors = _missing_columns(cols, header_row)
@@ -211,16 +234,18 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
 
     unitless = "seconds" in cols and _norm(headers[cols["seconds"]]) in UNITLESS_SECONDS
     ops, seen = [], {}
+    codes_in_file = {_plain_code(cell(row, "code")) for row in rows}
     for position, row in enumerate(rows, start=header_row + 1):
         n = getattr(row, "number", position)
         code, name = cell(row, "code"), cell(row, "name")
         machine_raw = cell(row, "machine_type")
+        if not (code or name or machine_raw or cell(row, "seconds") or cell(row, "smv")):
+            continue  # a section heading (【前片】) or a remark in a column of its own
         machine = _machine(machine_raw)
         if (_is_total(code) or _is_total(name)) and (
                 machine is None or not code or _is_total(code)):
             continue  # the total line of a bulletin (as our own export writes it)
-        if code.endswith(".0") and code[:-2].isdigit():
-            code = code[:-2]  # Excel stores 1 as 1.0
+        code = _plain_code(code)
         if not code:
             errors.append(RowError(n, headers[cols["code"]], code, _("empty")))
         elif len(code) > CODE_LENGTH:
@@ -233,9 +258,11 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
             seen[code] = n
         if not name:
             errors.append(RowError(n, headers[cols["name"]], name, _("empty")))
-        if machine is None:
-            errors.append(RowError(n, headers[cols["machine_type"]], machine_raw,
-                                   _("unknown machine type")))
+        if not machine_raw:
+            errors.append(RowError(n, headers[cols["machine_type"]], machine_raw, _("empty")))
+        elif machine is None:
+            errors.append(RowError(n, headers[cols["machine_type"]], machine_raw, _(
+                "unknown machine type; known: %(names)s") % {"names": _known_machines()}))
         seconds = None
         key = "seconds" if cell(row, "seconds") or "smv" not in cols else "smv"
         raw = cell(row, key)
@@ -250,6 +277,10 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
             errors.append(RowError(n, headers[cols[key]], raw, _("not a positive number")))
         else:
             mismatch = _smv_mismatch(seconds, cell(row, "smv")) if key == "seconds" else None
+            before = (stored or {}).get(code)
+            if mismatch and before is not None and before in (seconds, mismatch):
+                # one column still holds the stored time: the other one is the new value
+                seconds, mismatch = (mismatch if before == seconds else seconds), None
             if key == "seconds" and unitless and value < 1:
                 errors.append(RowError(n, headers[cols[key]], raw, _(
                     "under 1 second: if this column is in minutes, head it “%(header)s”")
@@ -261,6 +292,7 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
                                                  "seconds": raw, "smv": cell(row, "smv"),
                                                  "smv_s": mismatch}))
         preds = [p for p in re.split(r"[,，、;；\s]+", cell(row, "predecessors")) if p]
+        preds = [p for token in preds for p in _slashed(token, codes_in_file)]
         preds = [p[:-2] if p.endswith(".0") and p[:-2].isdigit() else p for p in preds]
         ops.append({"row": n, "code": code, "name": name[:120], "machine_type": machine,
                     "standard_seconds": seconds, "predecessors": preds,
@@ -285,6 +317,24 @@ def parse_bulletin(headers: list[str], rows: list[list[str]]) -> list[dict]:
         errors.sort(key=lambda e: e.row)  # stable: a row's cells stay left to right
         raise BulletinImportError(errors)
     return ops
+
+
+def _plain_code(code: str) -> str:
+    return code[:-2] if code.endswith(".0") and code[:-2].isdigit() else code  # 1 is 1.0
+
+
+def _slashed(token: str, codes: set[str]) -> list[str]:
+    """A predecessor cell's token: "E02/E03" is two codes where the file has no code
+    "E02/E03" and has each part; otherwise the token as written."""
+    parts = [p for p in re.split(r"[/／]", token) if p]
+    if token not in codes and len(parts) > 1 and all(_plain_code(p) in codes for p in parts):
+        return parts
+    return [token]
+
+
+def _known_machines() -> str:
+    types = machine_types()
+    return "、".join(types.labels[code][0] for code in types.labels)
 
 
 def _zone_clashes(ops: list[dict], column: str) -> list[RowError]:
@@ -360,8 +410,8 @@ IMPORTED_FIELDS = ("sequence", "name", "machine_type", "standard_seconds", "pred
 
 @transaction.atomic
 def bulletin_import(*, style: Style, uploaded, may_delete=None,
-                    delete_missing: bool = True) -> int:
-    """Make the style's operations the file's. Returns how many were imported.
+                    delete_missing: bool = True) -> BulletinImport:
+    """Make the style's operations the file's, and say what that did.
 
     Operations are matched by code: one whose code is in the file keeps its row (and so
     its place in the plans balanced before) and takes the file's values; new codes are
@@ -369,8 +419,8 @@ def bulletin_import(*, style: Style, uploaded, may_delete=None,
     user may delete that operation; None: anyone may) must allow for each of them, and
     ``delete_missing`` (the user asked for it), else nothing is written."""
     headers, rows = read_rows(uploaded)
-    parsed = parse_bulletin(headers, rows)
     existing = {op.code: op for op in style.operations.all()}
+    parsed = parse_bulletin(headers, rows, {c: op.standard_seconds for c, op in existing.items()})
     kept = {item["code"] for item in parsed}
     dropped = [op for code, op in existing.items() if code not in kept]
     if dropped and not delete_missing:
@@ -386,22 +436,30 @@ def bulletin_import(*, style: Style, uploaded, may_delete=None,
     # one query, not Operation.delete() for each: that hands the predecessors on, which the
     # file gives itself (and would cost a pass over the bulletin per operation)
     Operation.objects.filter(pk__in=[op.pk for op in dropped]).delete()
+    added = updated = 0
     for seq, item in enumerate(parsed, start=1):
         values = {"sequence": seq, **{k: item[k] for k in IMPORTED_FIELDS if k != "sequence"}}
         op = existing.get(item["code"])
         if op is None:
             op = Operation(organization_id=style.organization_id, style=style,
                            code=item["code"], **values)
+            added += 1
         elif all(getattr(op, k) == v for k, v in values.items()):
             continue  # unchanged: no write, no change-log entry
         else:
+            # a new place in the list alone (an operation inserted above) is not counted
+            updated += any(getattr(op, k) != v for k, v in values.items() if k != "sequence")
             for k, v in values.items():
                 setattr(op, k, v)
         # the fields only: ``parse_bulletin`` checked the predecessors of the whole file,
         # which ``Operation.clean`` would check against a bulletin half imported
         op.clean_fields(exclude=["style", "organization"])
         op.save()
-    return len(parsed)
+    used = set(_column_map(headers).values())
+    return BulletinImport(
+        imported=len(parsed), added=added, updated=updated, deleted=len(dropped),
+        ignored_columns=tuple(h for i, h in enumerate(headers) if h and i not in used),
+        has_predecessors="predecessors" in _column_map(headers))
 
 
 def bulletin_export(*, style: Style) -> bytes:

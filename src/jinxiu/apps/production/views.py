@@ -144,13 +144,24 @@ class StyleBulletinImportView(ObjectViewMixin, View):
             return redirect(style.get_absolute_url())
         try:
             # an import deletes the operations its file leaves out: only where the user may
-            count = bulletin_import(style=style, uploaded=form.cleaned_data["file"],
-                                    may_delete=lambda op: user_can(request.user, op, "delete"),
-                                    delete_missing=form.cleaned_data["delete_missing"])
+            done = bulletin_import(style=style, uploaded=form.cleaned_data["file"],
+                                   may_delete=lambda op: user_can(request.user, op, "delete"),
+                                   delete_missing=form.cleaned_data["delete_missing"])
         except BulletinImportError as exc:
             return render(request, "production/bulletin_errors.html",
                           {"style": style, "errors": exc.errors}, status=400)
-        messages.success(request, _("%(n)d operations imported.") % {"n": count})
+        messages.success(request, _(
+            "%(n)d operations imported: %(added)d new, %(updated)d changed, %(deleted)d "
+            "deleted.") % {"n": done.imported, "added": done.added, "updated": done.updated,
+                           "deleted": done.deleted})
+        if not done.has_predecessors:
+            messages.warning(request, _(
+                "The file has no predecessors column (紧前工序, 前道工序, 上道工序 …), so the "
+                "operations have no order: a plan may put any of them at any station. If the "
+                "file has such a column under another name, rename it and import again."))
+        if done.ignored_columns:
+            messages.info(request, _("Columns not read: %(columns)s.")
+                          % {"columns": "、".join(done.ignored_columns)})
         return redirect(style.get_absolute_url())
 
 
