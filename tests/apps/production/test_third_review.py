@@ -576,7 +576,8 @@ def test_the_line_page_shows_a_skills_matrix(admin_client, org):
     row_a = matrix[matrix.index(">甲<"):matrix.index("</tr>", matrix.index(">甲<"))]
     row_b = matrix[matrix.index(">乙<"):matrix.index("</tr>", matrix.index(">乙<"))]
     assert [c.split("<")[0] for c in row_a.split('text-center">')[1:]] == ["1.2", "—", "1"]
-    assert [c.split("<")[0] for c in row_b.split('text-center">')[1:]] == ["—", "0.85", "—"]
+    # pressing not listed: at standard speed (``Operator.efficiency``)
+    assert [c.split("<")[0] for c in row_b.split('text-center">')[1:]] == ["—", "0.85", "1"]
 
 
 def test_delete_pages_say_what_else_changes(admin_client, org, django_capture_on_commit_callbacks):
@@ -891,8 +892,8 @@ def test_detail_pages_show_values_as_an_ie_reads_them(admin_client, org):
     bad = admin_client.post(f"/production/operators/{op.pk}/edit/", {
         "organization": org.pk, "name": "王芳", "line": line.pk, "active": "on",
         "skills": '{"平车": 7}'})
-    assert "Efficiency for “Lockstitch (301)” must be a number between 0.1 and 3." in \
-        bad.content.decode()
+    assert ("Efficiency for “Lockstitch (301)” must be a number between 0.1 and 3, or 0 for "
+            "“does not do it”.") in bad.content.decode()
 
 
 def test_the_bound_says_its_unit_and_the_excel_its_state(

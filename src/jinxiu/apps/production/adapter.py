@@ -65,9 +65,12 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = N
     where the caller has them). Stored with the result; when it no longer matches, the
     plan was balanced for something else (``Evaluation.stale``)."""
     people = plan_operators(plan) if people is None else people
-    people = sorted((p.pk, sorted(p.skills.items())) for p in people) \
-        if plan.use_operator_skills or (plan.mode == BalancePlan.Mode.MAX_OUTPUT
-                                        and not plan.station_count) else []
+    if plan.use_operator_skills:
+        people = sorted((p.pk, sorted(p.skills.items())) for p in people)
+    elif plan.mode == BalancePlan.Mode.MAX_OUTPUT and not plan.station_count:
+        people = len(people)  # at standard times only how many there are counts
+    else:
+        people = []
     state = [bulletin_signature(ops), plan.mode, plan_cycle_seconds(plan), plan.station_count,
              plan.use_operator_skills, plan.allow_split,
              sorted((plan.line.machines or {}).items()) if plan.line_id else [], people]
@@ -187,7 +190,7 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
             raise PlanInputError(_("Two active operators of the line are both called "
                                    "“%(name)s”; give them employee numbers.")
                                  % {"name": twins[0]})
-        operators = tuple(EngineOperator(name=str(p), efficiency=dict(p.skills)) for p in people)
+        operators = tuple(EngineOperator(name=str(p), efficiency=p.efficiency()) for p in people)
     if plan.mode == BalancePlan.Mode.MIN_STATIONS:
         cycle = plan_cycle_seconds(plan)
         if not cycle:
@@ -401,7 +404,11 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
                            person.pk if person else None)
         if person is not None:
             placed.add(person.pk)
-        skills = person.skills if person is not None and plan.use_operator_skills else None
+        # her speeds, where the plan uses them; without skills, only what she cannot run
+        # is said (of an operator whose skills are listed at all)
+        speeds = person.efficiency() if person is not None and (
+            plan.use_operator_skills or person.skills) else None
+        skills = speeds if plan.use_operator_skills else None
         if plan.use_operator_skills and not view.operator:
             view.warnings.append(_("No operator is assigned; its load is at standard time."))
         elif view.operator and person is None:
@@ -412,14 +419,12 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
             if op is None:
                 continue  # the operation was deleted from the bulletin since
             seconds = float(op.standard_seconds)
-            if skills is not None:
-                efficiency = skills.get(op.machine_type)
-                if not efficiency:
-                    view.warnings.append(_("%(who)s has no skill for %(machine)s (%(op)s).") % {
-                        "who": view.operator, "machine": mt.label(op.machine_type),
-                        "op": op.code})
-                else:
-                    seconds = seconds / efficiency
+            if speeds is not None and not speeds.get(op.machine_type):
+                view.warnings.append(_("%(who)s has no skill for %(machine)s (%(op)s).") % {
+                    "who": view.operator, "machine": mt.label(op.machine_type),
+                    "op": op.code})
+            elif skills is not None:
+                seconds = seconds / skills[op.machine_type]
             view.operations.append({"pk": op.pk, "code": op.code, "name": op.name,
                                     "machine_type": op.machine_type,
                                     "machine": mt.label(op.machine_type),

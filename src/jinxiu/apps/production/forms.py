@@ -128,7 +128,9 @@ MACHINES_HELP = _("Machines on the line per machine type, by name, e.g. {\"包�
                   "parallel workplace counted). Types not listed are not limited.")
 SKILLS_HELP = _("Efficiency per machine type, by name, e.g. {\"平车\": 1.1, \"包缝\": 0.8} "
                 "(1 is standard speed); a machine type not listed cannot be given to this "
-                "operator. Names as in bulletins: 平车, 包缝, 绷缝, 套结, 钉扣, 锁眼, 熨烫 …")
+                "operator, except hand work and pressing (手工, 熨烫), done at 1 unless listed "
+                "(0: does not do it). Names as in bulletins: 平车, 包缝, 绷缝, 套结, 钉扣, 锁眼, "
+                "熨烫 …")
 
 
 class LineForm(TenantModelForm):

@@ -270,7 +270,8 @@ class Operator(ProductionModel):
     skills = models.JSONField(
         _("skills"), default=dict, blank=True,
         help_text=_("Efficiency per machine type, e.g. {\"lockstitch\": 1.1, \"overlock\": 0.8};"
-                    " a machine type not listed cannot be given to this operator."))
+                    " a machine type not listed cannot be given to this operator, except hand "
+                    "work and pressing, done at 1 unless listed (0: does not do it)."))
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -294,10 +295,18 @@ class Operator(ProductionModel):
                                        % {"type": key}})
             # a JSON true is a Python int (1) too: not an efficiency
             if isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not 0.1 <= value <= 3:
+                    or not (value == 0 or 0.1 <= value <= 3):
                 raise ValidationError({"skills": _(
-                    "Efficiency for “%(type)s” must be a number between 0.1 and 3.")
-                    % {"type": machine_types().label(key)}})
+                    "Efficiency for “%(type)s” must be a number between 0.1 and 3, or 0 for "
+                    "“does not do it”.") % {"type": machine_types().label(key)}})
+
+    def efficiency(self) -> dict[str, float]:
+        """Her speed per machine type as plans use it: the skills listed, and hand work and
+        pressing (the types any station may hold, ``universal`` in machine_types.yaml) at
+        standard speed unless listed; a type at 0 or not listed she does not do."""
+        listed = self.skills if isinstance(self.skills, dict) else {}
+        merged = {**{code: 1.0 for code in sorted(machine_types().universal)}, **listed}
+        return {code: value for code, value in merged.items() if value}
 
     def get_skills_display(self) -> str:
         """"平车 1.2, 包缝 0.9": each machine type by its name, in the active language, in

@@ -280,7 +280,7 @@ class LineDetailView(ObjectDetailView):
                                          .values_list("pk", flat=True)),
                 "can_add_operator": permission_q(user, Operator, "add") is not None,
                 "skill_columns": [types.label(code) for code in used],
-                "skill_rows": [(p, [_efficiency((p.skills or {}).get(code)) for code in used])
+                "skill_rows": [(p, [_efficiency(p.efficiency().get(code)) for code in used])
                                for p in operators],
                 "plans": obj.plans.select_related("style").order_by("-created")[:20]}
 

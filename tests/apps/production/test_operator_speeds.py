@@ -1,0 +1,90 @@
+"""Operators' speeds as plans use them (``Operator.efficiency``): hand work and pressing
+at standard speed unless listed, 0 for "does not do it"; a standard-time plan is not made
+stale by a change of skills, and says so when an operator is placed at a machine she does
+not run."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from jinxiu.apps.production.adapter import evaluate, plan_problem
+from jinxiu.apps.production.models import BalancePlan, Operator
+from jinxiu.apps.production.services import plan_run, plan_set_operator
+from tests.apps.production.factories import make_line, make_operator, make_plan
+from tests.helpers.factories import make_user
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
+
+
+def _run(plan, capture):
+    with capture(execute=True):
+        plan_run(plan=plan, user=make_user())
+    plan.refresh_from_db()
+    return plan
+
+
+def test_hand_work_and_pressing_go_at_standard_speed_unless_listed(org):
+    sewer = Operator(organization=org, name="甲", skills={"lockstitch": 1.2})
+    presser = Operator(organization=org, name="乙", skills={"iron": 1.5, "manual": 0})
+    assert sewer.efficiency() == {"iron": 1.0, "lockstitch": 1.2, "manual": 1.0}
+    assert presser.efficiency() == {"iron": 1.5}
+    presser.full_clean()  # 0 is "does not do it"
+    with pytest.raises(ValidationError) as exc:
+        Operator(organization=org, name="丙", skills={"iron": 0.05}).full_clean()
+    assert "or 0 for “does not do it”" in str(exc.value)
+
+
+def test_a_sewer_without_pressing_listed_takes_the_pressing_in_a_skills_plan(
+        org, django_capture_on_commit_callbacks):
+    # small bulletin: 1 (20 s, overlock) → 2 (30 s, lockstitch) → 4 (10 s, iron) ← 3 (40 s)
+    line = make_line(org)
+    make_operator(org, "包缝工", line, {"overlock": 1.0})
+    make_operator(org, "平车甲", line, {"lockstitch": 1.0, "iron": 0})
+    make_operator(org, "平车乙", line, {"lockstitch": 1.0})
+    plan = make_plan(org, line=line, cycle_seconds=50, use_operator_skills=True)
+    data, _ops = plan_problem(plan)
+    assert {o.name: dict(o.efficiency) for o in data.operators} == {
+        "包缝工": {"iron": 1.0, "manual": 1.0, "overlock": 1.0},
+        "平车甲": {"lockstitch": 1.0, "manual": 1.0},
+        "平车乙": {"iron": 1.0, "lockstitch": 1.0, "manual": 1.0}}
+    plan = _run(plan, django_capture_on_commit_callbacks)
+    ev = evaluate(plan)
+    assert plan.current_status == "done" and ev.warnings == []
+    where = {o["code"]: v.operator for v in ev.stations for o in v.operations}
+    assert where["4"] in ("包缝工", "平车乙")  # never 平车甲, who does no pressing
+
+
+def test_a_standard_time_plan_stays_fresh_when_skills_change_but_not_the_team(
+        org, django_capture_on_commit_callbacks):
+    line = make_line(org)
+    first = make_operator(org, "甲", line, {"lockstitch": 1.0})
+    for name in ("乙", "丙"):
+        make_operator(org, name, line, {"lockstitch": 1.0})
+    plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT),
+                django_capture_on_commit_callbacks)
+    assert not evaluate(plan).stale
+    first.skills = {"lockstitch": 1.3, "overlock": 1.0}
+    first.save()
+    assert not evaluate(plan).stale
+    first.active = False  # two operators now: the plan was balanced for three
+    first.save()
+    assert evaluate(plan).stale
+
+
+def test_placing_an_operator_at_a_machine_she_does_not_run_is_warned_without_skills(
+        org, django_capture_on_commit_callbacks):
+    line = make_line(org)
+    presser = make_operator(org, "郭小红", line, {"manual": 1.0, "iron": 1.0})
+    newcomer = make_operator(org, "新人", line, {})
+    plan = _run(make_plan(org, line=line, cycle_seconds=50), django_capture_on_commit_callbacks)
+    ev = evaluate(plan)
+    lockstitch = next(v.number for v in ev.stations
+                      if all(o["machine_type"] == "lockstitch" for o in v.operations))
+    plan_set_operator(plan=plan, station=lockstitch, operator=presser.pk)
+    plan.refresh_from_db()
+    ev = evaluate(plan)
+    codes = [o["code"] for o in ev.stations[lockstitch - 1].operations]
+    assert ev.stations[lockstitch - 1].warnings == [
+        f"郭小红 has no skill for Lockstitch (301) ({code})." for code in codes]
+    plan_set_operator(plan=plan, station=lockstitch, operator=newcomer.pk)  # skills unknown
+    plan.refresh_from_db()
+    assert evaluate(plan).stations[lockstitch - 1].warnings == []
