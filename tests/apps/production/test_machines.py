@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from jinxiu.apps.core.changelog import change_context
 from jinxiu.apps.production.adapter import evaluate
-from jinxiu.apps.production.models import BalancePlan, Line
+from jinxiu.apps.production.models import BalancePlan, Line, Operator
 from jinxiu.apps.production.services import plan_run
 from tests.apps.production.factories import make_line, make_plan, make_style
 from tests.helpers.factories import make_user
@@ -47,7 +47,9 @@ def test_a_line_keeps_its_machines_and_shows_them(admin_client, org):
     ('{"overlock": 1.5}', "The count for “overlock” must be a whole number from 0 to 999."),
     # the example is a machine count, not the operators' skills (a machine count of 1.0
     # would be refused)
-    ('[1, 2]', "Give an object, e.g. {&quot;包缝&quot;: 3}."),
+    ('[1, 2]', "Not readable: write it as 包缝 3, 套结 1."),
+    ('{"包缝": 3,}', "Not readable: write it as 包缝 3, 套结 1."),
+    ("包缝 3, 套结", "“套结” is not a name and a number; write it as 包缝 3, 套结 1."),
 ])
 def test_bad_machine_lists_are_refused_with_the_reason(admin_client, org, machines, reason):
     response = admin_client.post("/production/lines/add/", _line_form(org, machines))
@@ -132,4 +134,40 @@ def test_an_operators_skills_form_shows_a_skills_example(admin_client, org):
         "organization": org.pk, "name": "王芳", "employee_no": "", "skills": "[1.0]",
         "active": "on"})
     assert response.status_code == 400
-    assert "Give an object, e.g. {&quot;平车&quot;: 1.0}." in response.content.decode()
+    assert "Not readable: write it as 平车 1.2, 包缝 0.9." in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", [
+    '{"平车": 1.2, "包缝": 0.9}',
+    "{“平车”：1.2，“包缝”：0.9}",  # a Chinese input method's quotes, colon and comma
+    "平车 1.2, 包缝 0.9",
+    "平车：1.2、四线=0.9",
+    "平车1.2\n包缝 0.9",
+])
+def test_skills_are_read_as_an_ie_types_them(admin_client, org, typed):
+    response = admin_client.post("/production/operators/add/", {
+        "organization": org.pk, "name": "王芳", "employee_no": "", "skills": typed,
+        "active": "on"})
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert Operator.objects.get(name="王芳").skills == {"lockstitch": 1.2, "overlock": 0.9}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_skills_are_shown_as_typed_and_come_back_unchanged(admin_client, org, settings,
+                                                           language):
+    import re
+
+    from tests.apps.production.factories import make_operator
+
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    worker = make_operator(org, "王芳", None, {"overlock": 0.9, "lockstitch": 1.2, "iron": 1})
+    page = admin_client.get(f"/production/operators/{worker.pk}/edit/").content.decode()
+    shown = re.search(r'<textarea name="skills"[^>]*>\s*(.*?)</textarea>', page, re.S)[1]
+    assert shown == {"zh-hans": "平车 1.2, 包缝 0.9, 熨烫 1",
+                     "en": "Lockstitch (301) 1.2, Overlock (504/514) 0.9, Iron / press 1"}[
+        language]
+    response = admin_client.post(f"/production/operators/{worker.pk}/edit/", {
+        "organization": org.pk, "name": "王芳", "skills": shown, "active": "on"})
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.skills == {"lockstitch": 1.2, "overlock": 0.9, "iron": 1}

@@ -1,5 +1,6 @@
 import json
 import re
+import unicodedata
 from decimal import Decimal
 
 from django import forms
@@ -74,27 +75,54 @@ class OperationForm(TenantModelForm):
 
 
 class JSONDictField(forms.CharField):
-    """A JSON object typed in a text box; ``example`` is shown when the input is not one."""
+    """Names with numbers typed in a text box: a JSON object, or pairs as an IE types them
+    ("平车 1.2, 包缝 0.9", "平车：1.2，包缝：0.9"). Full-width punctuation and curly quotes,
+    as Chinese input methods give them, are folded first. ``example`` is shown when the
+    input is neither."""
+
+    QUOTES = str.maketrans({"“": '"', "”": '"', "‘": '"', "’": '"', "「": '"', "」": '"'})
+    PAIR = re.compile(r"^(.+?)\s*[:=]?\s*(\d+(?:\.\d+)?)$")  # "平车 1.2", "平车1.2"
 
     def __init__(self, *, example: str, **kwargs):
         self.example = example
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
-        return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+        """A stored object as pairs ("平车 1.2, 包缝 0.9"), the way it is typed."""
+        if not isinstance(value, dict):
+            return value
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()):
+            return ", ".join(f"{k} {json.dumps(v)}" for k, v in value.items())
+        return json.dumps(value, ensure_ascii=False)
 
     def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
+        text = unicodedata.normalize("NFKC", value or "").translate(self.QUOTES).strip()
+        if not text:
             return {}
+        if not text.startswith(("{", "[")):
+            return self._pairs(text)
         try:
-            parsed = json.loads(value)
+            parsed = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise forms.ValidationError(_("Not valid JSON: %(e)s") % {"e": exc.msg}) from exc
+            raise forms.ValidationError(_("Not readable: write it as %(example)s.")
+                                        % {"example": self.example}) from exc
         if not isinstance(parsed, dict):
-            raise forms.ValidationError(_("Give an object, e.g. %(example)s.")
+            raise forms.ValidationError(_("Not readable: write it as %(example)s.")
                                         % {"example": self.example})
         return parsed
+
+    def _pairs(self, text: str) -> dict:
+        out: dict = {}
+        for item in (i.strip() for i in re.split(r"[,;、\n]+", text)):
+            if not item:
+                continue
+            match = self.PAIR.match(item)
+            if match is None:
+                raise forms.ValidationError(_("“%(item)s” is not a name and a number; write "
+                                              "it as %(example)s.")
+                                            % {"item": item, "example": self.example})
+            out[match[1].strip().strip('"')] = json.loads(match[2])
+        return out
 
 
 class MachineDictField(JSONDictField):
@@ -123,10 +151,10 @@ class MachineDictField(JSONDictField):
         return out
 
 
-MACHINES_HELP = _("Machines on the line per machine type, by name, e.g. {\"包缝\": 3, "
-                  "\"套结\": 1}: plans use at most so many stations of a listed type (each "
-                  "parallel workplace counted). Types not listed are not limited.")
-SKILLS_HELP = _("Efficiency per machine type, by name, e.g. {\"平车\": 1.1, \"包缝\": 0.8} "
+MACHINES_HELP = _("Machines on the line per machine type, by name, e.g. 包缝 3, 套结 1: plans "
+                  "use at most so many stations of a listed type (each parallel workplace "
+                  "counted). Types not listed are not limited.")
+SKILLS_HELP = _("Efficiency per machine type, by name, e.g. 平车 1.1, 包缝 0.8 "
                 "(1 is standard speed); a machine type not listed cannot be given to this "
                 "operator, except hand work and pressing (手工, 熨烫), done at 1 unless listed "
                 "(0: does not do it). Names as in bulletins: 平车, 包缝, 绷缝, 套结, 钉扣, 锁眼, "
@@ -134,7 +162,7 @@ SKILLS_HELP = _("Efficiency per machine type, by name, e.g. {\"平车\": 1.1, \"
 
 
 class LineForm(TenantModelForm):
-    machines = MachineDictField(label=_("machines"), required=False, example='{"包缝": 3}',
+    machines = MachineDictField(label=_("machines"), required=False, example="包缝 3, 套结 1",
                                 help_text=MACHINES_HELP,
                                 widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -145,7 +173,7 @@ class LineForm(TenantModelForm):
 
 
 class OperatorForm(TenantModelForm):
-    skills = MachineDictField(label=_("skills"), required=False, example='{"平车": 1.0}',
+    skills = MachineDictField(label=_("skills"), required=False, example="平车 1.2, 包缝 0.9",
                               help_text=SKILLS_HELP,
                               widget=forms.Textarea(attrs={"rows": 2}))
 
