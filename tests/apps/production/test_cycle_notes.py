@@ -109,7 +109,7 @@ def test_with_skills_the_excel_gives_standard_and_operator_seconds(
     plan.refresh_from_db()
     rows = _sheet(plan)
     header = rows[at_header(rows)]
-    assert header == ["Station", "Workplaces", "Operator", "Operation code", "Operation",
+    assert header == ["Station", "Parallel workplaces", "Operator", "Operation code", "Operation",
                       "Machine", "Standard seconds", "Operator's seconds",
                       "Station load (s)", "Idle (s)"]
     by_code = {r[3]: r for r in rows[at_header(rows) + 1:] if r[3]}

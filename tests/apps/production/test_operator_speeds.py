@@ -88,3 +88,20 @@ def test_placing_an_operator_at_a_machine_she_does_not_run_is_warned_without_ski
     plan_set_operator(plan=plan, station=lockstitch, operator=newcomer.pk)  # skills unknown
     plan.refresh_from_db()
     assert evaluate(plan).stations[lockstitch - 1].warnings == []
+
+
+def test_an_operation_too_long_for_every_operator_is_refused_saying_why_no_sharing(org):
+    from jinxiu.apps.production.adapter import PlanInputError
+
+    line = make_line(org)
+    make_operator(org, "甲", line, {"overlock": 1.0, "lockstitch": 1.0})
+    make_operator(org, "乙", line, {"lockstitch": 1.1})
+    plan = make_plan(org, line=line, cycle_seconds=35, use_operator_skills=True)
+    assert plan.allow_split  # ticked, and still no help with named operators
+    with pytest.raises(PlanInputError) as exc:
+        plan_problem(plan)
+    assert str(exc.value) == (
+        "Operation 3 takes 36.37 s even for the fastest active operator who runs it, longer "
+        "than the cycle time of 35 s: raise the cycle time or give the skill to a faster "
+        "operator. With operators' skills each station is one operator, so the operation is "
+        "not shared between two; balancing at standard times can.")

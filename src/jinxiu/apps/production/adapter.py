@@ -238,7 +238,9 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
     if exc.reason == "too_long_skills":
         return _("Operation %(op)s takes %(time)s s even for the fastest active operator who "
                  "runs it, longer than the cycle time of %(cycle)s s: raise the cycle time or "
-                 "give the skill to a faster operator.") % {"op": code[0], **seconds}
+                 "give the skill to a faster operator. With operators' skills each station is "
+                 "one operator, so the operation is not shared between two; balancing at "
+                 "standard times can.") % {"op": code[0], **seconds}
     if exc.reason == "operator_load":
         return _("With each operation at its fastest active operator the bulletin takes "
                  "%(time)s s per piece, but the line's %(operators)d active operators can do "

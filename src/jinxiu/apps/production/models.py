@@ -345,14 +345,15 @@ class BalancePlan(ProductionModel):
         _("cycle time (s)"), max_digits=8, decimal_places=2, null=True, blank=True,
         help_text=_("For the fewest operators; empty: the line's takt time."))
     station_count = models.PositiveIntegerField(
-        _("operators"), null=True, blank=True,
+        _("number of operators"), null=True, blank=True,
         help_text=_("For the highest output; empty: the line's active operators."))
     use_operator_skills = models.BooleanField(
         _("use operators' skills"), default=False,
         help_text=_("Assign the line's named operators, with their efficiency per machine."))
     allow_split = models.BooleanField(
         _("duplicate long operations"), default=True,
-        help_text=_("An operation longer than the cycle time goes to parallel workplaces."))
+        help_text=_("An operation longer than the cycle time goes to parallel workplaces. "
+                    "Not with operators' skills: there each station is one named operator."))
     time_limit_s = models.PositiveIntegerField(
         _("time limit (s)"), default=20,
         # at most half the job heartbeat timeout: the engine reports nothing while it searches

@@ -41,7 +41,7 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
     skills = plan.use_operator_skills
     # with skills, each operation at its operator's own speed beside its standard time
     times = [_("Standard seconds"), _("Operator's seconds")] if skills else [_("Seconds")]
-    sheet.append([_("Station"), _("Workplaces"), _("Operator"), _("Operation code"),
+    sheet.append([_("Station"), _("Parallel workplaces"), _("Operator"), _("Operation code"),
                   _("Operation"), _("Machine"), *times, _("Station load (s)"),
                   _("Idle (s)")])
     for cell in sheet[sheet.max_row]:
