@@ -28,12 +28,13 @@ def test_one_long_operation_holds_the_cycle_and_extra_operators_would_idle(
         org, django_capture_on_commit_callbacks):
     plan, ev = _balanced(django_capture_on_commit_callbacks, org, station_count=5)
     assert plan.result["proven_optimal"] and ev.bottleneck_seconds == 40.0
-    assert ev.workplaces in (3, 4)  # {1}{3}{2,4} or one operation each
+    # {1} {3} {2, 4}: the fewest workplaces at 40 s (one operation each would be four)
+    assert ev.workplaces == 3 and plan.result["engine_stations"] == 3
     assert ev.notes == [
         "Operation 3 takes 40.0 s and one operator does it whole, so no plan has a shorter "
         "cycle. Ticking “duplicate long operations” would run it at parallel workplaces.",
-        f"{ev.workplaces} of the 5 operators are enough for this cycle; the others would "
-        "not make the line faster."]
+        "3 of the 5 operators are enough for this cycle; the others would not make the line "
+        "faster."]
     html = _page(plan)
     assert 'id="plan-notes"' in html and "Operation 3 takes 40.0 s" in html
 
@@ -172,3 +173,24 @@ def test_the_lines_operators_count_when_the_plan_names_no_number(
     assert ev.notes == [
         "The line's 1 Lockstitch (301) machine(s) share 70.0 s of work, so the cycle cannot "
         "go below 70.0 s. More of them would shorten it."]
+
+
+def test_fewest_workplaces_keeps_the_cycle_and_its_proof_and_needs_fewer(org):
+    from jinxiu.apps.production.adapter import fewest_workplaces, plan_problem
+    from jinxiu.engines.linebal import check_solution
+    from jinxiu.engines.linebal.result import make_result
+
+    plan = make_plan(org, mode=MAX, allow_split=False, station_count=5)
+    data, ops = plan_problem(plan)
+    codes = [op.code for op in ops]
+    one_each = [[codes.index(c)] for c in ("1", "3", "2", "4")]  # 4 workplaces at 40 s
+    loose = make_result(data, one_each, cycle_time=None, lower_bound=4000, proven=True,
+                        runtime_s=0.1, stop_reason="optimal")
+    tight = fewest_workplaces(data, loose, seconds=2)
+    assert (loose.stations, tight.stations) == (4, 3)
+    assert (tight.cycle_time, tight.lower_bound, tight.proven_optimal) == (4000, 4000, True)
+    assert check_solution(data.with_cycle_time(4000), tight) == []
+    # SALBP-1, and a plan already as small as it gets, come back as they were
+    assert fewest_workplaces(data, tight, seconds=2) is tight
+    salbp1 = data.with_cycle_time(4000)
+    assert fewest_workplaces(salbp1, loose, seconds=2) is loose
