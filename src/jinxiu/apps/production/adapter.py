@@ -394,6 +394,12 @@ class Evaluation:
     def ok(self) -> bool:
         return not self.warnings
 
+    @property
+    def bulletin_smv(self) -> float:
+        """The bulletin's standard minutes (SMV), the operations at no station included."""
+        seconds = sum(o["standard"] for v in self.stations for o in v.operations)
+        return (seconds + sum(o["seconds"] for o in self.unassigned)) / 60
+
 
 def station_person(item: dict, people: list):
     """The active operator of the line at a stored station: by her id where the station
