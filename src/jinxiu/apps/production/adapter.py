@@ -353,10 +353,25 @@ class StationView:
     replicas: int
     operator: str  # her name as it is now (as stored, where she is no longer on the line)
     operator_id: int | None = None  # her record, while she is an active operator of the line
+    # the operators of the station's other parallel workplaces (seats 1 … replicas − 1),
+    # as (name, id) like ``operator`` / ``operator_id``; ("", None) where none is placed
+    helpers: list[tuple[str, int | None]] = field(default_factory=list)
     load: float = 0.0  # seconds of work at this station, all workplaces together
     per_workplace: float = 0.0
     idle: float = 0.0
     warnings: list[str] = field(default_factory=list)
+
+
+    @property
+    def seats(self) -> list[tuple[int, str, int | None]]:
+        """(seat, name, id) for each of the station's workplaces, seat 0 first."""
+        return [(0, self.operator, self.operator_id),
+                *((k, name, pk) for k, (name, pk) in enumerate(self.helpers, start=1))]
+
+    @property
+    def names(self) -> str:
+        """Everyone at the station, as a layout prints them: "陈红、王芳"."""
+        return "、".join(name for _seat, name, _pk in self.seats if name)
 
 
 @dataclass
@@ -401,6 +416,14 @@ class Evaluation:
         return (seconds + sum(o["seconds"] for o in self.unassigned)) / 60
 
 
+def seat_items(item: dict, replicas: int) -> list[dict]:
+    """A stored station's seats: the station itself (seat 0: ``operator``,
+    ``operator_id``), then its ``helpers``, one per further parallel workplace; a seat
+    nobody was placed at is an empty dict."""
+    helpers = list(item.get("helpers") or [])[:max(0, replicas - 1)]
+    return [item, *helpers, *({} for _ in range(replicas - 1 - len(helpers)))]
+
+
 def station_person(item: dict, people: list):
     """The active operator of the line at a stored station: by her id where the station
     has one, else by name (plans stored before they kept ids); None when she is no longer
@@ -433,8 +456,13 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         view = StationView(k + 1, [], max(1, int(item.get("replicas", 1))),
                            str(person) if person else item.get("operator", ""),
                            person.pk if person else None)
-        if person is not None:
-            placed.add(person.pk)
+        seated = [(person, view.operator)]
+        for seat in seat_items(item, view.replicas)[1:]:
+            helper = station_person(seat, people)
+            view.helpers.append((str(helper) if helper else seat.get("operator", ""),
+                                 helper.pk if helper else None))
+            seated.append((helper, view.helpers[-1][0]))
+        placed.update(p.pk for p, _name in seated if p is not None)
         # her speeds, where the plan uses them; without skills, only what she cannot run
         # is said (of an operator whose skills are listed at all)
         speeds = person.efficiency() if person is not None and (
@@ -442,19 +470,24 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         skills = speeds if plan.use_operator_skills else None
         if plan.use_operator_skills and not view.operator:
             view.warnings.append(_("No operator is assigned; its load is at standard time."))
-        elif view.operator and person is None:
-            view.warnings.append(_("%(who)s is no longer an active operator of the line; the "
-                                   "load is at standard time.") % {"who": view.operator})
+        for who, name in seated:
+            if name and who is None:
+                view.warnings.append(_("%(who)s is no longer an active operator of the line; "
+                                       "the load is at standard time.") % {"who": name})
+        checked = [(name, speeds if k == 0 else who.efficiency())
+                   for k, (who, name) in enumerate(seated)
+                   if (speeds is not None if k == 0 else who is not None and who.skills)]
         for pk in item["operations"]:
             op = by_pk.get(pk)
             if op is None:
                 continue  # the operation was deleted from the bulletin since
             seconds = float(op.standard_seconds)
-            if speeds is not None and not speeds.get(op.machine_type):
-                view.warnings.append(_("%(who)s has no skill for %(machine)s (%(op)s).") % {
-                    "who": view.operator, "machine": mt.label(op.machine_type),
-                    "op": op.code})
-            elif skills is not None:
+            for name, runs in checked:
+                if not runs.get(op.machine_type):
+                    view.warnings.append(_("%(who)s has no skill for %(machine)s (%(op)s).")
+                                         % {"who": name, "machine": mt.label(op.machine_type),
+                                            "op": op.code})
+            if skills is not None and skills.get(op.machine_type):
                 seconds = seconds / skills[op.machine_type]
             view.operations.append({"pk": op.pk, "code": op.code, "name": op.name,
                                     "machine_type": op.machine_type,

@@ -226,6 +226,7 @@ class MoveForm(forms.Form):
 class OperatorAssignForm(forms.Form):
     station = forms.IntegerField(min_value=1, max_value=10**6)
     operator = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)  # id
+    seat = forms.IntegerField(required=False, min_value=0, max_value=10**6)  # 0: the first
     version = forms.CharField(required=False, max_length=64)
 
 

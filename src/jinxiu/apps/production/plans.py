@@ -50,7 +50,7 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
         for i, op in enumerate(view.operations):
             first = i == 0
             sheet.append([view.number if first else None, view.replicas if first else None,
-                          view.operator if first else None, op["code"], op["name"],
+                          view.names if first else None, op["code"], op["name"],
                           op["machine"], *([op["standard"]] if skills else []),
                           op["seconds"], round(view.per_workplace, 2) if first else None,
                           round(view.idle, 2) if first else None])

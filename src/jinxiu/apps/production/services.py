@@ -108,6 +108,10 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
                                        for s in stations])
     for station, count in zip(stations, places, strict=True):
         station["replicas"] = count
+        # the operators of workplaces the station no longer has leave it
+        helpers = (station.pop("helpers", None) or [])[:count - 1]
+        if helpers:
+            station["helpers"] = helpers
     plan.result = {**_with_undo(plan), "stations": [s for s in stations if s["operations"]]}
     plan.edited = True
     plan.save()
@@ -160,13 +164,14 @@ def plan_copy(*, plan: BalancePlan, name: str) -> BalancePlan:
 
 @transaction.atomic
 def plan_set_operator(*, plan: BalancePlan, station: int, operator: int | None,
-                      version: str | None = None) -> BalancePlan:
+                      seat: int = 0, version: str | None = None) -> BalancePlan:
     """Put ``operator`` (the id of an active operator of the plan's line) at station
-    ``station`` (1-based). Where she already works at another station, the two stations
-    exchange operators (one no longer active on the line is not moved: that station is
-    left without one); None leaves the station without an operator. ``version`` refuses a
-    change made on an older page, as in ``plan_move``."""
-    from jinxiu.apps.production.adapter import plan_operators, station_person
+    ``station`` (1-based), at its workplace ``seat`` (0 the first; a station with parallel
+    workplaces has one seat each). Where she already works at another seat, the two seats
+    exchange operators (one no longer active on the line is not moved: that seat is left
+    without one); None leaves the seat without an operator. ``version`` refuses a change
+    made on an older page, as in ``plan_move``."""
+    from jinxiu.apps.production.adapter import plan_operators, seat_items, station_person
 
     _lock_for_edit(plan, version)
     stations = copy.deepcopy(plan.result["stations"])
@@ -176,15 +181,26 @@ def plan_set_operator(*, plan: BalancePlan, station: int, operator: int | None,
     person = next((p for p in people if p.pk == operator), None)
     if operator is not None and person is None:
         raise ValidationError(_("This operator is not an active operator of the plan's line."))
-    here = stations[station - 1]
+    seats = []
+    for item in stations:
+        items = seat_items(item, max(1, int(item.get("replicas", 1))))
+        item["helpers"] = items[1:]  # stored as dicts, one per further workplace
+        seats.append(items)
+    if not 0 <= seat < len(seats[station - 1]):
+        raise ValidationError(_("Station %(n)d has no workplace %(seat)d.")
+                              % {"n": station, "seat": seat + 1})
+    here = seats[station - 1][seat]
     current = station_person(here, people)  # None: none, or no longer on the line
-    for other in stations:
+    for other in (o for items in seats for o in items):
         if person is not None and other is not here and \
                 getattr(station_person(other, people), "pk", None) == person.pk:
             other["operator"] = str(current) if current else ""
             other["operator_id"] = current.pk if current else None
     here["operator"] = str(person) if person else ""
     here["operator_id"] = person.pk if person else None
+    for item in stations:
+        if not any(h.get("operator") for h in item["helpers"]):
+            del item["helpers"]  # a station with one workplace, or nobody at the others
     plan.result = {**_with_undo(plan), "stations": stations}
     plan.edited = True
     plan.save()

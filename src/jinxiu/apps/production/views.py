@@ -527,6 +527,7 @@ class BalancePlanOperatorView(_PlanEditView):
             return _("Choose a station and an operator.")
         plan_set_operator(plan=plan, station=form.cleaned_data["station"],
                           operator=form.cleaned_data["operator"],
+                          seat=form.cleaned_data["seat"] or 0,
                           version=form.cleaned_data["version"])
         return None
 
