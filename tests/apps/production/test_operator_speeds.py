@@ -105,3 +105,18 @@ def test_an_operation_too_long_for_every_operator_is_refused_saying_why_no_shari
         "than the cycle time of 35 s: raise the cycle time or give the skill to a faster "
         "operator. With operators' skills each station is one operator, so the operation is "
         "not shared between two; balancing at standard times can.")
+
+
+def test_operators_are_listed_by_employee_number_as_on_the_roster(admin_client, org):
+    from jinxiu.apps.production.adapter import plan_operators
+
+    line = make_line(org)
+    for name, number in (("王芳", "10"), ("李娜", "2"), ("陈红", ""), ("赵敏", "A7")):
+        worker = make_operator(org, name, line)
+        worker.employee_no = number
+        worker.save()
+    plan = make_plan(org, line=line)
+    assert [p.name for p in plan_operators(plan)] == ["李娜", "王芳", "赵敏", "陈红"]
+    page = admin_client.get(f"/production/lines/{line.pk}/").content.decode()
+    rows = [page.index(name) for name in ("李娜", "王芳", "赵敏", "陈红")]
+    assert rows == sorted(rows)

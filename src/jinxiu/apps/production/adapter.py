@@ -156,10 +156,18 @@ def bulletin_chains(ops: list[Operation]) -> BulletinChains | None:
                           [(label, -count, codes) for count, _, label, codes in per_type])
 
 
+def roster_order(operator) -> tuple:
+    """Operators as a line's roster lists them: by employee number (工号, "2" before "10"),
+    those without one after, then by name."""
+    number = operator.employee_no or ""
+    return (not number, int(number) if number.isdigit() else math.inf, number,
+            operator.name, operator.pk)
+
+
 def plan_operators(plan: BalancePlan):
     if not plan.line_id:
         return []
-    return list(plan.line.operators.filter(active=True).order_by("name", "employee_no", "pk"))
+    return sorted(plan.line.operators.filter(active=True), key=roster_order)
 
 
 def plan_cycle_seconds(plan: BalancePlan) -> Decimal | None:

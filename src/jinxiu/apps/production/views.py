@@ -29,6 +29,7 @@ from jinxiu.apps.production.adapter import (
     bulletin_chains,
     chart_scale,
     evaluate,
+    roster_order,
     yamazumi_chart,
 )
 from jinxiu.apps.production.bulletins import BulletinImportError, bulletin_export, bulletin_import
@@ -269,7 +270,7 @@ class LineDetailView(ObjectDetailView):
     fields = ("name", "organization", "shift_minutes", "target_output", "notes")
 
     def extra_context(self, obj):
-        operators = list(obj.operators.order_by("-active", "name"))
+        operators = sorted(obj.operators.all(), key=lambda p: (not p.active, roster_order(p)))
         types = machine_types()
         # the skills matrix (技能矩阵): a column per machine type someone here runs
         used = [code for code in types.labels if any(code in (p.skills or {}) for p in operators)]
