@@ -19,7 +19,9 @@ from jinxiu.apps.production.machine_types import DATA, load_machine_types, machi
 from tests.apps.production.factories import make_style
 
 pytestmark = pytest.mark.usefixtures("_english")
-UNKNOWN = "unknown machine type; known: 平车、包缝、绷缝、套结、钉扣、锁眼、双针、暗缝、熨烫、手工"
+UNKNOWN = ("unknown machine type; known: Lockstitch (301), Overlock (504/514), Coverstitch "
+           "(406/602), Bartack, Button sewing, Buttonhole, Twin needle, Blind stitch, "
+           "Iron / press, Manual")  # in the page's language
 
 
 def csv_file(text, name="工序表.csv"):

@@ -65,3 +65,22 @@ def test_the_page_says_what_changed_and_warns_of_a_file_without_order(client, or
     html = page.content.decode()
     assert "1 operations imported: 0 new, 0 changed, 3 deleted." in html
     assert "The file has no predecessors column" in html and "Columns not read: 部件." in html
+
+
+@pytest.mark.parametrize("heading", ["【前片】,,,,", ",【前片】,,,", ",,后片部分,,"])
+def test_a_heading_in_any_column_is_passed_over(org, heading):
+    style = make_style(org, code="X", ops=[])
+    text = f"工序号,工序名称,设备,工时(秒),紧前工序\n{heading}\nA01,合前片,四线,20,\n"
+    assert bulletin_import(style=style, uploaded=_csv(text)).imported == 1
+
+
+def test_a_row_with_only_a_code_or_only_predecessors_is_reported_not_dropped(org):
+    style = make_style(org, code="X", ops=[])
+    text = ("工序号,工序名称,设备,工时(秒),紧前工序\nA01,合前片,四线,20,\n15,,,,\n"
+            ",,,,A01\n")
+    with pytest.raises(BulletinImportError) as exc:
+        bulletin_import(style=style, uploaded=_csv(text))
+    assert [(e.row, e.column) for e in exc.value.errors] == [
+        (3, "工序名称"), (3, "设备"), (3, "工时(秒)"),
+        (4, "工序号"), (4, "工序名称"), (4, "设备"), (4, "工时(秒)")]
+    assert not style.operations.exists()

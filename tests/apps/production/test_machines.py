@@ -171,3 +171,30 @@ def test_skills_are_shown_as_typed_and_come_back_unchanged(admin_client, org, se
     assert response.status_code == 302
     worker.refresh_from_db()
     assert worker.skills == {"lockstitch": 1.2, "overlock": 0.9, "iron": 1}
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("平车 1.2, 平车 0.8", "“平车” is given twice."),
+    ("平车 1,25", "“25” is not a name and a number; write it as 平车 1.2, 包缝 0.9."),
+    ("平车 -1", "“平车 -1” is not a name and a number; write it as 平车 1.2, 包缝 0.9."),
+    ("平车 .5", "“平车 .5” is not a name and a number; write it as 平车 1.2, 包缝 0.9."),
+    ("SNLS12", "“SNLS12” is not a name and a number; write it as 平车 1.2, 包缝 0.9."),
+])
+def test_pairs_that_cannot_be_read_one_way_are_refused_naming_them(admin_client, org, typed,
+                                                                    reason):
+    response = admin_client.post("/production/operators/add/", {
+        "organization": org.pk, "name": "王芳", "employee_no": "", "skills": typed,
+        "active": "on"})
+    assert response.status_code == 400 and reason in response.content.decode()
+    assert not Operator.objects.filter(name="王芳").exists()
+
+
+def test_numbers_with_a_leading_zero_are_read(admin_client, org):
+    response = admin_client.post("/production/operators/add/", {
+        "organization": org.pk, "name": "王芳", "employee_no": "", "skills": "平车 01.2, SNLS 2",
+        "active": "on"})
+    assert response.status_code == 400  # 平车 and SNLS name one type: refused, no crash
+    assert "names a machine type given before" in response.content.decode()
+    response = admin_client.post("/production/lines/add/", _line_form(org, "包缝 03, 套结：01"))
+    assert response.status_code == 302
+    assert Line.objects.get(name="二号线").machines == {"overlock": 3, "bartack": 1}

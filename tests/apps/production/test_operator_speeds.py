@@ -120,3 +120,35 @@ def test_operators_are_listed_by_employee_number_as_on_the_roster(admin_client, 
     page = admin_client.get(f"/production/lines/{line.pk}/").content.decode()
     rows = [page.index(name) for name in ("李娜", "王芳", "赵敏", "陈红")]
     assert rows == sorted(rows)
+
+
+def test_a_plan_stored_with_the_older_digest_is_not_stale_for_that_alone(
+        org, django_capture_on_commit_callbacks):
+    from jinxiu.apps.production.adapter import plan_inputs, plan_operations
+
+    line = make_line(org)
+    for name in ("甲", "乙"):
+        make_operator(org, name, line, {"lockstitch": 1.0})
+    plan = _run(make_plan(org, line=line, mode=BalancePlan.Mode.MAX_OUTPUT),
+                django_capture_on_commit_callbacks)
+    ops = plan_operations(plan)
+    older = plan_inputs(plan, ops, legacy=True)  # operators' skills digested, as before
+    assert older != plan.result["inputs"]
+    plan.result = {**plan.result, "inputs": older}
+    plan.save()
+    assert not evaluate(plan).stale
+
+
+def test_a_failing_second_search_keeps_the_plan_in_hand(org, monkeypatch):
+    from jinxiu.apps.production import adapter
+    from jinxiu.engines.linebal import ProblemError, solve
+
+    plan = make_plan(org, mode=BalancePlan.Mode.MAX_OUTPUT, allow_split=False, station_count=5)
+    data, _ops = plan_problem(plan)
+    first = solve(data)
+
+    def refuse(*args, **kwargs):
+        raise ProblemError("refused", reason="machines")
+
+    monkeypatch.setattr("jinxiu.engines.linebal.solve", refuse)
+    assert adapter.fewest_workplaces(data, first, seconds=1) is first

@@ -52,8 +52,11 @@ def fewest_workplaces(data: ProblemData, result: Result, *, seconds: float) -> R
 
     if data.stations is None or data.operators or not result.assignment:
         return result
-    fewer = solve(data.with_cycle_time(result.cycle_time), stop=MaxRuntime(seconds), seed=0,
-                  params=solve_params())
+    try:
+        fewer = solve(data.with_cycle_time(result.cycle_time), stop=MaxRuntime(seconds),
+                      seed=0, params=solve_params())
+    except ProblemError:  # not expected (the plan in hand keeps every rule): keep it
+        return result
     if not fewer.assignment or fewer.stations >= result.stations:
         return result
     better = make_result(data, fewer.assignment, cycle_time=None,
@@ -81,7 +84,8 @@ def bulletin_signature(ops: list[Operation]) -> list[tuple]:
              op.zone) for op in ops]
 
 
-def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = None) -> str:
+def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = None,
+                *, legacy: bool = False) -> str:
     """A digest of what a run of ``plan`` balances: the bulletin (``bulletin_signature``),
     the objective with its target, duplicate workplaces, the line's machines and, with
     skills, the line's active operators and their skills (``people``: ``plan_operators``,
@@ -91,7 +95,10 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = N
     if plan.use_operator_skills:
         people = sorted((p.pk, sorted(p.skills.items())) for p in people)
     elif plan.mode == BalancePlan.Mode.MAX_OUTPUT and not plan.station_count:
-        people = len(people)  # at standard times only how many there are counts
+        # at standard times only how many there are counts; plans stored before 2026-11-29
+        # digested their skills too (``legacy``), and are not stale for that alone
+        people = sorted((p.pk, sorted(p.skills.items())) for p in people) if legacy \
+            else len(people)
     else:
         people = []
     state = [bulletin_signature(ops), plan.mode, plan_cycle_seconds(plan), plan.station_count,
@@ -453,7 +460,8 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
     stations: list[StationView] = []
     where: dict[str, int] = {}
     warnings: list[str] = []
-    stale = "inputs" in plan.result and plan.result["inputs"] != plan_inputs(plan, ops, people)
+    stale = "inputs" in plan.result and plan.result["inputs"] not in (
+        plan_inputs(plan, ops, people), plan_inputs(plan, ops, people, legacy=True))
     if stale:
         warnings.append(_("The bulletin, the line or the plan's settings changed after this "
                           "plan was balanced. The figures are for the bulletin as it is now; "

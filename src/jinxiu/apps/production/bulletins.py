@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from jinxiu.apps.core.tabular import RowError, RowsRefused
@@ -239,9 +240,10 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
         n = getattr(row, "number", position)
         code, name = cell(row, "code"), cell(row, "name")
         machine_raw = cell(row, "machine_type")
-        if not (code or name or machine_raw or cell(row, "seconds") or cell(row, "smv")):
-            continue  # a section heading (【前片】) or a remark in a column of its own
         machine = _machine(machine_raw)
+        if _is_heading(row) and machine is None and not (cell(row, "seconds")
+                                                         or cell(row, "smv")):
+            continue  # a section heading (【前片】), in whichever column it was typed
         if (_is_total(code) or _is_total(name)) and (
                 machine is None or not code or _is_total(code)):
             continue  # the total line of a bulletin (as our own export writes it)
@@ -332,9 +334,17 @@ def _slashed(token: str, codes: set[str]) -> list[str]:
     return [token]
 
 
+def _is_heading(row: list[str]) -> bool:
+    """A row of one cell that is no operation code: a section heading such as 【前片】 or
+    "后片部分" (a lone "15" may be an operation half typed, and is reported)."""
+    filled = [cell for cell in row if cell.strip()]
+    return len(filled) == 1 and not re.fullmatch(r"[A-Za-z0-9._-]+", filled[0].strip())
+
+
 def _known_machines() -> str:
     types = machine_types()
-    return "、".join(types.labels[code][0] for code in types.labels)
+    sep = "、" if (get_language() or "").startswith("zh") else ", "
+    return sep.join(str(types.label(code)) for code in types.labels)
 
 
 def _zone_clashes(ops: list[dict], column: str) -> list[RowError]:

@@ -81,7 +81,9 @@ class JSONDictField(forms.CharField):
     input is neither."""
 
     QUOTES = str.maketrans({"“": '"', "”": '"', "‘": '"', "’": '"', "「": '"', "」": '"'})
-    PAIR = re.compile(r"^(.+?)\s*[:=]?\s*(\d+(?:\.\d+)?)$")  # "平车 1.2", "平车1.2"
+    # "平车 1.2", "平车: 1.2", "平车1.2" (no separator only after a Chinese name: "SNLS301"
+    # is no pair)
+    PAIR = re.compile(r"^(.+?)(\s*[:=]\s*|\s+|)(\d+(?:\.\d+)?)$")
 
     def __init__(self, *, example: str, **kwargs):
         self.example = example
@@ -117,11 +119,17 @@ class JSONDictField(forms.CharField):
             if not item:
                 continue
             match = self.PAIR.match(item)
-            if match is None:
+            name = match[1].strip().strip('"').strip() if match else ""
+            if (match is None or not name or name.isdigit() or name[-1] in "-+.,"
+                    or (not match[2] and name[-1].isascii())):
                 raise forms.ValidationError(_("“%(item)s” is not a name and a number; write "
                                               "it as %(example)s.")
                                             % {"item": item, "example": self.example})
-            out[match[1].strip().strip('"')] = json.loads(match[2])
+            if name in out:
+                raise forms.ValidationError(_("“%(name)s” is given twice.") % {"name": name})
+            number = Decimal(match[3])
+            out[name] = int(number) if number == number.to_integral_value() and \
+                "." not in match[3] else float(number)
         return out
 
 
