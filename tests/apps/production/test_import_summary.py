@@ -84,3 +84,11 @@ def test_a_row_with_only_a_code_or_only_predecessors_is_reported_not_dropped(org
         (3, "工序名称"), (3, "设备"), (3, "工时(秒)"),
         (4, "工序号"), (4, "工序名称"), (4, "设备"), (4, "工时(秒)")]
     assert not style.operations.exists()
+
+
+@pytest.mark.parametrize("tail", ["3,,,,,\n", ",,,,,OK\n", "3,,,,,注意\n"])
+def test_template_rows_left_blank_but_for_a_number_or_remark_are_passed_over(org, tail):
+    style = make_style(org, code="X", ops=[])
+    text = ("序号,工序号,工序名称,设备,工时(秒),备注\n1,A01,合前片,四线,20,\n"
+            "2,A02,合后片,四线,20,\n" + tail)
+    assert bulletin_import(style=style, uploaded=_csv(text)).imported == 2

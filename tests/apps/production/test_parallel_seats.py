@@ -119,3 +119,29 @@ def test_the_page_has_a_picker_per_workplace(doubled, client, org):
     plan.refresh_from_db()
     assert plan.result["stations"][station - 1]["helpers"] == [
         {"operator": "丙", "operator_id": _people["丙"].pk}]
+
+
+def test_a_doubled_station_moved_whole_takes_both_operators_along(doubled):
+    plan, station, people = doubled
+    plan_set_operator(plan=plan, station=station, seat=0, operator=people["甲"].pk)
+    plan_set_operator(plan=plan, station=station, seat=1, operator=people["乙"].pk)
+    plan.refresh_from_db()
+    three = Operation.objects.get(style=plan.style, code="3")
+    plan_move(plan=plan, operation=three, to_station=len(plan.result["stations"]) + 1)
+    plan.refresh_from_db()
+    new = plan.result["stations"][-1]
+    assert (new["operations"], new["replicas"], new["operator"]) == ([three.pk], 2, "甲")
+    assert new["helpers"] == [{"operator": "乙", "operator_id": people["乙"].pk}]
+    assert sum(1 for s in plan.result["stations"] if s.get("helpers")) == 1
+
+
+@pytest.mark.parametrize("number", ["①", "²"])
+def test_employee_numbers_of_any_digits_sort_without_breaking_pages(doubled, client, org,
+                                                                    number):
+    plan, _station, people = doubled
+    people["甲"].employee_no = number
+    people["甲"].full_clean()
+    people["甲"].save()
+    client.force_login(make_user(memberships=[(org, "admin")]))
+    assert client.get(plan.line.get_absolute_url()).status_code == 200
+    assert client.get(plan.get_absolute_url()).status_code == 200

@@ -167,7 +167,7 @@ def roster_order(operator) -> tuple:
     """Operators as a line's roster lists them: by employee number (工号, "2" before "10"),
     those without one after, then by name."""
     number = operator.employee_no or ""
-    return (not number, int(number) if number.isdigit() else math.inf, number,
+    return (not number, int(number) if number.isdecimal() else math.inf, number,
             operator.name, operator.pk)
 
 
@@ -460,8 +460,9 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
     stations: list[StationView] = []
     where: dict[str, int] = {}
     warnings: list[str] = []
-    stale = "inputs" in plan.result and plan.result["inputs"] not in (
-        plan_inputs(plan, ops, people), plan_inputs(plan, ops, people, legacy=True))
+    stale = "inputs" in plan.result and plan.result["inputs"] != plan_inputs(
+        plan, ops, people) and plan.result["inputs"] != plan_inputs(plan, ops, people,
+                                                                   legacy=True)
     if stale:
         warnings.append(_("The bulletin, the line or the plan's settings changed after this "
                           "plan was balanced. The figures are for the bulletin as it is now; "

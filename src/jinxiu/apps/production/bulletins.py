@@ -241,9 +241,12 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
         code, name = cell(row, "code"), cell(row, "name")
         machine_raw = cell(row, "machine_type")
         machine = _machine(machine_raw)
-        if _is_heading(row) and machine is None and not (cell(row, "seconds")
-                                                         or cell(row, "smv")):
-            continue  # a section heading (【前片】), in whichever column it was typed
+        if machine is None and not (cell(row, "seconds") or cell(row, "smv")) and (
+                _is_heading(row) or not (code or name or machine_raw
+                                         or cell(row, "predecessors"))):
+            # a section heading (【前片】), in whichever column it was typed, or a row of a
+            # template left blank but for its row number or a remark
+            continue
         if (_is_total(code) or _is_total(name)) and (
                 machine is None or not code or _is_total(code)):
             continue  # the total line of a bulletin (as our own export writes it)

@@ -97,7 +97,9 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
         stations.insert(to_station - 1, {
             "operations": [], "replicas": 1,
             "operator": source.get("operator", "") if moved else "",
-            "operator_id": source.get("operator_id") if moved else None})
+            "operator_id": source.get("operator_id") if moved else None,
+            # the operators of its other workplaces too (trimmed below to those it keeps)
+            **({"helpers": source.pop("helpers")} if moved and source.get("helpers") else {})})
         if moved:
             source["operator"], source["operator_id"] = "", None
     stations[to_station - 1]["operations"].append(operation.pk)
