@@ -152,3 +152,27 @@ def test_a_failing_second_search_keeps_the_plan_in_hand(org, monkeypatch):
 
     monkeypatch.setattr("jinxiu.engines.linebal.solve", refuse)
     assert adapter.fewest_workplaces(data, first, seconds=1) is first
+
+
+def test_listing_a_speed_an_operator_already_has_does_not_stale_a_skills_plan(
+        org, django_capture_on_commit_callbacks):
+    line = make_line(org)
+    make_operator(org, "包缝工", line, {"overlock": 1.0})
+    first = make_operator(org, "平车甲", line, {"lockstitch": 1.0})
+    make_operator(org, "平车乙", line, {"lockstitch": 1.0})
+    plan = _run(make_plan(org, line=line, cycle_seconds=50, use_operator_skills=True),
+                django_capture_on_commit_callbacks)
+    assert not evaluate(plan).stale
+    from jinxiu.apps.production.adapter import plan_inputs, plan_operations
+
+    stored = plan.result["inputs"]  # a plan stored with the skills as typed: still fresh
+    plan.result = {**plan.result, "inputs": plan_inputs(plan, plan_operations(plan),
+                                                        legacy=True)}
+    assert plan.result["inputs"] != stored and not evaluate(plan).stale
+    plan.result = {**plan.result, "inputs": stored}
+    first.skills = {"lockstitch": 1.0, "iron": 1.0, "manual": 1}  # what she did already
+    first.save()
+    assert not evaluate(plan).stale
+    first.skills = {"lockstitch": 1.0, "iron": 0}  # no pressing now: another plan
+    first.save()
+    assert evaluate(plan).stale

@@ -88,15 +88,19 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = N
                 *, legacy: bool = False) -> str:
     """A digest of what a run of ``plan`` balances: the bulletin (``bulletin_signature``),
     the objective with its target, duplicate workplaces, the line's machines and, with
-    skills, the line's active operators and their skills (``people``: ``plan_operators``,
+    skills, the line's active operators and their speeds (``people``: ``plan_operators``,
     where the caller has them). Stored with the result; when it no longer matches, the
-    plan was balanced for something else (``Evaluation.stale``)."""
+    plan was balanced for something else (``Evaluation.stale``).
+
+    ``legacy``: the digest as plans stored before 2026-11-29 have it, with each operator's
+    skills as typed (listing "熨烫 1", her speed already, changed it) and, for the highest
+    output at standard times, every operator's skills where only their number counts; a
+    plan is not stale for that difference alone."""
     people = plan_operators(plan) if people is None else people
     if plan.use_operator_skills:
-        people = sorted((p.pk, sorted(p.skills.items())) for p in people)
+        people = sorted((p.pk, sorted((p.skills if legacy else p.efficiency()).items()))
+                        for p in people)
     elif plan.mode == BalancePlan.Mode.MAX_OUTPUT and not plan.station_count:
-        # at standard times only how many there are counts; plans stored before 2026-11-29
-        # digested their skills too (``legacy``), and are not stale for that alone
         people = sorted((p.pk, sorted(p.skills.items())) for p in people) if legacy \
             else len(people)
     else:

@@ -306,7 +306,7 @@ class Operator(ProductionModel):
         standard speed unless listed; a type at 0 or not listed she does not do."""
         listed = self.skills if isinstance(self.skills, dict) else {}
         merged = {**{code: 1.0 for code in sorted(machine_types().universal)}, **listed}
-        return {code: value for code, value in merged.items() if value}
+        return {code: float(value) for code, value in merged.items() if value}
 
     def get_skills_display(self) -> str:
         """"平车 1.2, 包缝 0.9": each machine type by its name, in the active language, in
