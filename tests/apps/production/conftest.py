@@ -1,7 +1,7 @@
 import pytest
 from django.utils import translation
 
-from tests.helpers.factories import make_org
+from tests.helpers.factories import make_org, make_user
 
 
 @pytest.fixture
@@ -14,3 +14,11 @@ def _english():
 @pytest.fixture
 def org(regions):
     return make_org()
+
+
+@pytest.fixture
+def admin_client(client, org, settings):
+    """Signed in as an administrator of ``org``, pages in English."""
+    client.force_login(make_user(memberships=[(org, "admin")]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

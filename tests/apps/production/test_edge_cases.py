@@ -20,13 +20,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 
 
 
-@pytest.fixture
-def admin_client(client, org, settings):
-    client.force_login(make_user(memberships=[(org, "admin")]))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def csv_file(text, name="工序表.csv"):
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
 

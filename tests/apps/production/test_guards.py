@@ -21,13 +21,6 @@ from tests.helpers.factories import make_user
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 
 
-@pytest.fixture
-def admin_client(client, org, settings):
-    client.force_login(make_user(memberships=[(org, "admin")]))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def _during_the_search(monkeypatch, change):
     """Run ``change()`` while the engine searches (between reading and saving)."""
     from jinxiu.engines import linebal

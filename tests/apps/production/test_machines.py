@@ -14,13 +14,6 @@ from tests.helpers.factories import make_user
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 
 
-@pytest.fixture
-def admin_client(client, org, settings):
-    client.force_login(make_user(memberships=[(org, "admin")]))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def _line_form(org, machines):
     return {"organization": org.pk, "name": "二号线", "shift_minutes": 480,
             "target_output": 600, "machines": machines, "notes": ""}

@@ -14,13 +14,6 @@ from tests.helpers.factories import make_org, make_user
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 
 
-@pytest.fixture
-def admin_client(client, org, settings):
-    client.force_login(make_user(memberships=[(org, "admin")]))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def _op(style, code, seq, **kw):
     return {"organization": style.organization_id, "style": style.pk, "sequence": seq,
             "code": code, "name": f"工序{code}", "machine_type": "lockstitch",

@@ -23,13 +23,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 STALE = "The bulletin, the line or the plan's settings changed after this plan was balanced"
 
 
-@pytest.fixture
-def admin_client(client, org, settings):
-    client.force_login(make_user(memberships=[(org, "admin")]))
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
-
-
 def _run(plan, capture):
     with capture(execute=True):
         plan_run(plan=plan, user=make_user())

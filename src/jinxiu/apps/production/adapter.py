@@ -380,7 +380,6 @@ class StationView:
     idle: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
-
     @property
     def seats(self) -> list[tuple[int, str, int | None]]:
         """(seat, name, id) for each of the station's workplaces, seat 0 first."""
@@ -464,9 +463,9 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
     stations: list[StationView] = []
     where: dict[str, int] = {}
     warnings: list[str] = []
-    stale = "inputs" in plan.result and plan.result["inputs"] != plan_inputs(
-        plan, ops, people) and plan.result["inputs"] != plan_inputs(plan, ops, people,
-                                                                   legacy=True)
+    stored = plan.result.get("inputs")
+    stale = stored is not None and stored != plan_inputs(plan, ops, people) \
+        and stored != plan_inputs(plan, ops, people, legacy=True)
     if stale:
         warnings.append(_("The bulletin, the line or the plan's settings changed after this "
                           "plan was balanced. The figures are for the bulletin as it is now; "
@@ -484,20 +483,18 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
                                  helper.pk if helper else None))
             seated.append((helper, view.helpers[-1][0]))
         placed.update(p.pk for p, _name in seated if p is not None)
-        # her speeds, where the plan uses them; without skills, only what she cannot run
-        # is said (of an operator whose skills are listed at all)
-        speeds = person.efficiency() if person is not None and (
-            plan.use_operator_skills or person.skills) else None
-        skills = speeds if plan.use_operator_skills else None
+        # loads at her speeds where the plan uses them; what someone at the station cannot
+        # run is said with skills, and without them of anyone whose skills are listed
+        skills = person.efficiency() if person is not None and plan.use_operator_skills \
+            else None
+        checked = [(name, who.efficiency()) for who, name in seated
+                   if who is not None and (plan.use_operator_skills or who.skills)]
         if plan.use_operator_skills and not view.operator:
             view.warnings.append(_("No operator is assigned; its load is at standard time."))
         for who, name in seated:
             if name and who is None:
                 view.warnings.append(_("%(who)s is no longer an active operator of the line; "
                                        "the load is at standard time.") % {"who": name})
-        checked = [(name, speeds if k == 0 else who.efficiency())
-                   for k, (who, name) in enumerate(seated)
-                   if (speeds is not None if k == 0 else who is not None and who.skills)]
         for pk in item["operations"]:
             op = by_pk.get(pk)
             if op is None:

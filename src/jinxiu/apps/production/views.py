@@ -71,6 +71,15 @@ def _parent_url(view, parent) -> str | None:
     return parent.get_absolute_url()
 
 
+def _parent_from_query(view, model, param: str):
+    """The object ``?param=<pk>`` names for a new row's form (the style of a new operation
+    or plan, the line of a new operator), where the user may see it; else None."""
+    pk = _pk(view.request.GET.get(param))
+    if pk is None:
+        return None
+    return model.objects.restrict(view.request.user, "view").filter(pk=pk).first()
+
+
 def _pk(value: str | None) -> int | None:
     """A primary key from a query parameter, or None (not ASCII digits, or out of range)."""
     if value and value.isascii() and value.isdigit() and len(value) <= 18:
@@ -225,13 +234,11 @@ class OperationEditView(ObjectEditView):
 
     def get_form(self, obj, data=None, files=None):
         form = super().get_form(obj, data, files)
-        style_pk = _pk(self.request.GET.get("style"))
-        if obj.pk is None and style_pk:
-            style = Style.objects.restrict(self.request.user, "view").filter(pk=style_pk).first()
-            if style is not None:
-                last = style.operations.aggregate(last=Max("sequence"))["last"] or 0
-                form.initial.update({"style": style.pk, "organization": style.organization_id,
-                                     "sequence": last + 1})  # after the last, gaps or not
+        style = _parent_from_query(self, Style, "style") if obj.pk is None else None
+        if style is not None:
+            last = style.operations.aggregate(last=Max("sequence"))["last"] or 0
+            form.initial.update({"style": style.pk, "organization": style.organization_id,
+                                 "sequence": last + 1})  # after the last, gaps or not
         return form
 
 
@@ -281,8 +288,8 @@ class LineDetailView(ObjectDetailView):
                                          .values_list("pk", flat=True)),
                 "can_add_operator": permission_q(user, Operator, "add") is not None,
                 "skill_columns": [types.label(code) for code in used],
-                "skill_rows": [(p, [_efficiency(p.efficiency().get(code)) for code in used])
-                               for p in operators],
+                "skill_rows": [(p, [_efficiency(speeds.get(code)) for code in used])
+                               for p, speeds in ((p, p.efficiency()) for p in operators)],
                 "plans": obj.plans.select_related("style").order_by("-created")[:20]}
 
 
@@ -344,11 +351,9 @@ class OperatorEditView(ObjectEditView):
 
     def get_form(self, obj, data=None, files=None):
         form = super().get_form(obj, data, files)
-        line_pk = _pk(self.request.GET.get("line"))
-        if obj.pk is None and line_pk:  # "add operator" on a line's page
-            line = Line.objects.restrict(self.request.user, "view").filter(pk=line_pk).first()
-            if line is not None:
-                form.initial.update({"line": line.pk, "organization": line.organization_id})
+        line = _parent_from_query(self, Line, "line") if obj.pk is None else None
+        if line is not None:  # "add operator" on a line's page
+            form.initial.update({"line": line.pk, "organization": line.organization_id})
         return form
 
 
@@ -377,12 +382,10 @@ class BalancePlanEditView(ObjectEditView):
 
     def get_form(self, obj, data=None, files=None):
         form = super().get_form(obj, data, files)
-        style_pk = _pk(self.request.GET.get("style"))
-        if obj.pk is None and style_pk:
-            style = Style.objects.restrict(self.request.user, "view").filter(pk=style_pk).first()
-            if style is not None:
-                form.initial.update({"style": style.pk, "organization": style.organization_id,
-                                     "name": f"{style.code} {_('plan')}"})
+        style = _parent_from_query(self, Style, "style") if obj.pk is None else None
+        if style is not None:
+            form.initial.update({"style": style.pk, "organization": style.organization_id,
+                                 "name": f"{style.code} {_('plan')}"})
         return form
 
 
