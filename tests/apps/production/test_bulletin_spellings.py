@@ -19,9 +19,13 @@ from jinxiu.apps.production.machine_types import DATA, load_machine_types, machi
 from tests.apps.production.factories import make_style
 
 pytestmark = pytest.mark.usefixtures("_english")
-UNKNOWN = ("unknown machine type; known: Lockstitch (301), Overlock (504/514), Coverstitch "
-           "(406/602), Bartack, Button sewing, Buttonhole, Twin needle, Blind stitch, "
-           "Iron / press, Manual")  # in the page's language
+UNKNOWN = ("unknown machine type; known: Garment sewing: Lockstitch (301), Overlock (504/514), "
+           "Coverstitch (406/602), Bartack, Button sewing, Buttonhole, Twin needle, Blind "
+           "stitch, Zigzag (304); Shoe uppers (closing): Post-bed (301), Twin-needle post-bed, "
+           "Programmable pattern sewer, Skiving, Edge folding, Punching / perforating, Eyelet "
+           "setting, Seam hammering; Shoe lasting and bottoming: Toe lasting, Side lasting, "
+           "Heel seat lasting, Counter moulding, Roughing, Cementing, Oven / heat activation, "
+           "Sole press, Chiller, De-lasting; Any line: Iron / press, Manual")  # page language
 
 
 def csv_file(text, name="工序表.csv"):

@@ -113,7 +113,8 @@ def test_import_page_reports_errors_in_a_table(client, style):
     assert response.status_code == 400
     html = response.content.decode()
     assert "火箭" in html and 'id="import-errors"' in html
-    assert "未知设备类型；可用：平车、包缝、绷缝" in html
+    assert "未知设备类型；可用：【服装缝制】平车、包缝、绷缝" in html
+    assert "；【鞋面针车】高车、双针高车、花样机" in html
     assert style.operations.count() == 0
     ok = client.post(f"/production/styles/{style.pk}/import/", {"file": csv_file(GOOD)})
     assert ok.status_code == 302 and style.operations.count() == 4

@@ -345,9 +345,15 @@ def _is_heading(row: list[str]) -> bool:
 
 
 def _known_machines() -> str:
+    """The known types by group, in the page's language: "【服装缝制】平车、包缝…；【鞋面针车】…",
+    "Garment sewing: Lockstitch (301), …; Shoe uppers (closing): …"."""
     types = machine_types()
-    sep = "、" if (get_language() or "").startswith("zh") else ", "
-    return sep.join(str(types.label(code)) for code in types.labels)
+    zh = (get_language() or "").startswith("zh")
+    sep, head, between = ("、", "【{}】", "；") if zh else (", ", "{}: ", "; ")
+    return between.join(
+        (head.format(types.group_label(group)) if group else "")
+        + sep.join(types.label(code) for code in codes)
+        for group, codes in types.by_group().items())
 
 
 def _zone_clashes(ops: list[dict], column: str) -> list[RowError]:
