@@ -61,6 +61,10 @@ def test_import_balance_move_export(page, live_server, engineer, task_worker, tm
     row.locator("select").select_option("1")  # htmx posts the move; the panel comes back
     expect(page.locator("#plan-warnings")).to_contain_text("4")
     expect(page.locator("[data-station='1'] [data-operation='4']")).to_be_visible()
+    # the chart's key after the swap: each machine type's square in its colour (set by
+    # app.js from data-swatch; the CSP refuses inline styles)
+    swatch = page.locator("#chart-legend .jx-swatch").first
+    expect(swatch).to_have_css("background-color", "rgb(84, 112, 198)")  # #5470c6
 
     with page.expect_download() as download:
         page.click("#export-plan-xlsx")

@@ -168,3 +168,64 @@ def test_the_demo_shoe_upper_balances_on_the_demo_stitching_line(
     assert named.current_status == "done" and ev.warnings == []
     assert named.result["cycle_seconds"] == 77.86 and named.result["proven_optimal"] is True
     assert ev.workplaces == 12 and named.output_per_day == 369
+
+
+@pytest.mark.django_db
+def test_the_chart_gives_each_machine_of_a_plan_its_own_colour_and_a_key(
+        client, regions, django_capture_on_commit_callbacks):
+    """29 types and 10 colours: coloured by place in the whole list, 刷胶 and 折边机 (and
+    平车 and 双针高车) of the demo upper were drawn alike. The colours now go round the
+    types of the plans shown, and a key under the chart names them."""
+    from jinxiu.apps.production.demo import SHOE_UPPER
+    from tests.helpers.factories import make_org
+
+    org = make_org()
+    style = make_style(org, code="XM2602", ops=[
+        (code, name, machine, seconds, [p for p in preds.split(",") if p])
+        for code, name, machine, seconds, preds in SHOE_UPPER])
+    polo = make_style(org, code="P1")  # 包缝, 平车, 熨烫
+    plans = [make_plan(org, style=s, cycle_seconds=60, name=s.code) for s in (style, polo)]
+    with django_capture_on_commit_callbacks(execute=True):
+        for plan in plans:
+            plan_run(plan=plan, user=make_user())
+    client.force_login(make_user(memberships=[(org, "admin")]))
+
+    page = client.get(plans[0].get_absolute_url()).content.decode()
+    key = page[page.index('id="chart-legend"'):]
+    key = key[:key.index("</ul>")]
+    names = ["平车", "人字车", "高车", "双针高车", "花样机", "削皮", "折边机", "冲孔", "打鸡眼",
+             "锤平", "刷胶", "手工"]  # the upper's types, in the list's order
+    assert [key.index(f"</span>{n}</li>") for n in names] == sorted(
+        key.index(f"</span>{n}</li>") for n in names)
+    colours = re.findall(r'data-swatch="(#[0-9a-f]{6})"', key)
+    assert len(colours) == 12 and len(set(colours[:10])) == 10  # 10 colours, then round again
+    chart = json_option(page, "yamazumi")
+    by_type = {}
+    for series in chart["series"]:
+        for item in series["data"]:
+            if item:
+                by_type.setdefault(item["name"].rsplit("(", 1)[1].rstrip(")"), set()).add(
+                    item["itemStyle"]["color"])
+    assert by_type["刷胶"] != by_type["折边机"] and by_type["平车"] != by_type["双针高车"]
+    assert all(len(c) == 1 for c in by_type.values())
+
+    # side by side: one colour per type across both plans (包缝 is new to the second)
+    compare = client.get("/production/plans/compare/",
+                         {"plan": [plans[0].pk, plans[1].pk]}).content.decode()
+    first = json_option(compare, f"compare-1-{plans[0].pk}")
+    second = json_option(compare, f"compare-2-{plans[1].pk}")
+
+    def colour_of(option, machine):
+        return {item["itemStyle"]["color"] for s in option["series"] for item in s["data"]
+                if item and item["name"].endswith(f"({machine})")}
+
+    assert colour_of(first, "平车") == colour_of(second, "平车")
+    assert colour_of(second, "包缝") != colour_of(second, "平车")
+
+
+def json_option(html, dom_id):
+    import html as html_lib
+    import json
+
+    start = html.index(f'id="{dom_id}" data-option="') + len(f'id="{dom_id}" data-option="')
+    return json.loads(html_lib.unescape(html[start:html.index('"', start)]))

@@ -651,12 +651,36 @@ PALETTE = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#f
            "#9a60b4", "#ea7ccc", "#7f7f7f"]
 
 
-def yamazumi_chart(evaluation: Evaluation, y_max: float | None = None) -> dict:
+def plan_machines(*evaluations: Evaluation | None) -> list[str]:
+    """The machine types of these plans' operations, in the machine-type list's order."""
+    used = {op["machine_type"] for e in evaluations if e is not None for v in e.stations
+            for op in v.operations}
+    known = [code for code in machine_types().labels if code in used]
+    return known + sorted(code for code in used - set(known) if code)
+
+
+def machine_colors(codes: list[str]) -> dict[str, str]:
+    """A colour per machine type, given in turn to the types of the plans shown (not to the
+    whole list: with garment and shoe machines together a 10-colour palette would give two
+    types of one plan the same colour)."""
+    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)}
+
+
+def chart_legend(colors: dict[str, str]) -> list[tuple[str, str]]:
+    """(machine type's name in the page's language, colour) for the chart's key."""
+    mt = machine_types()
+    return [(mt.label(code), color) for code, color in colors.items()]
+
+
+def yamazumi_chart(evaluation: Evaluation, y_max: float | None = None,
+                   colors: dict[str, str] | None = None) -> dict:
     """An ECharts option: stacked operation times per station against the cycle time (the
     target of a fewest-operators plan, else the bottleneck's) and, where the plan has a line
-    with another takt, that takt too. ``y_max``: a common scale for plans side by side."""
-    mt = machine_types()
-    colors = {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(mt.labels)}
+    with another takt, that takt too. ``y_max``: a common scale for plans side by side;
+    ``colors``: the machine types' colours (``machine_colors``; by default those of this
+    plan's types)."""
+    if colors is None:
+        colors = machine_colors(plan_machines(evaluation))
     depth = max((len(v.operations) for v in evaluation.stations), default=0)
     categories = [_("S%(n)d") % {"n": v.number} + (f"×{v.replicas}" if v.replicas > 1 else "")
                   for v in evaluation.stations]

@@ -27,8 +27,11 @@ from jinxiu.apps.production import filtersets, forms, tables
 from jinxiu.apps.production.adapter import (
     PlanInputError,
     bulletin_chains,
+    chart_legend,
     chart_scale,
     evaluate,
+    machine_colors,
+    plan_machines,
     roster_order,
     yamazumi_chart,
 )
@@ -406,7 +409,9 @@ def _plan_context(request, plan) -> dict:
                "pdf_font_missing": evaluation is not None and cjk_font_missing(),
                "font_hint": INSTALL_HINT}
     if evaluation is not None:
-        context["chart"] = yamazumi_chart(evaluation)
+        colors = machine_colors(plan_machines(evaluation))
+        context["chart"] = yamazumi_chart(evaluation, colors=colors)
+        context["chart_legend"] = chart_legend(colors)
         context["station_numbers"] = range(1, len(evaluation.stations) + 2)
         context["line_operators"] = evaluation.operators  # who may sit at a station
     if plan.job_id:
@@ -591,12 +596,14 @@ class BalancePlanCompareView(ObjectViewMixin, View):
         plans = [get_object_or_404(visible, pk=i) for i in ids]
         evaluations = [evaluate(plan) for plan in plans]
         y_max = chart_scale(evaluations)  # one scale: the bars compare at a glance
+        colors = machine_colors(plan_machines(*evaluations))  # one colour per type in both
         columns = []
         for n, (plan, evaluation) in enumerate(zip(plans, evaluations, strict=True), start=1):
-            columns.append({"plan": plan, "evaluation": evaluation,
-                            "chart": yamazumi_chart(evaluation, y_max) if evaluation else None,
+            chart = yamazumi_chart(evaluation, y_max, colors) if evaluation else None
+            columns.append({"plan": plan, "evaluation": evaluation, "chart": chart,
                             "dom_id": f"compare-{n}-{plan.pk}"})
         choices = visible.filter(result__isnull=False).order_by("-created")[:50]
         return render(request, "production/plan_compare.html",
                       {**self.common_context(), "columns": columns, "choices": choices,
+                       "chart_legend": chart_legend(colors),
                        "slots": ([*ids, None, None])[:2]})

@@ -24,6 +24,14 @@
     });
   }
 
+  // colour keys (a chart's machine types): the colour travels in data-swatch, as inline
+  // style attributes are refused by the CSP
+  function setSwatches(root) {
+    root.querySelectorAll(".jx-swatch[data-swatch]").forEach(function (el) {
+      el.style.backgroundColor = el.dataset.swatch;
+    });
+  }
+
   function autosubmit(root) {
     root.querySelectorAll("select.jx-autosubmit").forEach(function (select) {
       if (select.dataset.bound) return;
@@ -35,6 +43,7 @@
   function init(root) {
     drawCharts(root);
     setProgressWidths(root);
+    setSwatches(root);
     autosubmit(root);
   }
 
