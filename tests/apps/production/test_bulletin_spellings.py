@@ -19,13 +19,17 @@ from jinxiu.apps.production.machine_types import DATA, load_machine_types, machi
 from tests.apps.production.factories import make_style
 
 pytestmark = pytest.mark.usefixtures("_english")
-UNKNOWN = ("unknown machine type; known: Garment sewing: Lockstitch (301), Overlock (504/514), "
-           "Coverstitch (406/602), Bartack, Button sewing, Buttonhole, Twin needle, Blind "
-           "stitch, Zigzag (304); Shoe uppers (closing): Post-bed (301), Twin-needle post-bed, "
-           "Programmable pattern sewer, Skiving, Edge folding, Punching / perforating, Eyelet "
-           "setting, Seam hammering; Shoe lasting and bottoming: Toe lasting, Side lasting, "
-           "Heel seat lasting, Counter moulding, Roughing, Cementing, Oven / heat activation, "
-           "Sole press, Chiller, De-lasting; Any line: Iron / press, Manual")  # page language
+UNKNOWN = (  # in the page's language, each type with the Chinese word a bulletin has
+    "unknown machine type; known: Garment sewing: Lockstitch (301) 平车, Overlock (504/514) "
+    "包缝, Coverstitch (406/602) 绷缝, Bartack 套结, Button sewing 钉扣, Buttonhole 锁眼, Twin "
+    "needle 双针, Blind stitch 暗缝, Zigzag (304) 人字车; Shoe uppers (closing): Post-bed (301) "
+    "高车, Twin-needle post-bed 双针高车, Programmable pattern sewer 花样机, Skiving 削皮, Edge "
+    "folding 折边机, Punching / perforating 冲孔, Eyelet setting 打鸡眼, High-frequency welding "
+    "高频机, Hot press (no-sew) 热压机, Cylinder-bed 筒车, Seam hammering 锤平; Shoe lasting and "
+    "bottoming: Toe lasting 前帮机, Side lasting 中帮机, Heel seat lasting 后帮机, Side and heel "
+    "seat lasting 中后帮机, Counter moulding 后踵定型机, Roughing 打粗, Cementing 刷胶, Oven / "
+    "heat activation 烘箱, Steam conditioner 蒸湿回软机, Sole press 压底机, Heel attaching 钉跟机, "
+    "Chiller 冷冻机, De-lasting 拔楦; Any line: Iron / press 熨烫, Manual 手工")
 
 
 def csv_file(text, name="工序表.csv"):
@@ -232,7 +236,7 @@ def test_a_row_named_total_that_is_a_whole_operation_is_kept():
     assert (op["code"], op["name"], op["machine_type"]) == ("7", "合计", "lockstitch")
     # a name only beginning with a total word is no total line: its bad cells are reported
     assert refused(csv_file("工序号,工序名称,设备,秒\n1,合计检查,,8\n")) == [
-        (2, "设备", "", "empty")]
+        (2, "设备", "", "empty (hand work: write 手工)")]
 
 
 # --- old Excel ----------------------------------------------------------------------------

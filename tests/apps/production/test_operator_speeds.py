@@ -25,8 +25,10 @@ def _run(plan, capture):
 def test_hand_work_and_pressing_go_at_standard_speed_unless_listed(org):
     sewer = Operator(organization=org, name="甲", skills={"lockstitch": 1.2})
     presser = Operator(organization=org, name="乙", skills={"iron": 1.5, "manual": 0})
-    assert sewer.efficiency() == {"iron": 1.0, "lockstitch": 1.2, "manual": 1.0}
-    assert presser.efficiency() == {"iron": 1.5}
+    # hand work, pressing and the unstaffed conveyor machines (烘箱, 冷冻机, 蒸湿回软机)
+    conveyor = {"chiller": 1.0, "heat_activator": 1.0, "steamer": 1.0}
+    assert sewer.efficiency() == {"iron": 1.0, "lockstitch": 1.2, "manual": 1.0, **conveyor}
+    assert presser.efficiency() == {"iron": 1.5, **conveyor}
     presser.full_clean()  # 0 is "does not do it"
     with pytest.raises(ValidationError) as exc:
         Operator(organization=org, name="丙", skills={"iron": 0.05}).full_clean()
@@ -42,10 +44,11 @@ def test_a_sewer_without_pressing_listed_takes_the_pressing_in_a_skills_plan(
     make_operator(org, "平车乙", line, {"lockstitch": 1.0})
     plan = make_plan(org, line=line, cycle_seconds=50, use_operator_skills=True)
     data, _ops = plan_problem(plan)
+    conveyor = {"chiller": 1.0, "heat_activator": 1.0, "steamer": 1.0}
     assert {o.name: dict(o.efficiency) for o in data.operators} == {
-        "包缝工": {"iron": 1.0, "manual": 1.0, "overlock": 1.0},
-        "平车甲": {"lockstitch": 1.0, "manual": 1.0},
-        "平车乙": {"iron": 1.0, "lockstitch": 1.0, "manual": 1.0}}
+        "包缝工": {"iron": 1.0, "manual": 1.0, "overlock": 1.0, **conveyor},
+        "平车甲": {"lockstitch": 1.0, "manual": 1.0, **conveyor},
+        "平车乙": {"iron": 1.0, "lockstitch": 1.0, "manual": 1.0, **conveyor}}
     plan = _run(plan, django_capture_on_commit_callbacks)
     ev = evaluate(plan)
     assert plan.current_status == "done" and ev.warnings == []

@@ -98,7 +98,7 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = N
     plan is not stale for that difference alone."""
     people = plan_operators(plan) if people is None else people
     if plan.use_operator_skills:
-        people = sorted((p.pk, sorted((p.skills if legacy else p.efficiency()).items()))
+        people = sorted((p.pk, sorted((p.skills if legacy else _speeds(p)).items()))
                         for p in people)
     elif plan.mode == BalancePlan.Mode.MAX_OUTPUT and not plan.station_count:
         people = sorted((p.pk, sorted(p.skills.items())) for p in people) if legacy \
@@ -165,6 +165,15 @@ def bulletin_chains(ops: list[Operation]) -> BulletinChains | None:
     per_type.sort()  # the most stations first, then the type met first along the line
     return BulletinChains(max(early), [ops[i].code for i in chain],
                           [(label, -count, codes) for count, _, label, codes in per_type])
+
+
+def _speeds(operator) -> dict[str, float]:
+    """Her speeds as a skills plan's digest holds them: ``efficiency()`` without the conveyor
+    machines she does not list (every operator tends them at 1; a digest stored before they
+    were added stays valid)."""
+    listed = operator.skills if isinstance(operator.skills, dict) else {}
+    conveyor = machine_types().conveyor
+    return {k: v for k, v in operator.efficiency().items() if k not in conveyor or k in listed}
 
 
 def roster_order(operator) -> tuple:
@@ -333,11 +342,15 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
                   **exc.values}
         if exc.reason == "machine_chain":
             return _("The %(machine)s operations %(ops)s lie along one path, and machine types "
-                     "keep each at a later station than the one before: they need %(need)d "
-                     "%(machine)s machines, but the line has %(count)d.") % values
+                     "keep each at a later station than the one before (a piece passes each "
+                     "station once, in line order): they need %(need)d %(machine)s machines, "
+                     "but the line has %(count)d. Give the line more of them, or take "
+                     "%(machine)s off the line's machine list.") % values
         return _("The %(machine)s operations %(ops)s lie along one path, and machine types "
-                 "keep each at a later station than the one before: they need %(need)d "
-                 "operators who run %(machine)s, but the line has %(count)d.") % values
+                 "keep each at a later station than the one before (a piece passes each "
+                 "station once, in line order): they need %(need)d operators who run "
+                 "%(machine)s, but the line has %(count)d. Add %(machine)s to another "
+                 "operator's skills.") % values
     return str(exc)
 
 

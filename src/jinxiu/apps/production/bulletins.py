@@ -30,14 +30,17 @@ from jinxiu.apps.production.models import Operation, Style
 # the seconds; a column in minutes says so (分, min). As a minutes column headed bare would
 # be read 60 times too short, a value under 1 there is refused (see UNITLESS_SECONDS).
 COLUMNS = {
-    "code": ("工序号", "工序编号", "工序代码", "工序编码", "序号", "code", "op no"),
+    "code": ("工序号", "工序编号", "工序代码", "工序编码", "序号", "code", "op no", "no.", "no"),
     "name": ("工序名称", "工序内容", "工序名", "工序描述", "工序", "operation", "name",
              "operation name", "description"),
     "machine_type": ("设备", "设备类型", "机器", "machine", "machine type", "机器类型", "机种",
-                     "车种", "机台", "机型", "设备名称", "m/c", "m/c type"),
+                     "车种", "机台", "机型", "设备名称", "使用设备", "机器设备", "所用设备", "m/c",
+                     "m/c type"),
     "seconds": ("标准工时(秒)", "工时(秒)", "秒", "seconds", "sam (s)", "时间(秒)", "秒数",
                 "标准时间(秒)", "sam(秒)", "smv(秒)", "smv(s)", "sam(sec)", "smv(sec)",
-                "标准工时", "工时"),
+                "标准工时(s)", "工时(s)", "时间(s)", "标准时间(s)", "工时/秒", "秒/件", "秒/双",
+                "工时(秒/件)", "工时(秒/双)", "标准工时(秒/件)", "标准工时(秒/双)", "单件工时(秒)",
+                "单双工时(秒)", "标准工时", "工时", "标准时间", "时间"),
     "smv": ("smv", "sam", "标准工时(分)", "工时(分)", "smv(分)", "sam(分)", "smv(min)",
             "sam(min)", "smv(分钟)", "sam(分钟)", "标准工时(分钟)", "工时(分钟)", "标准工时(min)",
             "时间(分)", "标准分钟"),
@@ -46,7 +49,10 @@ COLUMNS = {
     "zone": ("工位组", "zone"),
     "notes": ("备注", "notes"),
 }
-UNITLESS_SECONDS = {_norm("标准工时"), _norm("工时")}
+UNITLESS_SECONDS = {_norm("标准工时"), _norm("工时"), _norm("标准时间"), _norm("时间")}
+# an SMV (SAM) of this many minutes or more for one operation is taken for seconds in a
+# minutes column ("SAM 20" for a 20 s seam would be read as 1 200 s) and refused
+SMV_CEILING = Decimal(10)
 EXPORT_HEADERS = ["工序号", "工序名称", "设备类型", "标准工时(秒)", "SMV", "紧前工序", "工位组",
                   "备注"]
 MAX_ROWS = 2000
@@ -73,6 +79,9 @@ class BulletinImport:
     deleted: int = 0
     ignored_columns: tuple[str, ...] = ()
     has_predecessors: bool = True
+    # operations at conveyor machines (烘箱, 冷冻机) as "code name (machine, seconds s)": the
+    # time must be the operator's, not the minutes inside (the page says so)
+    conveyor: tuple[str, ...] = ()
 
 
 class SheetRow(list):
@@ -126,7 +135,9 @@ def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
 
     The header is the first of the first ``HEADER_SEARCH`` non-blank rows with every column a
     bulletin needs, and rows above it (a title, a date) are passed over; where no row has
-    them, the first is the header, and ``parse_bulletin`` names the columns it lacks."""
+    them, the row with the most known columns is the header (the first of those, so a title
+    row is not blamed for a header that lacks one column), and ``parse_bulletin`` names the
+    columns it lacks."""
     name = uploaded.name.lower()
     if name.endswith(".xls"):
         raise _old_excel(uploaded)
@@ -161,21 +172,25 @@ def read_rows(uploaded) -> tuple[list[str], list[list[str]]]:
     # is refused after reading 2 001 operations, not after all of them
     rows: list[SheetRow] = []
     header_at = None
+    best = (0, 0)  # (columns known, -index) of the likeliest header so far
     for number, values in enumerate(lines, start=1):
         row = SheetRow(["" if v is None else _clean(str(v)) for v in values], number)
         if not any(row):
             continue
         rows.append(row)
         if header_at is None:
-            if not _missing_columns(_column_map(row), number):
+            cols = _column_map(row)
+            best = max(best, (len(cols), -(len(rows) - 1)))
+            if not _missing_columns(cols, number):
                 header_at = len(rows) - 1
             elif len(rows) == HEADER_SEARCH:
-                header_at = 0
+                header_at = -best[1]
         elif len(rows) - header_at - 1 > MAX_ROWS:
             break
     if not rows:
         raise BulletinImportError([RowError(0, "-", uploaded.name, _("the file is empty"))])
-    header_at = header_at or 0
+    if header_at is None:  # fewer rows than the search: the likeliest one, as above
+        header_at = -best[1]
     if len(rows) - header_at - 1 > MAX_ROWS:
         raise BulletinImportError([RowError(0, "-", uploaded.name,
                                             _("more than %(n)d operations") % {"n": MAX_ROWS})])
@@ -235,6 +250,7 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
 
     unitless = "seconds" in cols and _norm(headers[cols["seconds"]]) in UNITLESS_SECONDS
     ops, seen = [], {}
+    listed_at = None  # the row whose error lists the known machine types
     codes_in_file = {_plain_code(cell(row, "code")) for row in rows}
     for position, row in enumerate(rows, start=header_row + 1):
         n = getattr(row, "number", position)
@@ -250,6 +266,8 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
         if (_is_total(code) or _is_total(name)) and (
                 machine is None or not code or _is_total(code)):
             continue  # the total line of a bulletin (as our own export writes it)
+        if not (code or name or machine_raw) and any(_is_total(c) for c in row):
+            continue  # a total line whose 合计 stands in a column not read (部件)
         code = _plain_code(code)
         if not code:
             errors.append(RowError(n, headers[cols["code"]], code, _("empty")))
@@ -264,10 +282,16 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
         if not name:
             errors.append(RowError(n, headers[cols["name"]], name, _("empty")))
         if not machine_raw:
-            errors.append(RowError(n, headers[cols["machine_type"]], machine_raw, _("empty")))
-        elif machine is None:
+            errors.append(RowError(n, headers[cols["machine_type"]], machine_raw,
+                                   _("empty (hand work: write 手工)")))
+        elif machine is None and listed_at is None:  # the known types once, at the first
+            listed_at = n
             errors.append(RowError(n, headers[cols["machine_type"]], machine_raw, _(
                 "unknown machine type; known: %(names)s") % {"names": _known_machines()}))
+        elif machine is None:
+            errors.append(RowError(n, headers[cols["machine_type"]], machine_raw, _(
+                "unknown machine type (the known ones are listed at row %(row)d)")
+                % {"row": listed_at}))
         seconds = None
         key = "seconds" if cell(row, "seconds") or "smv" not in cols else "smv"
         raw = cell(row, key)
@@ -286,7 +310,11 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
             if mismatch and before is not None and before in (seconds, mismatch):
                 # one column still holds the stored time: the other one is the new value
                 seconds, mismatch = (mismatch if before == seconds else seconds), None
-            if key == "seconds" and unitless and value < 1:
+            if key == "smv" and value >= SMV_CEILING:
+                errors.append(RowError(n, headers[cols[key]], raw, _(
+                    "%(smv)s minutes for one operation: if this column is in seconds, head it "
+                    "“%(header)s”") % {"smv": raw, "header": "标准工时(秒)"}))
+            elif key == "seconds" and unitless and value < 1:
                 errors.append(RowError(n, headers[cols[key]], raw, _(
                     "under 1 second: if this column is in minutes, head it “%(header)s”")
                     % {"header": "标准工时(分)"}))
@@ -346,13 +374,17 @@ def _is_heading(row: list[str]) -> bool:
 
 def _known_machines() -> str:
     """The known types by group, in the page's language: "【服装缝制】平车、包缝…；【鞋面针车】…",
-    "Garment sewing: Lockstitch (301), …; Shoe uppers (closing): …"."""
+    "Garment sewing: Lockstitch (301) (平车), …; Shoe uppers (closing): …"."""
     types = machine_types()
     zh = (get_language() or "").startswith("zh")
     sep, head, between = ("、", "【{}】", "；") if zh else (", ", "{}: ", "; ")
+
+    def name(code: str) -> str:  # an English page names the Chinese word a bulletin has
+        return types.label(code) if zh else f"{types.label(code)} {types.labels[code][0]}"
+
     return between.join(
         (head.format(types.group_label(group)) if group else "")
-        + sep.join(types.label(code) for code in codes)
+        + sep.join(name(code) for code in codes)
         for group, codes in types.by_group().items())
 
 
@@ -475,10 +507,14 @@ def bulletin_import(*, style: Style, uploaded, may_delete=None,
         op.clean_fields(exclude=["style", "organization"])
         op.save()
     used = set(_column_map(headers).values())
+    mt = machine_types()
     return BulletinImport(
         imported=len(parsed), added=added, updated=updated, deleted=len(dropped),
         ignored_columns=tuple(h for i, h in enumerate(headers) if h and i not in used),
-        has_predecessors="predecessors" in _column_map(headers))
+        has_predecessors="predecessors" in _column_map(headers),
+        conveyor=tuple(f"{item['code']} {item['name']} ({mt.label(item['machine_type'])}, "
+                       f"{item['standard_seconds'].normalize():f} s)" for item in parsed
+                       if item["machine_type"] in mt.conveyor))
 
 
 def bulletin_export(*, style: Style) -> bytes:

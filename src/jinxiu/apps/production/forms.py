@@ -83,7 +83,10 @@ class JSONDictField(forms.CharField):
     QUOTES = str.maketrans({"“": '"', "”": '"', "‘": '"', "’": '"', "「": '"', "」": '"'})
     # "平车 1.2", "平车: 1.2", "平车1.2" (no separator only after a Chinese name: "SNLS301"
     # is no pair)
-    PAIR = re.compile(r"^(.+?)(\s*[:=]\s*|\s+|)(\d+(?:\.\d+)?)$")
+    # "高车 × 5", "高车*5", "高车 5台": a machine count as the line page shows it, or with its
+    # unit
+    PAIR = re.compile(r"^(.+?)(\s*[:=×*]\s*|\s+[xX]\s*|(?<=[^\x00-\x7f])[xX]\s*|\s+|)"
+                      r"(\d+(?:\.\d+)?)\s*(?:台|部|个)?$")
 
     def __init__(self, *, example: str, **kwargs):
         self.example = example

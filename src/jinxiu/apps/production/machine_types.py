@@ -27,6 +27,9 @@ class MachineTypes:
     names: dict[str, str] = field(default_factory=dict)
     groups: dict[str, tuple[str, str]] = field(default_factory=dict)  # code -> (zh, en)
     group_of: dict[str, str] = field(default_factory=dict)  # type code -> group code
+    # conveyor machines nobody staffs (烘箱, 冷冻机): their operations count the operator's
+    # handling time only; they are among the universal types
+    conveyor: frozenset[str] = frozenset()
 
     def code_for(self, name: str | None) -> str | None:
         """The type a bulletin's machine cell names (exactly, once folded), or None."""
@@ -118,4 +121,9 @@ def load_machine_types(path: Path) -> MachineTypes:
         unknown = set(pair) - set(labels)
         if unknown:
             raise ValueError(f"{path}: compatible pair names unknown types {sorted(unknown)}")
-    return MachineTypes(labels, frozenset(raw["universal"]), pairs, names, groups, group_of)
+    conveyor = frozenset(raw.get("conveyor") or ())
+    if conveyor - set(raw["universal"]):
+        raise ValueError(f"{path}: conveyor types must be universal too: "
+                         f"{sorted(conveyor - set(raw['universal']))}")
+    return MachineTypes(labels, frozenset(raw["universal"]), pairs, names, groups, group_of,
+                        conveyor)

@@ -175,6 +175,12 @@ class StyleBulletinImportView(ObjectViewMixin, View):
         if done.ignored_columns:
             messages.info(request, _("Columns not read: %(columns)s.")
                           % {"columns": "、".join(done.ignored_columns)})
+        if done.conveyor:
+            messages.info(request, _(
+                "Ovens and chillers on a conveyor are not staffed: their operations count only "
+                "the time an operator takes to put the shoe in and take it out, not the time "
+                "it spends inside. Check these times: %(ops)s.")
+                % {"ops": "; ".join(done.conveyor)})
         return redirect(style.get_absolute_url())
 
 
