@@ -49,9 +49,10 @@ def test_a_header_lacking_one_column_is_named_not_the_title_above_it():
 
 
 def test_a_sam_column_holding_seconds_is_refused():
-    assert refused(csv_file("工序号,工序名称,设备,SAM\n1,鞋头削皮,削皮,20\n2,车鞋舌,平车,0.6\n")
-                   ) == [(2, "SAM", "20", "20 minutes for one operation: if this column is in "
-                                          "seconds, head it “标准工时(秒)”")]
+    text = "工序号,工序名称,设备,SAM\n1,鞋头削皮,削皮,20\n2,车鞋舌,平车,0.6\n3,车鞋头,高车,2000\n"
+    reason = "minutes for one operation: if this column is in seconds, head it “标准工时(秒)”"
+    assert refused(csv_file(text)) == [(2, "SAM", "20", f"20 {reason}"),
+                                       (4, "SAM", "2000", f"2000 {reason}")]
     (op,) = parse(csv_file("工序号,工序名称,设备,SAM\n1,车鞋头,高车,9.5\n"))
     assert op["standard_seconds"] == Decimal("570.00")
 

@@ -62,6 +62,10 @@ TOTAL_ROWS = {"合计", "总计", "小计", "total", "subtotal"}
 CODE_LENGTH = Operation._meta.get_field("code").max_length
 
 
+class _SmvTooLong(Exception):
+    """An SMV of ``SMV_CEILING`` minutes or more (a seconds column headed SAM)."""
+
+
 class BulletinImportError(RowsRefused):
     """An operation bulletin refused with its row errors; nothing was written."""
 
@@ -299,9 +303,15 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
             value = Decimal(raw.replace(",", ""))
             if not value.is_finite() or value <= 0:
                 raise InvalidOperation
+            if key == "smv" and value >= SMV_CEILING:
+                raise _SmvTooLong
             seconds = (value * 60 if key == "smv" else value).quantize(Decimal("0.01"))
             if seconds > Decimal("99999"):
                 raise InvalidOperation
+        except _SmvTooLong:
+            errors.append(RowError(n, headers[cols[key]], raw, _(
+                "%(smv)s minutes for one operation: if this column is in seconds, head it "
+                "“%(header)s”") % {"smv": raw, "header": "标准工时(秒)"}))
         except (InvalidOperation, ValueError):
             errors.append(RowError(n, headers[cols[key]], raw, _("not a positive number")))
         else:
@@ -310,11 +320,7 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
             if mismatch and before is not None and before in (seconds, mismatch):
                 # one column still holds the stored time: the other one is the new value
                 seconds, mismatch = (mismatch if before == seconds else seconds), None
-            if key == "smv" and value >= SMV_CEILING:
-                errors.append(RowError(n, headers[cols[key]], raw, _(
-                    "%(smv)s minutes for one operation: if this column is in seconds, head it "
-                    "“%(header)s”") % {"smv": raw, "header": "标准工时(秒)"}))
-            elif key == "seconds" and unitless and value < 1:
+            if key == "seconds" and unitless and value < 1:
                 errors.append(RowError(n, headers[cols[key]], raw, _(
                     "under 1 second: if this column is in minutes, head it “%(header)s”")
                     % {"header": "标准工时(分)"}))
