@@ -158,3 +158,36 @@ def test_the_conveyor_machines_leave_a_skills_plans_digest_as_it_was(org, monkey
     sewer.skills = {"lockstitch": 1.0, "heat_activator": 1.2}
     sewer.save()
     assert plan_inputs(plan, ops) != now
+
+
+@pytest.mark.django_db
+def test_a_shoe_line_counts_its_output_in_pairs(admin_client, org,
+                                                django_capture_on_commit_callbacks):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from jinxiu.apps.production.services import plan_run
+    from tests.helpers.factories import make_user
+
+    form = {"organization": org.pk, "name": "针车三线", "shift_minutes": 480,
+            "target_output": 600, "output_unit": "pair", "machines": "", "notes": ""}
+    assert admin_client.post("/production/lines/add/", form).status_code == 302
+    line = Line.objects.get(name="针车三线")
+    assert line.output_unit == "pair"
+    # a post without the field (an older form, a script) keeps the unit
+    del form["output_unit"]
+    form["target_output"] = 500
+    assert admin_client.post(f"/production/lines/{line.pk}/edit/", form).status_code == 302
+    line.refresh_from_db()
+    assert (line.output_unit, line.target_output) == ("pair", 500)
+
+    plan = make_plan(org, line=line)  # the small bulletin: 100 s, takt 57.6 s
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_run(plan=plan, user=make_user())
+    page = admin_client.get(plan.get_absolute_url()).content.decode()
+    assert "pairs a day (target 500)" in page
+    sheet = load_workbook(BytesIO(admin_client.get(
+        f"/production/plans/{plan.pk}/export.xlsx").content)).active
+    rows = {r[0]: r[1:3] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert rows["Target per day"] == (500, "pairs")

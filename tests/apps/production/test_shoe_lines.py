@@ -134,7 +134,8 @@ def test_the_demo_shoe_upper_balances_on_the_demo_stitching_line(
     style = make_style(org, code="XM2602", ops=[
         (code, name, machine, seconds, [p for p in preds.split(",") if p])
         for code, name, machine, seconds, preds in SHOE_UPPER])
-    line = make_line(org, shift_minutes=480, target_output=500, machines=SHOE_MACHINES)
+    line = make_line(org, shift_minutes=480, target_output=500, machines=SHOE_MACHINES,
+                     output_unit="pair")
     plan = make_plan(org, style=style, line=line, time_limit_s=20)
     with django_capture_on_commit_callbacks(execute=True):
         plan_run(plan=plan, user=make_user())
@@ -169,6 +170,7 @@ def test_the_demo_shoe_upper_balances_on_the_demo_stitching_line(
     assert named.current_status == "done" and ev.warnings == []
     assert named.result["cycle_seconds"] == 72.53 and named.result["proven_optimal"] is True
     assert ev.workplaces == 12 and named.output_per_day == 397
+    assert ev.unit == "双" and ev.output_per_day == 397  # a shoe line counts pairs
 
 
 @pytest.mark.django_db

@@ -320,16 +320,17 @@ def test_the_chart_draws_the_lines_takt_and_the_page_gives_the_days_output(
     assert ev.output_per_day == 720  # 28 800 s / 40 s
     marks = yamazumi_chart(ev)["series"][0]["markLine"]["data"]
     assert [(m["yAxis"], m["label"]["formatter"]) for m in marks] == [
-        (50.0, "Cycle 50.0 s"), (48.0, "Takt 48.0 s (target 600 a day)")]
+        (50.0, "Cycle 50.0 s"), (48.0, "Takt 48.0 s (target 600 pieces a day)")]
     page = admin_client.get(f"/production/plans/{plan.pk}/").content.decode()
-    assert "720 a day (target 600)" in page
+    assert "720 pieces a day (target 600)" in page
     highest = _run(make_plan(org, style=plan.style, line=line, station_count=2,
                              mode=BalancePlan.Mode.MAX_OUTPUT),
                    django_capture_on_commit_callbacks)
     ev2 = evaluate(highest)
     marks = yamazumi_chart(ev2)["series"][0]["markLine"]["data"]
     assert [m["label"]["formatter"] for m in marks] == [
-        f"Cycle (bottleneck) {ev2.bottleneck_seconds:.1f} s", "Takt 48.0 s (target 600 a day)"]
+        f"Cycle (bottleneck) {ev2.bottleneck_seconds:.1f} s",
+        "Takt 48.0 s (target 600 pieces a day)"]
 
 
 def test_compared_plans_share_one_scale_and_show_their_objective(
@@ -344,7 +345,7 @@ def test_compared_plans_share_one_scale_and_show_their_objective(
     top = max(evaluate(b).bottleneck_seconds, 50.0)
     assert scales[0] == scales[1] == -(-top * 1.1 // 10) * 10
     page = response.content.decode()
-    assert "Highest output with the operators I have" in page and "720 / 600 target" in page
+    assert "Highest output with the operators I have" in page and "720 pieces / 600 target" in page
     # the style and its standard minutes: 100 s of the small bulletin, in both columns
     assert page.count('<td data-field="style">S1 款式S1 · SMV 1.67</td>') == 2
 

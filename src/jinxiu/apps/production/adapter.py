@@ -435,6 +435,7 @@ class Evaluation:
     takt_seconds: float | None = None
     target_per_day: int | None = None
     output_per_day: int | None = None
+    unit: str = ""  # what the line counts its output in, as words: 件 / 双 / 套 (pieces …)
 
     @property
     def ok(self) -> bool:
@@ -606,6 +607,7 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         plan_warnings=[w for w in warnings if w not in set(per_station)],
         takt_seconds=float(plan.line.takt_seconds) if plan.line_id else None,
         target_per_day=plan.line.target_output if plan.line_id else None,
+        unit=str(plan.line.get_output_unit_display()) if plan.line_id else "",
         output_per_day=math.floor(plan.line.shift_minutes * 60 / bottleneck_s + 1e-9)
         if plan.line_id and bottleneck_s else None)
 
@@ -718,12 +720,13 @@ def yamazumi_chart(evaluation: Evaluation, y_max: float | None = None,
                       "#c23531"))
     takt = evaluation.takt_seconds
     if takt and abs(takt - lines[0][0]) > 0.005:
-        lines.append((takt, _("Takt %(s).1f s (target %(n)d a day)"), "#3ba272"))
+        lines.append((takt, _("Takt %(s).1f s (target %(n)d %(unit)s a day)"), "#3ba272"))
     if series:
         series[0]["markLine"] = {"symbol": "none", "silent": True, "data": [
             {"yAxis": round(value, 2),
              "lineStyle": {"color": color, "type": "dashed"},
-             "label": {"formatter": label % {"s": value, "n": evaluation.target_per_day or 0}}}
+             "label": {"formatter": label % {"s": value, "n": evaluation.target_per_day or 0,
+                                             "unit": evaluation.unit}}}
             for value, label, color in lines]}
     y_axis = {"type": "value", "name": _("seconds")}
     if y_max:

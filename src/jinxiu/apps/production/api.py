@@ -33,8 +33,8 @@ class LineSerializer(_Tenant):
 
     class Meta:
         model = Line
-        fields = ["id", "organization", "name", "shift_minutes", "target_output", "machines",
-                  "takt_seconds", "notes"]
+        fields = ["id", "organization", "name", "shift_minutes", "target_output", "output_unit",
+                  "machines", "takt_seconds", "notes"]
 
 
 class OperatorSerializer(_Tenant):

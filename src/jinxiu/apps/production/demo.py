@@ -94,12 +94,12 @@ def _style(org, code: str, bulletin: list, **defaults):
                                      predecessors=[p for p in preds.split(",") if p])
 
 
-def _line(org, name: str, machines: dict, operators: list) -> None:
+def _line(org, name: str, machines: dict, operators: list, unit: str = "piece") -> None:
     from jinxiu.apps.production.models import Line, Operator
 
     line, _ = Line.objects.get_or_create(organization=org, name=name,
                                          defaults={"shift_minutes": 480, "target_output": 500,
-                                                   "machines": machines})
+                                                   "output_unit": unit, "machines": machines})
     for person, number, skills in operators:
         Operator.objects.get_or_create(organization=org, employee_no=number,
                                        defaults={"name": person, "line": line,
@@ -115,4 +115,4 @@ def _production(state: DemoState) -> None:
     shoe = state.organizations["ent_shoe"]
     _style(shoe, "XM2602", SHOE_UPPER, name="男式跑鞋鞋面（示例）", product="运动鞋鞋面",
            description="示例数据（虚构）：针车线上的鞋面工序。Synthetic demo bulletin.")
-    _line(shoe, "针车一线（示例）", SHOE_MACHINES, SHOE_OPERATORS)
+    _line(shoe, "针车一线（示例）", SHOE_MACHINES, SHOE_OPERATORS, unit="pair")

@@ -179,8 +179,17 @@ class LineForm(TenantModelForm):
 
     class Meta:
         model = Line
-        fields = ["organization", "name", "shift_minutes", "target_output", "machines", "notes"]
+        fields = ["organization", "name", "shift_minutes", "target_output", "output_unit",
+                  "machines", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["output_unit"].required = False  # a post without it keeps the unit
+
+    def clean_output_unit(self):
+        return self.cleaned_data.get("output_unit") or self.instance.output_unit \
+            or Line.Unit.PIECE
 
 
 class OperatorForm(TenantModelForm):

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jinxiu.apps.core.models import TenantModel
 from jinxiu.apps.core.models.base import DataCategory
@@ -196,12 +197,23 @@ def _cycle_through(graph: dict[str, list[str]], start: str) -> list[str] | None:
 class Line(ProductionModel):
     """A sewing line (产线) and its daily target."""
 
+    class Unit(models.TextChoices):
+        """What the line's output is counted in: a garment line in pieces (件), a shoe line in
+        pairs (双), a line making suits or sets in sets (套)."""
+
+        PIECE = "piece", pgettext_lazy("output unit", "pieces")
+        PAIR = "pair", pgettext_lazy("output unit", "pairs")
+        SET = "set", pgettext_lazy("output unit", "sets")
+
     name = models.CharField(_("name"), max_length=60)
     shift_minutes = models.PositiveIntegerField(
         _("working minutes per day"), default=480, validators=[MinValueValidator(1)])
     target_output = models.PositiveIntegerField(
         _("target output per day"), default=600, validators=[MinValueValidator(1)],
-        help_text=_("Pieces per day; the takt time follows from it."))
+        help_text=_("In the line's unit, per day; the takt time follows from it."))
+    output_unit = models.CharField(
+        _("output unit"), max_length=8, choices=Unit.choices, default=Unit.PIECE,
+        help_text=_("Pieces (件) for garments, pairs (双) for shoes, sets (套) for suits."))
     machines = models.JSONField(
         _("machines"), default=dict, blank=True,
         help_text=_("Machines on the line per machine type, e.g. {\"overlock\": 3, "

@@ -30,8 +30,8 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
     sheet.append([_("Balance efficiency (%)"), round(evaluation.balance_efficiency * 100, 1)])
     sheet.append([_("Output per hour"), round(evaluation.output_per_hour, 1)])
     if evaluation.output_per_day is not None:
-        sheet.append([_("Output per day"), evaluation.output_per_day])
-        sheet.append([_("Target per day"), evaluation.target_per_day])
+        sheet.append([_("Output per day"), evaluation.output_per_day, evaluation.unit])
+        sheet.append([_("Target per day"), evaluation.target_per_day, evaluation.unit])
     state = (_("balanced for other inputs") if evaluation.stale else
              _("edited by hand") if plan.edited else
              _("proven optimal") if plan.result.get("proven_optimal") else "")
