@@ -22,7 +22,7 @@ def _run(plan, capture):
     return plan
 
 
-def test_hand_work_and_pressing_go_at_standard_speed_unless_listed(org):
+def test_hand_work_pressing_and_conveyors_go_at_standard_speed_unless_listed(org):
     sewer = Operator(organization=org, name="甲", skills={"lockstitch": 1.2})
     presser = Operator(organization=org, name="乙", skills={"iron": 1.5, "manual": 0})
     # hand work, pressing and the unstaffed conveyor machines (烘箱, 冷冻机, 蒸湿回软机)

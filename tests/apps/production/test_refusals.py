@@ -134,7 +134,8 @@ def test_overlock_operations_kept_apart_need_a_machine_each(org):
     line = make_line(org, machines={"overlock": 1})
     plan = make_plan(org, style=style, line=line, cycle_seconds=60)
     assert _refusal(plan) == ("包缝工序 1, 3 位于同一条工序路径上，设备类型使它们只能依次排在"
-                              "不同工位（每件只按线序经过每个工位一次）：至少需要 2 台包缝设备，"
+                              "不同工位（产品按线序逐个工位经过，每个工位只经过一次）："
+                              "至少需要 2 台包缝设备，"
                               "而产线只有 1 台。请给产线增加该设备，或把包缝从产线设备清单中去掉。")
     assert _refusal(plan, "en").startswith("The Overlock (504/514) operations 1, 3 lie along one")
     line.machines = {"overlock": 2}
@@ -154,7 +155,8 @@ def test_overlock_operations_kept_apart_need_an_overlock_operator_each(org):
     third = make_operator(org, name="张伟", line=line, skills={"lockstitch": 0.9})
     plan = make_plan(org, style=style, line=line, cycle_seconds=60, use_operator_skills=True)
     assert _refusal(plan) == ("包缝工序 1, 3 位于同一条工序路径上，设备类型使它们只能依次排在"
-                              "不同工位（每件只按线序经过每个工位一次）：至少需要 2 名会操作包缝"
+                              "不同工位（产品按线序逐个工位经过，每个工位只经过一次）："
+                              "至少需要 2 名会操作包缝"
                               "的操作工，而产线只有 1 名。请给其他操作工的技能加上包缝。")
     assert "they need 2 operators who run Overlock (504/514), but the line has 1." in (
         _refusal(plan, "en"))

@@ -50,9 +50,13 @@ def test_a_header_lacking_one_column_is_named_not_the_title_above_it():
 
 def test_a_sam_column_holding_seconds_is_refused():
     text = "工序号,工序名称,设备,SAM\n1,鞋头削皮,削皮,20\n2,车鞋舌,平车,0.6\n3,车鞋头,高车,2000\n"
-    reason = "minutes for one operation: if this column is in seconds, head it “标准工时(秒)”"
+    reason = ("minutes for one operation: if this column is in seconds, head it “标准工时(秒)”; "
+              "if it is minutes, head it “标准工时(分)”")
     assert refused(csv_file(text)) == [(2, "SAM", "20", f"20 {reason}"),
                                        (4, "SAM", "2000", f"2000 {reason}")]
+    # a column that states its unit is believed: a hand-sewn moccasin toe of 12 minutes
+    (op,) = parse(csv_file("工序号,工序名称,设备,标准工时(分)\n1,手缝鞋头,手工,12\n"))
+    assert op["standard_seconds"] == Decimal("720.00")
     (op,) = parse(csv_file("工序号,工序名称,设备,SAM\n1,车鞋头,高车,9.5\n"))
     assert op["standard_seconds"] == Decimal("570.00")
 
@@ -97,7 +101,8 @@ def test_the_import_asks_to_check_the_oven_and_chiller_times(org, admin_client):
                              "4 冷冻定型 (Chiller, 8 s)")
     response = admin_client.post(f"/production/styles/{style.pk}/import/",
                                  {"file": csv_file(LASTING)}, follow=True)
-    assert ("their operations count only the time an operator takes to put the shoe in and "
+    assert ("Ovens, chillers and steam conditioners on a conveyor are not staffed: their "
+            "operations count only the time an operator takes to put the shoe in and "
             "take it out, not the time it spends inside. Check these times: 2 热定型 (Oven / "
             "heat activation, 150 s); 4 冷冻定型 (Chiller, 8 s).") in response.content.decode()
     plain = make_style(org, code="C2", ops=[])
@@ -112,6 +117,10 @@ def test_ovens_chillers_and_steamers_go_beside_any_machine_and_are_not_counted()
     assert types.can_share("heat_activator", "cementing")
     assert types.can_share("chiller", "sole_press") and types.can_share("chiller", "delasting")
     assert types.code_for("press") is None  # a sole press or an iron: not guessed
+    # a garment factory's computerised lockstitch or a sweater factory's knitting machine;
+    # a knitwear heat-setting press; a seamless bonding press; a feed-off-the-arm machine
+    for name in ("电脑车", "电脑针车", "热定型", "压合机", "手臂车"):
+        assert types.code_for(name) is None, name
     assert types.code_for("pressing") == "iron"
 
 
@@ -158,6 +167,12 @@ def test_the_conveyor_machines_leave_a_skills_plans_digest_as_it_was(org, monkey
     sewer.skills = {"lockstitch": 1.0, "heat_activator": 1.2}
     sewer.save()
     assert plan_inputs(plan, ops) != now
+    sewer.skills = {"lockstitch": 1.0, "heat_activator": 0}  # she does not tend the oven
+    sewer.save()
+    assert plan_inputs(plan, ops) != now
+    sewer.skills = {"lockstitch": 1.0, "heat_activator": 1}  # as if not listed
+    sewer.save()
+    assert plan_inputs(plan, ops) == now
 
 
 @pytest.mark.django_db

@@ -176,9 +176,9 @@ def test_the_demo_shoe_upper_balances_on_the_demo_stitching_line(
 @pytest.mark.django_db
 def test_the_chart_gives_each_machine_of_a_plan_its_own_colour_and_a_key(
         client, regions, django_capture_on_commit_callbacks):
-    """29 types and 10 colours: coloured by place in the whole list, 刷胶 and 折边机 (and
-    平车 and 双针高车) of the demo upper were drawn alike. The colours now go round the
-    types of the plans shown, and a key under the chart names them."""
+    """35 types and 10 colours: coloured by place in the whole list, 刷胶 and 折边机 (and
+    平车 and 双针高车) of the demo upper were drawn alike. The colours now go to the types
+    of the plans shown (hand work and pressing in greys), and a key names them."""
     from jinxiu.apps.production.demo import SHOE_UPPER
     from tests.helpers.factories import make_org
 
@@ -201,7 +201,8 @@ def test_the_chart_gives_each_machine_of_a_plan_its_own_colour_and_a_key(
     assert [key.index(f"</span>{n}</li>") for n in names] == sorted(
         key.index(f"</span>{n}</li>") for n in names)
     colours = re.findall(r'data-swatch="(#[0-9a-f]{6})"', key)
-    assert len(colours) == 12 and len(set(colours[:10])) == 10  # 10 colours, then round again
+    assert len(colours) == 12 and len(set(colours)) == 12
+    assert colours[-1] == "#b0b0b0"  # hand work in grey
     chart = json_option(page, "yamazumi")
     by_type = {}
     for series in chart["series"]:
@@ -224,6 +225,11 @@ def test_the_chart_gives_each_machine_of_a_plan_its_own_colour_and_a_key(
 
     assert colour_of(first, "平车") == colour_of(second, "平车")
     assert colour_of(second, "包缝") != colour_of(second, "平车")
+    key = compare[compare.index(f'id="compare-2-{plans[1].pk}-legend"'):]
+    key = key[:key.index("</ul>")]
+    assert "</span>包缝</li>" in key
+    union = re.findall(r'data-swatch="(#[0-9a-f]{6})"', key)  # both plans' 14 types
+    assert len(union) == 14 and len(set(union)) == 14
 
 
 def json_option(html, dom_id):

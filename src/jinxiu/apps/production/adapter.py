@@ -169,11 +169,13 @@ def bulletin_chains(ops: list[Operation]) -> BulletinChains | None:
 
 def _speeds(operator) -> dict[str, float]:
     """Her speeds as a skills plan's digest holds them: ``efficiency()`` without the conveyor
-    machines she does not list (every operator tends them at 1; a digest stored before they
-    were added stays valid)."""
+    machines she tends at the standard 1, listed or not (so a digest stored before they were
+    added stays valid), but with those she does not tend (0)."""
     listed = operator.skills if isinstance(operator.skills, dict) else {}
     conveyor = machine_types().conveyor
-    return {k: v for k, v in operator.efficiency().items() if k not in conveyor or k in listed}
+    speeds = {k: v for k, v in operator.efficiency().items() if k not in conveyor or v != 1.0}
+    # "烘箱 0" (she does not tend it) differs from not listing it (she does, at 1)
+    return {**speeds, **{k: 0.0 for k in conveyor if k in listed and not listed[k]}}
 
 
 def roster_order(operator) -> tuple:
@@ -662,8 +664,12 @@ def cycle_notes(plan: BalancePlan, ops: list[Operation], bottleneck_s: float,
     return notes
 
 
+# twenty colours for the machines of the plans shown (a shoe upper uses a dozen types, two
+# compared plans more), and fixed greys for the types every station may hold
 PALETTE = ["#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452",
-           "#9a60b4", "#ea7ccc", "#7f7f7f"]
+           "#9a60b4", "#ea7ccc", "#8c564b", "#17becf", "#bcbd22", "#1f4e79", "#d62728",
+           "#e377c2", "#6b8e23", "#ff9896", "#b8860b", "#2f4554", "#c5b0d5"]
+GREYS = {"manual": "#b0b0b0", "iron": "#7f7f7f"}
 
 
 def plan_machines(*evaluations: Evaluation | None) -> list[str]:
@@ -675,10 +681,12 @@ def plan_machines(*evaluations: Evaluation | None) -> list[str]:
 
 
 def machine_colors(codes: list[str]) -> dict[str, str]:
-    """A colour per machine type, given in turn to the types of the plans shown (not to the
-    whole list: with garment and shoe machines together a 10-colour palette would give two
-    types of one plan the same colour)."""
-    return {code: PALETTE[i % len(PALETTE)] for i, code in enumerate(codes)}
+    """A colour per machine type: hand work and pressing in fixed greys, the other types
+    of the plans shown in turn from the palette (not by place in the whole list, where
+    garment and shoe machines together would give two types of one plan one colour)."""
+    machines = [code for code in codes if code not in GREYS]
+    return {code: GREYS.get(code) or PALETTE[machines.index(code) % len(PALETTE)]
+            for code in codes}
 
 
 def chart_legend(colors: dict[str, str]) -> list[tuple[str, str]]:

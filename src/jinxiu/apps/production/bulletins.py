@@ -50,9 +50,11 @@ COLUMNS = {
     "notes": ("备注", "notes"),
 }
 UNITLESS_SECONDS = {_norm("标准工时"), _norm("工时"), _norm("标准时间"), _norm("时间")}
-# an SMV (SAM) of this many minutes or more for one operation is taken for seconds in a
-# minutes column ("SAM 20" for a 20 s seam would be read as 1 200 s) and refused
+# in a column headed SMV or SAM alone, a value of this many minutes or more for one
+# operation is taken for seconds ("SAM 20" for a 20 s seam would be read as 1 200 s) and
+# refused; a column that states its unit (标准工时(分)) is believed
 SMV_CEILING = Decimal(10)
+BARE_MINUTES = {_norm("smv"), _norm("sam")}
 EXPORT_HEADERS = ["工序号", "工序名称", "设备类型", "标准工时(秒)", "SMV", "紧前工序", "工位组",
                   "备注"]
 MAX_ROWS = 2000
@@ -253,6 +255,7 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
         return row[i].strip() if i is not None and i < len(row) else ""
 
     unitless = "seconds" in cols and _norm(headers[cols["seconds"]]) in UNITLESS_SECONDS
+    bare_minutes = "smv" in cols and _norm(headers[cols["smv"]]) in BARE_MINUTES
     ops, seen = [], {}
     listed_at = None  # the row whose error lists the known machine types
     codes_in_file = {_plain_code(cell(row, "code")) for row in rows}
@@ -303,7 +306,7 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
             value = Decimal(raw.replace(",", ""))
             if not value.is_finite() or value <= 0:
                 raise InvalidOperation
-            if key == "smv" and value >= SMV_CEILING:
+            if key == "smv" and value >= SMV_CEILING and bare_minutes:
                 raise _SmvTooLong
             seconds = (value * 60 if key == "smv" else value).quantize(Decimal("0.01"))
             if seconds > Decimal("99999"):
@@ -311,7 +314,8 @@ def parse_bulletin(headers: list[str], rows: list[list[str]],
         except _SmvTooLong:
             errors.append(RowError(n, headers[cols[key]], raw, _(
                 "%(smv)s minutes for one operation: if this column is in seconds, head it "
-                "“%(header)s”") % {"smv": raw, "header": "标准工时(秒)"}))
+                "“%(seconds)s”; if it is minutes, head it “%(minutes)s”")
+                % {"smv": raw, "seconds": "标准工时(秒)", "minutes": "标准工时(分)"}))
         except (InvalidOperation, ValueError):
             errors.append(RowError(n, headers[cols[key]], raw, _("not a positive number")))
         else:

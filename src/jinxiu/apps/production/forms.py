@@ -167,9 +167,10 @@ MACHINES_HELP = _("Machines on the line per machine type, by name, e.g. 包缝 3
                   "counted). Types not listed are not limited.")
 SKILLS_HELP = _("Efficiency per machine type, by name, e.g. 平车 1.1, 包缝 0.8 "
                 "(1 is standard speed); a machine type not listed cannot be given to this "
-                "operator, except hand work and pressing (手工, 熨烫), done at 1 unless listed "
-                "(0: does not do it). Names as in bulletins: 平车, 包缝, 绷缝, 套结, 钉扣, 锁眼, "
-                "熨烫; in shoe factories 高车, 花样机, 削皮, 前帮机, 压底机 …")
+                "operator, except hand work, pressing and the unstaffed conveyor machines (手工, "
+                "熨烫, 烘箱, 冷冻机, 蒸湿回软机), done at 1 unless listed (0: does not do it). "
+                "Names as in bulletins: 平车, 包缝, 绷缝, 套结, 钉扣, 锁眼, 熨烫; in shoe "
+                "factories 高车, 花样机, 削皮, 前帮机, 压底机 …")
 
 
 class LineForm(TenantModelForm):

@@ -313,9 +313,10 @@ class Operator(ProductionModel):
                     "“does not do it”.") % {"type": machine_types().label(key)}})
 
     def efficiency(self) -> dict[str, float]:
-        """Her speed per machine type as plans use it: the skills listed, and hand work and
-        pressing (the types any station may hold, ``universal`` in machine_types.yaml) at
-        standard speed unless listed; a type at 0 or not listed she does not do."""
+        """Her speed per machine type as plans use it: the skills listed, and hand work,
+        pressing and the unstaffed conveyor machines (the types any station may hold,
+        ``universal`` in machine_types.yaml) at standard speed unless listed; a type at 0 or
+        not listed she does not do."""
         listed = self.skills if isinstance(self.skills, dict) else {}
         merged = {**{code: 1.0 for code in sorted(machine_types().universal)}, **listed}
         return {code: float(value) for code, value in merged.items() if value}

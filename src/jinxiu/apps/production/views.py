@@ -177,9 +177,9 @@ class StyleBulletinImportView(ObjectViewMixin, View):
                           % {"columns": "、".join(done.ignored_columns)})
         if done.conveyor:
             messages.info(request, _(
-                "Ovens and chillers on a conveyor are not staffed: their operations count only "
-                "the time an operator takes to put the shoe in and take it out, not the time "
-                "it spends inside. Check these times: %(ops)s.")
+                "Ovens, chillers and steam conditioners on a conveyor are not staffed: their "
+                "operations count only the time an operator takes to put the shoe in and take "
+                "it out, not the time it spends inside. Check these times: %(ops)s.")
                 % {"ops": "; ".join(done.conveyor)})
         return redirect(style.get_absolute_url())
 
