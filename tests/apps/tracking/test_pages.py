@@ -52,6 +52,7 @@ def test_line_board_in_its_three_layouts_and_refresh(client, worked):
     html = page.content.decode()
     assert 'id="chart-output"' in html and 'id="chart-wip"' in html
     assert "<script>" not in html  # no inline scripts: charts carry data-option
+    assert "目标 600 件</div>" in html  # the line's target in its unit (a shoe line: 双)
     assert page.context["board"]["bottleneck"] is not None
     tv = client.get(url + "&mode=tv").content.decode()
     assert "jx-tv" in tv and 'hx-trigger="every 10s"' in tv
