@@ -117,7 +117,7 @@ def test_with_skills_the_excel_gives_standard_and_operator_seconds(
     ev = evaluate(plan)
     who = {o["code"]: v.operator for v in ev.stations for o in v.operations}
     speed = {"快手": {"overlock": 1.25, "iron": 1.0}, "平车甲": {"lockstitch": 1.0, "iron": 1.0},
-             "平车乙": {"lockstitch": 0.8}}
+             "平车乙": {"lockstitch": 0.8, "iron": 1.0}}  # pressing: 1 unless listed
     for code, machine, standard in (("1", "overlock", 20.0), ("2", "lockstitch", 30.0),
                                     ("3", "lockstitch", 40.0), ("4", "iron", 10.0)):
         row = by_code[code]
