@@ -345,7 +345,7 @@ def test_compared_plans_share_one_scale_and_show_their_objective(
     top = max(evaluate(b).bottleneck_seconds, 50.0)
     assert scales[0] == scales[1] == -(-top * 1.1 // 10) * 10
     page = response.content.decode()
-    assert "Highest output with the operators I have" in page and "720 pieces / 600 target" in page
+    assert "Highest output with the operators I have" in page and "720 pieces (target 600)" in page
     # the style and its standard minutes: 100 s of the small bulletin, in both columns
     assert page.count('<td data-field="style">S1 款式S1 · SMV 1.67</td>') == 2
 

@@ -8,7 +8,12 @@ from hypothesis import strategies as st
 
 from jinxiu.engines.common import MaxRuntime
 from jinxiu.engines.linebal import Operator, ProblemData, check_solution, solve
-from jinxiu.engines.linebal.placement import _assign, place_operators, station_time
+from jinxiu.engines.linebal.placement import (
+    _assign,
+    _least_bottleneck,
+    place_operators,
+    station_time,
+)
 from jinxiu.engines.linebal.result import make_result
 
 INF = float("inf")
@@ -81,3 +86,42 @@ def test_without_named_operators_nothing_changes():
     data = ProblemData(times=(3, 4), precedences=(), cycle_time=7)
     result = solve(data, stop=MaxRuntime(2))
     assert place_operators(data, result) is result
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 4).flatmap(lambda rows: st.tuples(
+    st.just(rows), st.integers(rows, 5))).flatmap(lambda shape: st.lists(
+        st.lists(st.one_of(st.integers(1, 30), st.none()), min_size=shape[1],
+                 max_size=shape[1]), min_size=shape[0], max_size=shape[0])))
+def test_the_least_bottleneck_first_then_the_least_total(times):
+    """Against every placement: the least of (bottleneck, total), never above the
+    bottleneck of the placement given (row k at column k, made open here)."""
+    for k, row in enumerate(times):
+        row[k] = row[k] or 30
+    given_max = max(row[k] for k, row in enumerate(times))
+    rows, cols = len(times), len(times[0])
+    best = min((max(times[r][c] for r, c in enumerate(p)), sum(times[r][c] for r, c in
+                                                              enumerate(p)))
+               for p in permutations(range(cols), rows)
+               if all(times[r][c] is not None for r, c in enumerate(p)))
+    cap = _least_bottleneck(times, given_max)
+    assert cap == best[0] <= given_max
+    cost = [[INF if t is None or t > cap else t for t in row] for row in times]
+    chosen = _assign(cost)
+    assert (max(times[r][c] for r, c in enumerate(chosen)),
+            sum(times[r][c] for r, c in enumerate(chosen))) == best
+
+
+def test_the_bottleneck_comes_before_the_total():
+    """甲 sews fast and 乙 does hand work slowly: 甲 sewing and 乙 at hand work is the least
+    total (50 + 80) but a bottleneck of 80; the engine's placement (乙 sewing 70, 甲 at
+    hand work 70) holds the line at 70 and stays, though the cycle (100) would allow 80."""
+    team = (Operator(name="甲", efficiency={"lockstitch": 1.4, "manual": 1.0}),
+            Operator(name="乙", efficiency={"lockstitch": 1.0, "manual": 0.875}))
+    data = ProblemData(times=(70, 70), precedences=((0, 1),), cycle_time=100,
+                       machine_types=("lockstitch", "manual"), operators=team,
+                       universal=frozenset({"manual"}))
+    seated = make_result(data, ((0,), (1,)), cycle_time=100, lower_bound=2, proven=True,
+                         runtime_s=0.0, stop_reason="optimal", operators=(1, 0))
+    assert seated.station_times == (70, 70)
+    assert place_operators(data, seated) is seated

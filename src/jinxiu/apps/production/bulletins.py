@@ -40,16 +40,18 @@ COLUMNS = {
                 "标准时间(秒)", "sam(秒)", "smv(秒)", "smv(s)", "sam(sec)", "smv(sec)",
                 "标准工时(s)", "工时(s)", "时间(s)", "标准时间(s)", "工时/秒", "秒/件", "秒/双",
                 "工时(秒/件)", "工时(秒/双)", "标准工时(秒/件)", "标准工时(秒/双)", "单件工时(秒)",
-                "单双工时(秒)", "标准工时", "工时", "标准时间", "时间"),
+                "单双工时(秒)", "标准工时", "工时"),
     "smv": ("smv", "sam", "标准工时(分)", "工时(分)", "smv(分)", "sam(分)", "smv(min)",
             "sam(min)", "smv(分钟)", "sam(分钟)", "标准工时(分钟)", "工时(分钟)", "标准工时(min)",
-            "时间(分)", "标准分钟"),
+            "时间(分)", "标准时间(分)", "标准时间(min)", "标准分钟"),
     "predecessors": ("紧前工序", "前道工序", "前工序", "上道工序", "上工序", "前置工序", "前序",
                      "紧前", "predecessors", "predecessor", "preceding", "preceding ops"),
     "zone": ("工位组", "zone"),
     "notes": ("备注", "notes"),
 }
-UNITLESS_SECONDS = {_norm("标准工时"), _norm("工时"), _norm("标准时间"), _norm("时间")}
+# (标准时间 and 时间 without a unit are not read at all: GSD's "standard time" is as often
+# minutes as seconds, and a file of operations of a minute or more would pass as seconds)
+UNITLESS_SECONDS = {_norm("标准工时"), _norm("工时")}
 # in a column headed SMV or SAM alone, a value of this many minutes or more for one
 # operation is taken for seconds ("SAM 20" for a 20 s seam would be read as 1 200 s) and
 # refused; a column that states its unit (标准工时(分)) is believed
