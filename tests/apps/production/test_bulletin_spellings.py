@@ -22,14 +22,15 @@ pytestmark = pytest.mark.usefixtures("_english")
 UNKNOWN = (  # in the page's language, each type with the Chinese word a bulletin has
     "unknown machine type; known: Garment sewing: Lockstitch (301) 平车, Overlock (504/514) "
     "包缝, Coverstitch (406/602) 绷缝, Bartack 套结, Button sewing 钉扣, Buttonhole 锁眼, Twin "
-    "needle 双针, Blind stitch 暗缝, Zigzag (304) 人字车; Shoe uppers (closing): Post-bed (301) "
-    "高车, Twin-needle post-bed 双针高车, Programmable pattern sewer 花样机, Skiving 削皮, Edge "
-    "folding 折边机, Punching / perforating 冲孔, Eyelet setting 打鸡眼, High-frequency welding "
-    "高频机, Hot press (no-sew) 热压机, Cylinder-bed 筒车, Seam hammering 锤平; Shoe lasting and "
-    "bottoming: Toe lasting 前帮机, Side lasting 中帮机, Heel seat lasting 后帮机, Side and heel "
-    "seat lasting 中后帮机, Counter moulding 后踵定型机, Roughing 打粗, Cementing 刷胶, Oven / "
-    "heat activation 烘箱, Steam conditioner 蒸湿回软机, Sole press 压底机, Heel attaching 钉跟机, "
-    "Chiller 冷冻机, De-lasting 拔楦; Any line: Iron / press 熨烫, Manual 手工")
+    "needle 双针, Blind stitch 暗缝, Feed-off-the-arm 埋夹车, Multi-needle 多针车, Fusing press "
+    "粘合机, Zigzag (304) 人字车; Shoe uppers (closing): Post-bed (301) 高车, Twin-needle "
+    "post-bed 双针高车, Programmable pattern sewer 花样机, Skiving 削皮, Edge folding 折边机, "
+    "Punching / perforating 冲孔, Eyelet setting 打鸡眼, High-frequency welding 高频机, Hot "
+    "press (no-sew) 热压机, Seam hammering 锤平; Shoe lasting and bottoming: Toe lasting 前帮机, "
+    "Side lasting 中帮机, Heel seat lasting 后帮机, Side and heel seat lasting 中后帮机, Counter "
+    "moulding 后踵定型机, Roughing 打粗, Cementing 刷胶, Oven / heat activation 烘箱, Steam "
+    "conditioner 蒸湿回软机, Sole press 压底机, Heel attaching 钉跟机, Chiller 冷冻机, De-lasting "
+    "拔楦; Any line: Iron / press 熨烫, Manual 手工")
 
 
 def csv_file(text, name="工序表.csv"):
@@ -71,7 +72,11 @@ ALIASES = {
     "button": ["钉扣机", "钉扣", "BS", "button sew"],
     "buttonhole": ["锁眼机", "锁眼", "开纽门", "BH"],
     "blindstitch": ["暗缝机", "挑脚", "暗缝"],
-    "iron": ["整烫", "烫", "熨", "熨烫"],
+    "iron": ["整烫", "烫", "熨", "压烫", "Press", "熨烫"],
+    # a garment walk-through (2026-11-29): shirt and jeans side seams, elastic, fusing
+    "feed_off_arm": ["埋夹", "埋夹车", "FOA"],
+    "multi_needle": ["多针车", "橡筋车", "KS", "Kansai"],
+    "fusing": ["粘衬", "压衬", "粘合机"],
     "manual": ["手工", "手缝"],
 }
 

@@ -124,7 +124,8 @@ def test_ovens_chillers_and_steamers_go_beside_any_machine_and_are_not_counted()
     assert types.code_for("sole press") == "sole_press"
     # a garment factory's computerised lockstitch or a sweater factory's knitting machine;
     # a knitwear heat-setting press; a seamless bonding press; a feed-off-the-arm machine
-    for name in ("电脑车", "电脑针车", "热定型", "压合机", "手臂车"):
+    # a knitwear factory's 筒车 is a cylinder-bed coverstitch, a shoe factory's a post-bed
+    for name in ("电脑车", "电脑针车", "热定型", "压合机", "手臂车", "筒车"):
         assert types.code_for(name) is None, name
     assert types.code_for("pressing") == "iron"
 
