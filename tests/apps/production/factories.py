@@ -20,6 +20,14 @@ def make_style(org, code="S1", ops=SMALL):
     return style
 
 
+def make_demo_style(org, code, bulletin):
+    """A style with a demo bulletin (``production.demo``: rows of code, name, machine,
+    seconds, "predecessors,separated")."""
+    return make_style(org, code=code, ops=[
+        (op, name, machine, seconds, [p for p in preds.split(",") if p])
+        for op, name, machine, seconds, preds in bulletin])
+
+
 def make_line(org, name="一号线", **kw):
     with change_context(user=None, source="system"):
         return Line.objects.create(organization=org, name=name, **kw)

@@ -8,7 +8,7 @@ from jinxiu.apps.core.changelog import change_context
 from jinxiu.apps.production.adapter import evaluate
 from jinxiu.apps.production.models import BalancePlan, Line, Operator
 from jinxiu.apps.production.services import plan_run
-from tests.apps.production.factories import make_line, make_plan, make_style
+from tests.apps.production.factories import make_demo_style, make_line, make_plan
 from tests.helpers.factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
@@ -104,9 +104,7 @@ def test_the_demo_polo_shirt_balances_on_the_demo_lines_machines(
         org, django_capture_on_commit_callbacks):
     from jinxiu.apps.production.demo import MACHINES, POLO
 
-    style = make_style(org, code="P2601", ops=[
-        (code, name, machine, seconds, [p for p in preds.split(",") if p])
-        for code, name, machine, seconds, preds in POLO])
+    style = make_demo_style(org, "P2601", POLO)
     line = make_line(org, shift_minutes=480, target_output=500, machines=MACHINES)
     plan = make_plan(org, style=style, line=line, time_limit_s=20)
     with django_capture_on_commit_callbacks(execute=True):

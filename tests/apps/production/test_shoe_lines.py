@@ -11,7 +11,7 @@ from jinxiu.apps.production.bulletins import parse_bulletin, read_rows
 from jinxiu.apps.production.machine_types import load_machine_types, machine_types
 from jinxiu.apps.production.models import Operator
 from jinxiu.apps.production.services import plan_run
-from tests.apps.production.factories import make_line, make_plan, make_style
+from tests.apps.production.factories import make_demo_style, make_line, make_plan, make_style
 from tests.apps.production.test_bulletin_spellings import csv_file
 from tests.helpers.factories import make_user
 
@@ -131,9 +131,7 @@ def test_the_demo_shoe_upper_balances_on_the_demo_stitching_line(
     from tests.helpers.factories import make_org
 
     org = make_org()
-    style = make_style(org, code="XM2602", ops=[
-        (code, name, machine, seconds, [p for p in preds.split(",") if p])
-        for code, name, machine, seconds, preds in SHOE_UPPER])
+    style = make_demo_style(org, "XM2602", SHOE_UPPER)
     line = make_line(org, shift_minutes=480, target_output=500, machines=SHOE_MACHINES,
                      output_unit="pair")
     plan = make_plan(org, style=style, line=line, time_limit_s=20)
@@ -191,9 +189,7 @@ def test_the_chart_gives_each_machine_of_a_plan_its_own_colour_and_a_key(
     from tests.helpers.factories import make_org
 
     org = make_org()
-    style = make_style(org, code="XM2602", ops=[
-        (code, name, machine, seconds, [p for p in preds.split(",") if p])
-        for code, name, machine, seconds, preds in SHOE_UPPER])
+    style = make_demo_style(org, "XM2602", SHOE_UPPER)
     polo = make_style(org, code="P1")  # 包缝, 平车, 熨烫
     plans = [make_plan(org, style=s, cycle_seconds=60, name=s.code) for s in (style, polo)]
     with django_capture_on_commit_callbacks(execute=True):
@@ -251,14 +247,14 @@ def json_option(html, dom_id):
 def _costs(plan):
     """(time of station k for operator o, or None) and the plan's placement, in units."""
     from jinxiu.apps.production.adapter import plan_problem
-    from jinxiu.engines.linebal.placement import station_time
+    from jinxiu.engines.linebal.greedy import operator_loads
 
     data, ops = plan_problem(plan)
     index = {op.pk: i for i, op in enumerate(ops)}
     stations = [[index[pk] for pk in st["operations"]] for st in plan.result["stations"]]
     names = [o.name for o in data.operators]
     cycle = round(plan.result["cycle_seconds"] * 100)
-    times = [[station_time(data, st, o) for o in range(len(names))] for st in stations]
+    times = operator_loads(data, stations)
     times = [[t if t is not None and t <= cycle else None for t in row] for row in times]
     placed = [names.index(st["operator"]) for st in plan.result["stations"]]
     return times, placed

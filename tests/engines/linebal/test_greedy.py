@@ -205,7 +205,7 @@ def test_bottleneck_matching_worked_example():
                        operators=(Operator("Bo", {"overlock": 1.0, "lockstitch": 0.6}),
                                   Operator("Ann", {"lockstitch": 1.2, "overlock": 0.5})))
     assert greedy._bottleneck(data, [[0], [1]]) == (50, [1, 0])
-    assert greedy._match(greedy._loads(data, [[0], [1]]), 49) is None
+    assert greedy._match(greedy.operator_loads(data, [[0], [1]]), 49) is None
     # one station holding both: Ann needs 50 + 100, Bo 100 + 50
     assert greedy._bottleneck(data, [[0, 1]]) == (150, [0])
     start = salbp2_plan(data)

@@ -8,12 +8,8 @@ from hypothesis import strategies as st
 
 from jinxiu.engines.common import MaxRuntime
 from jinxiu.engines.linebal import Operator, ProblemData, check_solution, solve
-from jinxiu.engines.linebal.placement import (
-    _assign,
-    _least_bottleneck,
-    place_operators,
-    station_time,
-)
+from jinxiu.engines.linebal.greedy import bottleneck_match, operator_loads
+from jinxiu.engines.linebal.placement import _assign, place_operators
 from jinxiu.engines.linebal.result import make_result
 
 INF = float("inf")
@@ -58,7 +54,7 @@ def test_the_fastest_sewer_sews_and_the_cycle_is_kept():
     assert placed.station_times == (80, 50) and placed.cycle_time == 125
     assert placed.assignment == stations and placed.proven_optimal
     assert check_solution(data, placed) == []
-    assert station_time(data, (0, 1), 2) is None  # 丙 runs no lockstitch
+    assert operator_loads(data, [(0, 1)]) == [[80, 125, None]]  # 丙 runs no lockstitch
 
 
 def test_a_highest_output_plan_may_reach_a_shorter_cycle_and_never_a_longer_one():
@@ -94,8 +90,9 @@ def test_without_named_operators_nothing_changes():
         st.lists(st.one_of(st.integers(1, 30), st.none()), min_size=shape[1],
                  max_size=shape[1]), min_size=shape[0], max_size=shape[0])))
 def test_the_least_bottleneck_first_then_the_least_total(times):
-    """Against every placement: the least of (bottleneck, total), never above the
-    bottleneck of the placement given (row k at column k, made open here)."""
+    """Against every placement: the least bottleneck (``greedy.bottleneck_match``, as
+    ``place_operators`` takes it), then the least total at it, never above the bottleneck
+    of a placement given (row k at column k, made open here)."""
     for k, row in enumerate(times):
         row[k] = row[k] or 30
     given_max = max(row[k] for k, row in enumerate(times))
@@ -104,7 +101,7 @@ def test_the_least_bottleneck_first_then_the_least_total(times):
                                                               enumerate(p)))
                for p in permutations(range(cols), rows)
                if all(times[r][c] is not None for r, c in enumerate(p)))
-    cap = _least_bottleneck(times, given_max)
+    cap, _seats = bottleneck_match(times)
     assert cap == best[0] <= given_max
     cost = [[INF if t is None or t > cap else t for t in row] for row in times]
     chosen = _assign(cost)

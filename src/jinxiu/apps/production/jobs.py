@@ -95,7 +95,6 @@ def _balance(ctx):
     )
     from jinxiu.apps.production.models import BalancePlan
     from jinxiu.engines.linebal import solve
-    from jinxiu.engines.linebal.placement import place_operators
 
     plan = BalancePlan.objects.select_related("style", "line").get(pk=ctx.params["plan"])
     ctx.progress(5, _("Reading the bulletin"))
@@ -109,8 +108,6 @@ def _balance(ctx):
         raise JobCancelled
     # the highest output with as few of the operators as it needs (a few seconds more)
     result = fewest_workplaces(data, result, seconds=min(3.0, max(0.5, plan.time_limit_s / 5)))
-    # named operators: each where she works fastest, the stations and the cycle kept
-    result = place_operators(data, result)
     ctx.progress(95, _("Saving the plan"))
     if not result.assignment:
         if str(result.stop_reason) == "infeasible":

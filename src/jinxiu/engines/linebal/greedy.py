@@ -207,7 +207,7 @@ def _own_time(data: ProblemData, op, tasks) -> int | None:
     return sum(effective_time(data.times[i], f) for i, f in zip(tasks, factors, strict=True))
 
 
-def _loads(data: ProblemData, plan: list[list[int]]) -> list[list[int | None]]:
+def operator_loads(data: ProblemData, plan: list[list[int]]) -> list[list[int | None]]:
     """Per station, each named operator's load (None: a type she cannot run)."""
     return [[_own_time(data, op, st) for op in data.operators] for st in plan]
 
@@ -238,7 +238,7 @@ def _match(loads: list[list[int | None]], c: int) -> list[int] | None:
 def _bottleneck(data: ProblemData, plan: list[list[int]]) -> tuple[int, list[int]] | None:
     """The least cycle at which the stations of ``plan`` get distinct named operators, and
     who does which station."""
-    return bottleneck_match(_loads(data, plan))
+    return bottleneck_match(operator_loads(data, plan))
 
 
 def bottleneck_match(loads: list[list[int | None]]) -> tuple[int, list[int]] | None:
@@ -372,7 +372,7 @@ def salbp1_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
                 found = _fill(problem, units, cc, priority, limit, named=False, until=until)
                 if found is None or (best and len(found[0]) >= len(best.plan)):
                     continue
-                ops = _match(_loads(data, found[0]), c)
+                ops = _match(operator_loads(data, found[0]), c)
                 if ops is not None:
                     best = Start(found[0], c, [1] * len(found[0]), ops)
     except _OutOfTime:

@@ -36,6 +36,7 @@ from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, hoffmann_both_ends, link_ends, warm_up
 from jinxiu.engines.linebal.cpsat import cp_variables, fastest_times, solve_cp
+from jinxiu.engines.linebal.placement import place_operators
 from jinxiu.engines.linebal.problem import ProblemData
 from jinxiu.engines.linebal.race import Race as _Race
 from jinxiu.engines.linebal.result import Result, make_result
@@ -170,7 +171,8 @@ def solve(data: ProblemData, *, stop: StoppingCriterion | None = None, seed: int
         return _salbp1(data, clock, rng, seed, params)
     if data.is_simple:
         return _salbp2(data, clock, rng, seed, params)
-    return _extended(data, clock, seed, params)
+    # named operators: each where she works fastest, the stations kept (placement.py)
+    return place_operators(data, _extended(data, clock, seed, params))
 
 
 # --------------------------------------------------------------------------- SALBP-1
