@@ -175,7 +175,9 @@ def test_when_cp_sat_finds_nothing_the_plan_without_splitting_is_returned(monkey
                        machine_types=("overlock", None, None, None), machines={"overlock": 2})
     res = solve(data, stop=MaxRuntime(5))
     assert res.cycle_time == 60 and not res.proven_optimal and res.lower_bound == 38
-    assert res.replicas == (1, 1) and check_solution(data, res) == []
+    # the plan without parallel workplaces (how many stations it fills at 60 is CP-SAT's
+    # choice: the tasks have no order, so any grouping of the 20 s tasks does)
+    assert set(res.replicas) == {1} and check_solution(data, res) == []
     assert res.stop_reason == "time_limit"
 
 

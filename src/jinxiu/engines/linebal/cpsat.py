@@ -126,6 +126,8 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         early, late = [1] * n, [K] * n
     early = [max(1, e) for e in early]
     late = [min(K, x) for x in late]
+    if not data.precedences:
+        late = _first_fit_labels(t, late)
     for i in range(n):
         if early[i] > late[i]:
             return CpOutcome(None, None, None, None, (objective_upper or K) + 1, False, True)
@@ -336,6 +338,20 @@ def _slowest(data: ProblemData) -> list[int]:
     """Each task's time with the slowest operator who can do it (a cycle no plan exceeds)."""
     return [max(effective_time(t, o.factor(_mt(data, i))) for o in data.operators
                 if o.factor(_mt(data, i)) > 0) for i, t in enumerate(data.times)]
+
+
+def _first_fit_labels(t: tuple[int, ...] | list[int], late: list[int]) -> list[int]:
+    """Latest positions that break the stations' symmetry when no task precedes another (a
+    hanging line routed freely, or a bulletin without an order): any plan's stations can be
+    numbered in the order in which the tasks, longest first, first reach them, so the j-th
+    of those tasks (0-based) needs no position past j + 1. Stations differ only by what they
+    hold (their operator, workplaces and machines go with them), so the renumbered plan is
+    the same plan."""
+    order = sorted(range(len(t)), key=lambda i: (-t[i], i))
+    late = list(late)
+    for j, i in enumerate(order):
+        late[i] = min(late[i], j + 1)
+    return late
 
 
 def fastest_times(data: ProblemData) -> list[int]:

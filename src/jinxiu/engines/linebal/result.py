@@ -85,8 +85,16 @@ def make_result(data: ProblemData, assignment, *, cycle_time: int | None, lower_
                       replicas=(), operators=(), idle_times=(), balance_efficiency=0.0,
                       smoothness_index=0.0, labels=(), nodes=nodes)
     assignment = tuple(tuple(sorted(st)) for st in assignment)
-    loads = station_loads(data, assignment, operators)
     reps = tuple(replicas) if replicas else (1,) * len(assignment)
+    if not data.precedences:
+        # no order among the tasks (a hanging line routed freely): the stations in the
+        # order of their first task, so that the plan reads along the bulletin
+        order = sorted(range(len(assignment)),
+                       key=lambda k: (assignment[k][:1] or (data.num_tasks,), k))
+        assignment = tuple(assignment[k] for k in order)
+        reps = tuple(reps[k] for k in order)
+        operators = [operators[k] for k in order] if operators else operators
+    loads = station_loads(data, assignment, operators)
     if cycle_time is None:  # SALBP-2: the cycle time the plan reaches
         cycle_time = max(math.ceil(load / r) for load, r in zip(loads, reps, strict=True))
     workplaces = sum(reps)
