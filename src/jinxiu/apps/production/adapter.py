@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from jinxiu.apps.production.machine_types import machine_types
 from jinxiu.apps.production.models import BalancePlan, Operation
+from jinxiu.apps.production.routing import PieceRoute, piece_route, routes_freely
 from jinxiu.engines.linebal import Operator as EngineOperator
 from jinxiu.engines.linebal import ProblemData, ProblemError, Result, SolveParams, chains
 
@@ -108,6 +109,8 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = N
     state = [bulletin_signature(ops), plan.mode, plan_cycle_seconds(plan), plan.station_count,
              plan.use_operator_skills, plan.allow_split,
              sorted((plan.line.machines or {}).items()) if plan.line_id else [], people]
+    if routes_freely(plan):  # only then: the digests of plans on lines in order stay
+        state.append("free")
     return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:20]
 
 
@@ -223,6 +226,8 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
                 raise PlanInputError(_("Operation %(op)s names an unknown predecessor “%(code)s”.")
                                      % {"op": op.code, "code": code})
             precedences.append((index[code], j))
+    if routes_freely(plan):  # the hanging system brings the piece back: no order to keep
+        precedences = []
     must_share = _zone_pairs(ops)
     mt = machine_types()
     kwargs = {}
@@ -438,6 +443,7 @@ class Evaluation:
     target_per_day: int | None = None
     output_per_day: int | None = None
     unit: str = ""  # what the line counts its output in, as words: 件 / 双 / 套 (pieces …)
+    route: PieceRoute | None = None  # on a hanging line routed freely: a piece's route
 
     @property
     def ok(self) -> bool:
@@ -563,7 +569,8 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
             warnings.append(_("The plan uses %(used)d %(machine)s workplaces; the line has "
                               "%(count)d such machines.")
                             % {"used": used, "machine": mt.label(code), "count": count})
-    for op in ops:
+    free = routes_freely(plan)
+    for op in ops if not free else ():
         for code in op.predecessors:
             if code in where and op.code in where and where[code] > where[op.code]:
                 stations[where[op.code]].warnings.append(
@@ -610,6 +617,7 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         takt_seconds=float(plan.line.takt_seconds) if plan.line_id else None,
         target_per_day=plan.line.target_output if plan.line_id else None,
         unit=str(plan.line.get_output_unit_display()) if plan.line_id else "",
+        route=piece_route(ops, where) if free else None,
         output_per_day=math.floor(plan.line.shift_minutes * 60 / bottleneck_s + 1e-9)
         if plan.line_id and bottleneck_s else None)
 

@@ -34,7 +34,7 @@ class LineSerializer(_Tenant):
     class Meta:
         model = Line
         fields = ["id", "organization", "name", "shift_minutes", "target_output", "output_unit",
-                  "machines", "takt_seconds", "notes"]
+                  "routing", "machines", "takt_seconds", "notes"]
 
 
 class OperatorSerializer(_Tenant):

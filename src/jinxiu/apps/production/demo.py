@@ -1,5 +1,6 @@
 """Demo bulletins, lines and operators (synthetic): a polo shirt on the knitwear factory's
-sewing line, and a sports shoe's upper on the shoe factory's stitching line (针车线)."""
+sewing line, and a sports shoe's upper on the shoe factory's stitching lines (针车线: one in
+line order, one hanging line routed freely)."""
 
 from decimal import Decimal
 
@@ -94,12 +95,14 @@ def _style(org, code: str, bulletin: list, **defaults):
                                      predecessors=[p for p in preds.split(",") if p])
 
 
-def _line(org, name: str, machines: dict, operators: list, unit: str = "piece") -> None:
+def _line(org, name: str, machines: dict, operators: list, unit: str = "piece",
+          routing: str = "sequence") -> None:
     from jinxiu.apps.production.models import Line, Operator
 
     line, _ = Line.objects.get_or_create(organization=org, name=name,
                                          defaults={"shift_minutes": 480, "target_output": 500,
-                                                   "output_unit": unit, "machines": machines})
+                                                   "output_unit": unit, "machines": machines,
+                                                   "routing": routing})
     for person, number, skills in operators:
         Operator.objects.get_or_create(organization=org, employee_no=number,
                                        defaults={"name": person, "line": line,
@@ -116,3 +119,6 @@ def _production(state: DemoState) -> None:
     _style(shoe, "XM2602", SHOE_UPPER, name="男式跑鞋鞋面（示例）", product="运动鞋鞋面",
            description="示例数据（虚构）：针车线上的鞋面工序。Synthetic demo bulletin.")
     _line(shoe, "针车一线（示例）", SHOE_MACHINES, SHOE_OPERATORS, unit="pair")
+    # the same machines on a hanging line routed freely (吊挂线): the upper balances at the
+    # takt on 13 workplaces instead of the 15 the machine changes ask of a line in order
+    _line(shoe, "针车二线（吊挂，示例）", SHOE_MACHINES, [], unit="pair", routing="free")

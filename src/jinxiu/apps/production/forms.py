@@ -181,16 +181,22 @@ class LineForm(TenantModelForm):
     class Meta:
         model = Line
         fields = ["organization", "name", "shift_minutes", "target_output", "output_unit",
-                  "machines", "notes"]
+                  "routing", "machines", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["output_unit"].required = False  # a post without it keeps the unit
+        # a post without these (an older form, the API's partial updates) keeps them
+        self.fields["output_unit"].required = False
+        self.fields["routing"].required = False
 
     def clean_output_unit(self):
         return self.cleaned_data.get("output_unit") or self.instance.output_unit \
             or Line.Unit.PIECE
+
+    def clean_routing(self):
+        return self.cleaned_data.get("routing") or self.instance.routing \
+            or Line.Routing.SEQUENCE
 
 
 class OperatorForm(TenantModelForm):

@@ -214,6 +214,19 @@ class Line(ProductionModel):
     output_unit = models.CharField(
         _("output unit"), max_length=8, choices=Unit.choices, default=Unit.PIECE,
         help_text=_("Pieces (件) for garments, pairs (双) for shoes, sets (套) for suits."))
+    class Routing(models.TextChoices):
+        """How a piece travels: station after station in line order (a straight line, a
+        bundle system), or, on a hanging line (吊挂线), sent by the system to the station
+        of its next operation wherever that station stands."""
+
+        SEQUENCE = "sequence", _("in line order")
+        FREE = "free", _("routed freely (hanging line)")
+
+    routing = models.CharField(
+        _("routing"), max_length=10, choices=Routing.choices, default=Routing.SEQUENCE,
+        help_text=_("On a hanging line routed freely a station may do operations far apart "
+                    "in the bulletin (the piece comes back to it); on a line in order each "
+                    "station's operations follow those of the stations before it."))
     machines = models.JSONField(
         _("machines"), default=dict, blank=True,
         help_text=_("Machines on the line per machine type, e.g. {\"overlock\": 3, "

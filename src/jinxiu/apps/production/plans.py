@@ -32,6 +32,9 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
     if evaluation.output_per_day is not None:
         sheet.append([_("Output per day"), evaluation.output_per_day, evaluation.unit])
         sheet.append([_("Target per day"), evaluation.target_per_day, evaluation.unit])
+    if evaluation.route is not None:
+        sheet.append([_("Route on the hanging line"), evaluation.route.path])
+        sheet.append([None, evaluation.route.summary])
     state = (_("balanced for other inputs") if evaluation.stale else
              _("edited by hand") if plan.edited else
              _("proven optimal") if plan.result.get("proven_optimal") else "")

@@ -36,7 +36,8 @@ class LineTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Line
-        fields = ("name", "organization", "shift_minutes", "target_output", "takt_seconds")
+        fields = ("name", "organization", "shift_minutes", "target_output", "takt_seconds",
+                  "routing")
 
 
 class OperatorTable(BaseTable):

@@ -283,7 +283,8 @@ class LineDetailView(ObjectDetailView):
     model = Line
     queryset = Line.objects.select_related("organization")
     template_name = "production/line_detail.html"
-    fields = ("name", "organization", "shift_minutes", "target_output", "output_unit", "notes")
+    fields = ("name", "organization", "shift_minutes", "target_output", "output_unit", "routing",
+              "notes")
 
     def extra_context(self, obj):
         operators = sorted(obj.operators.all(), key=lambda p: (not p.active, roster_order(p)))
