@@ -140,6 +140,10 @@ def test_the_shipped_file_loads_and_names_every_type():
     ("工序号,工序名称,设备类型,SAM (min)", "1.25", "75.00"),
     ("工序号,工序名称,设备类型,SAM", "0.2", "12.00"),  # SAM alone is minutes
     ("序号,工序代码,工序名称,机器类型,工价,标准工时", "20", "20.00"),  # 工价 is money
+    # an operation breakdown in English, as GSD and buyers' files head it
+    ("Op. No.,Operation Description,Machine Type,SMV", "0.3", "18.00"),
+    ("Op #,Operation Desc.,Equipment,Time (sec)", "18", "18.00"),
+    ("Operation Code,Operation Name,Machine Name,Standard Time (s)", "18", "18.00"),
 ])
 def test_header_spellings_of_real_bulletins(headers, time, seconds):
     other = ("9," if headers.startswith("序号,") else "")

@@ -30,13 +30,18 @@ from jinxiu.apps.production.models import Operation, Style
 # the seconds; a column in minutes says so (分, min). As a minutes column headed bare would
 # be read 60 times too short, a value under 1 there is refused (see UNITLESS_SECONDS).
 COLUMNS = {
-    "code": ("工序号", "工序编号", "工序代码", "工序编码", "序号", "code", "op no", "no.", "no"),
-    "name": ("工序名称", "工序内容", "工序名", "工序描述", "工序", "operation", "name",
-             "operation name", "description"),
+    # English spellings as GSD and buyers' operation breakdowns head their columns
+    "code": ("工序号", "工序编号", "工序代码", "工序编码", "序号", "code", "op no", "no.", "no",
+             "op. no.", "op.no", "op no.", "op #", "op#", "operation no.", "operation no",
+             "operation code", "op code"),
+    "name": ("工序名称", "工序内容", "工序名", "工序描述", "工序说明", "工序", "operation", "name",
+             "operation name", "description", "operation description", "op. description",
+             "operation desc."),
     "machine_type": ("设备", "设备类型", "机器", "machine", "machine type", "机器类型", "机种",
                      "车种", "机台", "机型", "设备名称", "使用设备", "机器设备", "所用设备", "m/c",
-                     "m/c type"),
+                     "m/c type", "machine name", "equipment"),
     "seconds": ("标准工时(秒)", "工时(秒)", "秒", "seconds", "sam (s)", "时间(秒)", "秒数",
+                "sec", "time (sec)", "time (s)", "standard time (sec)", "standard time (s)",
                 "标准时间(秒)", "sam(秒)", "smv(秒)", "smv(s)", "sam(sec)", "smv(sec)",
                 "标准工时(s)", "工时(s)", "时间(s)", "标准时间(s)", "工时/秒", "秒/件", "秒/双",
                 "工时(秒/件)", "工时(秒/双)", "标准工时(秒/件)", "标准工时(秒/双)", "单件工时(秒)",
