@@ -300,3 +300,35 @@ def test_the_balancing_job_kind_loads_the_line_balancing_engine():
     assert kind.warm_up is not None
     kind.warm_up()
     assert cbfs._warm is True
+
+
+@job_kind("tests.words", label="test: fails with a translated message")
+def _words(ctx):
+    ctx.progress(10, translation.gettext("Balancing"))
+    raise ValueError(translation.gettext("Failed; nothing was written."))
+
+
+@pytest.mark.parametrize(("language", "error", "message"), [
+    ("en", "ValueError: Failed; nothing was written.", "Failed; nothing was written."),
+    ("zh-hans", "ValueError: 失败，未写入任何数据。", "失败，未写入任何数据。"),
+])
+def test_a_job_speaks_the_language_of_the_request_that_started_it(owner, language, error,
+                                                                    message):
+    before = translation.get_language()
+    with translation.override(language):
+        job = job_enqueue(kind="tests.words", user=owner)
+    assert job.language == language
+    # the worker runs later, in a process whose language is the other one
+    with translation.override("zh-hans" if language == "en" else "en"):
+        job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error, job.message) == ("failed", error, message)
+    assert translation.get_language() == before  # the worker's own language is left alone
+
+
+def test_a_job_without_a_known_language_runs_in_the_default(owner, settings):
+    job = job_enqueue(kind="tests.words", user=owner)
+    JobRun.objects.filter(pk=job.pk).update(language="xx")  # not a language of the site
+    job_execute(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.error == "ValueError: 失败，未写入任何数据。"

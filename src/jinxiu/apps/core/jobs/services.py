@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jinxiu.apps.core.changelog import change_context
@@ -85,7 +85,8 @@ def job_enqueue(*, kind: str, user, organization=None, params: dict | None = Non
     if job_kind.superuser_only and not user.is_superuser:
         raise PermissionDenied(_("Only a system administrator may start this job."))
     job = JobRun.objects.create(
-        kind=kind, params=params or {}, owner=user, organization=organization
+        kind=kind, params=params or {}, owner=user, organization=organization,
+        language=translation.get_language() or "",
     )
     transaction.on_commit(lambda: _send(job.pk))
     return job
@@ -112,8 +113,17 @@ def job_execute(*, job_id: int) -> None:
     """Run the job once. Safe to call again: a finished or claimed job is left alone.
 
     Every change of a job's status is a compare-and-set on the row, so a cancel, a retry,
-    a reaper and a second delivery of the same task cannot overwrite each other.
+    a reaper and a second delivery of the same task cannot overwrite each other. The job
+    runs in the language of the request that started it (``JobRun.language``), so that
+    its messages and errors read as the page did.
     """
+    language = JobRun.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    supported = {code for code, _name in settings.LANGUAGES}
+    with translation.override(language if language in supported else settings.LANGUAGE_CODE):
+        _execute(job_id)
+
+
+def _execute(job_id: int) -> None:
     stale = timezone.now() - timedelta(seconds=settings.JINXIU_JOB_STALE_SECONDS)
     with transaction.atomic():
         job = (JobRun.objects.select_for_update(of=("self",))

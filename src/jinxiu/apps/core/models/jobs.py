@@ -42,6 +42,9 @@ class JobRun(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    # the interface language of the request that started it: the job's progress messages
+    # and errors are written in it (a worker process has no request; blank: the default)
+    language = models.CharField(_("language"), max_length=16, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
