@@ -144,9 +144,12 @@ def test_the_shipped_file_loads_and_names_every_type():
     ("Op. No.,Operation Description,Machine Type,SMV", "0.3", "18.00"),
     ("Op #,Operation Desc.,Equipment,Time (sec)", "18", "18.00"),
     ("Operation Code,Operation Name,Machine Name,Standard Time (s)", "18", "18.00"),
+    # a row number beside the operation's own number: the operation's wins
+    ("No.,Op. No.,Operation Description,Machine Type,Time (sec)", "18", "18.00"),
+    ("No,Operation Code,Operation Description,Equipment,SAM", "0.3", "18.00"),
 ])
 def test_header_spellings_of_real_bulletins(headers, time, seconds):
-    other = ("9," if headers.startswith("序号,") else "")
+    other = ("9," if headers.startswith(("序号,", "No,", "No.,")) else "")
     extra = ",0.12" if "工价" in headers else ""
     text = f"{headers}\n{other}A1,合肩缝,包缝机{extra},{time}\n"
     (op,) = parse(csv_file(text))

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from jinxiu.engines.common import MaxRuntime
 from jinxiu.engines.linebal import ProblemData, check_solution, solve
-from jinxiu.engines.linebal.cpsat import _first_fit_labels
+from jinxiu.engines.linebal.cpsat import _first_fit_hint, _first_fit_labels
 from jinxiu.engines.linebal.problem import ProblemError
 from tests.engines.linebal.test_garment import _rules
 from tests.engines.linebal.test_operators_brute import _problem, min_stations, named_lines
@@ -46,6 +46,15 @@ def test_a_free_route_numbers_stations_by_their_first_task_with_operators_too():
 def test_first_fit_labels_bound_the_jth_longest_task_to_position_j_plus_one():
     assert _first_fit_labels([5, 9, 7, 9], [4, 4, 4, 4]) == [4, 1, 3, 2]
     assert _first_fit_labels([5, 9], [1, 3]) == [1, 1]  # a tighter window stays
+
+
+def test_a_hint_is_renumbered_to_fit_the_first_fit_windows():
+    t = [5, 9, 7, 9]
+    hint, ops = _first_fit_hint(t, [[0], [2, 3], [1]], [7, 8, 9])
+    assert hint == [[1], [2, 3], [0]] and ops == [9, 8, 7]
+    late = _first_fit_labels(t, [4] * 4)
+    assert all(k + 1 <= late[i] for k, st in enumerate(hint) for i in st)
+    assert _first_fit_hint(t, [[0], [1, 2, 3]], None) == ([[1, 2, 3], [0]], None)
 
 
 @st.composite

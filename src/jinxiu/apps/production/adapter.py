@@ -106,10 +106,14 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = N
             else len(people)
     else:
         people = []
-    state = [bulletin_signature(ops), plan.mode, plan_cycle_seconds(plan), plan.station_count,
+    signature = bulletin_signature(ops)
+    free = routes_freely(plan)
+    if free:  # a hanging line's run does not see the predecessors: editing them changes nothing
+        signature = [(*row[:4], [], *row[5:]) for row in signature]
+    state = [signature, plan.mode, plan_cycle_seconds(plan), plan.station_count,
              plan.use_operator_skills, plan.allow_split,
              sorted((plan.line.machines or {}).items()) if plan.line_id else [], people]
-    if routes_freely(plan):  # only then: the digests of plans on lines in order stay
+    if free:  # only then: the digests of plans on lines in order stay
         state.append("free")
     return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:20]
 

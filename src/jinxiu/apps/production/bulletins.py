@@ -31,9 +31,10 @@ from jinxiu.apps.production.models import Operation, Style
 # be read 60 times too short, a value under 1 there is refused (see UNITLESS_SECONDS).
 COLUMNS = {
     # English spellings as GSD and buyers' operation breakdowns head their columns
-    "code": ("工序号", "工序编号", "工序代码", "工序编码", "序号", "code", "op no", "no.", "no",
-             "op. no.", "op.no", "op no.", "op #", "op#", "operation no.", "operation no",
-             "operation code", "op code"),
+    # (an operation's own number before a row number: 序号, No.)
+    "code": ("工序号", "工序编号", "工序代码", "工序编码", "op. no.", "op.no", "op no", "op no.",
+             "op #", "op#", "operation no.", "operation no", "operation code", "op code", "序号",
+             "code", "no.", "no"),
     "name": ("工序名称", "工序内容", "工序名", "工序描述", "工序说明", "工序", "operation", "name",
              "operation name", "description", "operation description", "op. description",
              "operation desc."),

@@ -128,6 +128,8 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
     late = [min(K, x) for x in late]
     if not data.precedences:
         late = _first_fit_labels(t, late)
+        if hint:  # numbered the same way, or the hint would break the new windows
+            hint, hint_operators = _first_fit_hint(t, hint, hint_operators)
     for i in range(n):
         if early[i] > late[i]:
             return CpOutcome(None, None, None, None, (objective_upper or K) + 1, False, True)
@@ -352,6 +354,16 @@ def _first_fit_labels(t: tuple[int, ...] | list[int], late: list[int]) -> list[i
     for j, i in enumerate(order):
         late[i] = min(late[i], j + 1)
     return late
+
+
+def _first_fit_hint(t, hint: list[list[int]], operators: list[int] | None
+                    ) -> tuple[list[list[int]], list[int] | None]:
+    """A plan's stations (and their operators) renumbered as ``_first_fit_labels`` numbers
+    them: in the order in which the tasks, longest first, first reach them."""
+    rank = {i: j for j, i in enumerate(sorted(range(len(t)), key=lambda i: (-t[i], i)))}
+    order = sorted(range(len(hint)),
+                   key=lambda k: min((rank[i] for i in hint[k]), default=len(t)))
+    return [hint[k] for k in order], operators and [operators[k] for k in order]
 
 
 def fastest_times(data: ProblemData) -> list[int]:
