@@ -196,3 +196,25 @@ def test_the_plan_page_excel_and_pdf_show_the_route(
     assert [ev.route.summary] in rows and ev.route.summary.startswith("每件经过工位")
     layout = render_to_string("production/plan_print.html", {"plan": plan, "evaluation": ev})
     assert f"吊挂线路线: {ev.route.path}. {ev.route.summary}" in layout
+
+
+def test_the_excel_lists_each_operation_with_its_station_in_bulletin_order(
+        client, regions, django_capture_on_commit_callbacks):
+    from openpyxl import load_workbook
+
+    org = make_org()
+    plan = make_plan(org, line=make_line(org, routing=Line.Routing.FREE), cycle_seconds=60)
+    ev = _run(plan, django_capture_on_commit_callbacks)
+    where = {op["code"]: st.number for st in ev.stations for op in st.operations}
+    client.force_login(make_user(memberships=[(org, "admin")]))
+    book = load_workbook(io.BytesIO(client.get(
+        reverse("production:balanceplan_export", args=[plan.pk, "xlsx"])).content))
+    assert book.sheetnames == ["工位", "按工序"]
+    rows = list(book["按工序"].iter_rows(values_only=True))
+    assert rows == [
+        ("工序号", "工序", "设备", "秒", "工位", "操作工"),
+        ("1", "合肩", "包缝", 20, where["1"], None),
+        ("2", "上领", "平车", 30, where["2"], None),
+        ("3", "做门襟", "平车", 40, where["3"], None),
+        ("4", "整烫", "熨烫", 10, where["4"], None)]
+    assert where["2"] != where["3"]  # 70 s of lockstitch: two stations

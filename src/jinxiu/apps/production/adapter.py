@@ -448,6 +448,7 @@ class Evaluation:
     output_per_day: int | None = None
     unit: str = ""  # what the line counts its output in, as words: 件 / 双 / 套 (pieces …)
     route: PieceRoute | None = None  # on a hanging line routed freely: a piece's route
+    order: dict[int, int] = field(default_factory=dict)  # operation id → place in the bulletin
 
     @property
     def ok(self) -> bool:
@@ -622,6 +623,7 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         target_per_day=plan.line.target_output if plan.line_id else None,
         unit=str(plan.line.get_output_unit_display()) if plan.line_id else "",
         route=piece_route(ops, where) if free else None,
+        order={op.pk: i for i, op in enumerate(ops)},
         output_per_day=math.floor(plan.line.shift_minutes * 60 / bottleneck_s + 1e-9)
         if plan.line_id and bottleneck_s else None)
 

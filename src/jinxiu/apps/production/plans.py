@@ -69,9 +69,28 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
     widths = (8, 8, 14, 10, 28, 12, *((10, 10) if skills else (10,)), 14, 10)
     for col, width in zip("ABCDEFGHIJ", widths, strict=False):
         sheet.column_dimensions[col].width = width
+    _by_operation(book.create_sheet(_("By operation")[:31]), evaluation, bold)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _by_operation(sheet, evaluation: Evaluation, bold) -> None:
+    """Each operation with its station and operators, in the bulletin's order (工序站位表):
+    what a supervisor looks up, and what a hanging system's route table is typed from."""
+    sheet.append([_("Operation code"), _("Operation"), _("Machine"), _("Seconds"),
+                  _("Station"), _("Operator")])
+    for cell in sheet[1]:
+        cell.font = bold
+    rows = [(op["pk"], op["code"], op["name"], op["machine"], op["standard"], view.number,
+             view.names) for view in evaluation.stations for op in view.operations]
+    rows += [(op["pk"], op["code"], op["name"], op["machine"], op["seconds"], None, None)
+             for op in evaluation.unassigned]
+    for row in sorted(rows, key=lambda r: evaluation.order.get(r[0], 0)):
+        sheet.append(list(row[1:]))
+    xlsx_safe(sheet)
+    for col, width in zip("ABCDEF", (10, 28, 12, 10, 8, 20), strict=True):
+        sheet.column_dimensions[col].width = width
 
 
 def plan_pdf(plan: BalancePlan, evaluation: Evaluation, *, request=None) -> bytes:
