@@ -43,6 +43,16 @@ def test_a_piece_route_merges_repeated_stations_and_counts_the_returns():
     assert piece_route(ops, {"1": 0, "3": 1}).stations == [1, 2]  # unplaced: passed over
 
 
+def test_a_piece_does_what_it_can_at_a_station_before_it_moves_on():
+    # 1 → 2 and 1 → 3; 1 and 3 at station 1, 2 at station 2: 3 is done before the piece
+    # leaves station 1 (the bulletin's order 1, 2, 3 would bring it back)
+    ops = _ops([("1", []), ("2", ["1"]), ("3", ["1"])])
+    route = piece_route(ops, {"1": 0, "2": 1, "3": 0}, [1, 2])
+    assert route.stations == [1, 2] and route.returns == 0
+    assert [[op.code for op in v.operations] for v in route.visits_list] == [["1", "3"], ["2"]]
+    assert route.path == "1 → 2×2"  # a station with two parallel workplaces
+
+
 def test_the_line_order_leaves_the_engine_input_only_on_a_hanging_line(regions):
     org = make_org()
     style = make_style(org)  # 1 → 2 → 4, 3 → 4
@@ -89,16 +99,24 @@ def test_the_demo_upper_needs_fewer_workplaces_on_a_hanging_line(
     for kind, count in SHOE_MACHINES.items():
         assert sum(1 for st in ev.stations
                    if any(op["machine_type"] == kind for op in st.operations)) <= count
-    # stations numbered by their first operation; a piece visits every station, in the
-    # bulletin's order here (it is an order of the predecessors), and goes back along the
+    # stations numbered by their first operation; a piece visits every station, each
+    # operation once, at its station and after its predecessors, and goes back along the
     # rail where a station does operations far apart
     firsts = [min(int(op["code"]) for op in st.operations) for st in ev.stations]
     assert firsts == sorted(firsts)
-    where = {int(op["code"]): st.number for st in ev.stations for op in st.operations}
-    visits = [k for code, k in sorted(where.items())]
-    assert ev.route.stations == [k for i, k in enumerate(visits) if i == 0 or visits[i - 1] != k]
+    where = {op["code"]: st.number for st in ev.stations for op in st.operations}
+    done: list[str] = []
+    for visit in ev.route.visits_list:
+        for op in visit.operations:
+            assert where[op.code] == visit.station
+            assert all(p in done for p in op.predecessors), (op.code, done)
+            done.append(op.code)
+    assert sorted(done, key=int) == [str(k) for k in range(1, 21)]
     assert sorted(set(ev.route.stations)) == list(range(1, 14))
-    assert ev.route.returns > 0 and ev.route.visits > 13
+    # fewer stops than the bulletin's order alone would make
+    in_order = [where[str(k)] for k in range(1, 21)]
+    plain = sum(1 for i, k in enumerate(in_order) if i == 0 or in_order[i - 1] != k)
+    assert 13 < ev.route.visits < plain and ev.route.returns > 0
     # the same upper on the same machines, in line order: 15, and no route
     line.routing = Line.Routing.SEQUENCE
     line.save()
@@ -173,7 +191,7 @@ def test_the_line_form_sets_the_routing_and_a_post_without_it_keeps_it(regions):
     form = LineForm(data, instance=Line.objects.get(pk=line.pk), user=user)
     assert form.is_valid(), form.errors
     assert form.save().routing == "free"
-    assert str(Line.Routing.FREE.label) == "自由路由（吊挂线）"
+    assert str(Line.Routing.FREE.label) == "吊挂线（按工序派站）"
 
 
 def test_the_plan_page_excel_and_pdf_show_the_route(
@@ -186,16 +204,16 @@ def test_the_plan_page_excel_and_pdf_show_the_route(
     ev = _run(plan, django_capture_on_commit_callbacks)
     client.force_login(make_user(memberships=[(org, "admin")]))
     html = client.get(plan.get_absolute_url()).content.decode()
-    assert "吊挂线路线" in html and f'<span id="route-path">{ev.route.path}</span>' in html
-    assert "自由路由（吊挂线）" in html
+    assert "吊挂路线" in html and f'<span id="route-path">{ev.route.path}</span>' in html
+    assert "吊挂线（按工序派站）" in html
     book = load_workbook(io.BytesIO(client.get(
         reverse("production:balanceplan_export", args=[plan.pk, "xlsx"]))
                                     .content))
     rows = [[c for c in row if c is not None] for row in book.active.iter_rows(values_only=True)]
-    assert ["吊挂线路线", ev.route.path] in rows
+    assert ["吊挂路线", ev.route.path] in rows
     assert [ev.route.summary] in rows and ev.route.summary.startswith("每件经过工位")
     layout = render_to_string("production/plan_print.html", {"plan": plan, "evaluation": ev})
-    assert f"吊挂线路线: {ev.route.path}. {ev.route.summary}" in layout
+    assert f"吊挂路线: {ev.route.path} · {ev.route.summary}" in layout
 
 
 def test_the_excel_lists_each_operation_with_its_station_in_bulletin_order(
@@ -209,12 +227,45 @@ def test_the_excel_lists_each_operation_with_its_station_in_bulletin_order(
     client.force_login(make_user(memberships=[(org, "admin")]))
     book = load_workbook(io.BytesIO(client.get(
         reverse("production:balanceplan_export", args=[plan.pk, "xlsx"])).content))
-    assert book.sheetnames == ["工位", "按工序"]
+    assert book.sheetnames == ["工位", "按工序", "吊挂路线"]
     rows = list(book["按工序"].iter_rows(values_only=True))
     assert rows == [
-        ("工序号", "工序", "设备", "秒", "工位", "操作工"),
-        ("1", "合肩", "包缝", 20, where["1"], None),
-        ("2", "上领", "平车", 30, where["2"], None),
-        ("3", "做门襟", "平车", 40, where["3"], None),
-        ("4", "整烫", "熨烫", 10, where["4"], None)]
+        ("工序号", "工序", "设备", "秒", "工位", "并行人数", "操作工"),
+        ("1", "合肩", "包缝", 20, where["1"], 1, None),
+        ("2", "上领", "平车", 30, where["2"], 1, None),
+        ("3", "做门襟", "平车", 40, where["3"], 1, None),
+        ("4", "整烫", "熨烫", 10, where["4"], 1, None)]
     assert where["2"] != where["3"]  # 70 s of lockstitch: two stations
+    # the route table: a stop per row, the operations of that stop
+    route = list(book["吊挂路线"].iter_rows(values_only=True))
+    assert route[0] == ("步序", "工位", "并行人数", "工序号", "工序", "操作工")
+    steps = [r for r in route[1:] if r and isinstance(r[0], int)]
+    assert [r[1] for r in steps] == ev.route.stations
+    assert sorted(c for r in steps for c in r[3].split("、")) == ["1", "2", "3", "4"]
+    assert route[-1] == (ev.route.summary, None, None, None, None, None)
+    assert ("产线", "一号线", "吊挂线（按工序派站）") in list(
+        book["工位"].iter_rows(max_col=3, values_only=True))
+
+
+def test_a_refusal_on_a_hanging_line_does_not_name_the_order(
+        client, regions, django_capture_on_commit_callbacks, monkeypatch):
+    import jinxiu.engines.linebal as linebal
+    from jinxiu.engines.linebal.result import make_result
+
+    def nothing_fits(data, **_kw):
+        return make_result(data, None, cycle_time=data.cycle_time, lower_bound=0,
+                           proven=False, runtime_s=0.0, stop_reason="infeasible")
+
+    monkeypatch.setattr(linebal, "solve", nothing_fits)
+    org = make_org()
+    style = make_style(org)
+    plans = [make_plan(org, style=style, line=make_line(org, name=f"线{k}", routing=routing),
+                       cycle_seconds=60, name=f"方案{k}")
+             for k, routing in enumerate(Line.Routing.values)]
+    client.force_login(make_user(memberships=[(org, "admin")]))
+    pages = []
+    for plan in plans:
+        _run(plan, django_capture_on_commit_callbacks)
+        pages.append(client.get(plan.get_absolute_url()).content.decode())
+    assert "没有能满足全部规则（工序先后、设备类型" in pages[0]
+    assert "没有能满足全部规则（设备类型、工位组" in pages[1]

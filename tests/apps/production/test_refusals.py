@@ -30,7 +30,7 @@ def _zone(style, zones):
 
 def test_an_operation_longer_than_the_cycle_without_duplicates(org):
     plan = make_plan(org, cycle_seconds=35, allow_split=False)  # operation 3 takes 40 s
-    assert _refusal(plan) == "工序 3 需要 40 秒，超过节拍 35 秒：请允许复制工位，或提高节拍。"
+    assert _refusal(plan) == "工序 3 需要 40 秒，超过节拍 35 秒：请勾选“长工序并行工位”，或放宽节拍。"
     assert _refusal(plan, "en") == (
         "Operation 3 takes 40 s, longer than the cycle time of 35 s: allow duplicate "
         "workplaces or raise the cycle time.")
@@ -94,8 +94,8 @@ def test_long_times_are_written_out_in_full(org):
     # "%g" wrote 12345.67 s as 12345.7 (and larger times in scientific notation)
     style = make_style(org, code="T", ops=[("1", "整件缝制", "lockstitch", "12345.67", [])])
     plan = make_plan(org, style=style, cycle_seconds="40.5", allow_split=False)
-    assert _refusal(plan) == ("工序 1 需要 12345.67 秒，超过节拍 40.5 秒：请允许复制工位，"
-                              "或提高节拍。")
+    assert _refusal(plan) == ("工序 1 需要 12345.67 秒，超过节拍 40.5 秒：请勾选“长工序并行工位”，"
+                              "或放宽节拍。")
 
 
 def test_a_machine_type_whose_operations_outrun_its_machines(org):

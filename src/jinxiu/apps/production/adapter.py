@@ -622,7 +622,7 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         takt_seconds=float(plan.line.takt_seconds) if plan.line_id else None,
         target_per_day=plan.line.target_output if plan.line_id else None,
         unit=str(plan.line.get_output_unit_display()) if plan.line_id else "",
-        route=piece_route(ops, where) if free else None,
+        route=piece_route(ops, where, [v.replicas for v in stations]) if free else None,
         order={op.pk: i for i, op in enumerate(ops)},
         output_per_day=math.floor(plan.line.shift_minutes * 60 / bottleneck_s + 1e-9)
         if plan.line_id and bottleneck_s else None)

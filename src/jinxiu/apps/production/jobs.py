@@ -94,6 +94,7 @@ def _balance(ctx):
         solve_params,
     )
     from jinxiu.apps.production.models import BalancePlan
+    from jinxiu.apps.production.routing import routes_freely
     from jinxiu.engines.linebal import solve
 
     plan = BalancePlan.objects.select_related("style", "line").get(pk=ctx.params["plan"])
@@ -111,6 +112,11 @@ def _balance(ctx):
     ctx.progress(95, _("Saving the plan"))
     if not result.assignment:
         if str(result.stop_reason) == "infeasible":
+            if not data.precedences and routes_freely(plan):  # no order to keep there
+                raise ValueError(_(
+                    "No plan keeps every rule (machine types, zones, the line's machines and "
+                    "operators' skills) at this cycle time or number of operators. Raise the "
+                    "cycle time or the operators, or relax a rule."))
             raise ValueError(_(
                 "No plan keeps every rule (precedence, machine types, zones, the line's "
                 "machines and operators' skills) at this cycle time or number of operators. "

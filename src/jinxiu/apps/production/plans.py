@@ -22,7 +22,8 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
     bold = Font(bold=True)
     sheet.append([_("Plan"), plan.name])
     sheet.append([_("Style"), str(plan.style)])
-    sheet.append([_("Line"), str(plan.line or "")])
+    sheet.append([_("Line"), str(plan.line or ""), *(
+        [plan.line.get_routing_display()] if evaluation.route is not None else [])])
     if evaluation.cycle_seconds:
         sheet.append([_("Cycle time (s)"), round(evaluation.cycle_seconds, 2)])
     sheet.append([_("Bottleneck (s)"), round(evaluation.bottleneck_seconds, 2)])
@@ -70,6 +71,8 @@ def plan_xlsx(plan: BalancePlan, evaluation: Evaluation) -> bytes:
     for col, width in zip("ABCDEFGHIJ", widths, strict=False):
         sheet.column_dimensions[col].width = width
     _by_operation(book.create_sheet(_("By operation")[:31]), evaluation, bold)
+    if evaluation.route is not None:
+        _route(book.create_sheet(_("Route on the hanging line")[:31]), evaluation, bold)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -79,17 +82,37 @@ def _by_operation(sheet, evaluation: Evaluation, bold) -> None:
     """Each operation with its station and operators, in the bulletin's order (工序站位表):
     what a supervisor looks up, and what a hanging system's route table is typed from."""
     sheet.append([_("Operation code"), _("Operation"), _("Machine"), _("Seconds"),
-                  _("Station"), _("Operator")])
+                  _("Station"), _("Parallel workplaces"), _("Operator")])
     for cell in sheet[1]:
         cell.font = bold
     rows = [(op["pk"], op["code"], op["name"], op["machine"], op["standard"], view.number,
-             view.names) for view in evaluation.stations for op in view.operations]
-    rows += [(op["pk"], op["code"], op["name"], op["machine"], op["seconds"], None, None)
+             view.replicas, view.names) for view in evaluation.stations
+            for op in view.operations]
+    rows += [(op["pk"], op["code"], op["name"], op["machine"], op["seconds"], None, None, None)
              for op in evaluation.unassigned]
     for row in sorted(rows, key=lambda r: evaluation.order.get(r[0], 0)):
         sheet.append(list(row[1:]))
     xlsx_safe(sheet)
-    for col, width in zip("ABCDEF", (10, 28, 12, 10, 8, 20), strict=True):
+    for col, width in zip("ABCDEFG", (10, 28, 12, 10, 8, 8, 20), strict=True):
+        sheet.column_dimensions[col].width = width
+
+
+def _route(sheet, evaluation: Evaluation, bold) -> None:
+    """A hanging line's route table (吊挂路线): each stop of a piece in order, the station
+    with its parallel workplaces, the operations done there on that stop, its operators."""
+    sheet.append([_("Step"), _("Station"), _("Parallel workplaces"), _("Operation code"),
+                  _("Operation"), _("Operator")])
+    for cell in sheet[1]:
+        cell.font = bold
+    names = {view.number: view.names for view in evaluation.stations}
+    for step, visit in enumerate(evaluation.route.visits_list, start=1):
+        sheet.append([step, visit.station, visit.replicas,
+                      "、".join(op.code for op in visit.operations),
+                      "、".join(op.name for op in visit.operations), names.get(visit.station)])
+    sheet.append([])
+    sheet.append([evaluation.route.summary])
+    xlsx_safe(sheet)
+    for col, width in zip("ABCDEF", (6, 8, 8, 14, 36, 20), strict=True):
         sheet.column_dimensions[col].width = width
 
 

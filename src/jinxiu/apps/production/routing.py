@@ -25,11 +25,14 @@ def routes_freely(plan: BalancePlan) -> bool:
     return bool(plan.line_id) and plan.line.routing == Line.Routing.FREE
 
 
-def route_order(ops: list[Operation]) -> list[int]:
+def route_order(ops: list[Operation], where: dict[str, int] | None = None) -> list[int]:
     """Indices of ``ops`` in the order a piece receives them: every operation after its
-    predecessors, otherwise in the bulletin's order. Unknown predecessors are passed over;
-    operations caught in a cycle of predecessors (the bulletin refuses those) come last,
-    in the bulletin's order."""
+    predecessors. With the stations of a plan (``where``: operation code → station), an
+    operation ready at the station the piece is at comes first, so that the piece leaves
+    a station only when nothing more can be done there; otherwise the bulletin's order.
+    Unknown predecessors are passed over; operations caught in a cycle of predecessors (the
+    bulletin refuses those) come last, in the bulletin's order."""
+    where = where or {}
     index = {op.code: i for i, op in enumerate(ops)}
     waiting = [0] * len(ops)
     followers: list[list[int]] = [[] for _ in ops]
@@ -40,10 +43,15 @@ def route_order(ops: list[Operation]) -> list[int]:
                 followers[index[code]].append(j)
     ready = [j for j in range(len(ops)) if not waiting[j]]
     heapq.heapify(ready)
-    order = []
+    order: list[int] = []
+    here = None
     while ready:
-        i = heapq.heappop(ready)
+        stay = [j for j in ready if here is not None and where.get(ops[j].code) == here]
+        i = min(stay) if stay else ready[0]
+        ready.remove(i)
+        heapq.heapify(ready)
         order.append(i)
+        here = where.get(ops[i].code)
         for j in followers[i]:
             waiting[j] -= 1
             if not waiting[j]:
@@ -53,20 +61,41 @@ def route_order(ops: list[Operation]) -> list[int]:
 
 
 @dataclass
-class PieceRoute:
-    """The stations a piece visits, by number, in order (a station doing two operations in
-    a row is one visit), and how many of the moves go back to a lower-numbered station."""
+class Visit:
+    """One stop of a piece: the station (1-based), its parallel workplaces and the
+    operations done there on this visit."""
 
-    stations: list[int]
-    returns: int
+    station: int
+    replicas: int
+    operations: list[Operation]
+
+    @property
+    def label(self) -> str:
+        return f"{self.station}×{self.replicas}" if self.replicas > 1 else str(self.station)
+
+
+@dataclass
+class PieceRoute:
+    """The stops a piece makes, in order (a station doing two operations in a row is one
+    stop), and how many of the moves go back to a lower-numbered station."""
+
+    visits_list: list[Visit]
+
+    @property
+    def stations(self) -> list[int]:
+        return [v.station for v in self.visits_list]
+
+    @property
+    def returns(self) -> int:
+        return sum(1 for a, b in itertools.pairwise(self.stations) if b < a)
 
     @property
     def visits(self) -> int:
-        return len(self.stations)
+        return len(self.visits_list)
 
     @property
     def path(self) -> str:
-        return " → ".join(str(k) for k in self.stations)
+        return " → ".join(v.label for v in self.visits_list)
 
     @property
     def summary(self) -> str:
@@ -74,13 +103,18 @@ class PieceRoute:
                  "%(returns)d.") % {"visits": self.visits, "returns": self.returns}
 
 
-def piece_route(ops: list[Operation], where: dict[str, int]) -> PieceRoute:
+def piece_route(ops: list[Operation], where: dict[str, int],
+                replicas: list[int] | None = None) -> PieceRoute:
     """The route of a piece through a plan whose station (0-based) of each operation code
-    is ``where``; operations at no station are passed over."""
-    stations: list[int] = []
-    for i in route_order(ops):
+    is ``where`` (``replicas``: each station's parallel workplaces); operations at no
+    station are passed over."""
+    visits: list[Visit] = []
+    for i in route_order(ops, where):
         k = where.get(ops[i].code)
-        if k is not None and (not stations or stations[-1] != k + 1):
-            stations.append(k + 1)
-    returns = sum(1 for a, b in itertools.pairwise(stations) if b < a)
-    return PieceRoute(stations, returns)
+        if k is None:
+            continue
+        if visits and visits[-1].station == k + 1:
+            visits[-1].operations.append(ops[i])
+        else:
+            visits.append(Visit(k + 1, replicas[k] if replicas else 1, [ops[i]]))
+    return PieceRoute(visits)
