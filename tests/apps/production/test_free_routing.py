@@ -269,3 +269,14 @@ def test_a_refusal_on_a_hanging_line_does_not_name_the_order(
         pages.append(client.get(plan.get_absolute_url()).content.decode())
     assert "没有能满足全部规则（工序先后、设备类型" in pages[0]
     assert "没有能满足全部规则（设备类型、工位组" in pages[1]
+
+
+def test_the_plan_form_says_which_line_is_a_hanging_line(regions):
+    from jinxiu.apps.production.forms import BalancePlanForm
+
+    org = make_org()
+    make_line(org, name="一号线")
+    make_line(org, name="吊挂线", routing=Line.Routing.FREE)
+    form = BalancePlanForm(user=make_user(memberships=[(org, "admin")]))
+    labels = sorted(label for value, label in form.fields["line"].choices if value)
+    assert labels == ["一号线", "吊挂线 · 吊挂线（按工序派站）"]

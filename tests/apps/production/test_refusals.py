@@ -30,7 +30,8 @@ def _zone(style, zones):
 
 def test_an_operation_longer_than_the_cycle_without_duplicates(org):
     plan = make_plan(org, cycle_seconds=35, allow_split=False)  # operation 3 takes 40 s
-    assert _refusal(plan) == "工序 3 需要 40 秒，超过节拍 35 秒：请勾选“长工序并行工位”，或放宽节拍。"
+    assert _refusal(plan) == ("工序 3 需要 40 秒，超过节拍 35 秒：请勾选“长工序并行工位”，"
+                              "或放宽节拍。")
     assert _refusal(plan, "en") == (
         "Operation 3 takes 40 s, longer than the cycle time of 35 s: allow duplicate "
         "workplaces or raise the cycle time.")

@@ -209,11 +209,22 @@ class OperatorForm(TenantModelForm):
         fields = ["organization", "name", "employee_no", "line", "skills", "active"]
 
 
+def _line_choice(line: Line) -> str:
+    """A line as the plan form offers it: a hanging line says so (its plans differ)."""
+    if line.routing == Line.Routing.FREE:
+        return f"{line} · {line.get_routing_display()}"
+    return str(line)
+
+
 class BalancePlanForm(TenantModelForm):
     class Meta:
         model = BalancePlan
         fields = ["organization", "name", "style", "line", "mode", "cycle_seconds",
                   "station_count", "use_operator_skills", "allow_split", "time_limit_s"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["line"].label_from_instance = _line_choice
 
     def save(self, commit=True):
         if self.instance.pk is not None and ("style" in self.changed_data or (
