@@ -53,6 +53,15 @@ def test_a_piece_does_what_it_can_at_a_station_before_it_moves_on():
     assert route.path == "1 → 2×2"  # a station with two parallel workplaces
 
 
+def test_a_piece_goes_on_to_the_lowest_numbered_station_it_can():
+    # 1 → 2 → 4 and 3 → 4 at stations 1, 3, 2, 3 (a plan in line order): after station 1
+    # the piece goes to station 2 for operation 3, not to station 3 for operation 2 (the
+    # bulletin's order would send it 1 → 3 → 2 → 3)
+    ops = _ops([("1", []), ("2", ["1"]), ("3", []), ("4", ["2", "3"])])
+    route = piece_route(ops, {"1": 0, "2": 2, "3": 1, "4": 2})
+    assert route.stations == [1, 2, 3] and route.returns == 0
+
+
 def test_the_line_order_leaves_the_engine_input_only_on_a_hanging_line(regions):
     org = make_org()
     style = make_style(org)  # 1 → 2 → 4, 3 → 4
@@ -279,3 +288,33 @@ def test_the_plan_form_says_which_line_is_a_hanging_line(regions):
     form = BalancePlanForm(user=make_user(memberships=[(org, "admin")]))
     labels = sorted(label for value, label in form.fields["line"].choices if value)
     assert labels == ["一号线", "吊挂线 · 吊挂线（按工序派站）"]
+
+
+def test_the_api_gives_the_route_table_to_the_enterprise_only(
+        regions, django_capture_on_commit_callbacks):
+    from rest_framework.test import APIClient
+
+    org = make_org()
+    plan = make_plan(org, line=make_line(org, routing=Line.Routing.FREE), cycle_seconds=60)
+    api = APIClient()
+    api.force_authenticate(make_user(memberships=[(org, "admin")]))
+    url = f"/api/production/plans/{plan.pk}/route/"
+    assert api.get(url).status_code == 404  # not balanced yet
+    ev = _run(plan, django_capture_on_commit_callbacks)
+    body = api.get(url).json()
+    assert body["routing"] == "free" and body["stale"] is False
+    assert [s["station"] for s in body["stops"]] == ev.route.stations
+    assert body["visits"] == ev.route.visits and body["returns"] == ev.route.returns
+    assert sorted(c for s in body["stops"] for c in s["operations"]) == ["1", "2", "3", "4"]
+    assert [s["step"] for s in body["stops"]] == list(range(1, ev.route.visits + 1))
+    # a line in order: the stops follow the stations
+    in_order = make_plan(org, style=plan.style, line=make_line(org, name="流水"),
+                         cycle_seconds=60, name="流水")
+    _run(in_order, django_capture_on_commit_callbacks)
+    body = api.get(f"/api/production/plans/{in_order.pk}/route/").json()
+    assert body["routing"] == "sequence" and body["returns"] == 0
+    assert [s["station"] for s in body["stops"]] == sorted(s["station"] for s in body["stops"])
+    # another enterprise's user does not see it
+    stranger = APIClient()
+    stranger.force_authenticate(make_user("外人", memberships=[(make_org("别家"), "admin")]))
+    assert stranger.get(url).status_code == 404

@@ -1,4 +1,8 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
 
 from jinxiu.apps.core.api.generic import (
     ModelCleanMixin,
@@ -90,6 +94,31 @@ class BalancePlanViewSet(RestrictedModelViewSet):
     queryset = BalancePlan.objects.all()
     serializer_class = BalancePlanSerializer
     filterset_class = filtersets.BalancePlanFilterSet
+
+    @action(detail=True, methods=["get"])
+    def route(self, request, pk=None):
+        """The plan's route table as it stands (hand edits included): each stop of a piece
+        in order, with its station, parallel workplaces, operation codes and operators.
+        A hanging system's route programme is made from it (on a line in order the stops
+        follow the stations). 404 before the plan has been balanced."""
+        from jinxiu.apps.production.adapter import evaluate, plan_operations
+        from jinxiu.apps.production.routing import piece_route
+
+        plan = self.get_object()
+        ops = plan_operations(plan)
+        ev = evaluate(plan, ops)
+        if ev is None:
+            raise NotFound(_("Not balanced yet."))
+        where = {op["code"]: v.number - 1 for v in ev.stations for op in v.operations}
+        route = ev.route or piece_route(ops, where, [v.replicas for v in ev.stations])
+        names = {v.number: [name for _seat, name, _pk in v.seats if name] for v in ev.stations}
+        return Response({
+            "routing": plan.line.routing if plan.line_id else Line.Routing.SEQUENCE.value,
+            "stale": ev.stale, "visits": route.visits, "returns": route.returns,
+            "stops": [{"step": step, "station": stop.station, "workplaces": stop.replicas,
+                       "operations": [op.code for op in stop.operations],
+                       "operators": names.get(stop.station, [])}
+                      for step, stop in enumerate(route.visits_list, start=1)]})
 
 
 def register(router) -> None:

@@ -11,7 +11,6 @@ how often a piece goes back along the rail.
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from dataclasses import dataclass
 
@@ -29,7 +28,9 @@ def route_order(ops: list[Operation], where: dict[str, int] | None = None) -> li
     """Indices of ``ops`` in the order a piece receives them: every operation after its
     predecessors. With the stations of a plan (``where``: operation code → station), an
     operation ready at the station the piece is at comes first, so that the piece leaves
-    a station only when nothing more can be done there; otherwise the bulletin's order.
+    a station only when nothing more can be done there; then the one at the lowest-numbered
+    station (on a line in order the route then follows the stations, without a return);
+    among equals, and without stations, the bulletin's order.
     Unknown predecessors are passed over; operations caught in a cycle of predecessors (the
     bulletin refuses those) come last, in the bulletin's order."""
     where = where or {}
@@ -42,20 +43,19 @@ def route_order(ops: list[Operation], where: dict[str, int] | None = None) -> li
                 waiting[j] += 1
                 followers[index[code]].append(j)
     ready = [j for j in range(len(ops)) if not waiting[j]]
-    heapq.heapify(ready)
     order: list[int] = []
     here = None
+    nowhere = len(ops)  # operations at no station: after the placed ones
     while ready:
-        stay = [j for j in ready if here is not None and where.get(ops[j].code) == here]
-        i = min(stay) if stay else ready[0]
+        i = min(ready, key=lambda j: (where.get(ops[j].code) != here or here is None,
+                                      where.get(ops[j].code, nowhere), j))
         ready.remove(i)
-        heapq.heapify(ready)
         order.append(i)
         here = where.get(ops[i].code)
         for j in followers[i]:
             waiting[j] -= 1
             if not waiting[j]:
-                heapq.heappush(ready, j)
+                ready.append(j)
     seen = set(order)
     return order + [j for j in range(len(ops)) if j not in seen]
 
