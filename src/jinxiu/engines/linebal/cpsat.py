@@ -15,7 +15,8 @@ symmetry of empty stations. Extensions:
   the workplaces add up to at most ``stations``;
 * machines on the line: at most so many stations (workplaces) use a limited type;
 * named operators: every station is one operator; task ``i`` done by operator ``o`` takes
-  ``ceil(t_i / eff(o, type_i))``; operators get distinct positions along the line.
+  ``ceil(t_i / eff(o, type_i))``; operators get distinct positions along the line. With
+  splitting a station holding a long task may have a crew sharing its pieces (``_operators``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from ortools.sat.python import cp_model
 
 from jinxiu.engines.linebal import chains
 from jinxiu.engines.linebal.bounds import ceil_div
-from jinxiu.engines.linebal.problem import ProblemData, effective_time
+from jinxiu.engines.linebal.problem import ProblemData, crew_cap, effective_time
 
 
 @dataclass
@@ -40,6 +41,9 @@ class CpOutcome:
     bound: int  # proven lower bound on the objective
     optimal: bool
     infeasible: bool
+    # named operators: everyone at each station, the fastest at its tasks first (a crew of
+    # several only where a long task is shared, ``_operators``)
+    crews: list[list[int]] | None = None
 
 
 def _windows(data: ProblemData, c: int, m: int,
@@ -117,7 +121,7 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         c_for_windows = hi  # windows widen with the cycle time: take the largest
 
     # windows
-    if not (salbp1 and data.allow_split) and not split2:
+    if not (salbp1 and data.allow_split and (data.splits or not named)) and not split2:
         target = (objective_upper if salbp1 and objective_upper is not None else K)
         target = min(target, K)
         early, late = _windows(data, c_for_windows, target,
@@ -183,31 +187,14 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
 
     replicas = None
     op_of = None
+    rmax = 1
     if named:
-        # station k is done by exactly one operator when used
-        ops = data.operators
-        n_ops = len(ops)
-        a = {(o, k): model.NewBoolVar(f"a{o}_{k}") for o in range(n_ops) for k in range(1, K + 1)}
-        for k in range(1, K + 1):
-            model.Add(sum(a[o, k] for o in range(n_ops)) == y[k])
-        for o in range(n_ops):
-            model.AddAtMostOne(a[o, k] for k in range(1, K + 1))
-        for k in range(1, K):
-            model.AddImplication(y[k + 1], y[k])
-        for k in range(1, K + 1):
-            for o in range(n_ops):
-                terms = []
-                for i in by_station[k]:
-                    f = ops[o].factor(_mt(data, i))
-                    if f <= 0:
-                        model.AddBoolOr([x[i, k].Not(), a[o, k].Not()])
-                        continue
-                    terms.append(effective_time(t[i], f) * x[i, k])
-                if not terms:
-                    continue
-                model.Add(sum(terms) <= (c_const if salbp1 else cvar)).OnlyEnforceIf(a[o, k])
-        op_of = a
-        count = sum(y[1:])
+        op_of, replicas, rmax = _operators(model, data, K, x, y, by_station, c_const, cvar,
+                                           lo if cvar is not None else None,
+                                           hi if cvar is not None else None)
+        count = sum(op_of.values())
+        if not data.splits:
+            replicas = None
     elif salbp1 and data.allow_split:
         c = c_const
         R = [max(1, ceil_div(t[i], c)) for i in range(n)]
@@ -255,8 +242,8 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         model.Add(count >= lb)
         model.Minimize(count)
     else:
-        if named:
-            model.Add(sum(y[1:]) <= data.stations)
+        if named:  # everyone at a station counts, a crew's members each
+            model.Add(sum(op_of.values()) <= data.stations)
         model.Minimize(cvar)
 
     if hint:
@@ -286,14 +273,140 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
     used = [k for k in range(1, K + 1) if stations[k]]
     out_st = [sorted(stations[k]) for k in used]
     out_rep = [solver.Value(replicas[k]) for k in used] if replicas else None
-    out_ops = None
+    out_ops = out_crews = None
     if op_of is not None:
-        out_ops = []
-        for k in used:
-            out_ops.append(next(o for o in range(len(data.operators)) if solver.Value(op_of[o, k])))
+        out_crews = [_crew(data, stations[k], [o for o in range(len(data.operators))
+                                               if solver.Value(op_of[o, k])]) for k in used]
+        out_ops = [crew[0] for crew in out_crews]
+        out_rep = [len(crew) for crew in out_crews]
     obj = round(solver.ObjectiveValue())
     bound = math.ceil(solver.BestObjectiveBound() - 1e-6)
-    return CpOutcome(out_st, out_rep, out_ops, obj, bound, status == cp_model.OPTIMAL, False)
+    return CpOutcome(out_st, out_rep, out_ops, obj, bound, status == cp_model.OPTIMAL, False,
+                     out_crews)
+
+
+SHARES = 10_000  # a crew's shares of the pieces, in 1/SHARES (rounded down: never too hopeful)
+
+
+def _operators(model, data: ProblemData, K: int, x, y, by_station, c_const: int | None,
+               cvar, lo: int | None, hi: int | None):
+    """Named operators: ``a[o, k]`` puts operator ``o`` at station ``k`` (at one station
+    at most); a used station has one. With splitting (``data.splits``) a station holding a
+    long task (longer than the cycle at standard time or for its fastest operator) may
+    have a crew of several, each doing all its tasks on her share ``p_o`` of the pieces:
+    ``p_o · W_o ≤ c`` with ``Σ p_o = 1``, i.e. ``Σ c / W_o ≥ 1`` for her own times ``W_o``,
+    modelled as ``Σ floor(SHARES · c / W_o) ≥ SHARES`` (shares in whole 1/SHARES of the
+    pieces). A crew is no larger than one of its tasks allows at the cycle (``crew_cap``;
+    in SALBP-2 a literal per task and size holds the cycle under the last value at which
+    the cap allows that size).
+    Returns ``a``, the crew sizes ``[None, r_1, …]`` and their largest value."""
+    ops = data.operators
+    n_ops = len(ops)
+    t = data.times
+    c = c_const if c_const is not None else cvar
+    a = {(o, k): model.NewBoolVar(f"a{o}_{k}") for o in range(n_ops) for k in range(1, K + 1)}
+    for o in range(n_ops):
+        model.AddAtMostOne(a[o, k] for k in range(1, K + 1))
+    for k in range(1, K):
+        model.AddImplication(y[k + 1], y[k])
+    own = [[effective_time(t[i], f) if (f := op.factor(_mt(data, i))) > 0 else None
+            for i in range(data.num_tasks)] for op in ops]
+    # allow[i][r]: literal "task i lets its station have a crew of r at this cycle"
+    # (True in SALBP-1), for r up to its crew cap at the least cycle
+    allow: dict[int, dict[int, object]] = {}
+    if data.splits:
+        least = c_const if c_const is not None else lo
+        for i in range(data.num_tasks):
+            mine = [row[i] for row in own if row[i] is not None]
+            for r in range(2, min(n_ops, crew_cap(t[i], mine, least)) + 1):
+                if c_const is not None:
+                    allow.setdefault(i, {})[r] = True
+                    continue
+                # the largest cycle at which the cap is still r: it falls as c grows
+                top = _last(least, hi, lambda c, mine=mine, i=i, r=r:
+                            crew_cap(t[i], mine, c) >= r)
+                lit = model.NewBoolVar(f"g{i}_{r}")
+                model.Add(cvar <= top).OnlyEnforceIf(lit)
+                allow.setdefault(i, {})[r] = lit
+    rmax = max([1, *(max(rs) for rs in allow.values())])
+    sizes = [None]
+    for k in range(1, K + 1):
+        size = sum(a[o, k] for o in range(n_ops))
+        here = [i for i in by_station[k] if i in allow]
+        shared = None
+        if here:
+            r_k = model.NewIntVar(0, rmax, f"r{k}")
+            model.Add(r_k == size)
+            model.Add(r_k >= y[k])
+            for r in range(2, max(max(allow[i]) for i in here) + 1):
+                at_least = model.NewBoolVar(f"b{k}_{r}")  # a crew of r or more
+                model.Add(r_k >= r).OnlyEnforceIf(at_least)
+                model.Add(r_k <= r - 1).OnlyEnforceIf(at_least.Not())
+                why = []
+                for i in here:
+                    if r not in allow[i]:
+                        continue
+                    h = model.NewBoolVar(f"h{i}_{k}_{r}")
+                    model.AddImplication(h, x[i, k])
+                    if allow[i][r] is not True:
+                        model.AddImplication(h, allow[i][r])
+                    why.append(h)
+                model.AddBoolOr(why).OnlyEnforceIf(at_least)
+                shared = at_least if r == 2 else shared
+            model.Add(r_k <= max(max(allow[i]) for i in here))
+            sizes.append(r_k)
+        else:
+            model.Add(size == y[k])
+            sizes.append(size)
+        rhos = []
+        for o in range(n_ops):
+            terms = []
+            for i in by_station[k]:
+                if own[o][i] is None:
+                    model.AddBoolOr([x[i, k].Not(), a[o, k].Not()])
+                else:
+                    terms.append(own[o][i] * x[i, k])
+            if not terms:
+                continue
+            load = sum(terms)
+            if shared is None:
+                model.Add(load <= c).OnlyEnforceIf(a[o, k])
+                continue
+            model.Add(load <= c).OnlyEnforceIf([a[o, k], shared.Not()])
+            top = sum(own[o][i] for i in by_station[k] if own[o][i] is not None)
+            w = model.NewIntVar(1, max(1, top), f"w{o}_{k}")
+            model.AddMaxEquality(w, [load, 1])
+            q = model.NewIntVar(0, SHARES * (c_const if c_const is not None else hi), f"q{o}_{k}")
+            model.AddDivisionEquality(q, SHARES * c, w)
+            rho = model.NewIntVar(0, SHARES, f"p{o}_{k}")
+            model.Add(rho <= q)
+            model.Add(rho <= SHARES * a[o, k])
+            rhos.append(rho)
+        if shared is not None:
+            model.Add(sum(rhos) >= SHARES).OnlyEnforceIf(shared)
+    return a, sizes, rmax
+
+
+def _last(lo: int, hi: int, holds) -> int:
+    """The largest ``c`` in ``lo..hi`` at which ``holds(c)``, true at ``lo`` and false from
+    some point on (``lo - 1`` where it fails at ``lo``)."""
+    if not holds(lo):
+        return lo - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if holds(mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _crew(data: ProblemData, tasks: list[int], crew: list[int]) -> list[int]:
+    """A station's operators, the fastest at its tasks first (of equal, the first named)."""
+    def own(o: int) -> int:
+        op = data.operators[o]
+        return sum(effective_time(data.times[i], op.factor(_mt(data, i))) for i in tasks)
+    return sorted(crew, key=lambda o: (own(o), o))
 
 
 def _split_workplaces(model, data: ProblemData, cvar, least: int, x, y, by_station):

@@ -29,7 +29,8 @@ def place_operators(data: ProblemData, result: Result) -> Result:
     """``result`` with its operators placed for the least bottleneck, then the least total
     working time (unchanged without named operators, or when the engine's placement is
     already the best)."""
-    if not data.operators or not result.assignment or not result.operators:
+    if not data.operators or not result.assignment or not result.operators or any(
+            r > 1 for r in result.replicas):  # crews sharing long tasks stay as they are
         return result
     names = [o.name for o in data.operators]
     current = [names.index(name) for name in result.operators]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from numbers import Integral, Real
 
 from jinxiu.engines.linebal import chains
@@ -81,6 +82,23 @@ def effective_time(t: int, eff: float) -> int:
     return math.ceil(t / eff - 1e-9)
 
 
+def crew_cap(t: int, own: list[int], c: int) -> int:
+    """The largest crew a task of standard time ``t`` (own times ``own`` of the operators
+    who run it) lets its station have at cycle ``c``: 1 unless it is long (over ``c`` at
+    standard time or for its fastest operator); then as many workplaces as it takes at
+    standard time, ``ceil(t / c)``, or as many of its fastest operators as keep up only
+    together, whichever is more (2 at least). It never grows with ``c``."""
+    if max(t, min(own)) <= c:
+        return 1
+    need, pace = 0, Fraction(0)
+    for x in sorted(own):
+        need += 1
+        pace += Fraction(c, x)
+        if pace >= 1:
+            break
+    return max(2, -(-t // c), need)
+
+
 def _label(labels: Sequence[str], i: int) -> str:
     return f"task {labels[i]}"
 
@@ -109,11 +127,15 @@ class ProblemData:
         Zoning: pairs of tasks that must / must not be at the same station.
     allow_split
         Operations longer than the cycle time go to ``ceil(t / c)`` parallel workplaces
-        (duplicated stations); otherwise they are an error.
+        (duplicated stations); otherwise they are an error. With named operators a station
+        holding an operation longer than the cycle (at standard time, or for the fastest
+        operator who runs it) may have a crew of several operators who share its pieces: it
+        keeps the cycle when ``Σ c / W_o ≥ 1`` over its crew, ``W_o`` being operator ``o``'s
+        own time for the station's tasks.
     operators
         Named operators with their efficiency per machine type. When given, each station is
-        one operator, the station count is at most ``len(operators)``, and a task's time at a
-        station is ``ceil(t / efficiency)``.
+        one operator (a crew, above, with splitting), the operators are at most
+        ``len(operators)``, and a task's time for an operator is ``ceil(t / efficiency)``.
     machines
         Machines on the line per machine type, as a mapping or (type, count) pairs: the
         stations holding a task of a listed type, each of their parallel workplaces
@@ -300,9 +322,6 @@ class ProblemData:
                         f"(allow splitting over parallel stations, or raise the cycle time)",
                         reason="too_long", tasks=(i,), time=t, cycle=c,
                     )
-        if self.allow_split and self.operators:
-            raise ProblemError(
-                "splitting over parallel stations is not combined with named operators")
         if self.stations is not None and self.operators and self.stations > len(self.operators):
             raise ProblemError(
                 f"{self.stations} stations but only {len(self.operators)} named operators",
@@ -392,13 +411,22 @@ class ProblemData:
 
     def _check_operator_time(self, c: int) -> None:
         """SALBP-1 with named operators: no task may take longer than ``c`` with the
-        operator who does it fastest, and the line's operators, each at most ``c`` of her
-        own time, must have room for every task at its fastest time."""
+        operator who does it fastest (with splitting: every operator who runs it, sharing
+        it, must keep up, ``Σ c / own time ≥ 1``), and the line's operators, each at most
+        ``c`` of her own time, must have room for every task at its fastest time."""
         types = self.machine_types or (None,) * self.num_tasks
         fastest = [min(effective_time(t, f) for o in self.operators
                        if (f := o.factor(types[i])) > 0) for i, t in enumerate(self.times)]
         for i, t in enumerate(fastest):
-            if t > c:
+            if t > c and self.allow_split:
+                own = [effective_time(self.times[i], f) for o in self.operators
+                       if (f := o.factor(types[i])) > 0]
+                if sum(Fraction(c, x) for x in own) < 1:
+                    raise ProblemError(
+                        f"{_label(self.labels, i)}: even the {len(own)} named operator(s) who "
+                        f"run it, sharing it, cannot keep the cycle time {c}",
+                        reason="too_long_crew", tasks=(i,), time=t, cycle=c, operators=len(own))
+            elif t > c:
                 raise ProblemError(
                     f"{_label(self.labels, i)}: time {t} even with the fastest named operator "
                     f"who runs it, longer than the cycle time {c}",
@@ -474,11 +502,22 @@ class ProblemData:
         """True when splitting is allowed and some operation may need parallel workplaces:
         it is longer than the cycle time (SALBP-1), or than the least cycle time that
         ``stations`` workplaces can reach, ``ceil(sum / stations)`` (SALBP-2)."""
-        if not self.allow_split or self.operators:
+        if not self.allow_split:
             return False
+        if self.operators:  # shared: longer than the cycle at standard time or her fastest
+            fastest = self.fastest_times()
+            least = self.cycle_time if self.cycle_time is not None else -(
+                -sum(fastest) // self.stations)
+            return max(max(self.times), max(fastest)) > least
         least = self.cycle_time if self.cycle_time is not None else -(
             -sum(self.times) // self.stations)
         return max(self.times) > least
+
+    def fastest_times(self) -> list[int]:
+        """Each task's time with the named operator who does it fastest."""
+        types = self.machine_types or (None,) * self.num_tasks
+        return [min(effective_time(t, f) for o in self.operators
+                    if (f := o.factor(types[i])) > 0) for i, t in enumerate(self.times)]
 
     def machine_floor(self, times: Sequence[int] | None = None) -> int:
         """The least cycle time the machines on the line allow: the operations of a limited

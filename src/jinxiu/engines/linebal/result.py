@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 from jinxiu.engines.common.result import ResultBase, StopReason
-from jinxiu.engines.linebal.problem import ProblemData, effective_time
+from jinxiu.engines.linebal.problem import ProblemData, crew_cap, effective_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,9 @@ class Result(ResultBase):
     smoothness_index: float
     labels: tuple[tuple[str, ...], ...]
     nodes: int = 0
+    # named operators: everyone at each station, ``operators[k]`` first; a crew of several
+    # shares a long task's pieces (``replicas[k]`` of them)
+    crews: tuple[tuple[str, ...], ...] = ()
 
     @property
     def objective(self) -> int:
@@ -61,23 +65,35 @@ class Result(ResultBase):
                 f"({self.stop_reason})")
 
 
-def station_loads(data: ProblemData, assignment, operators=None) -> list[int]:
-    """Work content of each station (with named operators: the operator's own times)."""
+def station_loads(data: ProblemData, assignment, operators=None, crews=None) -> list[int]:
+    """Work content of each station (with named operators: the operator's own times). A
+    crew of ``r`` sharing a station (``crews``, operator indices) has the load ``r`` of them
+    at one pace would have: ``ceil(r · T)`` for the time between pieces ``T = 1 / Σ 1/W_o``,
+    ``W_o`` each member's own time for the station's tasks."""
     loads = []
     for k, st in enumerate(assignment):
-        if operators:
-            op = data.operators[operators[k]]
-            loads.append(sum(effective_time(data.times[i], op.factor(
-                data.machine_types[i] if data.machine_types else None)) for i in st))
-        else:
+        crew = crews[k] if crews else ([operators[k]] if operators else None)
+        if crew is None:
             loads.append(sum(data.times[i] for i in st))
+            continue
+        own = [sum(effective_time(data.times[i], data.operators[o].factor(
+            data.machine_types[i] if data.machine_types else None)) for i in st) for o in crew]
+        if len(own) == 1:
+            loads.append(own[0])
+        else:
+            loads.append(math.ceil(Fraction(len(own)) / sum(Fraction(1, w) for w in own)))
     return loads
 
 
 def make_result(data: ProblemData, assignment, *, cycle_time: int | None, lower_bound: int,
                 proven: bool, runtime_s: float, stop_reason: StopReason | str,
-                replicas=None, operators=None, nodes: int = 0) -> Result:
+                replicas=None, operators=None, nodes: int = 0, crews=None) -> Result:
+    """``crews``: with named operators, the operator indices at each station, the one of
+    ``operators`` first; they set ``operators`` and ``replicas``."""
     kind = data.kind
+    if crews:
+        operators = [crew[0] for crew in crews]
+        replicas = [len(crew) for crew in crews]
     if not assignment:
         return Result(runtime_s=runtime_s, stop_reason=StopReason(stop_reason), kind=kind,
                       assignment=(), stations=0, cycle_time=cycle_time or 0,
@@ -94,7 +110,8 @@ def make_result(data: ProblemData, assignment, *, cycle_time: int | None, lower_
         assignment = tuple(assignment[k] for k in order)
         reps = tuple(reps[k] for k in order)
         operators = [operators[k] for k in order] if operators else operators
-    loads = station_loads(data, assignment, operators)
+        crews = [crews[k] for k in order] if crews else crews
+    loads = station_loads(data, assignment, operators, crews)
     if cycle_time is None:  # SALBP-2: the cycle time the plan reaches
         cycle_time = max(math.ceil(load / r) for load, r in zip(loads, reps, strict=True))
     workplaces = sum(reps)
@@ -104,12 +121,18 @@ def make_result(data: ProblemData, assignment, *, cycle_time: int | None, lower_
     smooth = math.sqrt(sum((top - x) ** 2 * r for x, r in zip(per_place, reps, strict=True)))
     eff = sum(loads) / (workplaces * cycle_time)
     ops = tuple(data.operators[o].name for o in operators) if operators else ()
+    teams = tuple(tuple(data.operators[o].name for o in crew) for crew in crews) if crews \
+        else tuple((name,) for name in ops)
     labels = tuple(tuple(data.labels[i] for i in st) for st in assignment)
     return Result(runtime_s=runtime_s, stop_reason=StopReason(stop_reason), kind=kind,
                   assignment=assignment, stations=workplaces, cycle_time=cycle_time,
                   lower_bound=lower_bound, proven_optimal=proven, station_times=tuple(loads),
                   replicas=reps, operators=ops, idle_times=idle, balance_efficiency=eff,
-                  smoothness_index=smooth, labels=labels, nodes=nodes)
+                  smoothness_index=smooth, labels=labels, nodes=nodes, crews=teams)
+
+
+def _type(data: ProblemData, i: int) -> str | None:
+    return data.machine_types[i] if data.machine_types else None
 
 
 def check_solution(data: ProblemData, result: Result) -> list[str]:
@@ -133,24 +156,39 @@ def check_solution(data: ProblemData, result: Result) -> list[str]:
     if data.cycle_time is not None and c != data.cycle_time:
         errors.append(f"cycle time {c} differs from the given {data.cycle_time}")
     names = [o.name for o in data.operators]
-    if any(name not in names for name in result.operators):
+    # each station's operator, then the rest of its crew
+    rest = result.crews or ((),) * len(result.operators)
+    teams = tuple((name, *crew[1:]) for name, crew in zip(result.operators, rest, strict=True))
+    if any(name not in names for crew in teams for name in crew):
         return [*errors, "an operator of the plan is not among the named operators"]
-    who = [names.index(name) for name in result.operators] if result.operators else None
+    who = [[names.index(name) for name in crew] for crew in teams] if teams else None
     unable = []
     for k, st in enumerate(result.assignment if who else ()):
-        op = data.operators[who[k]]
-        for i in st:
-            kind = data.machine_types[i] if data.machine_types else None
-            if op.factor(kind) <= 0:
-                unable.append(f"station {k + 1}: {op.name} cannot run {kind} "
-                              f"(task {data.labels[i]})")
+        for o in who[k]:
+            op = data.operators[o]
+            for i in st:
+                kind = data.machine_types[i] if data.machine_types else None
+                if op.factor(kind) <= 0:
+                    unable.append(f"station {k + 1}: {op.name} cannot run {kind} "
+                                  f"(task {data.labels[i]})")
     if unable:
         return errors + unable  # her time for work she cannot do is undefined: no loads
-    loads = station_loads(data, result.assignment, who)
+    if who and [len(crew) for crew in who] != list(result.replicas):
+        errors.append("the crews' sizes differ from the stations' workplaces")
+    loads = station_loads(data, result.assignment, crews=who)
     for k, load in enumerate(loads):
         if load > c * result.replicas[k]:
             errors.append(f"station {k + 1}: load {load} > {result.replicas[k]} x cycle {c}")
-    if data.allow_split:
+    if data.allow_split and who:
+        for k, st in enumerate(result.assignment):
+            caps = [crew_cap(data.times[i], [effective_time(data.times[i], f)
+                                             for op in data.operators
+                                             if (f := op.factor(_type(data, i))) > 0], c)
+                    for i in st]
+            if result.replicas[k] > max(caps):
+                errors.append(f"station {k + 1}: a crew of {result.replicas[k]}, more than "
+                              f"its tasks allow at cycle {c} ({max(caps)})")
+    elif data.allow_split:
         for k, st in enumerate(result.assignment):
             need = max(1, *(math.ceil(data.times[i] / c) for i in st))
             if result.replicas[k] > need:
@@ -174,6 +212,7 @@ def check_solution(data: ProblemData, result: Result) -> list[str]:
     for i, j in data.must_not_share:
         if pos[i] == pos[j]:
             errors.append(f"tasks {data.labels[i]} and {data.labels[j]} must not share")
-    if result.operators and len(set(result.operators)) != len(result.operators):
+    everyone = [name for crew in teams for name in crew]
+    if len(set(everyone)) != len(everyone):
         errors.append("an operator works at two stations")
     return errors

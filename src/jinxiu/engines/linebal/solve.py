@@ -37,7 +37,7 @@ from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, hoffmann_both_ends, link_ends, warm_up
 from jinxiu.engines.linebal.cpsat import cp_variables, fastest_times, solve_cp
 from jinxiu.engines.linebal.placement import place_operators
-from jinxiu.engines.linebal.problem import ProblemData
+from jinxiu.engines.linebal.problem import ProblemData, ProblemError
 from jinxiu.engines.linebal.race import Race as _Race
 from jinxiu.engines.linebal.result import Result, make_result
 
@@ -693,7 +693,9 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
             lower = max(1, -(-sum(fastest_times(data)) // c))
         lower = max(lower, max(chains.levels(data)[0]))  # a new station at every step
         K = len(data.operators) if data.operators else n
-        first = greedy.salbp1_plan(data, until=until)  # CP-SAT's hint and upper bound
+        plain = _one_each(data)
+        first = greedy.salbp1_plan(plain, until=until) if plain else None
+        # (CP-SAT's hint and upper bound; a plan without crews is a plan with them)
         upper = sum(first.replicas) if first else None
         cp = solve_cp(data, max_stations=min(K, upper or K), time_limit=clock.remaining(),
                       seed=seed, workers=params.workers, objective_lower=lower,
@@ -701,15 +703,18 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
                       objective_upper=upper)
         cycle = c
     else:
-        if data.splits:
+        if data.splits and not data.operators:
             return _split_salbp2(data, clock, seed, params)
         fastest = fastest_times(data) if data.operators else data.times
         lower = max(max(fastest), -(-sum(fastest) // data.stations),
                     data.machine_floor(fastest),
                     chains.interval_bound(data, fastest, data.stations))
-        first = greedy.salbp2_plan(data, until=until)  # CP-SAT's hint and upper bound
+        if data.splits:  # crews share long tasks: neither the longest nor the windows bound
+            lower = max(-(-sum(fastest) // data.stations), data.machine_floor(fastest))
+        plain = _one_each(data)
+        first = greedy.salbp2_plan(plain, until=until)  # CP-SAT's hint and upper bound
         if first and data.operators:
-            first = lsearch.improve_cycle(data, first, lower=lower, seed=seed, until=(
+            first = lsearch.improve_cycle(plain, first, lower=lower, seed=seed, until=(
                 time.perf_counter() + clock.remaining() * LS_SHARE))
         cp = solve_cp(data, max_stations=data.stations, time_limit=clock.remaining(),
                       seed=seed, workers=params.workers, objective_lower=lower,
@@ -738,4 +743,16 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
     return make_result(data, cp.stations, cycle_time=cycle,
                        lower_bound=cp.objective if cp.optimal else max(cp.bound, lower),
                        proven=cp.optimal, runtime_s=runtime, stop_reason=reason,
-                       replicas=cp.replicas, operators=cp.operators)
+                       replicas=cp.replicas, operators=cp.operators, crews=cp.crews)
+
+
+def _one_each(data: ProblemData) -> ProblemData | None:
+    """``data`` with one operator per station where named operators may form crews (the
+    rules and the local search place one each; their plans hold with crews allowed); None
+    where that cannot keep the cycle (an operation too long for anyone alone)."""
+    if not (data.operators and data.splits):
+        return data
+    try:
+        return replace(data, allow_split=False)
+    except ProblemError:
+        return None
