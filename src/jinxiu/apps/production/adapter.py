@@ -272,8 +272,8 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
             compatible=mt.compatible,
             universal=mt.universal,
             must_share=must_share,
-            # a named operator is one workplace: no parallel copies of a station with skills
-            allow_split=plan.allow_split and not plan.use_operator_skills,
+            # with skills, parallel workplaces are a crew of named operators (cpsat.py)
+            allow_split=plan.allow_split,
             operators=operators,
             machines=tuple((plan.line.machines or {}).items()) if plan.line_id else (),
             time_scale=SCALE,
@@ -283,6 +283,11 @@ def plan_problem(plan: BalancePlan) -> tuple[ProblemData, list[Operation]]:
     except ProblemError as exc:
         raise PlanInputError(_problem_message(exc, ops, mt)) from exc
     return data, ops
+
+
+def _split_label() -> str:
+    """The setting that allows parallel workplaces, as the plan form names it."""
+    return str(BalancePlan._meta.get_field("allow_split").verbose_name)
 
 
 def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
@@ -299,10 +304,15 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
                  "allow duplicate workplaces or raise the cycle time.") % {"op": code[0], **seconds}
     if exc.reason == "too_long_skills":
         return _("Operation %(op)s takes %(time)s s even for the fastest active operator who "
-                 "runs it, longer than the cycle time of %(cycle)s s: raise the cycle time or "
-                 "give the skill to a faster operator. With operators' skills each station is "
-                 "one operator, so the operation is not shared between two; balancing at "
-                 "standard times can.") % {"op": code[0], **seconds}
+                 "runs it, longer than the cycle time of %(cycle)s s: tick “%(setting)s” to "
+                 "let operators share it, raise the cycle time or give the skill to a faster "
+                 "operator.") % {"op": code[0], "setting": _split_label(), **seconds}
+    if exc.reason == "too_long_crew":
+        return _("Operation %(op)s takes %(time)s s even for the fastest active operator who "
+                 "runs it, and all %(operators)d who run it, sharing it, cannot keep the cycle "
+                 "time of %(cycle)s s: raise the cycle time or give the skill to more "
+                 "operators.") % {"op": code[0], "operators": exc.values["operators"],
+                                  **seconds}
     if exc.reason == "operator_load":
         return _("With each operation at its fastest active operator the bulletin takes "
                  "%(time)s s per piece, but the line's %(operators)d active operators can do "
@@ -368,17 +378,24 @@ def _problem_message(exc: ProblemError, ops: list[Operation], mt) -> str:
 def result_to_json(result: Result, ops: list[Operation], people=()) -> dict:
     """The engine's result as a plan stores it. A station's operator is kept by id (her
     record: she stays at her station when her name or number changes) and by the name the
-    engine had (``people``: the operators the problem was made of, by ``str``)."""
+    engine had (``people``: the operators the problem was made of, by ``str``); the rest of
+    a crew sharing a long operation as its ``helpers``, one per further workplace."""
     ids = {str(p): p.pk for p in people}
+
+    def station(k: int, tasks) -> dict:
+        item = {"operations": [ops[i].pk for i in tasks],
+                "replicas": result.replicas[k] if result.replicas else 1,
+                "operator": result.operators[k] if result.operators else "",
+                "operator_id": ids.get(result.operators[k]) if result.operators else None}
+        crew = result.crews[k][1:] if result.crews else ()
+        if crew:
+            item["helpers"] = [{"operator": name, "operator_id": ids.get(name)}
+                               for name in crew]
+        return item
+
     return {
         "kind": result.kind,
-        "stations": [
-            {"operations": [ops[i].pk for i in station],
-             "replicas": result.replicas[k] if result.replicas else 1,
-             "operator": result.operators[k] if result.operators else "",
-             "operator_id": ids.get(result.operators[k]) if result.operators else None}
-            for k, station in enumerate(result.assignment)
-        ],
+        "stations": [station(k, tasks) for k, tasks in enumerate(result.assignment)],
         "cycle_seconds": result.cycle_time / SCALE,
         "lower_bound": result.lower_bound / SCALE if result.kind == "SALBP-2"
         else result.lower_bound,
@@ -479,6 +496,18 @@ def station_person(item: dict, people: list):
     return next((p for p in people if str(p) == name), None) if name else None
 
 
+def crew_pace(operations: list[dict], crew: list) -> float:
+    """Seconds between pieces at a station whose crew shares them: each sews all its
+    operations on her share, so together they finish one every ``1 / Σ 1/W``, ``W`` her own
+    time for them (at standard time where nobody sits, or she has no rate for a machine)."""
+    rates = 0.0
+    for who in crew:
+        speed = who.efficiency() if who is not None else {}
+        rates += 1 / sum(o["standard"] / (speed.get(o["machine_type"]) or 1.0)
+                         for o in operations)
+    return 1 / rates
+
+
 def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluation | None:
     """Figures and warnings for the plan's current assignment (None before a run)."""
     if not plan.result:
@@ -541,6 +570,8 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
                                     "standard": float(op.standard_seconds)})
             view.load += seconds
             where[op.code] = k
+        if plan.use_operator_skills and view.replicas > 1 and view.operations:
+            view.load = view.replicas * crew_pace(view.operations, [who for who, _ in seated])
         stations.append(view)
     if plan.use_operator_skills:
         free = [str(p) for p in people if p.pk not in placed]
@@ -660,7 +691,7 @@ def cycle_notes(plan: BalancePlan, ops: list[Operation], bottleneck_s: float,
                 "no plan has a shorter cycle. Ticking “%(setting)s” would run it at "
                 "parallel workplaces.") % {
                     "op": longest.code, "seconds": limit,
-                    "setting": BalancePlan._meta.get_field("allow_split").verbose_name})
+                    "setting": _split_label()})
             continue
         values = {"count": machines[what], "machine": mt.label(what), "seconds": work[what],
                   "limit": limit}
@@ -727,7 +758,10 @@ def yamazumi_chart(evaluation: Evaluation, y_max: float | None = None,
         for v in evaluation.stations:
             if layer < len(v.operations):
                 op = v.operations[layer]
-                data.append({"value": round(op["seconds"] / v.replicas, 2),
+                # each operation's part of the station's time per piece (a crew's pace)
+                total = sum(o["seconds"] for o in v.operations)
+                data.append({"value": round(op["seconds"] * v.per_workplace / total, 2)
+                             if total else 0,
                              "name": f"{op['code']} {op['name']} ({op['machine']})",
                              "itemStyle": {"color": colors.get(op["machine_type"], "#999")}})
             else:

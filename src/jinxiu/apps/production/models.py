@@ -378,8 +378,8 @@ class BalancePlan(ProductionModel):
         help_text=_("Assign the line's named operators, with their efficiency per machine."))
     allow_split = models.BooleanField(
         _("duplicate long operations"), default=True,
-        help_text=_("An operation longer than the cycle time goes to parallel workplaces. "
-                    "Not with operators' skills: there each station is one named operator."))
+        help_text=_("An operation longer than the cycle time goes to parallel workplaces; "
+                    "with operators' skills, to named operators who share its pieces."))
     time_limit_s = models.PositiveIntegerField(
         _("time limit (s)"), default=20,
         # at most half the job heartbeat timeout: the engine reports nothing while it searches

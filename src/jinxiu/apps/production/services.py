@@ -95,7 +95,7 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
         # operation that leaves a station empty takes its operator along
         moved = source is not None and not source["operations"]
         stations.insert(to_station - 1, {
-            "operations": [], "replicas": 1,
+            "operations": [], "replicas": source.get("replicas", 1) if moved else 1,
             "operator": source.get("operator", "") if moved else "",
             "operator_id": source.get("operator_id") if moved else None,
             # the operators of its other workplaces too (trimmed below to those it keeps)
@@ -108,6 +108,8 @@ def plan_move(*, plan: BalancePlan, operation: Operation, to_station: int,
     # duplicate workplaces follow the long operation that needs them
     places = station_workplaces(plan, [[seconds[pk] for pk in s["operations"]]
                                        for s in stations])
+    if plan.use_operator_skills:  # a crew of named operators stays at its station
+        places = [max(1, int(s.get("replicas", 1))) for s in stations]
     for station, count in zip(stations, places, strict=True):
         station["replicas"] = count
         # the operators of workplaces the station no longer has leave it
