@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from jinxiu.engines.common import MaxRuntime
-from jinxiu.engines.linebal import Operator, ProblemData, check_solution, solve
+from jinxiu.engines.linebal import Operator, ProblemData, check_solution, crews, solve
 from jinxiu.engines.linebal.problem import ProblemError
 from jinxiu.engines.linebal.result import make_result
 from tests.engines.linebal.test_solve import small_dags
 
-SHARES = 10_000
+SHARES = 10_080  # as the engine: divisible by every crew size up to 10
 TEAM = (Operator("A", {"*": 1.2}), Operator("B", {"*": 0.8}), Operator("C", {"*": 1.0}),
         Operator("D", {"*": 1.0}))
 
@@ -32,17 +32,25 @@ def _line(**kw):
                        operators=TEAM, allow_split=True, **kw)
 
 
+OWN = {"A": 5000, "B": 7500, "C": 6000, "D": 6000}  # their own times for the 60 s task
+
+
 def test_two_operators_share_the_long_operation_at_the_takt():
-    # at 31 s nobody sews the 60 s operation alone (A, the fastest, takes 50 s); A and B
-    # together keep up: 31/50 + 31/75 = 1.033. The short ones (30 s) go to C
+    # at 31 s nobody sews the 60 s operation alone (A, the fastest, takes 50 s). Pairs that
+    # keep up: A with anyone (31/50 + 31/75 = 1.03, + 31/60 = 1.14), C with D (1.03); B
+    # with C or D does not (0.93). The short ones (10 s + 20 s) go to one of the others
     data = _line(cycle_time=3100)
     res = solve(data, stop=MaxRuntime(10))
     assert res.proven_optimal and res.stations == 3
-    assert res.assignment == ((0,), (1, 2))
-    assert res.crews == (("A", "B"), ("C",)) and res.operators == ("A", "C")
-    assert res.replicas == (2, 1)
-    # the crew's pace: 1 / (1/5000 + 1/7500) = 3000 between pieces; as two workplaces 6000
-    assert res.station_times == (6000, 3000)
+    assert res.assignment == ((0,), (1, 2)) and res.replicas == (2, 1)
+    crew, (other,) = res.crews
+    assert crew in {("A", "B"), ("A", "C"), ("A", "D"), ("C", "D")}
+    assert res.operators == (crew[0], other) and other not in crew
+    # the crew's pace, 1 / (1/W + 1/W'), as two workplaces: 6000 for A and B (3000 between
+    # pieces), 5455 for A and C; the other's own time for the short ones: 3000 at 1,
+    # 2500 at 1.2 (A), 3750 at 0.8 (B) - over the takt, so never B
+    pace = 2 / sum(1 / OWN[name] for name in crew)
+    assert res.station_times == (math.ceil(pace), {"A": 2500, "C": 3000, "D": 3000}[other])
     assert check_solution(data, res) == []
 
 
@@ -72,11 +80,32 @@ def test_highest_output_with_crews():
     res = solve(_line(stations=3), stop=MaxRuntime(10))
     assert res.proven_optimal and res.cycle_time == 2813
     assert res.crews == (("A", "C", "D"),)
-    # four: A, B and C on the first two (62.5, 87.5, 70: 2333.6 between pieces), D alone
-    # on the last (20 s)
+    # four: A, B and C or D on the first two (62.5, 87.5, 70: 2333.6 between pieces), the
+    # other of C and D alone on the last (20 s)
     res = solve(_line(stations=4), stop=MaxRuntime(10))
     assert res.proven_optimal and res.cycle_time == 2334
-    assert res.assignment == ((0, 1), (2,)) and res.crews == (("A", "C", "B"), ("D",))
+    twin = {"D": "C", "C": "D"}  # C and D are alike: either may take either place
+    assert res.assignment == ((0, 1), (2,))
+    assert res.crews in ((("A", "C", "B"), ("D",)), (("A", "D", "B"), ("C",)))
+    assert twin[res.crews[1][0]] == res.crews[0][1]
+
+
+def test_the_rules_give_a_start_with_crews():
+    # the rules (crews.py): 甲 alone cannot set sleeves in 31 s, so the fewest free
+    # operators who keep up together, fastest first, take it: 甲 (50 s) and 丙 (60 s), 1.14
+    # of a piece. With the 10 s operation too they would manage 31/58.34 + 31/70 = 0.97 of
+    # a piece, so it goes to the next station, with 乙 or 丁 and the 20 s one
+    data = _line(cycle_time=3100)
+    start = crews.crew_start(data, 3100)
+    assert start is not None and sum(start.replicas) == 3
+    assert start.plan[0] == [0] and start.crews[0] == [0, 2]  # A and C, as indices
+    res = make_result(data, start.plan, cycle_time=3100, lower_bound=0, proven=False,
+                      runtime_s=0.0, stop_reason="time_limit", crews=start.crews)
+    assert check_solution(data, res) == []
+    # highest output with three: the least cycle at which the rules' crews fit three
+    found = crews.crew_cycle(_line(stations=3), 2500, 4000)
+    assert found is not None and sum(found.replicas) <= 3 and found.cycle >= 2813
+    assert crews.crew_cycle(_line(stations=3), 2500, 2812) is None  # below the optimum
 
 
 def _result(data, stations, crews, cycle=None):

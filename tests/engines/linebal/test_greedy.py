@@ -105,7 +105,7 @@ def test_salbp1_tonge70_with_four_machine_types(scholl):
     data = ProblemData(times=graph.times, precedences=graph.precedences, cycle_time=156,
                        machine_types=tuple(TYPES[i % 4] for i in range(len(graph.times))),
                        **GARMENT)
-    plan, cycle, replicas, operators = salbp1_plan(data)
+    plan, cycle, replicas, operators = salbp1_plan(data)[:4]
     assert cycle == 156 and replicas == [1] * len(plan) and operators is None
     res = make_result(data, plan, cycle_time=156, lower_bound=0, proven=False, runtime_s=0.0,
                       stop_reason="time_limit")
@@ -128,7 +128,7 @@ def test_every_salbp1_plan_of_the_rules_keeps_the_rules(problem, extra, allow_sp
     found = salbp1_plan(data)
     if found is None:
         return
-    plan, _, replicas, _ = found
+    plan, _, replicas, _ = found[:4]
     res = make_result(data, plan, cycle_time=data.cycle_time, lower_bound=0, proven=False,
                       runtime_s=0.0, stop_reason="time_limit", replicas=replicas)
     assert check_solution(data, res) == []

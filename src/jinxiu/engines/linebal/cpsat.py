@@ -84,13 +84,15 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
              workers: int = 1, hint: list[list[int]] | None = None,
              objective_upper: int | None = None, objective_lower: int = 0,
              cycle_upper: int | None = None,
-             hint_operators: list[int] | None = None) -> CpOutcome:
+             hint_operators: list[int] | None = None,
+             hint_crews: list[list[int]] | None = None) -> CpOutcome:
     """Solve ``data`` with CP-SAT using at most ``max_stations`` stations (positions).
 
     SALBP-1: minimise the number of stations (workplaces), at most ``objective_upper``.
     SALBP-2: ``max_stations`` is the given count; minimise the cycle time (at most
     ``cycle_upper``). ``hint``: a plan (tasks per station) to start from, with its operator
-    per station (``hint_operators``) when operators are named. ``time_limit`` covers
+    per station (``hint_operators``, or everyone at it: ``hint_crews``) when operators
+    are named. ``time_limit`` covers
     building the model too (SCHOLL with 60 named operators: about 2 s of it)."""
     began = time.perf_counter()
     n = data.num_tasks
@@ -126,14 +128,18 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         target = min(target, K)
         early, late = _windows(data, c_for_windows, target,
                                fastest_times(data) if named else None)
+    elif named:  # crews: a station may hold more than c, but chains still need stations
+        first, last, _ = chains.levels(data)
+        early, late = list(first), [K + 1 - b for b in last]
     else:
         early, late = [1] * n, [K] * n
     early = [max(1, e) for e in early]
     late = [min(K, x) for x in late]
+    crews_hint = hint_crews or ([[o] for o in hint_operators] if hint_operators else None)
     if not data.precedences:
         late = _first_fit_labels(t, late)
         if hint:  # numbered the same way, or the hint would break the new windows
-            hint, hint_operators = _first_fit_hint(t, hint, hint_operators)
+            hint, crews_hint = _first_fit_hint(t, hint, crews_hint)
     for i in range(n):
         if early[i] > late[i]:
             return CpOutcome(None, None, None, None, (objective_upper or K) + 1, False, True)
@@ -250,9 +256,9 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         pos = {i: k + 1 for k, st in enumerate(hint) for i in st}
         for (i, k), v in x.items():
             model.AddHint(v, 1 if pos.get(i) == k else 0)
-        if op_of is not None and hint_operators is not None:
+        if op_of is not None and crews_hint is not None:
             for (o, k), v in op_of.items():
-                model.AddHint(v, 1 if k <= len(hint) and hint_operators[k - 1] == o else 0)
+                model.AddHint(v, 1 if k <= len(hint) and o in crews_hint[k - 1] else 0)
 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, time_limit - (
@@ -285,7 +291,9 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
                      out_crews)
 
 
-SHARES = 10_000  # a crew's shares of the pieces, in 1/SHARES (rounded down: never too hopeful)
+# a crew's shares of the pieces, in 1/SHARES (rounded down: never too hopeful); 2520 · 4 is
+# divisible by every crew size up to 10, so equal shares of W = r · c are never rounded away
+SHARES = 10_080
 
 
 def _operators(model, data: ProblemData, K: int, x, y, by_station, c_const: int | None,
@@ -369,8 +377,11 @@ def _operators(model, data: ProblemData, K: int, x, y, by_station, c_const: int 
             if not terms:
                 continue
             load = sum(terms)
-            if shared is None:
+            if shared is None or all(own[o][i] is None for i in here):
+                # alone (she runs none of the long tasks a crew here would share)
                 model.Add(load <= c).OnlyEnforceIf(a[o, k])
+                if shared is not None:
+                    model.AddImplication(a[o, k], shared.Not())
                 continue
             model.Add(load <= c).OnlyEnforceIf([a[o, k], shared.Not()])
             top = sum(own[o][i] for i in by_station[k] if own[o][i] is not None)
@@ -469,9 +480,9 @@ def _first_fit_labels(t: tuple[int, ...] | list[int], late: list[int]) -> list[i
     return late
 
 
-def _first_fit_hint(t, hint: list[list[int]], operators: list[int] | None
-                    ) -> tuple[list[list[int]], list[int] | None]:
-    """A plan's stations (and their operators) renumbered as ``_first_fit_labels`` numbers
+def _first_fit_hint(t, hint: list[list[int]], operators: list | None
+                    ) -> tuple[list[list[int]], list | None]:
+    """A plan's stations (and their operators, or crews) renumbered as ``_first_fit_labels`` numbers
     them: in the order in which the tasks, longest first, first reach them."""
     rank = {i: j for j, i in enumerate(sorted(range(len(t)), key=lambda i: (-t[i], i)))}
     order = sorted(range(len(hint)),

@@ -38,6 +38,7 @@ class Start(NamedTuple):
     cycle: int
     replicas: list[int]
     operators: list[int] | None
+    crews: list[list[int]] | None = None  # everyone at each station (``crews.py``)
 
 
 class Units:
@@ -348,7 +349,7 @@ def salbp1_plan(data: ProblemData, *, until: float = math.inf) -> Start | None:
         return None
     need = (1,) * data.num_tasks
     problem = data
-    if data.splits:
+    if data.splits and not data.operators:  # (named operators share in crews: crews.py)
         need, keep, pairs = at_cycle(data.times, c)
         try:
             problem = replace(data, allow_split=False, times=keep,

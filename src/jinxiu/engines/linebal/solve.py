@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from jinxiu.engines.common.result import StopReason
 from jinxiu.engines.common.stop import FirstOf, MaxRuntime, StoppingCriterion
-from jinxiu.engines.linebal import chains, greedy, lsearch, split, window
+from jinxiu.engines.linebal import chains, crews, greedy, lsearch, split, window
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, hoffmann_both_ends, link_ends, warm_up
@@ -696,11 +696,16 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
         plain = _one_each(data)
         first = greedy.salbp1_plan(plain, until=until) if plain else None
         # (CP-SAT's hint and upper bound; a plan without crews is a plan with them)
+        if data.operators and data.splits:
+            crewed = crews.crew_start(data, c, until=time.perf_counter() + (
+                clock.remaining() * GREEDY_SHARE))
+            if crewed and (first is None or sum(crewed.replicas) < sum(first.replicas)):
+                first = crewed
         upper = sum(first.replicas) if first else None
         cp = solve_cp(data, max_stations=min(K, upper or K), time_limit=clock.remaining(),
                       seed=seed, workers=params.workers, objective_lower=lower,
                       hint=first and first.plan, hint_operators=first and first.operators,
-                      objective_upper=upper)
+                      hint_crews=first and first.crews, objective_upper=upper)
         cycle = c
     else:
         if data.splits and not data.operators:
@@ -712,14 +717,18 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
         if data.splits:  # crews share long tasks: neither the longest nor the windows bound
             lower = max(-(-sum(fastest) // data.stations), data.machine_floor(fastest))
         plain = _one_each(data)
-        first = greedy.salbp2_plan(plain, until=until)  # CP-SAT's hint and upper bound
-        if first and data.operators:
+        first = greedy.salbp2_plan(plain, until=until) if plain else None
+        if first and data.operators:  # (CP-SAT's hint and upper bound)
             first = lsearch.improve_cycle(plain, first, lower=lower, seed=seed, until=(
                 time.perf_counter() + clock.remaining() * LS_SHARE))
+        if first and data.operators and data.splits:  # crews may shorten the cycle
+            first = crews.crew_cycle(data, lower, first.cycle - 1, until=(
+                time.perf_counter() + clock.remaining() * GREEDY_SHARE)) or first
         cp = solve_cp(data, max_stations=data.stations, time_limit=clock.remaining(),
                       seed=seed, workers=params.workers, objective_lower=lower,
                       hint=first and first.plan,
                       hint_operators=first and first.operators,
+                      hint_crews=first and first.crews,
                       cycle_upper=first and first.cycle)
         cycle = None
     runtime = time.perf_counter() - clock.start
@@ -731,7 +740,8 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
         return make_result(data, first.plan, cycle_time=cycle, lower_bound=bound,
                            proven=proven, runtime_s=runtime, stop_reason=StopReason.OPTIMAL
                            if proven else StopReason(clock.stop.reason or "time_limit"),
-                           replicas=first.replicas, operators=first.operators)
+                           replicas=first.replicas, operators=first.operators,
+                           crews=first.crews)
     if cp.stations is None:
         reason = StopReason.INFEASIBLE if cp.infeasible else StopReason(
             clock.stop.reason or "time_limit")
