@@ -169,3 +169,38 @@ def test_the_plan_page_has_a_picker_per_crew_member(admin_client, org, team,
         select = re.search(rf'<select name="operator" id="{picker}".*?</select>', page, re.S)
         assert f'<option value="{people[name].pk}" selected>{name}</option>' in select[0]
     assert "<td>1 ×2</td>" in page
+
+
+def test_the_api_gives_the_stations_with_the_crew_to_the_enterprise_only(
+        org, team, django_capture_on_commit_callbacks):
+    from rest_framework.test import APIClient
+
+    from tests.helpers.factories import make_org
+
+    line, _people = team
+    plan = make_plan(org, style=make_style(org, ops=SLEEVES), line=line,
+                     use_operator_skills=True)
+    api = APIClient()
+    api.force_authenticate(make_user(memberships=[(org, "admin")]))
+    url = f"/api/production/plans/{plan.pk}/stations/"
+    assert api.get(url).status_code == 404  # not balanced yet
+    plan = _run(plan, django_capture_on_commit_callbacks)
+    body = api.get(url).json()
+    crew = [plan.result["stations"][0]["operator"],
+            plan.result["stations"][0]["helpers"][0]["operator"]]
+    first, second = body["stations"]
+    assert first["station"] == 1 and first["workplaces"] == 2 and first["operators"] == crew
+    assert [op["code"] for op in first["operations"]] == ["A"]
+    assert first["operations"][0]["seconds"] == 50.0  # at 甲's speed, who leads the crew
+    assert first["seconds"] == round(_pace(*crew), 2) and first["warnings"] == []
+    assert second["operators"] in (["丙"], ["丁"]) and second["seconds"] == 30.0
+    assert second["idle_seconds"] == 1.0  # to the takt of 31 s
+    assert body["workplaces"] == 3 and body["cycle_seconds"] == 31.0
+    assert body["bottleneck_seconds"] == 30.0 and body["proven_optimal"] is True
+    assert body["output_per_day"] == 960 and body["stale"] is False  # 480 min at 30 s
+    # in the default language (the API asks for none): the one of the four left out
+    assert [w[:9] for w in body["warnings"]] == ["未安排到任何工位："]
+    assert body["unassigned"] == []
+    stranger = APIClient()
+    stranger.force_authenticate(make_user("外人", memberships=[(make_org("别家"), "admin")]))
+    assert stranger.get(url).status_code == 404

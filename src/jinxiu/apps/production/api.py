@@ -96,6 +96,37 @@ class BalancePlanViewSet(RestrictedModelViewSet):
     filterset_class = filtersets.BalancePlanFilterSet
 
     @action(detail=True, methods=["get"])
+    def stations(self, request, pk=None):
+        """The plan as its page shows it, hand edits included: per station its workplaces,
+        operators (a crew sharing a long operation, every one), operations by code with
+        their seconds (at the operator's speed on a skills plan), time per piece (a crew's
+        pace), idle time and warnings; and the plan's cycle, bottleneck, efficiency, output
+        and warnings. 404 before the plan has been balanced."""
+        from jinxiu.apps.production.adapter import evaluate
+
+        plan = self.get_object()
+        ev = evaluate(plan)
+        if ev is None:
+            raise NotFound(_("Not balanced yet."))
+        return Response({
+            "stale": ev.stale, "edited": plan.edited,
+            "proven_optimal": bool(plan.result.get("proven_optimal")) and not plan.edited,
+            "cycle_seconds": ev.cycle_seconds, "bottleneck_seconds": round(
+                ev.bottleneck_seconds, 2), "workplaces": ev.workplaces,
+            "balance_efficiency": round(ev.balance_efficiency, 4),
+            "output_per_hour": round(ev.output_per_hour, 1), "output_per_day": ev.output_per_day,
+            "warnings": ev.plan_warnings,
+            "stations": [{
+                "station": v.number, "workplaces": v.replicas,
+                "operators": [name for _seat, name, _pk in v.seats if name],
+                "operations": [{"code": op["code"], "name": op["name"],
+                                "machine_type": op["machine_type"], "seconds": op["seconds"]}
+                               for op in v.operations],
+                "seconds": round(v.per_workplace, 2), "idle_seconds": round(v.idle, 2),
+                "warnings": v.warnings} for v in ev.stations],
+            "unassigned": [op["code"] for op in ev.unassigned]})
+
+    @action(detail=True, methods=["get"])
     def route(self, request, pk=None):
         """The plan's route table as it stands (hand edits included): each stop of a piece
         in order, with its station, parallel workplaces, operation codes and operators.
