@@ -318,3 +318,21 @@ def test_the_api_gives_the_route_table_to_the_enterprise_only(
     stranger = APIClient()
     stranger.force_authenticate(make_user("外人", memberships=[(make_org("别家"), "admin")]))
     assert stranger.get(url).status_code == 404
+
+
+def test_the_plan_list_says_each_plans_routing(client, regions, settings):
+    import re
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    org = make_org()
+    make_plan(org, line=make_line(org, name="吊挂线", routing=Line.Routing.FREE), name="吊挂方案")
+    make_plan(org, style=make_style(org, code="S2"), line=make_line(org, name="流水"),
+              name="流水方案")
+    make_plan(org, style=make_style(org, code="S3"), cycle_seconds=60, name="无线方案")
+    client.force_login(make_user(memberships=[(org, "admin")]))
+    page = client.get("/production/plans/").content.decode()
+    rows = {name: re.search(rf">{name}</a>.*?</tr>", page, re.S)[0]
+            for name in ("吊挂方案", "流水方案", "无线方案")}
+    assert "吊挂线（按工序派站）" in rows["吊挂方案"] and "流水线" not in rows["吊挂方案"]
+    assert "流水线（按工序顺序）" in rows["流水方案"]
+    assert "按工序" not in rows["无线方案"]

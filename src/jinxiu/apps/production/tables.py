@@ -56,12 +56,19 @@ class BalancePlanTable(BaseTable):
     name = tables.Column(linkify=True)
     style = tables.Column(verbose_name=_("style"))
     line = tables.Column(verbose_name=_("line"))
+    # a hanging line's plans read differently (stations take operations far apart)
+    routing = tables.Column(accessor="line__routing", verbose_name=_("routing"),
+                            orderable=False)
     stations = tables.Column(accessor="result__stations", verbose_name=_("Workplaces"),
                              orderable=False)
 
     class Meta(BaseTable.Meta):
         model = BalancePlan
-        fields = ("name", "style", "line", "mode", "status", "stations", "edited", "created")
+        fields = ("name", "style", "line", "routing", "mode", "status", "stations", "edited",
+                  "created")
+
+    def render_routing(self, record):
+        return record.line.get_routing_display() if record.line_id else "—"
 
     def render_stations(self, value):
         """Workplaces, as the plan page counts them (a station with duplicates counts its
