@@ -20,7 +20,6 @@ from tests.helpers.factories import make_user
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_english")]
 
-STALE = "The bulletin, the line or the plan's settings changed after this plan was balanced"
 
 
 def _run(plan, capture):
@@ -67,7 +66,8 @@ def test_reimport_with_a_new_time_updates_the_plan_and_says_it_is_stale(
     rows = [*SMALL_CSV[:2], "3,做门襟,平车,35,", SMALL_CSV[3]]
     bulletin_import(style=plan.style, uploaded=_csv(rows))
     ev = evaluate(plan)
-    assert ev.stale and ev.warnings[0].startswith(STALE) and ev.unassigned == []
+    assert ev.stale and ev.warnings[0].startswith(
+        "Changed after this plan was balanced: the bulletin. ") and ev.unassigned == []
     assert [s.load for s in ev.stations] == [35.0, 20.0, 40.0]
 
 
@@ -204,7 +204,8 @@ def test_a_deactivated_operator_makes_the_plan_stale_and_is_named(
         fast.active = False
         fast.save()
     ev = evaluate(plan)
-    assert ev.stale and ev.warnings[0].startswith(STALE)
+    assert ev.stale and ev.warnings[0].startswith(
+        "Changed after this plan was balanced: the line's operators. ")
     station = next(s for s in ev.stations if s.operator == "快手")
     assert station.warnings == ["快手 is no longer an active operator of the line; the load is "
                                 "at standard time."]

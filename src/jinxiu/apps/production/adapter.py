@@ -97,6 +97,19 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = N
     skills as typed (listing "熨烫 1", her speed already, changed it) and, for the highest
     output at standard times, every operator's skills where only their number counts; a
     plan is not stale for that difference alone."""
+    state = _input_state(plan, ops, people, legacy=legacy)
+    if state[-1] is None:  # only on a hanging line: the digests of plans in order stay
+        state = state[:-1]
+    return _digest(state)
+
+
+def _digest(state) -> str:
+    return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:20]
+
+
+def _input_state(plan: BalancePlan, ops: list[Operation], people: list | None, *,
+                 legacy: bool = False) -> list:
+    """What ``plan_inputs`` digests, in its order, the routing last ("free" or None)."""
     people = plan_operators(plan) if people is None else people
     if plan.use_operator_skills:
         people = sorted((p.pk, sorted((p.skills if legacy else _speeds(p)).items()))
@@ -110,12 +123,36 @@ def plan_inputs(plan: BalancePlan, ops: list[Operation], people: list | None = N
     free = routes_freely(plan)
     if free:  # a hanging line's run does not see the predecessors: editing them changes nothing
         signature = [(*row[:4], [], *row[5:]) for row in signature]
-    state = [signature, plan.mode, plan_cycle_seconds(plan), plan.station_count,
-             plan.use_operator_skills, plan.allow_split,
-             sorted((plan.line.machines or {}).items()) if plan.line_id else [], people]
-    if free:  # only then: the digests of plans on lines in order stay
-        state.append("free")
-    return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:20]
+    return [signature, plan.mode, plan_cycle_seconds(plan), plan.station_count,
+            plan.use_operator_skills, plan.allow_split,
+            sorted((plan.line.machines or {}).items()) if plan.line_id else [], people,
+            "free" if free else None]
+
+
+# the parts of a plan's inputs whose change the stale notice names: (key, the places in
+# ``_input_state``)
+INPUT_PARTS = (("target", (1, 2, 3)), ("settings", (4, 5)), ("machines", (6,)),
+               ("operators", (7,)), ("routing", (8,)))
+
+
+def plan_input_parts(plan: BalancePlan, ops: list[Operation], people: list | None = None
+                     ) -> dict[str, str | None]:
+    """A digest per part of what a run balances (``INPUT_PARTS``, and the bulletin apart
+    from its order of operations, and that order: None on a hanging line, whose runs do
+    not see it), kept with the result so that a stale plan's notice can say what
+    changed."""
+    state = _input_state(plan, ops, people)
+    rows = bulletin_signature(ops)
+    return {"bulletin": _digest([(*row[:4], [], *row[5:]) for row in rows]),
+            "order": None if routes_freely(plan) else _digest([row[4] for row in rows]),
+            **{key: _digest([state[i] for i in places]) for key, places in INPUT_PARTS}}
+
+
+def _part_labels() -> dict[str, str]:
+    return {"bulletin": _("the bulletin"), "order": _("the order of operations"),
+            "target": _("the cycle time or the number of operators"),
+            "settings": _("the plan's settings"), "machines": _("the line's machines"),
+            "operators": _("the line's operators"), "routing": _("the line's routing")}
 
 
 @dataclass
@@ -522,7 +559,16 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
     stored = plan.result.get("inputs")
     stale = stored is not None and stored != plan_inputs(plan, ops, people) \
         and stored != plan_inputs(plan, ops, people, legacy=True)
-    if stale:
+    parts = plan.result.get("input_parts") if stale else None  # (runs before 2026-11-30: none)
+    now = plan_input_parts(plan, ops, people) if parts else {}
+    changed = [label for key, label in _part_labels().items()  # (an order only where
+               if key in now and parts.get(key) != now[key]  # both runs see it)
+               and None not in (parts.get(key), now[key])]
+    if changed:
+        warnings.append(_("Changed after this plan was balanced: %(what)s. The figures are "
+                          "for the bulletin as it is now; balance again for a plan made for "
+                          "it.") % {"what": _(", ").join(changed)})
+    elif stale:
         warnings.append(_("The bulletin, the line or the plan's settings changed after this "
                           "plan was balanced. The figures are for the bulletin as it is now; "
                           "balance again for a plan made for it."))

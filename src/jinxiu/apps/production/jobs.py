@@ -86,6 +86,7 @@ def _balance(ctx):
     from jinxiu.apps.production.adapter import (
         bulletin_signature,
         fewest_workplaces,
+        plan_input_parts,
         plan_inputs,
         plan_operations,
         plan_operators,
@@ -102,6 +103,7 @@ def _balance(ctx):
     data, ops = plan_problem(plan)
     people = plan_operators(plan)
     inputs = plan_inputs(plan, ops, people)  # what this run balances, kept with its result
+    parts = plan_input_parts(plan, ops, people)  # and per part, to say what changed later
     ctx.progress(10, _("Balancing %(n)d operations") % {"n": len(ops)})
     stop = _Reporting(ctx, plan.time_limit_s, len(ops))
     result = solve(data, stop=stop, seed=0, params=solve_params())
@@ -139,7 +141,8 @@ def _balance(ctx):
         if bulletin_signature(plan_operations(current)) != bulletin_signature(ops):
             raise ValueError(_("The bulletin of %(style)s was changed while the plan was "
                                "being balanced; balance it again.") % {"style": current.style})
-        current.result = {**result_to_json(result, ops, people), "inputs": inputs}
+        current.result = {**result_to_json(result, ops, people), "inputs": inputs,
+                          "input_parts": parts}
         current.status = BalancePlan.Status.DONE
         current.edited = False
         current.save()
