@@ -142,7 +142,9 @@ def test_an_operation_added_after_the_run_can_be_given_a_station(
     assert [op["code"] for op in ev.unassigned] == ["5"]
     # the bulletin changed since the run: said first, then what it means for this plan
     assert ev.stale and ev.warnings[1:] == ["Not assigned: 5."]
-    assert ev.warnings[0].startswith("Changed after this plan was balanced: the bulletin. ")
+    # (the new operation follows 4: the order of operations changed too)
+    assert ev.warnings[0].startswith(
+        "Changed after this plan was balanced: the bulletin, the order of operations. ")
     page = admin_client.get(f"/production/plans/{plan.pk}/").content.decode()
     row = page[page.index('id="unassigned"'):]
     assert f'id="move-{new.pk}"' in row and "Assign to station" in row

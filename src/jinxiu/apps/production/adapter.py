@@ -144,7 +144,8 @@ def plan_input_parts(plan: BalancePlan, ops: list[Operation], people: list | Non
     state = _input_state(plan, ops, people)
     rows = bulletin_signature(ops)
     return {"bulletin": _digest([(*row[:4], [], *row[5:]) for row in rows]),
-            "order": None if routes_freely(plan) else _digest([row[4] for row in rows]),
+            "order": None if routes_freely(plan) else _digest(sorted(
+                (pred, row[1]) for row in rows for pred in row[4])),
             **{key: _digest([state[i] for i in places]) for key, places in INPUT_PARTS}}
 
 
