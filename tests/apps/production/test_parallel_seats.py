@@ -145,3 +145,26 @@ def test_employee_numbers_of_any_digits_sort_without_breaking_pages(doubled, cli
     client.force_login(make_user(memberships=[(org, "admin")]))
     assert client.get(plan.line.get_absolute_url()).status_code == 200
     assert client.get(plan.get_absolute_url()).status_code == 200
+
+
+def test_a_move_that_takes_a_workplace_away_says_who_lost_her_place(doubled, client, org):
+    plan, station, people = doubled
+    ops = {op.code: op for op in Operation.objects.filter(style=plan.style)}
+    plan_set_operator(plan=plan, station=station, seat=0, operator=people["甲"].pk)
+    plan_set_operator(plan=plan, station=station, seat=1, operator=people["乙"].pk)
+    plan.refresh_from_db()
+    client.force_login(make_user(memberships=[(org, "admin")]))
+    # operation 4 (10 s) joins the doubled station: it stays ×2, nobody loses a place
+    page = client.post(f"/production/plans/{plan.pk}/move/",
+                       {"operation": ops["4"].pk, "to_station": station},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert 'role="status"' not in page
+    plan.refresh_from_db()
+    # operation 3 (40 s) leaves for a new station: its second workplace goes with it, and
+    # 乙, who sat there, has no place (甲 stays with the 10 s left behind)
+    page = client.post(f"/production/plans/{plan.pk}/move/",
+                       {"operation": ops["3"].pk,
+                        "to_station": len(plan.result["stations"]) + 1},
+                       HTTP_HX_REQUEST="true").content.decode()
+    assert ('<div class="alert alert-info" role="status">乙 已没有工位：所在的并行工位随长工序'
+            '移走了。如方案仍需要，请重新安排。</div>') in page  # (its default language)

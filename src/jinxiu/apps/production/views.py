@@ -514,6 +514,8 @@ class _PlanEditView(ObjectViewMixin, View):
     model = BalancePlan
     queryset = BalancePlan.objects.select_related("style", "line", "job")
 
+    note: str | None = None  # what the edit did besides (shown in the panel)
+
     def edit(self, request, plan) -> str | None:
         raise NotImplementedError
 
@@ -523,13 +525,15 @@ class _PlanEditView(ObjectViewMixin, View):
             error = self.edit(request, plan)
         except ValidationError as exc:
             error = " ".join(exc.messages)
-        context = {**_plan_context(request, plan), "move_error": error}
+        context = {**_plan_context(request, plan), "move_error": error, "move_note": self.note}
         if request.htmx:
             # 200 with the reason in the panel: htmx swaps no 4xx answer, and the page
             # would silently keep showing the edit as made
             return render(request, "production/inc/plan_panel.html", context)
         if error:
             messages.error(request, error)
+        elif self.note:
+            messages.info(request, self.note)
         return redirect(plan.get_absolute_url())
 
 
@@ -564,10 +568,25 @@ class BalancePlanMoveView(_PlanEditView):
         if not form.is_valid():
             return _("Choose an operation and a station.")
         operation = get_object_or_404(plan.style.operations, pk=form.cleaned_data["operation"])
+        before = _seated(plan)
         plan_move(plan=plan, operation=operation, to_station=form.cleaned_data["to_station"],
                   new_station=form.cleaned_data["new_station"],
                   version=form.cleaned_data["version"])
+        released = [name for name in before if name not in _seated(plan)]
+        if released:  # a station lost the parallel workplaces they sat at
+            self.note = _("No place left for %(names)s: the parallel workplaces they sat "
+                          "at went with the long operation. Place them again where the plan "
+                          "needs them.") % {"names": _(", ").join(released)}
         return None
+
+
+def _seated(plan) -> list[str]:
+    """Everyone placed at a station of the plan, each workplace's operator in line order."""
+    from jinxiu.apps.production.adapter import seat_items
+
+    return [seat["operator"] for item in (plan.result or {}).get("stations", [])
+            for seat in seat_items(item, max(1, int(item.get("replicas", 1))))
+            if seat.get("operator")]
 
 
 class BalancePlanExportView(ObjectViewMixin, View):
