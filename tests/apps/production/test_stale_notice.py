@@ -84,3 +84,54 @@ def test_the_notice_names_the_order_apart_from_the_bulletin(plan):
     op.predecessors = ["1"]
     op.save()
     assert _notice(plan) == "Changed after this plan was balanced: the order of operations." + TAIL
+
+
+def test_predecessors_listed_in_another_order_change_nothing(
+        org, django_capture_on_commit_callbacks):
+    from tests.apps.production.factories import make_style
+
+    style = make_style(org, code="P", ops=[("A", "甲", "lockstitch", "20", []),
+                                           ("B", "乙", "lockstitch", "20", []),
+                                           ("C", "丙", "lockstitch", "20", ["A", "B"])])
+    plan = make_plan(org, style=style, line=make_line(org, name="二线"), cycle_seconds=40)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_run(plan=plan, user=make_user())
+    op = style.operations.get(code="C")
+    op.predecessors = ["B", "A"]
+    op.save()
+    plan.refresh_from_db()
+    ev = evaluate(plan)
+    assert not ev.stale and ev.warnings == []
+
+
+def test_switching_the_objective_names_the_target_only(plan):
+    from jinxiu.apps.production.models import BalancePlan
+
+    plan.mode = BalancePlan.Mode.MAX_OUTPUT  # now the line's operators count, by number
+    plan.save()
+    assert _notice(plan) == ("Changed after this plan was balanced: the cycle time or the "
+                             "number of operators." + TAIL)
+
+
+def test_a_skills_plan_balanced_before_crews_is_stale(org, django_capture_on_commit_callbacks):
+    from jinxiu.apps.production import adapter
+    from tests.apps.production.factories import make_operator
+
+    line = make_line(org, name="三线")
+    make_operator(org, "甲", line, {"lockstitch": 1.0, "overlock": 1.0})
+    make_operator(org, "乙", line, {"lockstitch": 1.0, "overlock": 1.0})
+    make_operator(org, "丙", line, {"lockstitch": 1.0, "overlock": 1.0})
+    plan = make_plan(org, line=line, cycle_seconds=60, use_operator_skills=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        plan_run(plan=plan, user=make_user())
+    plan.refresh_from_db()
+    assert not evaluate(plan).stale
+    # its digest as a run before 2026-11-30 kept it: duplicate workplaces then meant nothing
+    ops = adapter.plan_operations(plan)
+    state = adapter._input_state(plan, ops, None)
+    state[5] = True
+    plan.result = {k: v for k, v in plan.result.items() if k != "input_parts"}
+    plan.result["inputs"] = adapter._digest(state[:-1])
+    plan.save()
+    ev = evaluate(plan)
+    assert ev.stale and ev.warnings[0].startswith("The bulletin, the line or the plan's")

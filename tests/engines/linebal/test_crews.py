@@ -49,9 +49,44 @@ def test_two_operators_share_the_long_operation_at_the_takt():
     # the crew's pace, 1 / (1/W + 1/W'), as two workplaces: 6000 for A and B (3000 between
     # pieces), 5455 for A and C; the other's own time for the short ones: 3000 at 1,
     # 2500 at 1.2 (A), 3750 at 0.8 (B) - over the takt, so never B
-    pace = 2 / sum(1 / OWN[name] for name in crew)
-    assert res.station_times == (math.ceil(pace), {"A": 2500, "C": 3000, "D": 3000}[other])
+    assert res.station_times == (2 * _least_cycle([OWN[name] for name in crew]),
+                                 {"A": 2500, "C": 3000, "D": 3000}[other])
     assert check_solution(data, res) == []
+
+
+def _least_cycle(own) -> int:
+    """The least cycle a crew of these own times keeps, counted out (shares in 1/SHARES)."""
+    return next(c for c in range(1, max(own) + 1)
+                if sum(SHARES * c // w for w in own) >= SHARES)
+
+
+def test_a_crew_exactly_at_one_piece_is_judged_alike_everywhere():
+    # 0.8 and 0.3 on a 33 s task: 41.25 s and 110 s, exactly one piece at 30 s by fractions
+    # (8/11 + 3/11), 10 079 of 10 080 shares in whole shares: refused at 30 s, kept at 30.01
+    pair = (Operator("A", {"*": 0.8}), Operator("B", {"*": 0.3}))
+    with pytest.raises(ProblemError) as exc:
+        ProblemData(times=(3300,), operators=pair, allow_split=True, cycle_time=3000)
+    assert exc.value.reason == "too_long_crew"
+    data = ProblemData(times=(3300,), operators=pair, allow_split=True, cycle_time=3001)
+    res = solve(data, stop=MaxRuntime(10))
+    assert res.stations == 2 and res.proven_optimal and check_solution(data, res) == []
+    res = solve(ProblemData(times=(3300,), operators=pair, allow_split=True, stations=2),
+                stop=MaxRuntime(10))
+    assert res.cycle_time == 3001 == _least_cycle([4125, 11000]) and res.proven_optimal
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_pairs_cycle_is_the_same_in_the_model_and_in_the_result(seed):
+    import random
+
+    rng = random.Random(seed)
+    t = rng.randint(4000, 9000)
+    pair = tuple(Operator(n, {"*": rng.choice([0.8, 0.9, 1.0, 1.1, 1.2])}) for n in "AB")
+    data = ProblemData(times=(t,), operators=pair, allow_split=True, stations=2)
+    res = solve(data, stop=MaxRuntime(10))
+    own = [math.ceil(t / o.efficiency["*"] - 1e-9) for o in pair]
+    assert res.cycle_time == _least_cycle(own) and res.proven_optimal
+    assert res.lower_bound == res.cycle_time and check_solution(data, res) == []
 
 
 def test_without_splitting_the_long_operation_is_refused():
@@ -121,7 +156,7 @@ def test_the_checker_reports_wrong_crews():
                                         3100)) == []
     # B and D together: 31/75 + 31/60 = 0.93, short of a piece
     assert check_solution(data, _result(data, [[0], [1, 2]], [["B", "D"], ["C"]], 3100)) == [
-        "station 1: load 6667 > 2 x cycle 3100"]  # 2 / (1/7500 + 1/6000)
+        "station 1: load 6668 > 2 x cycle 3100"]  # 2 x 3334: 1 / (1/7500 + 1/6000) = 3333.3
     # a crew where no operation is long, and a crew bigger than its long operation allows
     assert check_solution(data, _result(data, [[0], [1, 2]], [["A", "B"], ["C", "D"]],
                                         3100)) == [

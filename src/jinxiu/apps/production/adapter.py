@@ -21,6 +21,7 @@ from jinxiu.apps.production.models import BalancePlan, Operation
 from jinxiu.apps.production.routing import PieceRoute, piece_route, routes_freely
 from jinxiu.engines.linebal import Operator as EngineOperator
 from jinxiu.engines.linebal import ProblemData, ProblemError, Result, SolveParams, chains
+from jinxiu.engines.linebal.problem import crew_time, effective_time
 
 SCALE = 100  # engine time units per second (1/100 s)
 
@@ -123,8 +124,11 @@ def _input_state(plan: BalancePlan, ops: list[Operation], people: list | None, *
     free = routes_freely(plan)
     if free:  # a hanging line's run does not see the predecessors: editing them changes nothing
         signature = [(*row[:4], [], *row[5:]) for row in signature]
+    # with skills, duplicate workplaces mean crews since 2026-11-30 (before, they were
+    # ignored): such plans' older results, and their proofs, were for one operator each
+    split = "crews" if plan.use_operator_skills and plan.allow_split else plan.allow_split
     return [signature, plan.mode, plan_cycle_seconds(plan), plan.station_count,
-            plan.use_operator_skills, plan.allow_split,
+            plan.use_operator_skills, split,
             sorted((plan.line.machines or {}).items()) if plan.line_id else [], people,
             "free" if free else None]
 
@@ -132,7 +136,7 @@ def _input_state(plan: BalancePlan, ops: list[Operation], people: list | None, *
 # the parts of a plan's inputs whose change the stale notice names: (key, the places in
 # ``_input_state``)
 INPUT_PARTS = (("target", (1, 2, 3)), ("settings", (4, 5)), ("machines", (6,)),
-               ("operators", (7,)), ("routing", (8,)))
+               ("routing", (8,)))
 
 
 def plan_input_parts(plan: BalancePlan, ops: list[Operation], people: list | None = None
@@ -143,10 +147,25 @@ def plan_input_parts(plan: BalancePlan, ops: list[Operation], people: list | Non
     changed."""
     state = _input_state(plan, ops, people)
     rows = bulletin_signature(ops)
-    return {"bulletin": _digest([(*row[:4], [], *row[5:]) for row in rows]),
-            "order": None if routes_freely(plan) else _digest(sorted(
-                (pred, row[1]) for row in rows for pred in row[4])),
-            **{key: _digest([state[i] for i in places]) for key, places in INPUT_PARTS}}
+    parts = {"bulletin": _digest([(*row[:4], [], *row[5:]) for row in rows]),
+             "order": None if routes_freely(plan) else _digest(sorted(
+                 (pred, row[1]) for row in rows for pred in row[4])),
+             **{key: _digest([state[i] for i in places]) for key, places in INPUT_PARTS}}
+    # the operators as the plan uses them: their speeds with skills, their number for the
+    # highest output at standard times, none otherwise; named only where both runs use them
+    # the same way (a plan switched to skills says its settings changed, not its operators)
+    kind = "skills" if plan.use_operator_skills else "count" if state[7] else None
+    parts["operators"] = kind and f"{kind}:{_digest(state[7])}"
+    return parts
+
+
+def _comparable(before: str | None, after: str | None) -> bool:
+    """Whether two digests of a part say something when they differ: both there (a hanging
+    line's run has no order), of the same kind (operators by speed or by number)."""
+    def kind(digest: str) -> str:
+        return digest.split(":")[0] if ":" in digest else ""
+
+    return None not in (before, after) and kind(before) == kind(after)
 
 
 def _part_labels() -> dict[str, str]:
@@ -536,14 +555,17 @@ def station_person(item: dict, people: list):
 
 def crew_pace(operations: list[dict], crew: list) -> float:
     """Seconds between pieces at a station whose crew shares them: each sews all its
-    operations on her share, so together they finish one every ``1 / Σ 1/W``, ``W`` her own
-    time for them (at standard time where nobody sits, or she has no rate for a machine)."""
-    rates = 0.0
+    operations on her share, so together they finish one about every ``1 / Σ 1/W``, ``W``
+    her own time for them (at standard time for someone no longer on the line, or without
+    a rate for a machine); to the hundredth of a second as the engine counts it
+    (``crew_time``: shares in whole 1/10 080 of the pieces)."""
+    own = []
     for who in crew:
         speed = who.efficiency() if who is not None else {}
-        rates += 1 / sum(o["standard"] / (speed.get(o["machine_type"]) or 1.0)
-                         for o in operations)
-    return 1 / rates
+        own.append(sum(effective_time(_units(Decimal(str(o["standard"]))),
+                                      speed.get(o["machine_type"]) or 1.0)
+                       for o in operations))
+    return crew_time(own) / SCALE
 
 
 def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluation | None:
@@ -562,9 +584,10 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         and stored != plan_inputs(plan, ops, people, legacy=True)
     parts = plan.result.get("input_parts") if stale else None  # (runs before 2026-11-30: none)
     now = plan_input_parts(plan, ops, people) if parts else {}
-    changed = [label for key, label in _part_labels().items()  # (an order only where
-               if key in now and parts.get(key) != now[key]  # both runs see it)
-               and None not in (parts.get(key), now[key])]
+    changed = [label for key, label in _part_labels().items() if key in now
+               and parts.get(key) != now[key] and _comparable(parts.get(key), now[key])]
+    if parts and not changed:  # the same engine input (predecessors listed in another order)
+        stale = False
     if changed:
         warnings.append(_("Changed after this plan was balanced: %(what)s. The figures are "
                           "for the bulletin as it is now; balance again for a plan made for "
@@ -618,7 +641,15 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
             view.load += seconds
             where[op.code] = k
         if plan.use_operator_skills and view.replicas > 1 and view.operations:
-            view.load = view.replicas * crew_pace(view.operations, [who for who, _ in seated])
+            # the crew's pace counts those placed (all at standard time where nobody is)
+            members = [who for who, name in seated if name]
+            for seat, (_who, name) in enumerate(seated[1:], start=2):
+                if not name and view.operator:
+                    view.warnings.append(_("Workplace %(seat)d has no operator; the "
+                                           "station's pace counts only those placed.")
+                                         % {"seat": seat})
+            view.load = view.replicas * crew_pace(
+                view.operations, members or [None] * view.replicas)
         stations.append(view)
     if plan.use_operator_skills:
         free = [str(p) for p in people if p.pk not in placed]

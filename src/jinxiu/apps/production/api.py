@@ -110,7 +110,8 @@ class BalancePlanViewSet(RestrictedModelViewSet):
             raise NotFound(_("Not balanced yet."))
         return Response({
             "stale": ev.stale, "edited": plan.edited,
-            "proven_optimal": bool(plan.result.get("proven_optimal")) and not plan.edited,
+            "proven_optimal": bool(plan.result.get("proven_optimal")) and not plan.edited
+            and not ev.stale,
             "cycle_seconds": ev.cycle_seconds, "bottleneck_seconds": round(
                 ev.bottleneck_seconds, 2), "workplaces": ev.workplaces,
             "balance_efficiency": round(ev.balance_efficiency, 4),

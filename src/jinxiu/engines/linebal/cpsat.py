@@ -29,7 +29,7 @@ from ortools.sat.python import cp_model
 
 from jinxiu.engines.linebal import chains
 from jinxiu.engines.linebal.bounds import ceil_div
-from jinxiu.engines.linebal.problem import ProblemData, crew_cap, effective_time
+from jinxiu.engines.linebal.problem import SHARES, ProblemData, crew_cap, effective_time
 
 
 @dataclass
@@ -291,11 +291,6 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
                      out_crews)
 
 
-# a crew's shares of the pieces, in 1/SHARES (rounded down: never too hopeful); 2520 · 4 is
-# divisible by every crew size up to 10, so equal shares of W = r · c are never rounded away
-SHARES = 10_080
-
-
 def _operators(model, data: ProblemData, K: int, x, y, by_station, c_const: int | None,
                cvar, lo: int | None, hi: int | None):
     """Named operators: ``a[o, k]`` puts operator ``o`` at station ``k`` (at one station
@@ -303,10 +298,11 @@ def _operators(model, data: ProblemData, K: int, x, y, by_station, c_const: int 
     long task (longer than the cycle at standard time or for its fastest operator) may
     have a crew of several, each doing all its tasks on her share ``p_o`` of the pieces:
     ``p_o · W_o ≤ c`` with ``Σ p_o = 1``, i.e. ``Σ c / W_o ≥ 1`` for her own times ``W_o``,
-    modelled as ``Σ floor(SHARES · c / W_o) ≥ SHARES`` (shares in whole 1/SHARES of the
-    pieces). A crew is no larger than one of its tasks allows at the cycle (``crew_cap``;
-    in SALBP-2 a literal per task and size holds the cycle under the last value at which
-    the cap allows that size).
+    in whole 1/SHARES of the pieces: ``Σ floor(SHARES · c / W_o) ≥ SHARES``, exactly
+    ``problem.crew_keeps``, which validation, the results and ``check_solution`` use
+    too. A crew is no larger than one of its tasks allows at the cycle (``crew_cap``; in
+    SALBP-2 a literal per task and size holds the cycle under the last value at which the
+    cap allows that size).
     Returns ``a``, the crew sizes ``[None, r_1, …]`` and their largest value."""
     ops = data.operators
     n_ops = len(ops)

@@ -20,7 +20,6 @@ import math
 import time
 from dataclasses import replace
 
-from jinxiu.engines.linebal.cpsat import SHARES
 from jinxiu.engines.linebal.greedy import (
     Start,
     Units,
@@ -31,7 +30,7 @@ from jinxiu.engines.linebal.greedy import (
     go_together,
     salbp1_plan,
 )
-from jinxiu.engines.linebal.problem import ProblemData, ProblemError
+from jinxiu.engines.linebal.problem import ProblemData, ProblemError, crew_keeps
 from jinxiu.engines.linebal.result import check_solution, make_result
 
 
@@ -175,10 +174,6 @@ def _covered(line: _Line, need: list[int], free: int) -> bool:
     return all(need[u] & free for u, w in enumerate(line.waiting) if w or u in avail)
 
 
-def _keeps_up(loads: list[int], c: int) -> bool:
-    return sum(SHARES * c // w for w in loads) >= SHARES
-
-
 def _crew_station(data: ProblemData, units: Units, line: _Line, u: int, free: list[int],
                   c: int, limits: dict[str, int], priority: list[float]):
     """A crew for the long unit ``u`` (the fewest free operators, fastest first, who keep
@@ -190,7 +185,7 @@ def _crew_station(data: ProblemData, units: Units, line: _Line, u: int, free: li
     crew: list[int] = []
     for o in able:
         crew.append(o)
-        if _keeps_up([units.op_time[q][u] for q in crew], c):
+        if crew_keeps([units.op_time[q][u] for q in crew], c):
             break
     else:
         return None
@@ -226,7 +221,7 @@ def _crew_station(data: ProblemData, units: Units, line: _Line, u: int, free: li
                             for a in units.types[w] - types for b in types)
                     and not any(k in limits and used[k] + r > limits[k]
                                 for k in units.types[w] - types)
-                    and _keeps_up([x + units.op_time[o][w]
+                    and crew_keeps([x + units.op_time[o][w]
                                    for x, o in zip(loads, crew, strict=True)], c)), None)
     return st, crew, after
 

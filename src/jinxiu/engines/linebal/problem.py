@@ -82,6 +82,30 @@ def effective_time(t: int, eff: float) -> int:
     return math.ceil(t / eff - 1e-9)
 
 
+# a crew's shares of the pieces are whole 1/SHARES of them: 2520 · 4, which every crew size
+# up to 10 divides, so that r members of own time r · c keep c on equal shares
+SHARES = 10_080
+
+
+def crew_keeps(own: Sequence[int], c: int) -> bool:
+    """Whether a crew whose members take ``own`` (each her own time for the station's
+    tasks) keeps cycle ``c`` sharing the pieces: each takes at most ``floor(SHARES · c / W)``
+    ``SHARES``-ths of them, and together they must take them all. For one operator this is
+    ``W ≤ c``; rounding down makes it at most a ten-thousandth of a piece stricter per
+    member than ``Σ c / W ≥ 1``."""
+    return sum(SHARES * c // w for w in own) >= SHARES
+
+
+def crew_time(own: Sequence[int]) -> int:
+    """The least cycle a crew of these own times keeps (``crew_keeps``): the time between
+    its pieces, ``1 / Σ 1/W`` rounded up, and a unit or two more where the shares' rounding
+    asks for it."""
+    c = math.ceil(1 / sum(Fraction(1, w) for w in own))
+    while not crew_keeps(own, c):
+        c += 1
+    return c
+
+
 def crew_cap(t: int, own: list[int], c: int) -> int:
     """The largest crew a task of standard time ``t`` (own times ``own`` of the operators
     who run it) lets its station have at cycle ``c``: 1 unless it is long (over ``c`` at
@@ -90,12 +114,8 @@ def crew_cap(t: int, own: list[int], c: int) -> int:
     together, whichever is more (2 at least). It never grows with ``c``."""
     if max(t, min(own)) <= c:
         return 1
-    need, pace = 0, Fraction(0)
-    for x in sorted(own):
-        need += 1
-        pace += Fraction(c, x)
-        if pace >= 1:
-            break
+    fastest = sorted(own)
+    need = next((k for k in range(1, len(own) + 1) if crew_keeps(fastest[:k], c)), len(own))
     return max(2, -(-t // c), need)
 
 
@@ -412,7 +432,7 @@ class ProblemData:
     def _check_operator_time(self, c: int) -> None:
         """SALBP-1 with named operators: no task may take longer than ``c`` with the
         operator who does it fastest (with splitting: every operator who runs it, sharing
-        it, must keep up, ``Σ c / own time ≥ 1``), and the line's operators, each at most
+        it, must keep up, ``crew_keeps``), and the line's operators, each at most
         ``c`` of her own time, must have room for every task at its fastest time."""
         types = self.machine_types or (None,) * self.num_tasks
         fastest = [min(effective_time(t, f) for o in self.operators
@@ -421,7 +441,7 @@ class ProblemData:
             if t > c and self.allow_split:
                 own = [effective_time(self.times[i], f) for o in self.operators
                        if (f := o.factor(types[i])) > 0]
-                if sum(Fraction(c, x) for x in own) < 1:
+                if not crew_keeps(own, c):
                     raise ProblemError(
                         f"{_label(self.labels, i)}: even the {len(own)} named operator(s) who "
                         f"run it, sharing it, cannot keep the cycle time {c}",

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 
 from jinxiu.engines.common.result import ResultBase, StopReason
-from jinxiu.engines.linebal.problem import ProblemData, crew_cap, effective_time
+from jinxiu.engines.linebal.problem import ProblemData, crew_cap, crew_time, effective_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,8 +67,8 @@ class Result(ResultBase):
 def station_loads(data: ProblemData, assignment, operators=None, crews=None) -> list[int]:
     """Work content of each station (with named operators: the operator's own times). A
     crew of ``r`` sharing a station (``crews``, operator indices) has the load ``r`` of them
-    at one pace would have: ``ceil(r · T)`` for the time between pieces ``T = 1 / Σ 1/W_o``,
-    ``W_o`` each member's own time for the station's tasks."""
+    at one pace would have: ``r · T`` for the time between pieces ``T`` (``crew_time`` of
+    each member's own time for the station's tasks, about ``1 / Σ 1/W_o``)."""
     loads = []
     for k, st in enumerate(assignment):
         crew = crews[k] if crews else ([operators[k]] if operators else None)
@@ -78,10 +77,7 @@ def station_loads(data: ProblemData, assignment, operators=None, crews=None) -> 
             continue
         own = [sum(effective_time(data.times[i], data.operators[o].factor(
             data.machine_types[i] if data.machine_types else None)) for i in st) for o in crew]
-        if len(own) == 1:
-            loads.append(own[0])
-        else:
-            loads.append(math.ceil(Fraction(len(own)) / sum(Fraction(1, w) for w in own)))
+        loads.append(len(own) * crew_time(own) if len(own) > 1 else own[0])
     return loads
 
 
