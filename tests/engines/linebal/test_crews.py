@@ -324,3 +324,16 @@ def test_salbp2_with_crews_matches_exhaustive_search(line, m):
     event("crew" if any(r > 1 for r in res.replicas) else "one each")
     assert res.cycle_time == want and res.proven_optimal
     assert res.stations <= m and check_solution(data, res) == []
+
+
+def test_a_crew_needs_a_machine_each_and_says_so_up_front():
+    # the 60 s lockstitch task at 31 s needs two of the team; the line has one lockstitch
+    team = tuple(Operator(o.name, {"lockstitch": o.efficiency["*"]}) for o in TEAM)
+    with pytest.raises(ProblemError) as exc:
+        ProblemData(times=(6000,), machine_types=("lockstitch",), operators=team,
+                    allow_split=True, machines={"lockstitch": 1}, cycle_time=3100)
+    assert exc.value.reason == "machines" and exc.value.values["need"] == 2
+    data = ProblemData(times=(6000,), machine_types=("lockstitch",), operators=team,
+                       allow_split=True, machines={"lockstitch": 2}, cycle_time=3100)
+    res = solve(data, stop=MaxRuntime(10))
+    assert res.stations == 2 and check_solution(data, res) == []

@@ -411,6 +411,11 @@ class ProblemData:
             need = 1
             if c is not None and self.allow_split and not self.operators:
                 need = max(1, -(-self.times[i] // c))
+            elif c is not None and self.allow_split:  # the least crew that keeps up with it
+                fastest = sorted(effective_time(self.times[i], f) for o in self.operators
+                                 if (f := o.factor(kind)) > 0)
+                need = next(k for k in range(1, len(fastest) + 1)
+                            if crew_keeps(fastest[:k], c))
             if need > limits[kind]:
                 raise ProblemError(
                     f"{_label(labels, i)}: needs {need} {kind} workplace(s) but the line "
