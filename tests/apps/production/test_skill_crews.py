@@ -224,3 +224,25 @@ def test_an_empty_workplace_of_a_crew_is_warned_and_not_counted(
     assert first.replicas == 2 and first.per_workplace == 50.0  # 甲 alone
     assert first.warnings == ["Workplace 2 has no operator; the station's pace counts only "
                               "those placed.", "Load 50.0 s is over the cycle time 31.0 s."]
+
+
+def test_a_crew_left_without_its_long_operation_is_warned(
+        org, team, django_capture_on_commit_callbacks):
+    line, _people = team
+    plan = _run(make_plan(org, style=make_style(org, ops=SLEEVES), line=line,
+                          use_operator_skills=True), django_capture_on_commit_callbacks)
+    ops = {op.code: op for op in plan.style.operations.all()}
+    # 合侧缝 joins the crew, then 上袖 goes to a new station at the end: the crew stays
+    # behind with 合侧缝 only (a station that empties takes its crew along instead)
+    plan_move(plan=plan, operation=ops["B"], to_station=1)
+    plan.refresh_from_db()
+    plan_move(plan=plan, operation=ops["A"], to_station=3)
+    plan.refresh_from_db()
+    ev = evaluate(plan)
+    crew = next(v for v in ev.stations if v.replicas == 2)
+    assert [o["code"] for o in crew.operations] == ["B"]
+    assert ("A crew of 2, but no operation here is longer than the cycle time even for the "
+            "fastest operator who runs it: one of them can do it; the others may go "
+            "elsewhere.") in crew.warnings
+    assert not any(w.startswith("A crew") for v in ev.stations if v is not crew
+                   for w in v.warnings)

@@ -553,6 +553,15 @@ def station_person(item: dict, people: list):
     return next((p for p in people if str(p) == name), None) if name else None
 
 
+def _needs_crew(operation: dict, people: list, cycle: float) -> bool:
+    """Whether an operation is one a crew may share (as the engine has it): longer than the
+    cycle at standard time, or for the fastest of the line's operators who runs it."""
+    speeds = [p.efficiency().get(operation["machine_type"]) or 0 for p in people]
+    fastest = max(speeds, default=0)
+    return operation["standard"] > cycle + 1e-9 or (
+        fastest > 0 and operation["standard"] / fastest > cycle + 1e-9)
+
+
 def crew_pace(operations: list[dict], crew: list) -> float:
     """Seconds between pieces at a station whose crew shares them: each sews all its
     operations on her share, so together they finish one about every ``1 / Σ 1/W``, ``W``
@@ -675,6 +684,12 @@ def evaluate(plan: BalancePlan, ops: list[Operation] | None = None) -> Evaluatio
         if cycle_f and view.per_workplace > cycle_f + 1e-9:
             view.warnings.append(_("Load %(load).1f s is over the cycle time %(cycle).1f s.")
                                  % {"load": view.per_workplace, "cycle": cycle_f})
+        if plan.use_operator_skills and view.replicas > 1 and cycle_f and not any(
+                _needs_crew(o, people, cycle_f) for o in view.operations):
+            view.warnings.append(_("A crew of %(n)d, but no operation here is longer than the "
+                                   "cycle time even for the fastest operator who runs it: "
+                                   "one of them can do it; the others may go elsewhere.")
+                                 % {"n": view.replicas})
     have = (plan.line.machines or {}) if plan.line_id else {}
     for code, count in have.items():
         used = sum(v.replicas for v in stations
