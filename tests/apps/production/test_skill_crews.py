@@ -173,7 +173,7 @@ def test_the_plan_page_has_a_picker_per_crew_member(admin_client, org, team,
     for picker, name in (("operator-1", "甲"), ("operator-1-1", partner)):
         select = re.search(rf'<select name="operator" id="{picker}".*?</select>', page, re.S)
         assert f'<option value="{people[name].pk}" selected>{name}</option>' in select[0]
-    assert "<td>1 ×2</td>" in page
+    assert re.search(r"<td>1 ×2\s*<div", page)  # the station, with its crew's − / + buttons
 
 
 def test_the_api_gives_the_stations_with_the_crew_to_the_enterprise_only(
@@ -246,3 +246,69 @@ def test_a_crew_left_without_its_long_operation_is_warned(
             "elsewhere.") in crew.warnings
     assert not any(w.startswith("A crew") for v in ev.stations if v is not crew
                    for w in v.warnings)
+
+
+def test_a_crew_is_set_by_hand_on_a_skills_plan_only(
+        org, team, django_capture_on_commit_callbacks):
+    from django.core.exceptions import ValidationError
+
+    from jinxiu.apps.production.services import plan_set_operator, plan_set_workplaces
+
+    line, people = team
+    plan = _run(make_plan(org, style=make_style(org, ops=SLEEVES), line=line,
+                          use_operator_skills=True), django_capture_on_commit_callbacks)
+    partner = plan.result["stations"][0]["helpers"][0]["operator"]
+    free = next(name for name in ("乙", "丙", "丁") if name != partner and name not in (
+        plan.result["stations"][1]["operator"],))
+    # one more at the short work of station 2: an empty seat, then the free operator in it
+    assert plan_set_workplaces(plan=plan, station=2, count=2) == []
+    plan.refresh_from_db()
+    assert "Workplace 2 has no operator; the station's pace counts only those placed." in (
+        evaluate(plan).stations[1].warnings)
+    plan_set_operator(plan=plan, station=2, seat=1, operator=people[free].pk)
+    plan.refresh_from_db()
+    second = evaluate(plan).stations[1]
+    assert second.replicas == 2 and second.helpers[0][0] == free
+    assert second.warnings[-1].startswith("A crew of 2, but no operation here is longer")
+    # one fewer at the sleeves: the partner loses her seat and 甲 sews them alone
+    assert plan_set_workplaces(plan=plan, station=1, count=1) == [partner]
+    plan.refresh_from_db()
+    first = evaluate(plan).stations[0]
+    assert (first.replicas, first.helpers, first.per_workplace) == (1, [], 50.0)
+    assert plan.edited
+    before = plan.result
+    for bad in (0, 11):
+        with pytest.raises(ValidationError, match=r"A station has 1 to 10 workplaces\."):
+            plan_set_workplaces(plan=plan, station=1, count=bad)
+    with pytest.raises(ValidationError, match=r"There is no station 3\."):
+        plan_set_workplaces(plan=plan, station=3, count=2)
+    plan.refresh_from_db()
+    assert plan.result == before  # nothing changed by the refusals
+    standard = _run(make_plan(org, style=plan.style, line=line, name="标准"),
+                    django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError, match="Only a plan with operators' skills"):
+        plan_set_workplaces(plan=standard, station=1, count=2)
+
+
+def test_the_crew_buttons_over_http(admin_client, org, team, django_capture_on_commit_callbacks):
+    from tests.helpers.factories import make_org
+
+    line, _people = team
+    plan = _run(make_plan(org, style=make_style(org, ops=SLEEVES), line=line,
+                          use_operator_skills=True), django_capture_on_commit_callbacks)
+    partner = plan.result["stations"][0]["helpers"][0]["operator"]
+    url = f"/production/plans/{plan.pk}/workplaces/"
+    page = admin_client.post(url, {"station": 1, "count": 1},
+                             HTTP_HX_REQUEST="true").content.decode()
+    assert f'role="status">No place left for {partner}: the workplaces they sat at were taken ' \
+           'away. Place them again where the plan needs them.</div>' in page
+    plan.refresh_from_db()
+    assert plan.result["stations"][0]["replicas"] == 1
+    # a user of another enterprise changes nothing
+    from django.test import Client
+
+    stranger = Client()
+    stranger.force_login(make_user("外人", memberships=[(make_org("别家"), "admin")]))
+    assert stranger.post(url, {"station": 1, "count": 3}).status_code == 404
+    plan.refresh_from_db()
+    assert plan.result["stations"][0]["replicas"] == 1

@@ -268,6 +268,12 @@ class OperatorAssignForm(forms.Form):
     version = forms.CharField(required=False, max_length=64)
 
 
+class WorkplacesForm(forms.Form):
+    station = forms.IntegerField(min_value=1, max_value=10**6)
+    count = forms.IntegerField(min_value=1, max_value=10**6)
+    version = forms.CharField(required=False, max_length=64)
+
+
 class PlanCopyForm(forms.Form):
     name = forms.CharField(label=_("name"), max_length=80, required=False)
     # after copying, balance the plan itself again (the copy keeps its hand edits)

@@ -151,6 +151,43 @@ def plan_undo(*, plan: BalancePlan, version: str | None = None) -> BalancePlan:
     return plan
 
 
+MAX_CREW = 10  # operators sharing one station (the engine's shares divide up to ten)
+
+
+@transaction.atomic
+def plan_set_workplaces(*, plan: BalancePlan, station: int, count: int,
+                        version: str | None = None) -> list[str]:
+    """A skills plan: give station ``station`` (1-based) ``count`` workplaces, a crew of
+    that many named operators sharing its pieces (seats added empty, to be given an
+    operator; seats taken away from the last, with whoever sat there). Plans at standard
+    times are refused: their workplaces follow the long operation (``station_workplaces``).
+    Returns the names of the operators who lost their seat. ``version``: as in
+    ``plan_move``."""
+    from jinxiu.apps.production.adapter import seat_items
+
+    _lock_for_edit(plan, version)
+    if not plan.use_operator_skills:
+        raise ValidationError(_("Only a plan with operators' skills has crews set by hand; at "
+                                "standard times a station has the workplaces its long "
+                                "operation needs."))
+    stations = copy.deepcopy(plan.result["stations"])
+    if not 1 <= station <= len(stations):
+        raise ValidationError(_("There is no station %(n)d.") % {"n": station})
+    if not 1 <= count <= MAX_CREW:
+        raise ValidationError(_("A station has 1 to %(most)d workplaces.") % {"most": MAX_CREW})
+    item = stations[station - 1]
+    seats = seat_items(item, max(1, int(item.get("replicas", 1))))
+    left = [seat["operator"] for seat in seats[count:] if seat.get("operator")]
+    item["replicas"] = count
+    item.pop("helpers", None)
+    if any(seat.get("operator") for seat in seats[1:count]):  # (empty seats are implied)
+        item["helpers"] = seats[1:count]
+    plan.result = {**_with_undo(plan), "stations": stations}
+    plan.edited = True
+    plan.save()
+    return left
+
+
 @transaction.atomic
 def plan_copy(*, plan: BalancePlan, name: str) -> BalancePlan:
     """A copy of ``plan`` in its organization, with its result and hand edits: a version to

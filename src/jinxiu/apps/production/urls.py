@@ -32,6 +32,8 @@ urlpatterns = [
          name="balanceplan_operator"),
     path("plans/<int:pk>/copy/", v.BalancePlanCopyView.as_view(), name="balanceplan_copy"),
     path("plans/<int:pk>/undo/", v.BalancePlanUndoView.as_view(), name="balanceplan_undo"),
+    path("plans/<int:pk>/workplaces/", v.BalancePlanWorkplacesView.as_view(),
+         name="balanceplan_workplaces"),
     path("plans/<int:pk>/export.<str:fmt>", v.BalancePlanExportView.as_view(),
          name="balanceplan_export"),
 ]

@@ -44,6 +44,7 @@ from jinxiu.apps.production.services import (
     plan_move,
     plan_run,
     plan_set_operator,
+    plan_set_workplaces,
     plan_undo,
     style_copy,
 )
@@ -549,6 +550,23 @@ class BalancePlanOperatorView(_PlanEditView):
                           operator=form.cleaned_data["operator"],
                           seat=form.cleaned_data["seat"] or 0,
                           version=form.cleaned_data["version"])
+        return None
+
+
+class BalancePlanWorkplacesView(_PlanEditView):
+    """A skills plan: one operator more or fewer sharing a station's pieces (a crew)."""
+
+    def edit(self, request, plan) -> str | None:
+        form = forms.WorkplacesForm(request.POST)
+        if not form.is_valid():
+            return _("Choose a station and a number of workplaces.")
+        left = plan_set_workplaces(plan=plan, station=form.cleaned_data["station"],
+                                   count=form.cleaned_data["count"],
+                                   version=form.cleaned_data["version"])
+        if left:
+            self.note = _("No place left for %(names)s: the workplaces they sat at were "
+                          "taken away. Place them again where the plan needs them."
+                          ) % {"names": _(", ").join(left)}
         return None
 
 
