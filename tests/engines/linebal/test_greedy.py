@@ -252,14 +252,12 @@ def test_fastest_times_bound_the_named_problem():
     # Ann sews at 2.0 but overlocks at 0.5; Bo overlocks at 1.0. The best efficiency alone
     # (2.0) says 240 / (2 · 120) = 1 station; each operation at its fastest operator's
     # time says (50 + 100 + 40) / 120 -> 2
-    from jinxiu.engines.linebal.cpsat import fastest_times
-
     team = (Operator("Ann", {"lockstitch": 2.0, "overlock": 0.5}),
             Operator("Bo", {"lockstitch": 1.0, "overlock": 1.0, "*": 0.8}))
     data = ProblemData(times=(100, 100, 40), precedences=((0, 1),), cycle_time=100,
                        machine_types=("lockstitch", "overlock", None), operators=team)
     data = replace(data, cycle_time=120)
-    assert fastest_times(data) == [50, 100, 40]  # the untyped task: Ann's "*" is 1.0
+    assert data.fastest_times() == [50, 100, 40]  # the untyped task: Ann's "*" is 1.0
     res = solve(data, stop=MaxRuntime(2))
     assert res.stations == 2 and res.lower_bound == 2 and res.proven_optimal
     data2 = replace(data, cycle_time=None, stations=2)

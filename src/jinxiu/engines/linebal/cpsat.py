@@ -111,7 +111,7 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         cvar = None
         c_for_windows = c_const
     else:
-        fastest = fastest_times(data) if named else t
+        fastest = data.fastest_times() if named else t
         tmax = max(fastest)
         least = ceil_div(sum(fastest), data.stations)
         lo = max(least if split2 else max(tmax, least), objective_lower)
@@ -127,7 +127,7 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
         target = (objective_upper if salbp1 and objective_upper is not None else K)
         target = min(target, K)
         early, late = _windows(data, c_for_windows, target,
-                               fastest_times(data) if named else None)
+                               data.fastest_times() if named else None)
     elif named:  # crews: a station may hold more than c, but chains still need stations
         first, last, _ = chains.levels(data)
         early, late = list(first), [K + 1 - b for b in last]
@@ -281,8 +281,9 @@ def solve_cp(data: ProblemData, *, max_stations: int, time_limit: float, seed: i
     out_rep = [solver.Value(replicas[k]) for k in used] if replicas else None
     out_ops = out_crews = None
     if op_of is not None:
-        out_crews = [_crew(data, stations[k], [o for o in range(len(data.operators))
-                                               if solver.Value(op_of[o, k])]) for k in used]
+        out_crews = [data.fastest_first([o for o in range(len(data.operators))
+                                          if solver.Value(op_of[o, k])], stations[k])
+                     for k in used]
         out_ops = [crew[0] for crew in out_crews]
         out_rep = [len(crew) for crew in out_crews]
     obj = round(solver.ObjectiveValue())
@@ -408,14 +409,6 @@ def _last(lo: int, hi: int, holds) -> int:
     return lo
 
 
-def _crew(data: ProblemData, tasks: list[int], crew: list[int]) -> list[int]:
-    """A station's operators, the fastest at its tasks first (of equal, the first named)."""
-    def own(o: int) -> int:
-        op = data.operators[o]
-        return sum(effective_time(data.times[i], op.factor(_mt(data, i))) for i in tasks)
-    return sorted(crew, key=lambda o: (own(o), o))
-
-
 def _split_workplaces(model, data: ProblemData, cvar, least: int, x, y, by_station):
     """SALBP-2 with splitting: the workplaces ``r_k`` of every station (``[None, r_1, ...]``)
     and their largest possible value. ``least`` is the cycle variable's lower bound."""
@@ -484,13 +477,6 @@ def _first_fit_hint(t, hint: list[list[int]], operators: list | None
     order = sorted(range(len(hint)),
                    key=lambda k: min((rank[i] for i in hint[k]), default=len(t)))
     return [hint[k] for k in order], operators and [operators[k] for k in order]
-
-
-def fastest_times(data: ProblemData) -> list[int]:
-    """Each task's time with the named operator who does it fastest: a station's load is
-    at least the sum of these, so with m stations c >= ceil(sum / m)."""
-    return [min(effective_time(t, o.factor(_mt(data, i))) for o in data.operators
-                if o.factor(_mt(data, i)) > 0) for i, t in enumerate(data.times)]
 
 
 def _mt(data: ProblemData, i: int) -> str | None:

@@ -99,8 +99,7 @@ def _seat(data: ProblemData, plan: list[list[int]], replicas: list[int],
     crews: list[list[int]] = [[] for _ in plan]
     for k, o in zip(seats, ops, strict=True):
         crews[k].append(o)
-    return [sorted(crew, key=lambda o, k=k: (_own_time(data, data.operators[o], plan[k]), o))
-            for k, crew in enumerate(crews)]
+    return [data.fastest_first(crew, plan[k]) for k, crew in enumerate(crews)]
 
 
 def crew_cycle(data: ProblemData, lower: int, upper: int, *,
@@ -163,8 +162,7 @@ def _fill(data: ProblemData, units: Units, c: int, priority: list[float]
         crews.append(crew)
         left -= len(st)
     plan = [sorted(i for u in st for i in units.members[u]) for st in stations]
-    crews = [sorted(crew, key=lambda o, k=k: (_own_time(data, data.operators[o], plan[k]), o))
-             for k, crew in enumerate(crews)]
+    crews = [data.fastest_first(crew, plan[k]) for k, crew in enumerate(crews)]
     return plan, crews
 
 

@@ -412,8 +412,7 @@ class ProblemData:
             if c is not None and self.allow_split and not self.operators:
                 need = max(1, -(-self.times[i] // c))
             elif c is not None and self.allow_split:  # the least crew that keeps up with it
-                fastest = sorted(effective_time(self.times[i], f) for o in self.operators
-                                 if (f := o.factor(kind)) > 0)
+                fastest = sorted(self.own_times(i))
                 need = next(k for k in range(1, len(fastest) + 1)
                             if crew_keeps(fastest[:k], c))
             if need > limits[kind]:
@@ -439,13 +438,10 @@ class ProblemData:
         operator who does it fastest (with splitting: every operator who runs it, sharing
         it, must keep up, ``crew_keeps``), and the line's operators, each at most
         ``c`` of her own time, must have room for every task at its fastest time."""
-        types = self.machine_types or (None,) * self.num_tasks
-        fastest = [min(effective_time(t, f) for o in self.operators
-                       if (f := o.factor(types[i])) > 0) for i, t in enumerate(self.times)]
+        fastest = self.fastest_times()
         for i, t in enumerate(fastest):
             if t > c and self.allow_split:
-                own = [effective_time(self.times[i], f) for o in self.operators
-                       if (f := o.factor(types[i])) > 0]
+                own = self.own_times(i)
                 if not crew_keeps(own, c):
                     raise ProblemError(
                         f"{_label(self.labels, i)}: even the {len(own)} named operator(s) who "
@@ -538,11 +534,25 @@ class ProblemData:
             -sum(self.times) // self.stations)
         return max(self.times) > least
 
+    def own_times(self, i: int) -> list[int]:
+        """Task ``i``'s time for each named operator who runs it, in the operators' order."""
+        kind = self.machine_types[i] if self.machine_types else None
+        return [effective_time(self.times[i], f) for o in self.operators
+                if (f := o.factor(kind)) > 0]
+
     def fastest_times(self) -> list[int]:
-        """Each task's time with the named operator who does it fastest."""
-        types = self.machine_types or (None,) * self.num_tasks
-        return [min(effective_time(t, f) for o in self.operators
-                    if (f := o.factor(types[i])) > 0) for i, t in enumerate(self.times)]
+        """Each task's time with the named operator who does it fastest: a station's load is
+        at least the sum of these, so with m stations c >= ceil(sum / m)."""
+        return [min(self.own_times(i)) for i in range(self.num_tasks)]
+
+    def fastest_first(self, crew: Sequence[int], tasks: Sequence[int]) -> list[int]:
+        """A station's operators (indices), the fastest at its ``tasks`` first (of equal,
+        the first named)."""
+        def own(o: int) -> int:
+            op = self.operators[o]
+            return sum(effective_time(self.times[i], op.factor(
+                self.machine_types[i] if self.machine_types else None)) for i in tasks)
+        return sorted(crew, key=lambda o: (own(o), o))
 
     def machine_floor(self, times: Sequence[int] | None = None) -> int:
         """The least cycle time the machines on the line allow: the operations of a limited

@@ -127,10 +127,6 @@ def make_result(data: ProblemData, assignment, *, cycle_time: int | None, lower_
                   smoothness_index=smooth, labels=labels, nodes=nodes, crews=teams)
 
 
-def _type(data: ProblemData, i: int) -> str | None:
-    return data.machine_types[i] if data.machine_types else None
-
-
 def check_solution(data: ProblemData, result: Result) -> list[str]:
     """Independent feasibility check; returns the list of violations (empty when valid)."""
     errors = []
@@ -177,10 +173,7 @@ def check_solution(data: ProblemData, result: Result) -> list[str]:
             errors.append(f"station {k + 1}: load {load} > {result.replicas[k]} x cycle {c}")
     if data.allow_split and who:
         for k, st in enumerate(result.assignment):
-            caps = [crew_cap(data.times[i], [effective_time(data.times[i], f)
-                                             for op in data.operators
-                                             if (f := op.factor(_type(data, i))) > 0], c)
-                    for i in st]
+            caps = [crew_cap(data.times[i], data.own_times(i), c) for i in st]
             if result.replicas[k] > max(caps):
                 errors.append(f"station {k + 1}: a crew of {result.replicas[k]}, more than "
                               f"its tasks allow at cycle {c} ({max(caps)})")

@@ -35,7 +35,7 @@ from jinxiu.engines.linebal import chains, crews, greedy, lsearch, split, window
 from jinxiu.engines.linebal.bbr import Salbp1
 from jinxiu.engines.linebal.bounds import first_cycle, salbp2_lower_bound
 from jinxiu.engines.linebal.cbfs import Bbr, hoffmann_both_ends, link_ends, warm_up
-from jinxiu.engines.linebal.cpsat import cp_variables, fastest_times, solve_cp
+from jinxiu.engines.linebal.cpsat import cp_variables, solve_cp
 from jinxiu.engines.linebal.placement import place_operators
 from jinxiu.engines.linebal.problem import ProblemData, ProblemError
 from jinxiu.engines.linebal.race import Race as _Race
@@ -690,7 +690,7 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
         c = data.cycle_time
         lower = max(1, -(-sum(data.times) // c))
         if data.operators:  # each operation at its fastest operator's time
-            lower = max(1, -(-sum(fastest_times(data)) // c))
+            lower = max(1, -(-sum(data.fastest_times()) // c))
         lower = max(lower, max(chains.levels(data)[0]))  # a new station at every step
         K = len(data.operators) if data.operators else n
         plain = _one_each(data)
@@ -710,7 +710,7 @@ def _extended(data: ProblemData, clock: _Clock, seed: int, params: SolveParams) 
     else:
         if data.splits and not data.operators:
             return _split_salbp2(data, clock, seed, params)
-        fastest = fastest_times(data) if data.operators else data.times
+        fastest = data.fastest_times() if data.operators else data.times
         lower = max(max(fastest), -(-sum(fastest) // data.stations),
                     data.machine_floor(fastest),
                     chains.interval_bound(data, fastest, data.stations))
