@@ -21,7 +21,7 @@ from jinxiu.apps.production.models import BalancePlan, Operation
 from jinxiu.apps.production.routing import PieceRoute, piece_route, routes_freely
 from jinxiu.engines.linebal import Operator as EngineOperator
 from jinxiu.engines.linebal import ProblemData, ProblemError, Result, SolveParams, chains
-from jinxiu.engines.linebal.problem import crew_time, effective_time
+from jinxiu.engines.linebal.problem import crew_cap, crew_time, effective_time
 
 SCALE = 100  # engine time units per second (1/100 s)
 
@@ -554,12 +554,13 @@ def station_person(item: dict, people: list):
 
 
 def _needs_crew(operation: dict, people: list, cycle: float) -> bool:
-    """Whether an operation is one a crew may share (as the engine has it): longer than the
-    cycle at standard time, or for the fastest of the line's operators who runs it."""
-    speeds = [p.efficiency().get(operation["machine_type"]) or 0 for p in people]
-    fastest = max(speeds, default=0)
-    return operation["standard"] > cycle + 1e-9 or (
-        fastest > 0 and operation["standard"] / fastest > cycle + 1e-9)
+    """Whether an operation is one a crew may share, by the engine's rule (``crew_cap``):
+    longer than the cycle at standard time, or for the fastest of the line's operators who
+    runs it."""
+    units = _units(Decimal(str(operation["standard"])))
+    own = [effective_time(units, f) for p in people
+           if (f := p.efficiency().get(operation["machine_type"]) or 0) > 0]
+    return crew_cap(units, own or [units], _units(Decimal(str(cycle)))) > 1
 
 
 def crew_pace(operations: list[dict], crew: list) -> float:
